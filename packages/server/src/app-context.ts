@@ -1,0 +1,17 @@
+import type { TokenStore } from "./auth/tokens.store.js";
+import type { ServerConfig } from "./config.js";
+import type { ChangeBus } from "./sdk-delivery/change-bus.js";
+import type { ConfigDatabase } from "./storage/database.js";
+
+/** What every capability's routes and services are built from; one per running server. */
+export interface AppContext {
+  config: ServerConfig;
+  database: ConfigDatabase;
+  /** Shorthand for database.db. */
+  db: ConfigDatabase["db"];
+  tokens: TokenStore;
+  /** Publish every committed configuration change here; SDK streams listen. */
+  changes: ChangeBus;
+  /** The clock; tests move it to exercise schedules without waiting. */
+  now: () => number;
+}

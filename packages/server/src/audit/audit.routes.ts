@@ -1,0 +1,31 @@
+import { Type } from "typebox";
+import type { AppContext } from "../app-context.js";
+import { principalOf } from "../auth/authentication.js";
+import { assertProjectAccess } from "../auth/principal.js";
+import type { TypedApp } from "../http/typed-app.js";
+import { listAudit } from "./audit.store.js";
+
+const AuditQuery = Type.Object(
+  {
+    projectKey: Type.Optional(Type.String()),
+    resourceType: Type.Optional(Type.String()),
+    resourceId: Type.Optional(Type.String()),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+/** GET /audit-log: every change, who made it, before and after; readable by readers. */
+export function auditRoutes(app: TypedApp, context: AppContext) {
+  app.get(
+    "/audit-log",
+    { config: { access: "reader" }, schema: { tags: ["audit"], querystring: AuditQuery } },
+    async (request) => {
+      const principal = principalOf(request);
+      const projectKey = request.query.projectKey ?? principal.projectKey ?? undefined;
+      if (projectKey) assertProjectAccess(principal, projectKey);
+      return listAudit(context.db, { ...request.query, projectKey });
+    },
+  );
+}

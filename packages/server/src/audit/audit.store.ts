@@ -1,0 +1,74 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../storage/schema.js";
+
+/** One change: who did what to which resource, with the resource before and after. */
+export interface AuditEntry {
+  projectKey: string | null;
+  actor: string;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditRecord extends Required<Omit<AuditEntry, "before" | "after">> {
+  id: number;
+  at: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditFilter {
+  projectKey?: string | undefined;
+  resourceType?: string | undefined;
+  resourceId?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Writes an audit entry; pass the transaction of the change so both commit or neither does. */
+export async function recordAudit(db: Kysely<Database>, entry: AuditEntry, at = new Date()): Promise<void> {
+  await db
+    .insertInto("audit_log")
+    .values({
+      project_key: entry.projectKey,
+      actor: entry.actor,
+      action: entry.action,
+      resource_type: entry.resourceType,
+      resource_id: entry.resourceId,
+      before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+      at: at.toISOString(),
+    })
+    .execute();
+}
+
+/** Reads audit entries, newest first. */
+export async function listAudit(
+  db: Kysely<Database>,
+  filter: AuditFilter,
+): Promise<{ items: AuditRecord[]; total: number }> {
+  let query = db.selectFrom("audit_log");
+  if (filter.projectKey) query = query.where("project_key", "=", filter.projectKey);
+  if (filter.resourceType) query = query.where("resource_type", "=", filter.resourceType);
+  if (filter.resourceId) query = query.where("resource_id", "=", filter.resourceId);
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy("id", "desc").limit(filter.limit).offset(filter.offset).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(count.total),
+    items: rows.map((row) => ({
+      id: row.id,
+      projectKey: row.project_key,
+      actor: row.actor,
+      action: row.action,
+      resourceType: row.resource_type,
+      resourceId: row.resource_id,
+      before: row.before_json === null ? null : JSON.parse(row.before_json),
+      after: row.after_json === null ? null : JSON.parse(row.after_json),
+      at: row.at,
+    })),
+  };
+}

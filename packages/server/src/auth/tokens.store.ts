@@ -1,0 +1,145 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../storage/schema.js";
+import type { Principal, Role } from "./principal.js";
+
+/** SHA-256 of a token, hex: the only form in which tokens are stored. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** A new random token with a recognisable prefix. */
+export function generateToken(prefix = "vx"): string {
+  return `${prefix}_${randomBytes(32).toString("base64url")}`;
+}
+
+export interface TokenRecord {
+  id: number;
+  name: string;
+  role: Role;
+  projectKey: string | null;
+  kind: "api" | "oauth";
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+/** Access tokens: created, looked up by hash, revoked. */
+export class TokenStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Stores a token's hash; returns its record. */
+  async create(input: {
+    token: string;
+    name: string;
+    role: Role;
+    projectKey: string | null;
+    kind: "api" | "oauth";
+    expiresAt?: string | null;
+  }): Promise<TokenRecord> {
+    const createdAt = new Date().toISOString();
+    const row = await this.db
+      .insertInto("access_tokens")
+      .values({
+        name: input.name,
+        token_hash: hashToken(input.token),
+        role: input.role,
+        project_key: input.projectKey,
+        kind: input.kind,
+        created_at: createdAt,
+        expires_at: input.expiresAt ?? null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return {
+      id: row.id,
+      name: input.name,
+      role: input.role,
+      projectKey: input.projectKey,
+      kind: input.kind,
+      createdAt,
+      expiresAt: input.expiresAt ?? null,
+    };
+  }
+
+  /** The principal a presented token stands for, or null when unknown, revoked or expired. */
+  async verify(token: string, now = Date.now()): Promise<(Principal & { kind: string }) | null> {
+    const hash = hashToken(token);
+    const row = await this.db
+      .selectFrom("access_tokens")
+      .selectAll()
+      .where("token_hash", "=", hash)
+      .executeTakeFirst();
+    if (!row || row.revoked) return null;
+    // The index lookup found the row; still compare the digests in constant time before trusting it.
+    if (!timingSafeEqual(Buffer.from(row.token_hash, "hex"), Buffer.from(hash, "hex"))) return null;
+    if (row.expires_at && Date.parse(row.expires_at) <= now) return null;
+    return {
+      tokenId: row.id,
+      name: row.name,
+      role: row.role as Role,
+      projectKey: row.project_key,
+      kind: row.kind,
+    };
+  }
+
+  /** Lists long-lived tokens (never their secrets). */
+  async list(): Promise<TokenRecord[]> {
+    const rows = await this.db
+      .selectFrom("access_tokens")
+      .selectAll()
+      .where("kind", "=", "api")
+      .where("revoked", "=", 0)
+      .orderBy("id")
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      role: row.role as Role,
+      projectKey: row.project_key,
+      kind: row.kind as "api",
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    }));
+  }
+
+  /** Revokes a token; false when there was none. */
+  async revoke(id: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("access_tokens")
+      .set({ revoked: 1 })
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Whether a token with this exact hash is stored (used to keep VEXIL_ADMIN_TOKEN idempotent). */
+  async exists(token: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("access_tokens")
+      .select("id")
+      .where("token_hash", "=", hashToken(token))
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Whether any admin token exists (first start generates one when none does). */
+  async hasAdmin(): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("access_tokens")
+      .select("id")
+      .where("role", "=", "admin")
+      .where("kind", "=", "api")
+      .where("revoked", "=", 0)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Drops issued OAuth tokens that have expired. */
+  async deleteExpired(now = Date.now()): Promise<void> {
+    await this.db
+      .deleteFrom("access_tokens")
+      .where("kind", "=", "oauth")
+      .where("expires_at", "<", new Date(now).toISOString())
+      .execute();
+  }
+}

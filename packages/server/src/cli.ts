@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { createApiToken } from "./auth/tokens.routes.js";
+import { resolveConfig } from "./config.js";
+import { ensureDemoProject } from "./demo/demo-project.js";
+import { openServer } from "./server.js";
+import { openConfigDatabase } from "./storage/database.js";
+import { migrateToLatest } from "./storage/migrations.js";
+
+const usage = `Usage: vexil <command> [options]
+
+Commands:
+  serve [--port 8420] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://...] [--demo]
+        Start the server (env: VEXIL_PORT, VEXIL_HOST, VEXIL_DATA_DIR, VEXIL_DATABASE_URL, VEXIL_ADMIN_TOKEN).
+  token create --role reader|writer|admin [--project KEY] [--name NAME] [--data-dir DIR] [--database-url URL]
+        Create an API token and print it (shown once).
+  migrate [--data-dir DIR] [--database-url URL]
+        Apply storage migrations and exit.
+`;
+
+const storageOptions = {
+  "data-dir": { type: "string" },
+  "database-url": { type: "string" },
+} as const;
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...storageOptions,
+      port: { type: "string" },
+      host: { type: "string" },
+      demo: { type: "boolean" },
+    },
+  });
+  const config = resolveConfig({
+    port: values.port === undefined ? undefined : Number(values.port),
+    host: values.host,
+    dataDir: values["data-dir"],
+    databaseUrl: values["database-url"],
+  });
+  const server = await openServer(config);
+  if (values.demo) await ensureDemoProject(server.context);
+  const address = await server.app.listen({ port: config.port, host: config.host });
+
+  const storage = config.databaseUrl ? "PostgreSQL" : `SQLite + DuckDB in ${config.dataDir}`;
+  const lines = [
+    ``,
+    `Vexil is running at ${address}  (storage: ${storage})`,
+    `  console:  ${address}/`,
+    `  API docs: ${address}/docs`,
+  ];
+  if (server.generatedAdminToken) {
+    lines.push(`  admin token (shown once, stored hashed): ${server.generatedAdminToken}`);
+  } else if (config.adminToken) {
+    lines.push(`  admin token: the value of VEXIL_ADMIN_TOKEN`);
+  } else {
+    lines.push(
+      `  admin token: shown on first start; create another with: npx vexil token create --role admin`,
+    );
+  }
+  if (values.demo)
+    lines.push(`  demo project: siteCode/projectKey "demo" (environments development, staging, production)`);
+  process.stdout.write(`${lines.join("\n")}\n\n`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    server.app.log.info({ signal }, "shutting down");
+    server.close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  return new Promise<number>(() => {});
+}
+
+async function tokenCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "create") {
+    process.stderr.write(usage);
+    return 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      ...storageOptions,
+      role: { type: "string" },
+      project: { type: "string" },
+      name: { type: "string" },
+    },
+  });
+  const role = values.role;
+  if (role !== "reader" && role !== "writer" && role !== "admin") {
+    process.stderr.write("--role must be reader, writer or admin\n");
+    return 2;
+  }
+  const server = await openServer(
+    resolveConfig({ dataDir: values["data-dir"], databaseUrl: values["database-url"] }),
+    {
+      logger: false,
+    },
+  );
+  try {
+    const { token, record } = await createApiToken(server.context, "cli", {
+      name: values.name ?? `${role} token`,
+      role,
+      projectKey: values.project,
+    });
+    process.stdout.write(
+      `${token}\n(id ${record.id}, OAuth client_id vexil-${record.id}, role ${role}${values.project ? `, project ${values.project}` : ""}; shown once)\n`,
+    );
+    return 0;
+  } finally {
+    await server.close();
+  }
+}
+
+async function migrate(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: storageOptions });
+  const config = resolveConfig({ dataDir: values["data-dir"], databaseUrl: values["database-url"] });
+  const database = openConfigDatabase(config);
+  try {
+    const applied = await migrateToLatest(database.db as never, database.dialect);
+    process.stdout.write(applied.length ? `Applied: ${applied.join(", ")}\n` : "Already up to date\n");
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  serve,
+  token: tokenCommand,
+  migrate,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(usage);
+    return name === undefined || name === "help" || name === "--help" ? 0 : 2;
+  }
+  return command(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`vexil: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

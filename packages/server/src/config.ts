@@ -1,0 +1,58 @@
+import path from "node:path";
+
+/** Everything the server needs to start, resolved from flags and environment variables. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL URL; when absent the embedded SQLite + DuckDB stores in `dataDir` are used. */
+  databaseUrl: string | undefined;
+  /** When set, this is the admin token (stored hashed); otherwise one is generated on first start. */
+  adminToken: string | undefined;
+  /** Requests per minute and token before 429; 0 disables the limit. */
+  rateLimitPerMinute: number;
+  /** Lifetime of tokens issued by POST /oauth/token. */
+  oauthTokenTtlSeconds: number;
+  /** How long a verified token is trusted without re-reading storage (revocation delay). */
+  tokenCacheMs: number;
+  logLevel: string;
+  /** Directory of the built console; served at / when it exists. */
+  consoleDir: string | undefined;
+}
+
+export interface ConfigOverrides {
+  port?: number | undefined;
+  host?: string | undefined;
+  dataDir?: string | undefined;
+  databaseUrl?: string | undefined;
+}
+
+function integerFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer`);
+  return parsed;
+}
+
+/** Resolves the configuration: explicit overrides first, then VEXIL_* variables, then defaults. */
+export function resolveConfig(
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
+  return {
+    port: overrides.port ?? integerFrom(env.VEXIL_PORT, 8420, "VEXIL_PORT"),
+    host: overrides.host ?? env.VEXIL_HOST ?? "127.0.0.1",
+    dataDir: path.resolve(overrides.dataDir ?? env.VEXIL_DATA_DIR ?? "./data"),
+    databaseUrl: overrides.databaseUrl ?? (env.VEXIL_DATABASE_URL || undefined),
+    adminToken: env.VEXIL_ADMIN_TOKEN || undefined,
+    rateLimitPerMinute: integerFrom(env.VEXIL_RATE_LIMIT_PER_MINUTE, 60_000, "VEXIL_RATE_LIMIT_PER_MINUTE"),
+    oauthTokenTtlSeconds: integerFrom(
+      env.VEXIL_OAUTH_TOKEN_TTL_SECONDS,
+      3600,
+      "VEXIL_OAUTH_TOKEN_TTL_SECONDS",
+    ),
+    tokenCacheMs: integerFrom(env.VEXIL_TOKEN_CACHE_MS, 5000, "VEXIL_TOKEN_CACHE_MS"),
+    logLevel: env.VEXIL_LOG_LEVEL ?? "info",
+    consoleDir: env.VEXIL_CONSOLE_DIR || undefined,
+  };
+}

@@ -1,0 +1,27 @@
+import { STATUS_CODES } from "node:http";
+import type { ErrorCode } from "./api-error.js";
+
+/** Which vendor's error body a path answers with. */
+export type ErrorDialect = "kameleoon" | "launchdarkly" | "ofrep";
+
+/** The dialect of a request path: LaunchDarkly under /api/v2, OFREP under /ofrep, Kameleoon elsewhere. */
+export function errorDialectOf(url: string): ErrorDialect {
+  if (url.startsWith("/api/v2")) return "launchdarkly";
+  if (url.startsWith("/ofrep")) return "ofrep";
+  return "kameleoon";
+}
+
+/** Builds the error body a client of the dialect expects. */
+export function errorBody(dialect: ErrorDialect, status: number, code: ErrorCode, message: string): object {
+  if (dialect === "launchdarkly") return { code, message };
+  if (dialect === "ofrep") return { errorCode: code.toUpperCase(), errorDetails: message };
+  const now = new Date();
+  return {
+    code: status,
+    message,
+    name: (STATUS_CODES[status] ?? "Error").toUpperCase().replace(/[^A-Z0-9]+/g, "_"),
+    status: "ERROR",
+    time: now.toISOString(),
+    timestamp: now.getTime(),
+  };
+}

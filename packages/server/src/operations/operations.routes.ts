@@ -1,0 +1,48 @@
+import { sql } from "kysely";
+import client from "prom-client";
+import type { AppContext } from "../app-context.js";
+import type { TypedApp } from "../http/typed-app.js";
+
+/** Prometheus metrics of one server: default process metrics and an HTTP latency histogram. */
+export function createMetricsRegistry() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: "vexil_" });
+  const httpDuration = new client.Histogram({
+    name: "vexil_http_request_duration_seconds",
+    help: "HTTP request duration by route and status",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  return { registry, httpDuration };
+}
+
+export type MetricsRegistry = ReturnType<typeof createMetricsRegistry>;
+
+/** /healthz (alive), /readyz (storage answers) and /metrics (Prometheus text, admin only). */
+export function operationsRoutes(app: TypedApp, context: AppContext, metrics: MetricsRegistry) {
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const tags = ["operations"];
+  app.get("/healthz", { config: { access: "public" }, schema: { tags } }, async () => ({ status: "ok" }));
+
+  app.get("/readyz", { config: { access: "public" }, schema: { tags } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(context.db);
+      return { status: "ready" };
+    } catch (error) {
+      return reply.status(503).send({ status: "unavailable", reason: String(error) });
+    }
+  });
+
+  app.get("/metrics", { config: { access: "admin" }, schema: { tags } }, async (_request, reply) => {
+    reply.header("content-type", metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

@@ -1,0 +1,166 @@
+import { Type } from "typebox";
+import type { AppContext } from "../app-context.js";
+import { principalOf } from "../auth/authentication.js";
+import { actorName } from "../auth/principal.js";
+import type { TypedApp } from "../http/typed-app.js";
+import { KEY_PATTERN, ProjectsService } from "./projects.service.js";
+import { type Environment, type Project, projectsStore } from "./projects.store.js";
+
+export const Key = Type.String({ pattern: KEY_PATTERN, description: "1-64 of [A-Za-z0-9._-]" });
+const ProjectParams = Type.Object({ projectKey: Key });
+const EnvironmentParams = Type.Object({ projectKey: Key, environmentKey: Key });
+export const NewEnvironmentBody = Type.Object(
+  {
+    key: Key,
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    color: Type.Optional(Type.String({ maxLength: 16 })),
+  },
+  { additionalProperties: false },
+);
+const NewProjectBody = Type.Object(
+  {
+    key: Key,
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 100 })),
+    environments: Type.Optional(Type.Array(NewEnvironmentBody, { minItems: 1, maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+const ProjectPatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+const RotateQuery = Type.Object(
+  {
+    keys: Type.Union([Type.Literal("server"), Type.Literal("client"), Type.Literal("both")], {
+      default: "both",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** An environment in Vexil's own API: both SDK keys are shown (the server key to writers and above). */
+function environmentView(environment: Environment) {
+  return {
+    key: environment.key,
+    name: environment.name,
+    color: environment.color,
+    serverSdkKey: environment.sdkKey,
+    clientSdkKey: environment.clientKey,
+    createdAt: environment.createdAt,
+  };
+}
+
+const projectView = (project: Project, environments: Environment[]) => ({
+  ...project,
+  environments: environments.map(environmentView),
+});
+
+/** Vexil's own project and environment API under /projects. */
+export function projectRoutes(app: TypedApp, context: AppContext) {
+  const service = new ProjectsService(context);
+  const tags = ["projects"];
+
+  app.get("/projects", { config: { access: "reader" }, schema: { tags } }, async (request) => {
+    const projects = await projectsStore.list(context.db, principalOf(request).projectKey);
+    return Promise.all(
+      projects.map(async (p) => projectView(p, await projectsStore.environments(context.db, p.key))),
+    );
+  });
+
+  app.post(
+    "/projects",
+    { config: { access: "admin" }, schema: { tags, body: NewProjectBody } },
+    async (request, reply) => {
+      const { project, environments } = await service.create(actorName(principalOf(request)), request.body);
+      return reply.status(201).send(projectView(project, environments));
+    },
+  );
+
+  app.get(
+    "/projects/:projectKey",
+    { config: { access: "reader" }, schema: { tags, params: ProjectParams } },
+    async (request) => {
+      const project = await service.get(request.params.projectKey);
+      return projectView(project, await projectsStore.environments(context.db, project.key));
+    },
+  );
+
+  app.patch(
+    "/projects/:projectKey",
+    { config: { access: "writer" }, schema: { tags, params: ProjectParams, body: ProjectPatchBody } },
+    async (request) =>
+      service.update(actorName(principalOf(request)), request.params.projectKey, (project) => ({
+        ...project,
+        ...request.body,
+      })),
+  );
+
+  app.delete(
+    "/projects/:projectKey",
+    { config: { access: "admin" }, schema: { tags, params: ProjectParams } },
+    async (request, reply) => {
+      await service.delete(actorName(principalOf(request)), request.params.projectKey);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    "/projects/:projectKey/environments",
+    { config: { access: "reader" }, schema: { tags, params: ProjectParams } },
+    async (request) => {
+      await service.get(request.params.projectKey);
+      return (await projectsStore.environments(context.db, request.params.projectKey)).map(environmentView);
+    },
+  );
+
+  app.post(
+    "/projects/:projectKey/environments",
+    { config: { access: "admin" }, schema: { tags, params: ProjectParams, body: NewEnvironmentBody } },
+    async (request, reply) => {
+      const environment = await service.createEnvironment(
+        actorName(principalOf(request)),
+        request.params.projectKey,
+        request.body,
+      );
+      return reply.status(201).send(environmentView(environment));
+    },
+  );
+
+  app.get(
+    "/projects/:projectKey/environments/:environmentKey",
+    { config: { access: "reader" }, schema: { tags, params: EnvironmentParams } },
+    async (request) =>
+      environmentView(await service.environment(request.params.projectKey, request.params.environmentKey)),
+  );
+
+  app.delete(
+    "/projects/:projectKey/environments/:environmentKey",
+    { config: { access: "admin" }, schema: { tags, params: EnvironmentParams } },
+    async (request, reply) => {
+      const { projectKey, environmentKey } = request.params;
+      await service.deleteEnvironment(actorName(principalOf(request)), projectKey, environmentKey);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    "/projects/:projectKey/environments/:environmentKey/rotate-keys",
+    { config: { access: "admin" }, schema: { tags, params: EnvironmentParams, querystring: RotateQuery } },
+    async (request) => {
+      const { projectKey, environmentKey } = request.params;
+      const environment = await service.rotateKeys(
+        actorName(principalOf(request)),
+        projectKey,
+        environmentKey,
+        request.query.keys,
+      );
+      return environmentView(environment);
+    },
+  );
+}

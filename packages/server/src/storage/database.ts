@@ -1,0 +1,38 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+export type SqlDialect = "sqlite" | "postgres";
+
+/** The configuration database: a Kysely handle and which dialect it speaks. */
+export interface ConfigDatabase {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  close(): Promise<void>;
+}
+
+// node-postgres returns int8 (bigserial ids, count(*)) as strings; our ids stay below 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+/** Opens PostgreSQL when a URL is given, else SQLite (WAL) at `<dataDir>/vexil.db`. */
+export function openConfigDatabase(options: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}): ConfigDatabase {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: "postgres", close: () => db.destroy() };
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const sqlite = new SQLite(path.join(options.dataDir, "vexil.db"));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: "sqlite", close: () => db.destroy() };
+}

@@ -1,0 +1,31 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { SqlDialect } from "./database.js";
+import { coreMigration } from "./migrations/0001-core.js";
+
+/** A migration that may need to know the dialect (ids, column types). */
+export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
+
+// One ordered list for both dialects; names sort in apply order.
+const migrations: Record<string, DialectMigration> = {
+  "0001-core": coreMigration,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(migrations).map(([name, up]) => [
+        name,
+        { up: (db: Kysely<unknown>) => up(db, this.dialect) },
+      ]),
+    );
+  }
+}
+
+/** Brings the configuration database up to the latest schema; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
