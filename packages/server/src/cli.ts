@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import fs from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { runAnalyzeCommand } from "./analyze/analyze.command.js";
 import { createApiToken } from "./auth/tokens.routes.js";
 import { resolveConfig } from "./config.js";
 import { ensureDemoProject } from "./demo/demo-project.js";
@@ -16,6 +18,9 @@ Commands:
         Create an API token and print it (shown once).
   migrate [--data-dir DIR] [--database-url URL]
         Apply storage migrations and exit.
+  analyze [FILE|-] [--json] [--alpha 0.05] [--reference KEY] [--engine frequentist|bayesian] [--sequential]
+          [--cuped] [--correction none|bonferroni|holm|bh]
+        Analyse per-variation statistics from a JSON or CSV file (or stdin) without a server (docs/analyze.md).
 `;
 
 const storageOptions = {
@@ -135,10 +140,19 @@ async function migrate(args: string[]): Promise<number> {
   }
 }
 
+const analyze = (args: string[]) =>
+  runAnalyzeCommand(args, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    readFile: (path) => fs.readFile(path, "utf8"),
+  });
+
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   serve,
   token: tokenCommand,
   migrate,
+  analyze,
 };
 
 async function main(argv: string[]): Promise<number> {

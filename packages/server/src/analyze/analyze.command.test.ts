@@ -1,0 +1,152 @@
+import { Readable, Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { runAnalyzeCommand } from "./analyze.command.js";
+
+// In-memory io: files by path, stdin text, captured stdout and stderr.
+function memoryIo(files: Record<string, string>, stdin = "") {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sink = (into: string[]) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        into.push(String(chunk));
+        done();
+      },
+    });
+  return {
+    io: {
+      stdin: Readable.from([stdin]),
+      stdout: sink(out),
+      stderr: sink(err),
+      readFile: async (path: string) => {
+        const text = files[path];
+        if (text === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
+        return text;
+      },
+    },
+    stdout: () => out.join(""),
+    stderr: () => err.join(""),
+  };
+}
+
+const csv = `metric,variation,n,conversions,sum,sumSquares,weight
+signup,control,2000,200,,,1
+signup,treatment,2000,250,,,1
+revenue,control,3407,,1396.87,52377.9767,1
+revenue,treatment,3461,,2422.7,134698.29,1
+`;
+
+const json = JSON.stringify({
+  metrics: [
+    {
+      key: "checkout",
+      isProportion: true,
+      variations: [
+        { key: "off", n: 1000, conversions: 100 },
+        { key: "on", n: 1000, conversions: 120 },
+        { key: "on-v2", n: 1000, conversions: 110 },
+      ],
+    },
+  ],
+  weights: { off: 1, on: 1, "on-v2": 1 },
+});
+
+describe("vexil analyze", () => {
+  it("prints an aligned table from a CSV file", async () => {
+    const m = memoryIo({ "stats.csv": csv });
+    const code = await runAnalyzeCommand(["stats.csv"], m.io);
+    expect(m.stderr()).toBe("");
+    expect(code).toBe(0);
+    const text = m.stdout();
+    expect(text).toMatch(/Metric signup \(conversion\)\s+reference control/);
+    expect(text).toMatch(/Metric revenue \(mean\)/);
+    // The lift of signup is 25 %, its pooled-z p-value 0.0124 (Welch on p(1-p) variances: 0.0123).
+    const row = text.split("\n").find((l) => l.startsWith("treatment") && l.includes("12.50%"))!;
+    expect(row).toContain("25.00%");
+    expect(row).toMatch(/0\.012\d/);
+    expect(text).toMatch(/sample ratio ok/);
+    // Columns line up: every row of a table is as long as its dashed rule or shorter.
+    const lines = text.split("\n");
+    const rule = lines.findIndex((l) => /^-+ {2}-+/.test(l));
+    expect(lines[rule - 1]!.indexOf("units")).toBeGreaterThan(0);
+    expect(lines[rule + 1]!.length).toBeLessThanOrEqual(lines[rule]!.length);
+  });
+
+  it("reads JSON from stdin and prints JSON with --json and the options", async () => {
+    const m = memoryIo({}, json);
+    const code = await runAnalyzeCommand(
+      [
+        "--json",
+        "--alpha",
+        "0.1",
+        "--reference",
+        "off",
+        "--engine",
+        "bayesian",
+        "--sequential",
+        "--correction",
+        "holm",
+      ],
+      m.io,
+    );
+    expect(m.stderr()).toBe("");
+    expect(code).toBe(0);
+    const out = JSON.parse(m.stdout());
+    const metric = out.metrics[0];
+    expect(metric.alpha).toBe(0.1);
+    expect(metric.engine).toBe("bayesian");
+    expect(metric.correction).toBe("holm");
+    expect(metric.sequential.method).toBe("confidence-sequence");
+    expect(metric.srm.pValue).toBe(1);
+    const on = metric.variations[1];
+    expect(on.key).toBe("on");
+    expect(on.comparison.bayesian.chanceToBeat).toBeCloseTo(0.923183439, 8);
+    expect(on.comparison.reliability).toBeCloseTo(92.3183439, 6);
+    expect(on.comparison.relative.pValueAdjusted).toBeGreaterThanOrEqual(on.comparison.relative.pValue);
+    expect(on.relativeDifferences[0].fromVariation).toBe("off");
+    expect(metric.variations.reduce((s: number, v: { pBest: number }) => s + v.pBest, 0)).toBeCloseTo(1, 9);
+    // "-" also means stdin.
+    const again = memoryIo({}, json);
+    expect(await runAnalyzeCommand(["-", "--json"], again.io)).toBe(0);
+  });
+
+  it("fails with a clear message and exit code 2 on bad input", async () => {
+    const cases: [string[], Record<string, string>, string, RegExp][] = [
+      [["bad.json"], { "bad.json": "{not json" }, "", /bad\.json: invalid JSON/],
+      [["x.csv"], { "x.csv": "variation,n\na,10\n" }, "", /needs "sum".*or "conversions"/],
+      [
+        ["x.csv"],
+        { "x.csv": "variation,n,sum,sumSquares\na,ten,1,1\n" },
+        "",
+        /line 2: n must be a finite number/,
+      ],
+      [
+        ["x.csv"],
+        { "x.csv": "variation,n,conversions,colour\na,10,1,red\n" },
+        "",
+        /unknown column\(s\) colour/,
+      ],
+      [["missing.csv"], {}, "", /cannot read missing\.csv: ENOENT/],
+      [[], {}, "", /stdin: the input is empty/],
+      [["--alpha", "2"], {}, json, /--alpha must be a number between 0 and 1/],
+      [["--engine", "magic"], {}, json, /--engine must be one of frequentist, bayesian/],
+      [["--correction", "fdr"], {}, json, /--correction must be one of none, bonferroni, holm, bh/],
+      [["--reference", "nope"], {}, json, /--reference nope is not a variation of checkout/],
+      [["--frobnicate"], {}, json, /Unknown option '--frobnicate'/],
+      [[], {}, JSON.stringify({ metrics: [{ variations: [{ key: "a" }] }] }), /"n" \(units\) is required/],
+    ];
+    for (const [args, files, stdin, message] of cases) {
+      const m = memoryIo(files, stdin);
+      const code = await runAnalyzeCommand(args, m.io);
+      expect(code, `${args.join(" ")} -> ${m.stderr()}`).toBe(2);
+      expect(m.stderr()).toMatch(message);
+      expect(m.stdout()).toBe("");
+    }
+  });
+
+  it("prints usage with --help", async () => {
+    const m = memoryIo({});
+    expect(await runAnalyzeCommand(["--help"], m.io)).toBe(0);
+    expect(m.stdout()).toMatch(/Usage: vexil analyze/);
+  });
+});

@@ -1,0 +1,245 @@
+// `vexil analyze [FILE|-] [options]`: analyze per-variation sufficient statistics from a JSON or CSV file
+// (or stdin) and print an aligned table, or JSON with --json. Input format: docs/analyze.md.
+import { parseArgs } from "node:util";
+import {
+  type AnalysisOptions,
+  analyzeExperiment,
+  type CorrectionMethod,
+  type MetricAnalysis,
+} from "@vexil/stats";
+import { InputError, parseAnalyzeInput } from "./analyze.input.js";
+
+/** Streams and file access of the command (injected so tests need no process or files). */
+export interface AnalyzeIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  /** Where errors go; stdout when absent. */
+  stderr?: NodeJS.WritableStream;
+  readFile(path: string): Promise<string>;
+}
+
+/** Help text of `vexil analyze`. */
+export const analyzeUsage = `Usage: vexil analyze [FILE|-] [options]
+
+Analyze an experiment from per-variation sufficient statistics (JSON or CSV; stdin when FILE is - or
+absent). Input format: docs/analyze.md.
+
+Options:
+  --json                     print the full analysis as JSON instead of a table
+  --alpha A                  significance level, intervals at 1 - A (default 0.05)
+  --reference KEY            reference (control) variation (default: the first one)
+  --engine frequentist|bayesian
+                             which framework leads reliability and the winner (default frequentist)
+  --sequential               always-valid confidence sequences and p-values
+  --cuped                    CUPED variance reduction (needs preSum, preSumSquares, crossSum)
+  --correction none|bonferroni|holm|bh
+                             multiple-testing correction over metrics x variations (default none)
+  -h, --help                 show this help
+`;
+
+const ENGINES = ["frequentist", "bayesian"] as const;
+const CORRECTIONS = ["none", "bonferroni", "holm", "bh"] as const;
+
+/** Runs `vexil analyze`; resolves to the exit code (0 ok, 2 usage or input error). */
+export async function runAnalyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
+  const fail = (message: string): number => {
+    (io.stderr ?? io.stdout).write(`vexil analyze: ${message}\n`);
+    return 2;
+  };
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (e) {
+    return fail(`${(e as Error).message}\n\n${analyzeUsage}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(analyzeUsage);
+    return 0;
+  }
+  if (positionals.length > 1) return fail(`expected one input file, got ${positionals.length}`);
+
+  const options: AnalysisOptions = {};
+  if (values.alpha !== undefined) {
+    const alpha = Number(values.alpha);
+    if (!(alpha > 0 && alpha < 1))
+      return fail(`--alpha must be a number between 0 and 1, got ${values.alpha}`);
+    options.alpha = alpha;
+  }
+  if (values.engine !== undefined) {
+    if (!(ENGINES as readonly string[]).includes(values.engine))
+      return fail(`--engine must be one of ${ENGINES.join(", ")}, got ${values.engine}`);
+    options.engine = values.engine as AnalysisOptions["engine"];
+  }
+  if (values.correction !== undefined) {
+    if (!(CORRECTIONS as readonly string[]).includes(values.correction))
+      return fail(`--correction must be one of ${CORRECTIONS.join(", ")}, got ${values.correction}`);
+    options.correction = values.correction as CorrectionMethod;
+  }
+  if (values.reference !== undefined) options.reference = values.reference;
+  if (values.sequential) options.sequential = true;
+  if (values.cuped) options.cuped = true;
+
+  const source = positionals[0] ?? "-";
+  let text: string;
+  try {
+    text = source === "-" ? await readAll(io.stdin) : await io.readFile(source);
+  } catch (e) {
+    return fail(`cannot read ${source === "-" ? "stdin" : source}: ${(e as Error).message}`);
+  }
+  let input: ReturnType<typeof parseAnalyzeInput>;
+  try {
+    input = parseAnalyzeInput(text);
+  } catch (e) {
+    if (e instanceof InputError) return fail(`${source === "-" ? "stdin" : source}: ${e.message}`);
+    throw e;
+  }
+  if (input.weights) options.weights = input.weights;
+  if (options.reference !== undefined) {
+    const ref = options.reference;
+    const missing = input.metrics.filter((m) => !m.variations.some((v) => v.key === ref));
+    if (missing.length > 0)
+      return fail(
+        `--reference ${ref} is not a variation of ${missing.map((m) => m.key ?? "the metric").join(", ")}`,
+      );
+  }
+
+  const results = analyzeExperiment(input.metrics, options);
+  io.stdout.write(values.json ? toJson(results) : formatTables(results));
+  return 0;
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: "boolean" },
+      alpha: { type: "string" },
+      reference: { type: "string" },
+      engine: { type: "string" },
+      sequential: { type: "boolean" },
+      cuped: { type: "boolean" },
+      correction: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+// JSON has no infinities: one-sided or fully uncertain interval bounds are written as strings.
+function toJson(results: MetricAnalysis[]): string {
+  const replacer = (_key: string, v: unknown): unknown =>
+    typeof v === "number" && !Number.isFinite(v)
+      ? Number.isNaN(v)
+        ? null
+        : v > 0
+          ? "Infinity"
+          : "-Infinity"
+      : v;
+  return `${JSON.stringify({ metrics: results }, replacer, 2)}\n`;
+}
+
+const pct = (v: number | null | undefined, digits = 2): string =>
+  v === null || v === undefined
+    ? "-"
+    : Number.isFinite(v)
+      ? `${(100 * v).toFixed(digits)}%`
+      : v > 0
+        ? "+inf"
+        : "-inf";
+const num = (v: number | null | undefined): string => {
+  if (v === null || v === undefined) return "-";
+  if (!Number.isFinite(v)) return v > 0 ? "+inf" : "-inf";
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+  return Number(v.toPrecision(5)).toString();
+};
+const pValue = (v: number | null | undefined): string =>
+  v === null || v === undefined ? "-" : v < 1e-4 ? v.toExponential(1) : v.toFixed(4);
+
+/** Aligned text tables, one per metric. */
+export function formatTables(results: MetricAnalysis[]): string {
+  const out: string[] = [];
+  for (const r of results) {
+    const flags = [
+      r.engine,
+      r.sequential ? `sequential (N*=${r.sequential.tuningN})` : "fixed horizon",
+      ...(r.cuped ? [`CUPED theta=${num(r.cuped.theta)}`] : []),
+      ...(r.correction !== "none" ? [`correction ${r.correction}`] : []),
+    ];
+    out.push(
+      `Metric ${r.metric ?? "(unnamed)"} (${r.isProportion ? "conversion" : "mean"}${r.lowerIsBetter ? ", lower is better" : ""})  reference ${r.reference ?? "-"}  alpha ${r.alpha}  ${flags.join(", ")}`,
+    );
+    const adjusted = r.correction !== "none";
+    const header = [
+      "variation",
+      "units",
+      r.isProportion ? "rate" : "mean",
+      "lift",
+      `lift ${pct(1 - r.alpha, 0)} CI`,
+      "p-value",
+      ...(adjusted ? ["adj. p"] : []),
+      "reliability",
+      "P(beat)",
+      "P(best)",
+      "loss",
+      "note",
+    ];
+    const rows: string[][] = [header];
+    for (const v of r.variations) {
+      const c = v.comparison;
+      const lift = c?.relative ?? null;
+      const ci = lift ? (adjusted && lift.ciAdjusted ? lift.ciAdjusted : lift.ci) : null;
+      const note = v.isReference
+        ? "reference"
+        : (c?.reason ?? v.reason ?? (c?.significant ? "significant" : ""));
+      rows.push([
+        v.key,
+        String(v.units),
+        r.isProportion ? pct(v.sampleMean) : num(v.sampleMean),
+        lift ? pct(lift.estimate) : "-",
+        ci ? `[${pct(ci[0])}, ${pct(ci[1])}]` : "-",
+        pValue(c?.pValue),
+        ...(adjusted ? [pValue(c?.pValueAdjusted)] : []),
+        c?.reliability === null || c?.reliability === undefined ? "-" : `${c.reliability.toFixed(1)}%`,
+        pct(c?.bayesian?.chanceToBeat, 1),
+        pct(v.pBest, 1),
+        num(c?.bayesian?.expectedLoss.chooseVariation),
+        note,
+      ]);
+    }
+    out.push(alignRows(rows));
+    const extra: string[] = [];
+    if (r.chiSquare)
+      extra.push(
+        `chi-square ${num(r.chiSquare.chi2)} (df ${r.chiSquare.df}) p ${pValue(r.chiSquare.pValue)}`,
+      );
+    if (r.srm)
+      extra.push(
+        `sample ratio ${r.srm.flagged ? "MISMATCH" : "ok"}: p ${pValue(r.srm.pValue)} (flagged below ${r.srm.threshold})`,
+      );
+    if (r.winner) extra.push(`winner: ${r.winner}`);
+    if (extra.length > 0) out.push(extra.join("; "));
+    for (const w of r.warnings) out.push(`warning: ${w}`);
+    out.push("");
+  }
+  return `${out.join("\n")}\n`.replace(/\n+$/, "\n");
+}
+
+function alignRows(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const text = (r: string[]): string =>
+    r
+      .map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join("  ")
+      .trimEnd();
+  return [text(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(text)].join("\n");
+}
