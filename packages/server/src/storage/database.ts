@@ -17,6 +17,28 @@ export interface ConfigDatabase {
 // node-postgres returns int8 (bigserial ids, count(*)) as strings; our ids stay below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, so keep the recent ones by SQL
+ * text.
+ */
+function withStatementCache(sqlite: SQLite.Database) {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /** Opens PostgreSQL when a URL is given, else SQLite (WAL) at `<dataDir>/vexil.db`. */
 export function openConfigDatabase(options: {
   databaseUrl?: string | undefined;
@@ -33,6 +55,6 @@ export function openConfigDatabase(options: {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }

@@ -1,6 +1,9 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import type { SqlDialect } from "./database.js";
 import { coreMigration } from "./migrations/0001-core.js";
+import { flagsMigration } from "./migrations/0002-flags.js";
+import { sdkDeliveryMigration } from "./migrations/0003-sdk-delivery.js";
+import { jobsResultsMigration } from "./migrations/0005-jobs-results.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -8,6 +11,9 @@ export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Pro
 // One ordered list for both dialects; names sort in apply order.
 const migrations: Record<string, DialectMigration> = {
   "0001-core": coreMigration,
+  "0002-flags": flagsMigration,
+  "0003-sdk-delivery": sdkDeliveryMigration,
+  "0005-jobs-results": jobsResultsMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,6 +1,19 @@
 import type { AuditTables } from "../audit/audit.tables.js";
 import type { AuthTables } from "../auth/auth.tables.js";
+import type { FlagsTables } from "../flags/flags.tables.js";
+import type { GoalsTables } from "../goals/goals.tables.js";
+import type { JobsTables } from "../jobs/jobs.tables.js";
 import type { ProjectsTables } from "../projects/projects.tables.js";
+import type { SdkDeliveryTables } from "../sdk-delivery/sdk-delivery.tables.js";
+import type { SegmentsTables } from "../segments/segments.tables.js";
 
 /** Every configuration table; each capability declares its own tables beside its store. */
-export interface Database extends ProjectsTables, AuthTables, AuditTables {}
+export interface Database
+  extends ProjectsTables,
+    AuthTables,
+    AuditTables,
+    FlagsTables,
+    SegmentsTables,
+    GoalsTables,
+    SdkDeliveryTables,
+    JobsTables {}

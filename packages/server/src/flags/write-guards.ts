@@ -1,0 +1,60 @@
+import { ApiError } from "../http/api-error.js";
+
+/** Who makes a change: how the audit log names them, and the token id (Kameleoon's createdById). */
+export interface Actor {
+  name: string;
+  id: number | null;
+}
+
+/** Options of every write. */
+export interface WriteOptions {
+  /** The request's If-Match header: the version (ETag) the client last read; stale -> 409. */
+  ifMatch?: string | undefined;
+  /** The holder of the flag's automation lock making this change (see withFlagLock). */
+  lockHolder?: string | undefined;
+}
+
+/** The ETag of a versioned resource. */
+export const etagOf = (version: number) => `"${version}"`;
+
+/** 409 unless If-Match (one or more ETags, `W/` or quotes optional, `*` for any) names `version`. */
+export function assertIfMatch(version: number, ifMatch: string | undefined, what: string): void {
+  if (ifMatch === undefined || ifMatch.trim() === "") return;
+  const tags = ifMatch
+    .split(",")
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+  if (tags.includes("*")) return;
+  const versions = tags.map((tag) => tag.replace(/^W\//i, "").replace(/^"(.*)"$/, "$1"));
+  if (!versions.includes(String(version))) {
+    throw new ApiError(
+      409,
+      `If-Match names version ${versions.join(", ")} but ${what} is at version ${version}; read it again and retry`,
+    );
+  }
+}
+
+/** 423 while another holder's automation lock is in force. */
+export function assertUnlocked(
+  lock: { lockedBy: string | null; lockedUntil: string | null },
+  holder: string | undefined,
+  now: number,
+  what: string,
+): void {
+  if (lock.lockedBy === null || lock.lockedUntil === null) return;
+  if (Date.parse(lock.lockedUntil) <= now || lock.lockedBy === holder) return;
+  throw new ApiError(
+    423,
+    `${what} is locked by '${lock.lockedBy}' until ${lock.lockedUntil} while it applies an automatic change; retry later`,
+  );
+}
+
+/** SQLite and PostgreSQL unique-constraint violations. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    e?.code === "23505" ||
+    e?.code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    /UNIQUE constraint failed/.test(e?.message ?? "")
+  );
+}
