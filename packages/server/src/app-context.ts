@@ -1,5 +1,7 @@
+import type { AnalyticsStore } from "./analytics/analytics-store.js";
 import type { TokenStore } from "./auth/tokens.store.js";
 import type { ServerConfig } from "./config.js";
+import type { JobRunner } from "./jobs/job-runner.js";
 import type { ChangeBus } from "./sdk-delivery/change-bus.js";
 import type { ConfigDatabase } from "./storage/database.js";
 
@@ -10,8 +12,12 @@ export interface AppContext {
   /** Shorthand for database.db. */
   db: ConfigDatabase["db"];
   tokens: TokenStore;
+  /** Exposure and conversion events: DuckDB embedded, PostgreSQL with a database URL. */
+  analytics: AnalyticsStore;
   /** Publish every committed configuration change here; SDK streams listen. */
   changes: ChangeBus;
   /** The clock; tests move it to exercise schedules without waiting. */
   now: () => number;
+  /** Durable background jobs (results reports, callbacks, automation); see jobs/README.md. */
+  jobs: JobRunner;
 }

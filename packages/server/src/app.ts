@@ -16,16 +16,23 @@ import Fastify, {
 } from "fastify";
 import type { AppContext } from "./app-context.js";
 import { auditRoutes } from "./audit/audit.routes.js";
+import { eventRoutes, startEventRetention } from "./events/events.routes.js";
 import { installAuthentication, presentedToken } from "./auth/authentication.js";
 import { oauthRoutes } from "./auth/oauth.routes.js";
 import { tokenRoutes } from "./auth/tokens.routes.js";
 import { hashToken } from "./auth/tokens.store.js";
+import { flagRoutes } from "./flags/flags.routes.js";
+import { goalRoutes } from "./goals/goals.routes.js";
 import { ApiError } from "./http/api-error.js";
 import { installErrorHandling } from "./http/error-handler.js";
 import type { TypedApp } from "./http/typed-app.js";
+import { ofrepRoutes } from "./ofrep/ofrep.routes.js";
 import { createMetricsRegistry, operationsRoutes } from "./operations/operations.routes.js";
 import { launchDarklyProjectRoutes } from "./projects/launchdarkly-projects.routes.js";
 import { projectRoutes } from "./projects/projects.routes.js";
+import { resultsRoutes } from "./results/results.routes.js";
+import { sdkDeliveryRoutes } from "./sdk-delivery/sdk-delivery.routes.js";
+import { segmentRoutes } from "./segments/segments.routes.js";
 
 const MANAGEMENT_BODY_LIMIT = 1024 * 1024;
 
@@ -120,6 +127,15 @@ export async function buildApp(
   auditRoutes(app, context);
   projectRoutes(app, context);
   launchDarklyProjectRoutes(app, context);
+  flagRoutes(app, context);
+  segmentRoutes(app, context);
+  goalRoutes(app, context);
+  const sdkDelivery = sdkDeliveryRoutes(app, context);
+  ofrepRoutes(app, context, sdkDelivery);
+  resultsRoutes(app, context);
+  eventRoutes(app, context);
+  const stopRetention = startEventRetention(context, context.config.eventRetentionDays, app.log);
+  app.addHook("onClose", async () => stopRetention());
 
   const consoleDir = context.config.consoleDir ?? defaultConsoleDir();
   if (fs.existsSync(path.join(consoleDir, "index.html"))) {

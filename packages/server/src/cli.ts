@@ -4,6 +4,12 @@ import { parseArgs } from "node:util";
 import { runAnalyzeCommand } from "./analyze/analyze.command.js";
 import { createApiToken } from "./auth/tokens.routes.js";
 import { resolveConfig } from "./config.js";
+import {
+  parseSimulateArguments,
+  simulateDirect,
+  simulateOverHttp,
+  simulateUsage,
+} from "./events/simulate.command.js";
 import { ensureDemoProject } from "./demo/demo-project.js";
 import { openServer } from "./server.js";
 import { openConfigDatabase } from "./storage/database.js";
@@ -18,6 +24,8 @@ Commands:
         Create an API token and print it (shown once).
   migrate [--data-dir DIR] [--database-url URL]
         Apply storage migrations and exit.
+  simulate --project P --environment E --flag KEY --visitors N --goal GOAL --rates off=0.10,on=0.11 [...]
+        Simulated traffic through the real engine, over HTTP or --direct into the store (vexil simulate --help).
   analyze [FILE|-] [--json] [--alpha 0.05] [--reference KEY] [--engine frequentist|bayesian] [--sequential]
           [--cuped] [--correction none|bonferroni|holm|bh]
         Analyse per-variation statistics from a JSON or CSV file (or stdin) without a server (docs/analyze.md).
@@ -140,6 +148,31 @@ async function migrate(args: string[]): Promise<number> {
   }
 }
 
+async function simulate(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseSimulateArguments>;
+  try {
+    parsed = parseSimulateArguments(args, process.env);
+  } catch (error) {
+    process.stderr.write(`vexil simulate: ${(error as Error).message}\n\n${simulateUsage}\n`);
+    return 2;
+  }
+  if (!parsed.direct) {
+    const { events } = await simulateOverHttp(parsed);
+    process.stdout.write(`Posted ${events} events to ${parsed.url}\n`);
+    return 0;
+  }
+  const server = await openServer(resolveConfig({ dataDir: parsed.dataDir, databaseUrl: parsed.databaseUrl }), {
+    logger: false,
+  });
+  try {
+    const { events } = await simulateDirect(server.context, parsed);
+    process.stdout.write(`Stored ${events} events\n`);
+    return 0;
+  } finally {
+    await server.close();
+  }
+}
+
 const analyze = (args: string[]) =>
   runAnalyzeCommand(args, {
     stdin: process.stdin,
@@ -153,6 +186,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   token: tokenCommand,
   migrate,
   analyze,
+  simulate,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -16,8 +16,18 @@ export interface ServerConfig {
   /** How long a verified token is trusted without re-reading storage (revocation delay). */
   tokenCacheMs: number;
   logLevel: string;
+  /** Raw events older than this many days are deleted (hourly); 0 keeps them forever. */
+  eventRetentionDays: number;
   /** Directory of the built console; served at / when it exists. */
   consoleDir: string | undefined;
+  /** Results callbacks may target private, loopback and link-local addresses (VEXIL_CALLBACK_ALLOW_PRIVATE). */
+  callbackAllowPrivate: boolean;
+  /** Host names results callbacks may target whatever they resolve to (VEXIL_CALLBACK_ALLOWED_HOSTS, comma-separated). */
+  callbackAllowedHosts: string[];
+  /** How often the job worker looks for due jobs, in ms (VEXIL_JOBS_POLL_MS). */
+  jobsPollMs: number;
+  /** Jobs (results reports, callbacks, automation) this process runs at once; 0 = no worker (VEXIL_JOBS_CONCURRENCY). */
+  jobsConcurrency: number;
 }
 
 export interface ConfigOverrides {
@@ -32,6 +42,13 @@ function integerFrom(value: string | undefined, fallback: number, name: string):
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer`);
   return parsed;
+}
+
+function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === "") return fallback;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new Error(`${name} must be true or false`);
 }
 
 /** Resolves the configuration: explicit overrides first, then VEXIL_* variables, then defaults. */
@@ -53,6 +70,18 @@ export function resolveConfig(
     ),
     tokenCacheMs: integerFrom(env.VEXIL_TOKEN_CACHE_MS, 5000, "VEXIL_TOKEN_CACHE_MS"),
     logLevel: env.VEXIL_LOG_LEVEL ?? "info",
+    eventRetentionDays: integerFrom(env.VEXIL_EVENT_RETENTION_DAYS, 0, "VEXIL_EVENT_RETENTION_DAYS"),
     consoleDir: env.VEXIL_CONSOLE_DIR || undefined,
+    callbackAllowPrivate: booleanFrom(
+      env.VEXIL_CALLBACK_ALLOW_PRIVATE,
+      false,
+      "VEXIL_CALLBACK_ALLOW_PRIVATE",
+    ),
+    callbackAllowedHosts: (env.VEXIL_CALLBACK_ALLOWED_HOSTS ?? "")
+      .split(",")
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+    jobsPollMs: integerFrom(env.VEXIL_JOBS_POLL_MS, 1000, "VEXIL_JOBS_POLL_MS"),
+    jobsConcurrency: integerFrom(env.VEXIL_JOBS_CONCURRENCY, 2, "VEXIL_JOBS_CONCURRENCY"),
   };
 }

@@ -1,9 +1,15 @@
+import path from "node:path";
 import type { FastifyServerOptions } from "fastify";
+import { sql } from "kysely";
+import { openDuckDbAnalyticsStore } from "./analytics/duckdb-store.js";
+import { openPostgresAnalyticsStore } from "./analytics/postgres-store.js";
 import { buildApp } from "./app.js";
 import type { AppContext } from "./app-context.js";
 import { generateToken, TokenStore } from "./auth/tokens.store.js";
 import type { ServerConfig } from "./config.js";
+import { JobRunner } from "./jobs/job-runner.js";
 import { ChangeBus } from "./sdk-delivery/change-bus.js";
+import { startPostgresFanout } from "./sdk-delivery/postgres-fanout.js";
 import { openConfigDatabase } from "./storage/database.js";
 import { migrateToLatest } from "./storage/migrations.js";
 
@@ -47,21 +53,51 @@ export async function openServer(
   await migrateToLatest(database.db as never, database.dialect);
   const tokens = new TokenStore(database.db);
   const generatedAdminToken = await ensureAdminToken(tokens, config.adminToken);
+  const now = options.now ?? Date.now;
+  const analytics = config.databaseUrl
+    ? await openPostgresAnalyticsStore({ connectionString: config.databaseUrl })
+    : await openDuckDbAnalyticsStore({ path: path.join(config.dataDir, "events.duckdb") });
+  const jobs = new JobRunner({
+    db: database.db,
+    dialect: database.dialect,
+    now,
+    pollMs: config.jobsPollMs,
+    concurrency: config.jobsConcurrency,
+  });
   const context: AppContext = {
     config,
     database,
     db: database.db,
     tokens,
+    analytics,
     changes: new ChangeBus(),
-    now: options.now ?? Date.now,
+    now,
+    jobs,
   };
   const app = await buildApp(context, options);
+  // On PostgreSQL, changes committed by other processes reach this one's SDK streams (LISTEN/NOTIFY).
+  const fanout =
+    database.dialect === "postgres" && config.databaseUrl
+      ? await startPostgresFanout({
+          connectionString: config.databaseUrl,
+          notify: async (channel, payload) => {
+            await sql`select pg_notify(${channel}, ${payload})`.execute(database.db);
+          },
+          bus: context.changes,
+          logger: app.log,
+        })
+      : undefined;
+  // Handlers are registered by buildApp's routes; the worker claims only kinds it has a handler for.
+  jobs.start(app.log);
   return {
     context,
     app,
     generatedAdminToken,
     async close() {
+      await jobs.stop();
+      await fanout?.stop();
       await app.close();
+      await analytics.close();
       await database.close();
     },
   };

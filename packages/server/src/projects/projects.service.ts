@@ -1,5 +1,6 @@
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
+import { forgetSdkKeys } from "../auth/sdk-keys.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
 import { type Environment, newClientKey, newSdkKey, type Project, projectsStore } from "./projects.store.js";
 
@@ -147,6 +148,7 @@ export class ProjectsService {
     const before = await this.environment(projectKey, key);
     await this.context.db.transaction().execute(async (trx) => {
       await projectsStore.deleteEnvironment(trx, projectKey, key);
+      forgetSdkKeys(this.context);
       await recordAudit(trx, {
         projectKey,
         actor,
@@ -177,6 +179,7 @@ export class ProjectsService {
         after: { rotated: which },
       });
     });
+    forgetSdkKeys(this.context);
     return after;
   }
 

@@ -1,0 +1,407 @@
+// Results aggregation: the analytics store's aggregate() against the bare GROUP BY typed straight into the
+// same database, on the same data, in one run.
+//
+//   npx tsx --conditions=source bench/analytics-aggregation.bench.ts [--visitors=10000000]
+//     [--conversions=3000000] [--runs=3] [--no-pg] [--pg-visitors=1000000] [--pg-conversions=300000]
+//     [--postgres=postgres://postgres@127.0.0.1:5432/postgres]
+//
+// DuckDB: `--visitors` exposed visitors over 14 days in 3 variations; one in five comes back for a second
+// visit and is exposed again (same variation), so a unit is not a row and both queries must group by
+// visitor. `--conversions` conversions of one goal, all inside the 7-day attribution window (so the bare
+// query, which knows nothing about windows, is still correct and both must agree). Rows are generated
+// inside DuckDB with range(), in a temp directory. Each round opens the file, runs the bare query, closes,
+// opens the store, runs aggregate(), closes; round 0 warms up and is discarded; medians of the rest.
+// aggregate() also computes what the bare query does not: first-exposure variation, attribution window,
+// exposures, visits, converted units and sum of squares. Goals: aggregate() < 3 s and <= 1.5x the bare
+// query.
+//
+// PostgreSQL (unless --no-pg): `--pg-visitors` visitors loaded through append() (10,000-event batches,
+// four in flight) into a fresh database (dropped at the end), then ANALYZE, then the same two queries.
+
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import pg from "pg";
+import type {
+  AggregationQuery,
+  AnalyticsEvent,
+  AnalyticsStore,
+  VariationStats,
+} from "../packages/server/src/analytics/analytics-store.js";
+import { openDuckDbAnalyticsStore } from "../packages/server/src/analytics/duckdb-store.js";
+import { openPostgresAnalyticsStore } from "../packages/server/src/analytics/postgres-store.js";
+
+function arg(name: string, fallback: number): number {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit === undefined ? fallback : Number(hit.slice(name.length + 3));
+}
+const VISITORS = arg("visitors", 10_000_000);
+const CONVERSIONS = arg("conversions", 3_000_000);
+const RUNS = Math.max(3, arg("runs", 3));
+const PG_ENABLED = !process.argv.includes("--no-pg");
+const PG_VISITORS = arg("pg-visitors", 1_000_000);
+const PG_CONVERSIONS = arg("pg-conversions", 300_000);
+const POSTGRES_ADMIN_URL =
+  process.argv.find((a) => a.startsWith("--postgres="))?.slice("--postgres=".length) ??
+  "postgres://postgres@127.0.0.1:5432/postgres";
+
+const START = Date.UTC(2025, 0, 6);
+const SPAN_MS = 14 * 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Conversions land 0 .. 6 days after the first exposure: inside the default 7-day window. */
+const CONVERSION_DELAY_MS = 6 * 86_400_000;
+const PROJECT = "bench";
+const ENVIRONMENT = "production";
+const FEATURE = "checkout";
+const GOAL = 1;
+
+const QUERY: AggregationQuery = {
+  projectKey: PROJECT,
+  environmentKey: ENVIRONMENT,
+  featureKey: FEATURE,
+  goalId: GOAL,
+  unit: "visitor",
+  conversionType: "ALL_CONVERSION",
+};
+
+/** The simplest correct per-variation units / conversions / value sum for this data. */
+const BARE_SQL = `
+WITH units AS (
+  SELECT visitor_code, any_value(variation_key) AS variation_key
+  FROM analytics_exposures
+  WHERE project_key = '${PROJECT}' AND environment_key = '${ENVIRONMENT}' AND feature_key = '${FEATURE}'
+  GROUP BY visitor_code
+), per_visitor AS (
+  SELECT visitor_code, count(*) AS conversions, sum(value) AS value
+  FROM analytics_conversions
+  WHERE project_key = '${PROJECT}' AND environment_key = '${ENVIRONMENT}' AND goal_id = ${GOAL}
+  GROUP BY visitor_code
+)
+SELECT variation_key, count(*) AS units, coalesce(sum(conversions), 0) AS conversions, coalesce(sum(value), 0) AS value
+FROM units LEFT JOIN per_visitor USING (visitor_code)
+GROUP BY variation_key
+ORDER BY variation_key`;
+
+/** PostgreSQL has no any_value() before 16: min() is the same here (one variation per visitor). */
+const BARE_SQL_POSTGRES = BARE_SQL.replace("any_value(variation_key)", "min(variation_key)");
+
+interface BareRow {
+  variation_key: string;
+  units: number;
+  conversions: number;
+  value: number;
+}
+
+const now = () => performance.now();
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const megabytes = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
+const thousands = (n: number) => n.toLocaleString("en-US");
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+// ------------------------------------------------------------------------------------------------ DuckDB
+
+const visitorCode = (v: string) => `'visitor-' || lpad(CAST(${v} AS VARCHAR), 8, '0')`;
+
+function exposureInsertSql(repeat: boolean): string {
+  const visitor = "v";
+  return `INSERT INTO analytics_exposures
+SELECT '${PROJECT}', '${ENVIRONMENT}', '${FEATURE}', 1, 10, 100,
+  ['off', 'on', 'v2'][${visitor} % 3 + 1],
+  ${visitorCode(visitor)},
+  ${visitorCode(visitor)} || '-${repeat ? 1 : 0}',
+  ${START} + ${visitor} * ${SPAN_MS} // ${VISITORS}${repeat ? ` + ${HOUR_MS}` : ""},
+  ['chrome', 'firefox', 'safari', 'edge'][${visitor} % 4 + 1],
+  ['desktop', 'mobile'][${visitor} % 2 + 1],
+  ['linux', 'mac', 'windows'][${visitor} % 3 + 1],
+  ['FR', 'US', 'DE', 'BR', 'JP'][${visitor} % 5 + 1],
+  ${repeat ? "false" : "true"},
+  MAP {'plan': ['free', 'pro'][${visitor} % 2 + 1]}
+FROM range(${VISITORS}) AS t(v)${repeat ? " WHERE v % 5 = 1" : ""}`;
+}
+
+/** Two conversions per converting visitor for the first third, one for the rest. */
+function conversionInsertSql(): string {
+  const converting = Math.ceil((CONVERSIONS * 2) / 3);
+  const visitor = `(j % ${converting}) * ${Math.max(1, Math.floor(VISITORS / converting))}`;
+  return `INSERT INTO analytics_conversions
+SELECT '${PROJECT}', '${ENVIRONMENT}', ${GOAL}, ${visitorCode("v")}, ${visitorCode("v")} || '-0',
+  1 + (j % 100) + (j % 7) / 10.0,
+  ${START} + v * ${SPAN_MS} // ${VISITORS} + (j * 7919) % ${CONVERSION_DELAY_MS},
+  NULL, NULL, NULL, NULL, NULL, NULL
+FROM (SELECT j, ${visitor} AS v FROM range(${CONVERSIONS}) AS t(j))
+ORDER BY 7`;
+}
+
+async function loadDuckDb(path: string): Promise<number> {
+  const schema = await openDuckDbAnalyticsStore({ path });
+  await schema.close();
+  const started = now();
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  await connection.run(exposureInsertSql(false));
+  await connection.run(exposureInsertSql(true));
+  await connection.run(conversionInsertSql());
+  await connection.run("CHECKPOINT");
+  connection.closeSync();
+  instance.closeSync();
+  return now() - started;
+}
+
+async function countRows(path: string): Promise<{ exposures: number; conversions: number }> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  const count = async (table: string) =>
+    Number((await connection.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows()[0]![0]);
+  const counts = { exposures: await count("analytics_exposures"), conversions: await count("analytics_conversions") };
+  connection.closeSync();
+  instance.closeSync();
+  return counts;
+}
+
+async function timeBareDuckDb(path: string): Promise<{ ms: number; rows: BareRow[] }> {
+  const instance = await DuckDBInstance.create(path);
+  const connection: DuckDBConnection = await instance.connect();
+  const started = now();
+  const reader = await connection.runAndReadAll(BARE_SQL);
+  const ms = now() - started;
+  const rows = reader.getRowObjectsJS().map((row) => ({
+    variation_key: String(row.variation_key),
+    units: Number(row.units),
+    conversions: Number(row.conversions),
+    value: Number(row.value),
+  }));
+  connection.closeSync();
+  instance.closeSync();
+  return { ms, rows };
+}
+
+async function timeAggregate(open: () => Promise<AnalyticsStore>): Promise<{ ms: number; rows: VariationStats[] }> {
+  const store = await open();
+  const started = now();
+  const result = await store.aggregate(QUERY);
+  const ms = now() - started;
+  await store.close();
+  return { ms, rows: result.rows };
+}
+
+function agree(bare: BareRow[], rows: VariationStats[]): boolean {
+  if (bare.length !== rows.length) return false;
+  return bare.every((b, i) => {
+    const r = rows[i]!;
+    const sumClose = Math.abs(b.value - r.sum) <= 1e-9 * Math.max(1, Math.abs(b.value));
+    return b.variation_key === r.variationKey && b.units === r.units && b.conversions === r.conversions && sumClose;
+  });
+}
+
+interface Timing {
+  aggregate: number[];
+  bare: number[];
+  agree: boolean;
+}
+
+async function benchDuckDb(path: string): Promise<Timing> {
+  const timing: Timing = { aggregate: [], bare: [], agree: true };
+  for (let round = 0; round <= RUNS; round++) {
+    const bare = await timeBareDuckDb(path);
+    const ours = await timeAggregate(() => openDuckDbAnalyticsStore({ path }));
+    timing.agree &&= agree(bare.rows, ours.rows);
+    if (round === 0) continue;
+    timing.bare.push(bare.ms);
+    timing.aggregate.push(ours.ms);
+  }
+  return timing;
+}
+
+// -------------------------------------------------------------------------------------------- PostgreSQL
+
+/** The same shape of data as the DuckDB set, as events through append(). */
+function* postgresBatches(batchSize: number): Generator<AnalyticsEvent[]> {
+  let batch: AnalyticsEvent[] = [];
+  const flush = () => {
+    const full = batch;
+    batch = [];
+    return full;
+  };
+  const code = (v: number) => `visitor-${String(v).padStart(8, "0")}`;
+  const firstTime = (v: number) => START + Math.floor((v * SPAN_MS) / PG_VISITORS);
+  for (let v = 0; v < PG_VISITORS; v++) {
+    for (const visit of v % 5 === 1 ? [0, 1] : [0]) {
+      batch.push({
+        kind: "exposure",
+        projectKey: PROJECT,
+        environmentKey: ENVIRONMENT,
+        featureKey: FEATURE,
+        flagId: 1,
+        ruleId: 10,
+        experimentId: 100,
+        variationKey: ["off", "on", "v2"][v % 3]!,
+        visitorCode: code(v),
+        visitId: `${code(v)}-${visit}`,
+        time: firstTime(v) + visit * HOUR_MS,
+        attributes: { browser: ["chrome", "firefox", "safari", "edge"][v % 4]!, newVisitor: visit === 0 },
+      });
+      if (batch.length >= batchSize) yield flush();
+    }
+  }
+  const converting = Math.ceil((PG_CONVERSIONS * 2) / 3);
+  const stride = Math.max(1, Math.floor(PG_VISITORS / converting));
+  for (let j = 0; j < PG_CONVERSIONS; j++) {
+    const v = (j % converting) * stride;
+    batch.push({
+      kind: "conversion",
+      projectKey: PROJECT,
+      environmentKey: ENVIRONMENT,
+      goalId: GOAL,
+      visitorCode: code(v),
+      visitId: `${code(v)}-0`,
+      value: 1 + (j % 100) + (j % 7) / 10,
+      time: firstTime(v) + ((j * 7919) % CONVERSION_DELAY_MS),
+    });
+    if (batch.length >= batchSize) yield flush();
+  }
+  if (batch.length > 0) yield flush();
+}
+
+async function loadPostgres(store: AnalyticsStore): Promise<{ ms: number; events: number }> {
+  const started = now();
+  let events = 0;
+  let inFlight: Promise<unknown>[] = [];
+  for (const batch of postgresBatches(10_000)) {
+    events += batch.length;
+    inFlight.push(store.append(batch));
+    if (inFlight.length === 4) {
+      await Promise.all(inFlight);
+      inFlight = [];
+    }
+  }
+  await Promise.all(inFlight);
+  return { ms: now() - started, events };
+}
+
+async function onPostgres<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function timeBarePostgres(url: string): Promise<{ ms: number; rows: BareRow[] }> {
+  return onPostgres(url, async (client) => {
+    await client.query("SET jit = off");
+    const started = now();
+    const result = await client.query(BARE_SQL_POSTGRES);
+    const ms = now() - started;
+    const rows = result.rows.map((row) => ({
+      variation_key: String(row.variation_key),
+      units: Number(row.units),
+      conversions: Number(row.conversions),
+      value: Number(row.value),
+    }));
+    return { ms, rows };
+  });
+}
+
+interface PostgresReport extends Timing {
+  loadMs: number;
+  events: number;
+  version: string;
+}
+
+async function benchPostgres(): Promise<PostgresReport> {
+  const database = `vexil_analytics_bench_${process.pid}`;
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${database}`;
+  const databaseUrl = url.toString();
+  await onPostgres(POSTGRES_ADMIN_URL, (client) => client.query(`CREATE DATABASE ${database}`));
+  try {
+    const open = () => openPostgresAnalyticsStore({ connectionString: databaseUrl });
+    const store = await open();
+    const load = await loadPostgres(store);
+    await store.close();
+    const version = await onPostgres(databaseUrl, async (client) => {
+      await client.query("ANALYZE");
+      return String((await client.query("SHOW server_version")).rows[0].server_version);
+    });
+    const timing: Timing = { aggregate: [], bare: [], agree: true };
+    for (let round = 0; round <= RUNS; round++) {
+      const bare = await timeBarePostgres(databaseUrl);
+      const ours = await timeAggregate(open);
+      timing.agree &&= agree(bare.rows, ours.rows);
+      if (round === 0) continue;
+      timing.bare.push(bare.ms);
+      timing.aggregate.push(ours.ms);
+    }
+    return { ...timing, loadMs: load.ms, events: load.events, version };
+  } finally {
+    await onPostgres(POSTGRES_ADMIN_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ report
+
+function timingRows(label: string, timing: Timing): string[] {
+  const ours = median(timing.aggregate);
+  const bare = median(timing.bare);
+  const runs = (values: number[]) => values.map(seconds).join(" / ");
+  return [
+    `| ${label} aggregate() | ${seconds(ours)} s | ${runs(timing.aggregate)} | ${(ours / bare).toFixed(2)}x |`,
+    `| ${label} bare GROUP BY | ${seconds(bare)} s | ${runs(timing.bare)} | 1.00x |`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const directory = await mkdtemp(join(tmpdir(), "vexil-analytics-bench-"));
+  try {
+    const path = join(directory, "events.duckdb");
+    const loadMs = await loadDuckDb(path);
+    const counts = await countRows(path);
+    const duck = await benchDuckDb(path);
+    const rssAfterDuckDb = process.memoryUsage().rss;
+    const postgres = PG_ENABLED ? await benchPostgres() : null;
+
+    console.log(
+      `\nanalytics aggregation, unit = visitor, ALL_CONVERSION, 3 variations, medians of ${RUNS} runs (after a warm-up)\n`,
+    );
+    console.log(
+      `DuckDB: ${thousands(VISITORS)} visitors, ${thousands(counts.exposures)} exposures, ` +
+        `${thousands(counts.conversions)} conversions; generated with range() in ${seconds(loadMs)} s`,
+    );
+    if (postgres) {
+      console.log(
+        `PostgreSQL ${postgres.version}: ${thousands(PG_VISITORS)} visitors, ${thousands(postgres.events)} events ` +
+          `loaded through append() in ${seconds(postgres.loadMs)} s ` +
+          `(${thousands(Math.round(postgres.events / (postgres.loadMs / 1000)))} events/s)`,
+    );
+    }
+    console.log("\n| query | median | runs (s) | vs bare |");
+    console.log("|---|---:|---|---:|");
+    for (const row of timingRows("DuckDB", duck)) console.log(row);
+    if (postgres) for (const row of timingRows("PostgreSQL", postgres)) console.log(row);
+    console.log(
+      `\nresults agree with the bare query (units, conversions, sum): DuckDB ${duck.agree ? "yes" : "NO"}` +
+        (postgres ? `, PostgreSQL ${postgres.agree ? "yes" : "NO"}` : ""),
+    );
+    const ours = median(duck.aggregate);
+    const ratio = ours / median(duck.bare);
+    console.log(
+      `goals (DuckDB): aggregate() < 3 s ${ours < 3000 ? "met" : "NOT met"}; ` +
+        `<= 1.5x bare ${ratio <= 1.5 ? "met" : "NOT met"} (${ratio.toFixed(2)}x)`,
+    );
+    console.log(
+      `memory: RSS after the DuckDB runs ${megabytes(rssAfterDuckDb)}, ` +
+        `peak RSS ${megabytes(process.resourceUsage().maxRSS * 1024)} (DuckDB runs in this process)`,
+    );
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,316 @@
+// Kameleoon results report, end to end: POST /feature-flags/{id}/results -> GET /results until READY, on
+// the embedded stores (SQLite configuration, DuckDB events), and where the time goes.
+//
+//   npx tsx --conditions=source bench/results.bench.ts [--visitors=1000000] [--runs=3]
+//
+// Data: `--visitors` visitors exposed over 14 days to a flag with an EXPERIMENTATION rule over 3 variations
+// (34/33/33); one in ten comes back for a second visit (exposed again). 5 goals: a conversion goal (10 %,
+// 11 %, 10.5 %), a numeric revenue goal with repeat purchases, and three more; two of them (the CUPED goals)
+// have an engaged segment (30 %, independent of the variation) that also converts in the 14 days before
+// exposure. Rows are generated inside DuckDB with range() straight into the server's events file (the
+// server is closed meanwhile), then the server is reopened on the same data directory.
+//
+// Request (the brief's): visitorData, bayesian, sequentialTesting, goalIdsCuped (2 goals), breakdown
+// BROWSER, all 5 goals, for both conversion types. Each run changes the interval's end by a millisecond so
+// that it is a new report (a repeated request would be answered from the stored one). One warm-up run,
+// then medians of `--runs`. Phases come from the job's metadata (aggregation = the analytics queries,
+// statistics = @vexil/stats for totals and each browser, serialisation = building and stringifying the
+// report). The reference row is one aggregate() of one goal without breakdown: the report's building block.
+// Goal: POST -> READY < 5 s.
+
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { generateToken } from "../packages/server/src/auth/tokens.store.js";
+import { resolveConfig } from "../packages/server/src/config.js";
+import { ensureDemoProject } from "../packages/server/src/demo/demo-project.js";
+import { RESULTS_REPORT_KIND, type ReportJobResult } from "../packages/server/src/results/report-job.js";
+import {
+  createExperiment,
+  injector,
+} from "../packages/server/src/results/results-simulation.test-support.js";
+import { openServer } from "../packages/server/src/server.js";
+
+function arg(name: string, fallback: number): number {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit === undefined ? fallback : Number(hit.slice(name.length + 3));
+}
+const VISITORS = arg("visitors", 1_000_000);
+const RUNS = Math.max(1, arg("runs", 3));
+
+const DAY = 86_400_000;
+const END = Date.UTC(2025, 5, 30);
+const START = END - 14 * DAY;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const ms = (value: number) => `${Math.round(value).toLocaleString("en-US")} ms`;
+
+interface Ids {
+  flagId: number;
+  featureKey: string;
+  ruleId: number;
+  experimentId: number;
+  goalIds: number[];
+}
+
+/** The events, generated in DuckDB: exposures (and second visits), then each goal's conversions. */
+function generationSql(ids: Ids): string[] {
+  const visitor = "'bv-' || CAST(v AS VARCHAR)";
+  // A deterministic pseudo-random number in [0, 10000) per visitor and salt.
+  const draw = (salt: number) => `CAST(hash(v * 131 + ${salt}) % 10000 AS BIGINT)`;
+  const variation = `CASE WHEN ${draw(1)} < 3400 THEN 'off' WHEN ${draw(1)} < 6700 THEN 'on' ELSE 'v2' END`;
+  const time = `${START} + CAST(${draw(2)} AS BIGINT) * ${Math.floor((14 * DAY) / 10000)} + (v % 1000)`;
+  const attributes = `['Chrome', 'Safari', 'Firefox', 'Edge'][${draw(3)} % 4 + 1],
+    ['Desktop', 'Phone', 'Tablet'][${draw(4)} % 3 + 1], ['Windows', 'macOS', 'iOS', 'Android'][${draw(5)} % 4 + 1],
+    ['FR', 'US', 'DE', 'GB', 'JP'][${draw(6)} % 5 + 1], ${draw(7)} < 6000, NULL`;
+  const exposureColumns =
+    "project_key, environment_key, feature_key, flag_id, rule_id, experiment_id, variation_key, visitor_code, visit_id, time, browser, device_type, os, country, new_visitor, custom";
+  const conversionColumns =
+    "project_key, environment_key, goal_id, visitor_code, visit_id, value, time, browser, device_type, os, country, new_visitor, custom";
+  const base = `SELECT v, ${variation} AS variation, ${time} AS t FROM range(${VISITORS}) AS r(v)`;
+  const statements = [
+    `CREATE TEMP TABLE plan AS ${base}`,
+    `INSERT INTO analytics_exposures (${exposureColumns})
+     SELECT 'demo', 'production', '${ids.featureKey}', ${ids.flagId}, ${ids.ruleId}, ${ids.experimentId}, variation,
+       ${visitor}, ${visitor} || '-1', t, ${attributes} FROM plan`,
+    `INSERT INTO analytics_exposures (${exposureColumns})
+     SELECT 'demo', 'production', '${ids.featureKey}', ${ids.flagId}, ${ids.ruleId}, ${ids.experimentId}, variation,
+       ${visitor}, ${visitor} || '-2', t + ${DAY}, ${attributes} FROM plan WHERE v % 10 = 3`,
+  ];
+  // rates per variation (per 10,000), numeric value, repeat share, CUPED engagement.
+  const goals = [
+    { rates: [1000, 1100, 1050], value: "1", repeat: 0, cuped: false },
+    { rates: [500, 520, 500], value: `20 + ${draw(21)} / 200.0`, repeat: 3000, cuped: false },
+    { rates: [2000, 2200, 2000], value: "1", repeat: 0, cuped: true },
+    { rates: [3000, 3000, 3100], value: "1", repeat: 2000, cuped: true },
+    { rates: [800, 800, 800], value: "1", repeat: 0, cuped: false },
+  ];
+  goals.forEach((goal, index) => {
+    const goalId = ids.goalIds[index]!;
+    const rate = `CASE variation WHEN 'off' THEN ${goal.rates[0]} WHEN 'on' THEN ${goal.rates[1]} ELSE ${goal.rates[2]} END`;
+    // Engaged visitors (30 %) convert twice as often; the rest at (1 - 0.6) / 0.7 of the rate: mean = rate.
+    const engaged = `${draw(40 + index)} < 3000`;
+    const effective = goal.cuped ? `CASE WHEN ${engaged} THEN 2 * ${rate} ELSE ${rate} * 4 / 7 END` : rate;
+    const converts = `${draw(50 + index)} < ${effective}`;
+    const insert = (copy: number, offset: string, where: string, visit: string) =>
+      `INSERT INTO analytics_conversions (${conversionColumns})
+       SELECT 'demo', 'production', ${goalId}, ${visitor}, ${visitor} || '${visit}', ${goal.value}, t + ${offset},
+         ${attributes} FROM plan WHERE ${where} -- copy ${copy}`;
+    statements.push(insert(1, `60000 + ${draw(60 + index)} * 100`, converts, "-1"));
+    if (goal.repeat > 0)
+      statements.push(
+        insert(
+          2,
+          `3600000 + ${draw(60 + index)} * 100`,
+          `${converts} AND ${draw(70 + index)} < ${goal.repeat}`,
+          "-1",
+        ),
+      );
+    if (goal.cuped)
+      statements.push(
+        insert(
+          3,
+          "-7200000",
+          `(CASE WHEN ${engaged} THEN ${draw(80 + index)} < 6000 ELSE ${draw(80 + index)} < 500 END)`,
+          "-0",
+        ),
+      );
+  });
+  statements.push("CHECKPOINT");
+  return statements;
+}
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-results-bench-"));
+  const adminToken = generateToken();
+  const config = resolveConfig(
+    { dataDir, port: 0 },
+    {
+      VEXIL_ADMIN_TOKEN: adminToken,
+      VEXIL_LOG_LEVEL: "error",
+      VEXIL_JOBS_POLL_MS: "50",
+      VEXIL_RATE_LIMIT_PER_MINUTE: "0",
+    },
+  );
+  try {
+    // 1. Configuration through the API: project, 5 goals, the flag.
+    let server = await openServer(config, { logger: { level: "error" } });
+    let api = injector(server, adminToken);
+    await ensureDemoProject(server.context);
+    const experiment = await createExperiment(api, {
+      featureKey: "bench-checkout",
+      variations: ["off", "on", "v2"],
+      allocations: { off: 34, on: 33, v2: 33 },
+      goals: [
+        { name: "Purchase" },
+        { name: "Revenue", isNumeric: true },
+        { name: "Add to cart" },
+        { name: "Product view" },
+        { name: "Newsletter" },
+      ],
+    });
+    await server.close();
+
+    // 2. Events straight into the events file.
+    const loadStarted = performance.now();
+    const instance = await DuckDBInstance.create(path.join(dataDir, "events.duckdb"));
+    const connection = await instance.connect();
+    for (const statement of generationSql({ ...experiment, featureKey: experiment.featureKey })) {
+      await connection.run(statement);
+    }
+    const count = async (table: string) =>
+      Number((await connection.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows()[0]![0]);
+    const exposures = await count("analytics_exposures");
+    const conversions = await count("analytics_conversions");
+    connection.closeSync();
+    instance.closeSync();
+    const loadMs = performance.now() - loadStarted;
+
+    // 3. The server again, on the same data.
+    server = await openServer(config, { logger: { level: "error" } });
+    api = injector(server, adminToken);
+    const analytics = server.context.analytics;
+
+    const scenarios = ["ALL_CONVERSION", "CONVERTED_VISITS"] as const;
+    const rows: string[][] = [];
+    let run = 0;
+    let reportBytes = 0;
+    for (const conversionType of scenarios) {
+      const samples: { wall: number; meta: ReportJobResult["meta"] }[] = [];
+      for (let i = 0; i <= RUNS; i++) {
+        run++;
+        const started = performance.now();
+        const response = await api.request("POST", `/feature-flags/${experiment.flagId}/results`, {
+          body: {
+            dateIntervals: [
+              {
+                start: new Date(START - DAY).toISOString(),
+                end: new Date(END + 10 * DAY + run).toISOString(),
+              },
+            ],
+            conversionType,
+            visitorData: true,
+            bayesian: true,
+            sequentialTesting: true,
+            goalsIds: null,
+            goalIdsCuped: [experiment.goalIds[2], experiment.goalIds[3]],
+            breakdown: { type: "BROWSER" },
+          },
+        });
+        if (response.status !== 200) throw new Error(`POST: ${response.status} ${response.text}`);
+        const dataCode = response.body.dataCode as string;
+        let status = "PENDING";
+        let text = "";
+        while (status !== "READY") {
+          const poll = await api.request("GET", `/results?dataCode=${dataCode}`);
+          status = poll.body.status;
+          text = poll.text;
+          if (status === "FAILED") throw new Error(`report failed: ${poll.body.error}`);
+          if (status !== "READY") await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        const wall = performance.now() - started;
+        reportBytes = text.length;
+        const job = await server.context.jobs.find<unknown, ReportJobResult>(RESULTS_REPORT_KIND, dataCode);
+        if (i > 0) samples.push({ wall, meta: job!.result!.meta });
+      }
+      const pick = (read: (s: (typeof samples)[number]) => number) => ms(median(samples.map(read)));
+      rows.push([
+        conversionType,
+        pick((s) => s.wall),
+        pick((s) => s.meta.timings.aggregationMs),
+        pick((s) => s.meta.timings.statisticsMs),
+        pick((s) => s.meta.timings.serializationMs),
+        String(samples[0]!.meta.queries),
+        median(samples.map((s) => s.wall)) < 5000 ? "yes" : "NO",
+      ]);
+    }
+    const single: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const started = performance.now();
+      await analytics.aggregate({
+        projectKey: "demo",
+        environmentKey: "production",
+        featureKey: experiment.featureKey,
+        experimentId: experiment.experimentId,
+        goalId: experiment.goalIds[0]!,
+        unit: "visitor",
+        conversionType: "ALL_CONVERSION",
+        dateIntervals: [{ from: START - DAY, to: END + 10 * DAY }],
+      });
+      if (i > 0) single.push(performance.now() - started);
+    }
+    rows.push(["reference: 1 aggregate(), 1 goal, no breakdown", "", ms(median(single)), "", "", "1", ""]);
+    await server.close();
+
+    // Floor: one bare statement for all 5 goals by variation x browser (first exposure, 7-day window), without
+    // what the store adds (visits, CUPED pre-period, filters, SQL shared by both dialects).
+    const bare = await DuckDBInstance.create(path.join(dataDir, "events.duckdb"));
+    const bareConnection = await bare.connect();
+    const bareSql = `
+      WITH units AS (
+        SELECT visitor_code, min(time) AS first_time, arg_min(variation_key, time) AS variation_key,
+          arg_min(browser, time) AS browser
+        FROM analytics_exposures
+        WHERE project_key = 'demo' AND environment_key = 'production' AND feature_key = '${experiment.featureKey}'
+          AND experiment_id = ${experiment.experimentId}
+        GROUP BY visitor_code
+      ), outcomes AS (
+        SELECT c.visitor_code, c.goal_id, count(*) AS conversions, sum(c.value) AS value
+        FROM analytics_conversions c JOIN units u ON c.visitor_code = u.visitor_code
+        WHERE c.project_key = 'demo' AND c.environment_key = 'production'
+          AND c.goal_id IN (${experiment.goalIds.join(", ")})
+          AND c.time >= u.first_time AND c.time < u.first_time + ${7 * DAY}
+        GROUP BY c.visitor_code, c.goal_id
+      )
+      SELECT u.variation_key, u.browser, o.goal_id, count(*) AS units, sum(o.conversions) AS conversions,
+        sum(o.value) AS value, sum(o.value * o.value) AS squares
+      FROM units u LEFT JOIN outcomes o ON o.visitor_code = u.visitor_code
+      GROUP BY ALL`;
+    const bareTimes: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const started = performance.now();
+      await bareConnection.runAndReadAll(bareSql);
+      if (i > 0) bareTimes.push(performance.now() - started);
+    }
+    bareConnection.closeSync();
+    bare.closeSync();
+    rows.push([
+      "floor: 1 bare GROUP BY for all 5 goals x browser",
+      "",
+      ms(median(bareTimes)),
+      "",
+      "",
+      "1",
+      "",
+    ]);
+
+    console.log(
+      `\nKameleoon results report: ${VISITORS.toLocaleString("en-US")} visitors, 3 variations, 5 goals, ` +
+        "bayesian + sequential + CUPED on 2 goals + BROWSER breakdown (DuckDB)",
+    );
+    console.log(
+      `data: ${exposures.toLocaleString("en-US")} exposures, ${conversions.toLocaleString("en-US")} conversions, ` +
+        `generated in ${ms(loadMs)}; report ${Math.round(reportBytes / 1024)} KB; medians of ${RUNS} runs after 1 warm-up; ` +
+        `${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+    const header = [
+      "conversionType",
+      "POST->READY",
+      "aggregation",
+      "statistics",
+      "serialisation",
+      "queries",
+      "< 5 s",
+    ];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) =>
+      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+    console.log(line(header));
+    console.log(widths.map((w) => "-".repeat(w)).join("  "));
+    for (const row of rows) console.log(line(row));
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

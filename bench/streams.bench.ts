@@ -1,0 +1,261 @@
+// 5,000 concurrent SDK streams on one server: time for one configuration change to reach all of them, and
+// the server's memory.
+//
+//   npx tsx --conditions=source bench/streams.bench.ts [--streams=5000] [--clients=2] [--changes=5]
+//
+// The server (`vexil serve` from the sources, SQLite) runs in a child process; the streams are opened by
+// `--clients` client processes (plain node:http, one socket each, batches of 250 connects) and each waits
+// for its `put`. Then, `--changes` times: the bench toggles the flag with PATCH and every client records
+// when each of its streams sees the matching `patch` (wall clock, same machine). Reported per change: time
+// from sending the PATCH to the first and the last delivery, p50 and p99 over streams; and the server's
+// RSS once connected and its peak (VmHWM), from /proc. Goals: last delivery < 1 s, RSS < 1 GB.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+function arg(name: string, fallback: number): number {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit === undefined ? fallback : Number(hit.slice(name.length + 3));
+}
+const STREAMS = arg("streams", 5000);
+const CLIENTS = arg("clients", 2);
+const CHANGES = arg("changes", 5);
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ADMIN_TOKEN = "vx_bench_admin_token_0123456789abcdef";
+const now = () => performance.timeOrigin + performance.now();
+
+function listeningUrl(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+async function api(baseUrl: string, method: string, url: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** kB of a process's resident memory now and at its peak, from /proc. */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  return { rss: kb("VmRSS"), peak: kb("VmHWM") };
+}
+
+// A client process: opens its streams, reports when all got their put, then reports per change the wall
+// clock at which each stream saw the n-th patch.
+const clientCode = `
+  const http = require("node:http");
+  const [url, key, count] = [process.env.URL, process.env.KEY, Number(process.env.COUNT)];
+  const now = () => performance.timeOrigin + performance.now();
+  const streams = [];
+  let ready = 0, failed = 0;
+  function open(i) {
+    return new Promise((resolve) => {
+      const state = { puts: 0, patches: 0, seen: [] };
+      streams.push(state);
+      const req = http.get(url + "/sdk/v1/stream", { headers: { authorization: key }, agent: false }, (res) => {
+        if (res.statusCode !== 200) { failed++; resolve(); return; }
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => {
+          let at = chunk.indexOf("event: ");
+          while (at >= 0) {
+            if (chunk.startsWith("event: put", at)) { if (state.puts++ === 0) { ready++; resolve(); } }
+            else if (chunk.startsWith("event: patch", at)) state.seen[state.patches++] = now();
+            at = chunk.indexOf("event: ", at + 7);
+          }
+        });
+      });
+      req.on("error", () => { failed++; resolve(); });
+    });
+  }
+  (async () => {
+    for (let i = 0; i < count; i += 250) {
+      const batch = [];
+      for (let j = i; j < Math.min(count, i + 250); j++) batch.push(open(j));
+      await Promise.all(batch);
+    }
+    process.send({ type: "ready", ready, failed });
+  })();
+  process.on("message", (message) => {
+    if (message.type !== "collect") return;
+    const n = message.change;
+    const deadline = Date.now() + 10000;
+    const check = () => {
+      const times = streams.map((s) => s.seen[n]).filter((t) => t !== undefined);
+      if (times.length === ready || Date.now() > deadline) process.send({ type: "times", change: n, times });
+      else setTimeout(check, 5);
+    };
+    check();
+  });
+`;
+
+interface ClientProcess {
+  child: ChildProcess;
+  ready: Promise<{ ready: number; failed: number }>;
+  collect(change: number): Promise<number[]>;
+}
+
+function startClient(baseUrl: string, key: string, count: number): ClientProcess {
+  const child = spawn(process.execPath, ["-e", clientCode], {
+    env: { ...process.env, URL: baseUrl, KEY: key, COUNT: String(count) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const waiting = new Map<number, (times: number[]) => void>();
+  let onReady: (value: { ready: number; failed: number }) => void = () => {};
+  const ready = new Promise<{ ready: number; failed: number }>((resolve) => (onReady = resolve));
+  child.on(
+    "message",
+    (message: { type: string; change: number; times: number[]; ready: number; failed: number }) => {
+      if (message.type === "ready") onReady({ ready: message.ready, failed: message.failed });
+      else waiting.get(message.change)?.(message.times);
+    },
+  );
+  return {
+    child,
+    ready,
+    collect(change) {
+      return new Promise((resolve) => {
+        waiting.set(change, resolve);
+        child.send({ type: "collect", change });
+      });
+    },
+  };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-bench-"));
+  const server = spawn(
+    process.execPath,
+    [
+      "--conditions=source",
+      "--import",
+      "tsx",
+      "packages/server/src/cli.ts",
+      "serve",
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        VEXIL_ADMIN_TOKEN: ADMIN_TOKEN,
+        VEXIL_RATE_LIMIT_PER_MINUTE: "0",
+        VEXIL_LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const serverExited = new Promise((resolve) => server.once("exit", resolve));
+  const clients: ClientProcess[] = [];
+  try {
+    const baseUrl = await listeningUrl(server, /running at (http:\/\/\S+)/);
+    const idle = memoryOf(server.pid!);
+    await api(baseUrl, "POST", "/projects", { key: "bench", name: "Bench" });
+    await api(baseUrl, "POST", "/feature-flags", {
+      siteCode: "bench",
+      featureKey: "checkout",
+      name: "Checkout",
+      environmentConfigurations: [
+        {
+          environmentKey: "production",
+          featureEnabled: true,
+          defaultVariationKey: "off",
+          rolloutRules: [{ type: "TARGETED_DELIVERY", exposition: 50, variationKey: "on", state: "ACTIVE" }],
+        },
+      ],
+    });
+    const project = await api(baseUrl, "GET", "/projects/bench");
+    const key = project.environments.find((e: { key: string }) => e.key === "production")
+      .serverSdkKey as string;
+
+    const connectStart = now();
+    for (let i = 0; i < CLIENTS; i++) {
+      const count = Math.floor(STREAMS / CLIENTS) + (i < STREAMS % CLIENTS ? 1 : 0);
+      clients.push(startClient(baseUrl, key, count));
+    }
+    const readiness = await Promise.all(clients.map((c) => c.ready));
+    const connected = readiness.reduce((sum, r) => sum + r.ready, 0);
+    const failed = readiness.reduce((sum, r) => sum + r.failed, 0);
+    const connectMs = now() - connectStart;
+    const afterConnect = memoryOf(server.pid!);
+    process.stderr.write(
+      `${connected} streams connected (${failed} failed) in ${Math.round(connectMs)} ms\n`,
+    );
+
+    const rows: { first: number; p50: number; p99: number; last: number; delivered: number }[] = [];
+    for (let change = 0; change < CHANGES; change++) {
+      const sent = now();
+      await api(baseUrl, "PATCH", "/feature-flags/bench/checkout/production", {
+        featureEnabled: change % 2 === 1,
+      });
+      const times = (await Promise.all(clients.map((c) => c.collect(change)))).flat().sort((a, b) => a - b);
+      const delays = times.map((t) => t - sent);
+      rows.push({
+        first: delays[0] ?? Number.NaN,
+        p50: percentile(delays, 0.5),
+        p99: percentile(delays, 0.99),
+        last: delays[delays.length - 1] ?? Number.NaN,
+        delivered: delays.length,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const after = memoryOf(server.pid!);
+
+    console.log(
+      `\n${connected} SSE streams on one server, ${CLIENTS} client processes, ${os.cpus().length} CPUs, load average ${os.loadavg()[1]!.toFixed(1)} over 5 min`,
+    );
+    console.log(`connect + put for all streams: ${Math.round(connectMs)} ms\n`);
+    console.log("| change | delivered | first ms | p50 ms | p99 ms | last ms |");
+    console.log("|---:|---:|---:|---:|---:|---:|");
+    rows.forEach((r, i) => {
+      console.log(
+        `| ${i + 1} | ${r.delivered} | ${r.first.toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.last.toFixed(1)} |`,
+      );
+    });
+    const lastMedian = median(rows.map((r) => r.last));
+    console.log(
+      `| median | | ${median(rows.map((r) => r.first)).toFixed(1)} | ${median(rows.map((r) => r.p50)).toFixed(1)} | ${median(rows.map((r) => r.p99)).toFixed(1)} | ${lastMedian.toFixed(1)} |`,
+    );
+    const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+    console.log(
+      `\nserver RSS: idle ${mb(idle.rss)}, with ${connected} streams ${mb(afterConnect.rss)}, after the changes ${mb(after.rss)}, peak ${mb(after.peak)}`,
+    );
+    console.log(
+      `goals: last delivery < 1 s (${lastMedian < 1000 && rows.every((r) => r.delivered === connected) ? "met" : "NOT met"}), RSS < 1 GB (${after.peak < 1024 * 1024 ? "met" : "NOT met"})`,
+    );
+  } finally {
+    for (const client of clients) client.child.kill("SIGTERM");
+    server.kill("SIGTERM");
+    await serverExited;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,613 @@
+/**
+ * Builds the SQL that reduces raw events to per-variation sufficient statistics, for DuckDB and for
+ * PostgreSQL. Everything both dialects agree on is shared; a dialect supplies only the first-exposure
+ * step (arg_min vs DISTINCT ON), custom-attribute access and month truncation. Every value coming from
+ * a query is a bound parameter (`$n`, which both engines accept); only generated identifiers such as
+ * `attr_0` are written into the text.
+ *
+ * Shape of the query (one statement, a few CTEs):
+ *   scoped_exposures   the flag's exposures inside the date intervals, with the unit key and the
+ *                      attributes the query filters or breaks down on
+ *   unit_summaries     one row per unit: first exposure (fixes variation and attributes), exposure and
+ *                      visit counts                                                       [dialect]
+ *   units              filters on the first exposure's attributes; breakdown value
+ *   unit_outcomes      per-unit conversion counts/sums in the attribution window (and the CUPED
+ *                      pre-window), joined on the unit key
+ *   exposure_stats / outcome_stats   GROUP BY variation x breakdown; joined at the end
+ */
+import {
+  type AggregationQuery,
+  type AttributeFilter,
+  type AttributeName,
+  type BreakdownInterval,
+  DEFAULT_ATTRIBUTION_WINDOW_MS,
+  DEFAULT_CUPED_PRE_WINDOW_MS,
+  type EventCountFilter,
+  InvalidAggregationQueryError,
+  type SeriesPoint,
+  type VariationStats,
+} from "./analytics-store.js";
+import { CONVERSIONS_TABLE, EXPOSURES_TABLE } from "./event-columns.js";
+
+export type SqlParameter = string | number;
+
+/** Collects bound values and hands out their `$n` placeholders. */
+export class SqlParameters {
+  readonly values: SqlParameter[] = [];
+
+  text(value: string): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  bigint(value: number, field: string): string {
+    if (!Number.isSafeInteger(value)) throw new InvalidAggregationQueryError(`${field} must be an integer`);
+    this.values.push(value);
+    return `$${this.values.length}::BIGINT`;
+  }
+}
+
+export interface UnitSummaryShape {
+  /** Generated names (attr_0, ...) of the attribute columns scoped_exposures carries. */
+  attributeColumns: string[];
+  /** unit = visit: each unit's visitor code is needed to count distinct visitors. */
+  carryVisitorCode: boolean;
+  /** unit = visitor: distinct visits per unit are needed. */
+  countVisits: boolean;
+}
+
+export interface AggregationDialect {
+  readonly name: "duckdb" | "postgres";
+  /** How scoped_exposures (read twice) is planned: DuckDB rescans its columns cheaply, PostgreSQL spools. */
+  readonly scopedExposuresMaterialization: "MATERIALIZED" | "NOT MATERIALIZED";
+  /**
+   * True when unit_summaries.visit_count may be NULL for units it could not resolve cheaply; the builder
+   * then adds an exact DISTINCT pass restricted to those units.
+   */
+  readonly leavesVisitCountsUnresolved: boolean;
+  /** Text value of the custom attribute named by the bound parameter `keyParameter`. */
+  customAttribute(keyParameter: string): string;
+  /** Epoch-ms start (BIGINT) of the calendar month, UTC, holding `timeExpression`. */
+  monthStart(timeExpression: string): string;
+  /** CTE definitions ending with `unit_summaries`, reading `scoped_exposures`. */
+  unitSummaryCtes(shape: UnitSummaryShape): string[];
+}
+
+export const duckDbDialect: AggregationDialect = {
+  name: "duckdb",
+  scopedExposuresMaterialization: "NOT MATERIALIZED",
+  leavesVisitCountsUnresolved: true,
+  customAttribute: (keyParameter) => `custom[${keyParameter}]`,
+  monthStart: (time) => `epoch_ms(date_trunc('month', epoch_ms(${time})))`,
+  unitSummaryCtes(shape) {
+    const carried = [
+      "variation_key",
+      ...(shape.carryVisitorCode ? ["visitor_code"] : []),
+      ...shape.attributeColumns,
+    ];
+    // arg_min over `time` alone: an ordering key with a tie-breaker (a struct) doubles the cost of this
+    // 10M-group aggregation, so simultaneous exposures of one unit resolve to an arbitrary one of them.
+    const firstExposure =
+      carried.length === 1
+        ? "arg_min(variation_key, time) AS variation_key"
+        : `arg_min({${carried.map((column) => `'${column}': ${column}`).join(", ")}}, time) AS first_exposure`;
+    // A unit whose exposures share one visit-id hash has one visit; with two exposures and two hashes it
+    // has two. Only the remaining units (NULL) need an exact count(DISTINCT), which DuckDB does slowly
+    // on a 10M-group aggregation, so the builder runs it for those units alone.
+    const visitCount = shape.countVisits
+      ? [
+          "CASE WHEN min(hash(visit_id)) = max(hash(visit_id)) THEN 1 WHEN count(*) = 2 THEN 2 END AS visit_count",
+        ]
+      : [];
+    const aggregation = `SELECT unit_key, min(time) AS first_time,
+    ${[firstExposure, "count(*) AS exposure_count", ...visitCount].join(",\n    ")}
+  FROM scoped_exposures
+  GROUP BY unit_key`;
+    if (carried.length === 1) return [`unit_summaries AS (\n  ${aggregation}\n)`];
+    return [
+      `unit_first_exposures AS (\n  ${aggregation}\n)`,
+      `unit_summaries AS (
+  SELECT unit_key, first_time,
+    ${carried.map((column) => `first_exposure.${column} AS ${column}`).join(", ")},
+    ${["exposure_count", ...(shape.countVisits ? ["visit_count"] : [])].join(", ")}
+  FROM unit_first_exposures
+)`,
+    ];
+  },
+};
+
+export const postgresDialect: AggregationDialect = {
+  name: "postgres",
+  scopedExposuresMaterialization: "MATERIALIZED",
+  leavesVisitCountsUnresolved: false,
+  customAttribute: (keyParameter) => `custom ->> ${keyParameter}`,
+  monthStart: (time) =>
+    `CAST(extract(epoch FROM date_trunc('month', to_timestamp(${time} / 1000.0), 'UTC')) * 1000 AS BIGINT)`,
+  unitSummaryCtes(shape) {
+    const carried = [
+      "variation_key",
+      ...(shape.carryVisitorCode ? ["visitor_code"] : []),
+      ...shape.attributeColumns,
+    ];
+    const counts = [
+      "count(*) AS exposure_count",
+      ...(shape.countVisits ? ["count(DISTINCT visit_id) AS visit_count"] : []),
+    ];
+    return [
+      `unit_first_exposures AS (
+  SELECT DISTINCT ON (unit_key) unit_key, time AS first_time, ${carried.join(", ")}
+  FROM scoped_exposures
+  ORDER BY unit_key, time, variation_key
+)`,
+      `unit_exposure_counts AS (
+  SELECT unit_key, ${counts.join(", ")}
+  FROM scoped_exposures
+  GROUP BY unit_key
+)`,
+      `unit_summaries AS (
+  SELECT f.*, n.exposure_count${shape.countVisits ? ", n.visit_count" : ""}
+  FROM unit_first_exposures f JOIN unit_exposure_counts n ON n.unit_key = f.unit_key
+)`,
+    ];
+  },
+};
+
+export interface AggregationSql {
+  sql: string;
+  params: SqlParameter[];
+  cuped: boolean;
+  /** Set when breakdown values are bucket starts (epoch ms as text) to be rendered as ISO strings. */
+  breakdownInterval: BreakdownInterval | null;
+}
+
+/** The per-variation row the statement returns; every number is a DOUBLE. */
+export interface AggregationSqlRow {
+  variation_key: string;
+  breakdown_value: string | null;
+  units: number;
+  exposures: number;
+  visits: number;
+  visitors: number;
+  conversions: number;
+  converted_units: number;
+  value_sum: number;
+  value_sum_squares: number;
+  pre_sum?: number;
+  pre_sum_squares?: number;
+  cross_sum?: number;
+}
+
+interface QueryPlan {
+  query: AggregationQuery;
+  dialect: AggregationDialect;
+  params: SqlParameters;
+  unitColumn: "visitor_code" | "visit_id";
+  attributes: AttributeName[];
+  intervals: TimeRange[];
+  cuped: boolean;
+  breakdownInterval: BreakdownInterval | null;
+}
+
+/** A date interval whose bounds may be open (the from/to shorthand allows either alone). */
+interface TimeRange {
+  from?: number;
+  to?: number;
+}
+
+const ATTRIBUTE_BY_BREAKDOWN = {
+  BROWSER: "browser",
+  DEVICE_TYPE: "deviceType",
+  OS: "os",
+  COUNTRY: "country",
+  NEW_VISITOR: "newVisitor",
+} as const;
+
+export function buildAggregationSql(query: AggregationQuery, dialect: AggregationDialect): AggregationSql {
+  const plan = planQuery(query, dialect);
+  const ctes = [
+    `scoped_exposures AS ${dialect.scopedExposuresMaterialization} (${scopedExposuresSql(plan)})`,
+    ...dialect.unitSummaryCtes({
+      attributeColumns: plan.attributes.map((_, index) => attributeColumn(index)),
+      carryVisitorCode: query.unit === "visit",
+      countVisits: query.unit === "visitor",
+    }),
+    `units AS (${unitsSql(plan)})`,
+    `unit_outcomes AS (${unitOutcomesSql(plan)})`,
+    `exposure_stats AS (${exposureStatsSql(plan)})`,
+    `outcome_stats AS (${outcomeStatsSql(plan)})`,
+    ...(needsVisitFixup(plan) ? [`several_visit_stats AS (${severalVisitStatsSql()})`] : []),
+  ];
+  return {
+    sql: `WITH ${ctes.join(",\n")}\n${finalSelectSql(plan)}`,
+    params: plan.params.values,
+    cuped: plan.cuped,
+    breakdownInterval: plan.breakdownInterval,
+  };
+}
+
+function planQuery(query: AggregationQuery, dialect: AggregationDialect): QueryPlan {
+  const breakdownAttribute = breakdownAttributeOf(query);
+  const attributes = [
+    ...new Set([...(breakdownAttribute ? [breakdownAttribute] : []), ...filterAttributes(query)]),
+  ];
+  return {
+    query,
+    dialect,
+    params: new SqlParameters(),
+    unitColumn: query.unit === "visit" ? "visit_id" : "visitor_code",
+    attributes,
+    intervals: dateIntervalsOf(query),
+    cuped: query.cuped ?? query.cupedPreWindowMs !== undefined,
+    breakdownInterval: query.breakdown?.type === "INTERVAL" ? (query.breakdown.interval ?? "DAY") : null,
+  };
+}
+
+function breakdownAttributeOf(query: AggregationQuery): AttributeName | null {
+  const breakdown = query.breakdown;
+  if (!breakdown || breakdown.type === "INTERVAL") return null;
+  if (breakdown.type === "CUSTOM_DATUM") {
+    if (!breakdown.customKey)
+      throw new InvalidAggregationQueryError("CUSTOM_DATUM breakdown needs a customKey");
+    return `custom:${breakdown.customKey}`;
+  }
+  return ATTRIBUTE_BY_BREAKDOWN[breakdown.type];
+}
+
+function filterAttributes(query: AggregationQuery): AttributeName[] {
+  return (query.filters ?? []).map((filter) => filter.attribute);
+}
+
+/** dateIntervals when given, else the from/to shorthand (either bound may be open), else no restriction. */
+function dateIntervalsOf(query: AggregationQuery): TimeRange[] {
+  if (query.dateIntervals && query.dateIntervals.length > 0) return query.dateIntervals;
+  if (query.from === undefined && query.to === undefined) return [];
+  return [{ from: query.from, to: query.to }];
+}
+
+function attributeColumn(index: number): string {
+  return `attr_${index}`;
+}
+
+function attributeIndex(plan: QueryPlan, attribute: AttributeName): number {
+  return plan.attributes.indexOf(attribute);
+}
+
+function attributeExpression(plan: QueryPlan, attribute: AttributeName): string {
+  switch (attribute) {
+    case "browser":
+      return "browser";
+    case "deviceType":
+      return "device_type";
+    case "os":
+      return "os";
+    case "country":
+      return "country";
+    case "newVisitor":
+      return "CAST(new_visitor AS TEXT)";
+    default:
+      return plan.dialect.customAttribute(plan.params.text(attribute.slice("custom:".length)));
+  }
+}
+
+function scopedExposuresSql(plan: QueryPlan): string {
+  const { query, params } = plan;
+  const conditions = [
+    `project_key = ${params.text(query.projectKey)}`,
+    `environment_key = ${params.text(query.environmentKey)}`,
+    `feature_key = ${params.text(query.featureKey)}`,
+  ];
+  if (query.experimentId !== undefined)
+    conditions.push(`experiment_id = ${params.bigint(query.experimentId, "experimentId")}`);
+  if (query.ruleId !== undefined) conditions.push(`rule_id = ${params.bigint(query.ruleId, "ruleId")}`);
+  const inIntervals = intervalsCondition(plan, "time");
+  if (inIntervals) conditions.push(inIntervals);
+  const attributes = plan.attributes.map(
+    (attribute, index) => `${attributeExpression(plan, attribute)} AS ${attributeColumn(index)}`,
+  );
+  return `
+  SELECT ${[`${plan.unitColumn} AS unit_key`, "visitor_code", "visit_id", "variation_key", "time", ...attributes].join(", ")}
+  FROM ${EXPOSURES_TABLE}
+  WHERE ${conditions.join("\n    AND ")}
+`;
+}
+
+/** (t in interval 1) OR (t in interval 2) ...; null when the query has no date restriction. */
+function intervalsCondition(plan: QueryPlan, timeExpression: string): string | null {
+  if (plan.intervals.length === 0) return null;
+  const each = plan.intervals.map((interval, index) => {
+    const bounds: string[] = [];
+    if (interval.from !== undefined)
+      bounds.push(
+        `${timeExpression} >= ${plan.params.bigint(interval.from, `dateIntervals[${index}].from`)}`,
+      );
+    if (interval.to !== undefined)
+      bounds.push(`${timeExpression} < ${plan.params.bigint(interval.to, `dateIntervals[${index}].to`)}`);
+    return `(${bounds.join(" AND ")})`;
+  });
+  return each.length === 1 ? each[0]! : `(${each.join(" OR ")})`;
+}
+
+function unitsSql(plan: QueryPlan): string {
+  const filters = (plan.query.filters ?? [])
+    .map((filter) => filterCondition(plan, filter))
+    .filter((c) => c !== null);
+  const columns = [
+    "unit_key",
+    "first_time",
+    "variation_key",
+    ...(plan.query.unit === "visit" ? ["visitor_code"] : []),
+    `${breakdownExpression(plan)} AS breakdown_value`,
+    "exposure_count",
+    ...(plan.query.unit === "visitor" ? ["visit_count"] : []),
+  ];
+  return `
+  SELECT ${columns.join(", ")}
+  FROM unit_summaries${filters.length > 0 ? `\n  WHERE ${filters.join("\n    AND ")}` : ""}
+`;
+}
+
+/** include: value in the list; exclude: value missing or not in the list. null = no restriction. */
+function filterCondition(plan: QueryPlan, filter: AttributeFilter): string | null {
+  const column = attributeColumn(attributeIndex(plan, filter.attribute));
+  if (filter.values.length === 0) return filter.include ? "FALSE" : null;
+  const list = filter.values.map((value) => plan.params.text(String(value))).join(", ");
+  return filter.include ? `${column} IN (${list})` : `(${column} IS NULL OR ${column} NOT IN (${list}))`;
+}
+
+function breakdownExpression(plan: QueryPlan): string {
+  if (plan.breakdownInterval)
+    return `CAST(${bucketStart(plan, plan.breakdownInterval, "first_time")} AS TEXT)`;
+  const attribute = breakdownAttributeOf(plan.query);
+  return attribute ? attributeColumn(attributeIndex(plan, attribute)) : "CAST(NULL AS TEXT)";
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** 1970-01-05, the first Monday after the epoch: ISO weeks start on Mondays. */
+const FIRST_MONDAY_MS = 4 * DAY_MS;
+
+/** UTC bucket start in epoch ms; fixed-length buckets are plain integer arithmetic in both dialects. */
+function bucketStart(plan: QueryPlan, interval: BreakdownInterval, time: string): string {
+  switch (interval) {
+    case "HOUR":
+      return `(${time} - ${time} % ${HOUR_MS})`;
+    case "DAY":
+      return `(${time} - ${time} % ${DAY_MS})`;
+    case "WEEK":
+      return `(${time} - (${time} - ${FIRST_MONDAY_MS}) % ${WEEK_MS})`;
+    case "MONTH":
+      return plan.dialect.monthStart(time);
+  }
+}
+
+function attributionWindowMs(plan: QueryPlan): number {
+  return plan.query.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS;
+}
+
+function unitOutcomesSql(plan: QueryPlan): string {
+  const { query, params } = plan;
+  const window = params.bigint(attributionWindowMs(plan), "attributionWindowMs");
+  const joinConditions = [
+    `c.project_key = ${params.text(query.projectKey)}`,
+    `c.environment_key = ${params.text(query.environmentKey)}`,
+    `c.goal_id = ${params.bigint(query.goalId, "goalId")}`,
+    plan.cuped
+      ? `c.time >= u.first_time - ${params.bigint(query.cupedPreWindowMs ?? DEFAULT_CUPED_PRE_WINDOW_MS, "cupedPreWindowMs")}`
+      : "c.time >= u.first_time",
+    `c.time < u.first_time + ${window}`,
+  ];
+  const inIntervals = intervalsCondition(plan, "c.time");
+  // Without CUPED every joined conversion is a post-exposure one, so the date restriction goes in WHERE;
+  // with CUPED the pre-window rows must survive it and the post aggregates filter instead.
+  if (inIntervals && !plan.cuped) joinConditions.push(inIntervals);
+  const postCondition = plan.cuped
+    ? ["c.time >= u.first_time", ...(inIntervals ? [inIntervals] : [])].join(" AND ")
+    : null;
+  const aggregates = [
+    `${filtered("count(*)", postCondition)} AS post_count`,
+    `coalesce(${filtered("sum(c.value)", postCondition)}, 0) AS post_sum`,
+    ...(plan.cuped
+      ? [
+          `${filtered("count(*)", "c.time < u.first_time")} AS pre_count`,
+          `coalesce(${filtered("sum(c.value)", "c.time < u.first_time")}, 0) AS pre_sum`,
+        ]
+      : []),
+  ];
+  return `
+  SELECT u.variation_key, u.breakdown_value, u.unit_key,
+    ${aggregates.join(",\n    ")}
+  FROM units u JOIN ${CONVERSIONS_TABLE} c ON c.${plan.unitColumn} = u.unit_key
+  WHERE ${joinConditions.join("\n    AND ")}
+  GROUP BY u.variation_key, u.breakdown_value, u.unit_key
+`;
+}
+
+function filtered(aggregate: string, condition: string | null): string {
+  return condition ? `${aggregate} FILTER (WHERE ${condition})` : aggregate;
+}
+
+function exposureStatsSql(plan: QueryPlan): string {
+  const byVisitor = plan.query.unit === "visitor";
+  return `
+  SELECT variation_key, breakdown_value, count(*) AS units, sum(exposure_count) AS exposures,
+    ${byVisitor ? "sum(visit_count)" : "count(*)"} AS visits,
+    ${byVisitor ? "count(*)" : "count(DISTINCT visitor_code)"} AS visitors
+  FROM units
+  GROUP BY variation_key, breakdown_value
+`;
+}
+
+/** Per-unit value: the sum of conversion values, or 1 when the unit converted at all. */
+function unitValue(plan: QueryPlan, period: "post" | "pre"): string {
+  return plan.query.conversionType === "ALL_CONVERSION"
+    ? `${period}_sum`
+    : `CASE WHEN ${period}_count > 0 THEN 1 ELSE 0 END`;
+}
+
+function outcomeStatsSql(plan: QueryPlan): string {
+  const post = unitValue(plan, "post");
+  const pre = unitValue(plan, "pre");
+  const aggregates = [
+    `${plan.query.conversionType === "ALL_CONVERSION" ? "sum(post_count)" : "count(*) FILTER (WHERE post_count > 0)"} AS conversions`,
+    "count(*) FILTER (WHERE post_count > 0) AS converted_units",
+    `sum(${post}) AS value_sum`,
+    `sum((${post}) * (${post})) AS value_sum_squares`,
+    ...(plan.cuped
+      ? [
+          `sum(${pre}) AS pre_sum`,
+          `sum((${pre}) * (${pre})) AS pre_sum_squares`,
+          `sum((${pre}) * (${post})) AS cross_sum`,
+        ]
+      : []),
+  ];
+  return `
+  SELECT variation_key, breakdown_value,
+    ${aggregates.join(",\n    ")}
+  FROM unit_outcomes
+  GROUP BY variation_key, breakdown_value
+`;
+}
+
+function needsVisitFixup(plan: QueryPlan): boolean {
+  return plan.query.unit === "visitor" && plan.dialect.leavesVisitCountsUnresolved;
+}
+
+/** Exact distinct visits of the units unit_summaries left unresolved (visit_count IS NULL). */
+function severalVisitStatsSql(): string {
+  return `
+  SELECT variation_key, breakdown_value, count(*) AS visits
+  FROM (
+    SELECT DISTINCT u.variation_key, u.breakdown_value, s.unit_key, s.visit_id
+    FROM scoped_exposures s JOIN units u ON u.unit_key = s.unit_key
+    WHERE u.visit_count IS NULL
+  ) unit_visits
+  GROUP BY variation_key, breakdown_value
+`;
+}
+
+function sameGroup(alias: string): string {
+  return `${alias}.variation_key = e.variation_key AND ${alias}.breakdown_value IS NOT DISTINCT FROM e.breakdown_value`;
+}
+
+function asDouble(expression: string): string {
+  return `CAST(${expression} AS DOUBLE PRECISION)`;
+}
+
+function finalSelectSql(plan: QueryPlan): string {
+  const fixup = needsVisitFixup(plan);
+  const visits = fixup ? "coalesce(e.visits, 0) + coalesce(v.visits, 0)" : "e.visits";
+  const columns = [
+    "e.variation_key",
+    "e.breakdown_value",
+    `${asDouble("e.units")} AS units`,
+    `${asDouble("e.exposures")} AS exposures`,
+    `${asDouble(visits)} AS visits`,
+    `${asDouble("e.visitors")} AS visitors`,
+    ...["conversions", "converted_units", "value_sum", "value_sum_squares"].map(
+      (column) => `${asDouble(`coalesce(o.${column}, 0)`)} AS ${column}`,
+    ),
+    ...(plan.cuped
+      ? ["pre_sum", "pre_sum_squares", "cross_sum"].map(
+          (column) => `${asDouble(`coalesce(o.${column}, 0)`)} AS ${column}`,
+        )
+      : []),
+  ];
+  return `SELECT ${columns.join(",\n  ")}
+FROM exposure_stats e
+LEFT JOIN outcome_stats o ON ${sameGroup("o")}${fixup ? `\nLEFT JOIN several_visit_stats v ON ${sameGroup("v")}` : ""}`;
+}
+
+export function toVariationStats(rows: AggregationSqlRow[], built: AggregationSql): VariationStats[] {
+  return rows.map((row) => variationStats(row, built)).sort(compareVariationStats);
+}
+
+function variationStats(row: AggregationSqlRow, built: AggregationSql): VariationStats {
+  const stats: VariationStats = {
+    variationKey: row.variation_key,
+    breakdownValue: breakdownValueText(row.breakdown_value, built.breakdownInterval),
+    units: row.units,
+    exposures: row.exposures,
+    conversions: row.conversions,
+    convertedUnits: row.converted_units,
+    sum: row.value_sum,
+    sumSquares: row.value_sum_squares,
+    visits: row.visits,
+    visitors: row.visitors,
+  };
+  if (built.cuped) {
+    stats.preSum = row.pre_sum ?? 0;
+    stats.preSumSquares = row.pre_sum_squares ?? 0;
+    stats.crossSum = row.cross_sum ?? 0;
+  }
+  return stats;
+}
+
+function breakdownValueText(value: string | null, interval: BreakdownInterval | null): string | null {
+  if (value === null || interval === null) return value;
+  return new Date(Number(value)).toISOString();
+}
+
+function compareVariationStats(a: VariationStats, b: VariationStats): number {
+  if (a.variationKey !== b.variationKey) return a.variationKey < b.variationKey ? -1 : 1;
+  if (a.breakdownValue === b.breakdownValue) return 0;
+  if (a.breakdownValue === null) return -1;
+  if (b.breakdownValue === null) return 1;
+  return a.breakdownValue < b.breakdownValue ? -1 : 1;
+}
+
+/** The series is the same aggregation broken down by first-exposure day, without CUPED. */
+export function seriesQuery(query: AggregationQuery): AggregationQuery {
+  return {
+    ...query,
+    breakdown: { type: "INTERVAL", interval: "DAY" },
+    cuped: false,
+    cupedPreWindowMs: undefined,
+    series: undefined,
+  };
+}
+
+export function toSeries(rows: VariationStats[]): SeriesPoint[] {
+  return rows
+    .map((row) => ({
+      day: (row.breakdownValue ?? "").slice(0, 10),
+      variationKey: row.variationKey,
+      units: row.units,
+      conversions: row.conversions,
+      convertedUnits: row.convertedUnits,
+      sum: row.sum,
+      sumSquares: row.sumSquares,
+    }))
+    .sort((a, b) => (a.day === b.day ? (a.variationKey < b.variationKey ? -1 : 1) : a.day < b.day ? -1 : 1));
+}
+
+export interface EventCountsSql {
+  sql: string;
+  params: SqlParameter[];
+}
+
+export interface EventCountsSqlRow {
+  kind: "exposure" | "conversion";
+  project_key: string;
+  environment_key: string;
+  count: number;
+}
+
+export function buildEventCountsSql(filter: EventCountFilter): EventCountsSql {
+  const params = new SqlParameters();
+  const conditions: string[] = [];
+  if (filter.projectKey !== undefined) conditions.push(`project_key = ${params.text(filter.projectKey)}`);
+  if (filter.environmentKey !== undefined)
+    conditions.push(`environment_key = ${params.text(filter.environmentKey)}`);
+  if (filter.from !== undefined) conditions.push(`time >= ${params.bigint(filter.from, "from")}`);
+  if (filter.to !== undefined) conditions.push(`time < ${params.bigint(filter.to, "to")}`);
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
+  const countOf = (kind: string, table: string) =>
+    `SELECT CAST('${kind}' AS TEXT) AS kind, project_key, environment_key, ${asDouble("count(*)")} AS count
+FROM ${table}${where}
+GROUP BY project_key, environment_key`;
+  return {
+    sql: `${countOf("exposure", EXPOSURES_TABLE)}\nUNION ALL\n${countOf("conversion", CONVERSIONS_TABLE)}\nORDER BY kind DESC, project_key, environment_key`,
+    params: params.values,
+  };
+}

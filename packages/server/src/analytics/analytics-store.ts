@@ -1,0 +1,198 @@
+/**
+ * The analytics store: where exposure and conversion events land, and the one place that turns them
+ * into per-variation sufficient statistics. Two implementations share this contract: DuckDB
+ * (embedded default, `<dataDir>/events.duckdb`) and PostgreSQL (`VEXIL_DATABASE_URL`).
+ */
+
+/**
+ * Visitor attributes as the SDK reports them; custom values are compared and grouped as text.
+ * A type alias (not an interface) so it stays assignable to Record<string, unknown>.
+ */
+export type VisitorAttributes = {
+  browser?: string;
+  deviceType?: string;
+  os?: string;
+  country?: string;
+  newVisitor?: boolean;
+  custom?: Record<string, string | number | boolean>;
+};
+
+export interface ExposureEvent {
+  kind: "exposure";
+  projectKey: string;
+  environmentKey: string;
+  visitorCode: string;
+  visitId: string;
+  featureKey: string;
+  flagId: number;
+  ruleId: number;
+  experimentId: number | null;
+  variationKey: string;
+  /** Epoch milliseconds. */
+  time: number;
+  attributes: VisitorAttributes;
+}
+
+export interface ConversionEvent {
+  kind: "conversion";
+  projectKey: string;
+  environmentKey: string;
+  visitorCode: string;
+  visitId: string;
+  goalId: number;
+  /** Revenue or numeric value; 1 when the goal is not numeric. */
+  value: number;
+  /** Epoch milliseconds. */
+  time: number;
+  attributes?: VisitorAttributes;
+}
+
+export type AnalyticsEvent = ExposureEvent | ConversionEvent;
+
+export interface AppendResult {
+  stored: number;
+  duplicate: boolean;
+}
+
+export interface EventCountFilter {
+  projectKey?: string;
+  environmentKey?: string;
+  from?: number;
+  to?: number;
+}
+
+export interface EventCount {
+  kind: "exposure" | "conversion";
+  projectKey: string;
+  environmentKey: string;
+  count: number;
+}
+
+export interface ExperimentDataScope {
+  projectKey: string;
+  environmentKey: string;
+  featureKey: string;
+  experimentId?: number;
+}
+
+export type AttributeName = "browser" | "deviceType" | "os" | "country" | "newVisitor" | `custom:${string}`;
+
+export interface AttributeFilter {
+  attribute: AttributeName;
+  /** true: keep units whose value is in `values`; false: keep units whose value is not (or is missing). */
+  include: boolean;
+  values: string[];
+}
+
+export type BreakdownType =
+  | "BROWSER"
+  | "DEVICE_TYPE"
+  | "OS"
+  | "COUNTRY"
+  | "NEW_VISITOR"
+  | "CUSTOM_DATUM"
+  | "INTERVAL";
+
+export type BreakdownInterval = "HOUR" | "DAY" | "WEEK" | "MONTH";
+
+export interface Breakdown {
+  type: BreakdownType;
+  /** INTERVAL only; DAY when absent. */
+  interval?: BreakdownInterval;
+  /** CUSTOM_DATUM only (required there). */
+  customKey?: string;
+}
+
+export interface DateInterval {
+  from: number;
+  to: number;
+}
+
+export type AggregationUnit = "visitor" | "visit";
+export type ConversionType = "ALL_CONVERSION" | "CONVERTED_VISITS";
+
+export interface AggregationQuery {
+  projectKey: string;
+  environmentKey: string;
+  featureKey: string;
+  experimentId?: number;
+  ruleId?: number;
+  goalId: number;
+  /** One-interval shorthand for `dateIntervals`: exposures and conversions inside [from, to). */
+  from?: number;
+  to?: number;
+  /** Union of intervals; wins over from/to when non-empty. */
+  dateIntervals?: DateInterval[];
+  unit: AggregationUnit;
+  conversionType: ConversionType;
+  /** Conversions count in [first exposure, first exposure + window). Default 7 days. */
+  attributionWindowMs?: number;
+  filters?: AttributeFilter[];
+  breakdown?: Breakdown;
+  /** Pre-exposure covariate window [first exposure - window, first exposure). Default 14 days. */
+  cupedPreWindowMs?: number;
+  cuped?: boolean;
+  /** Per first-exposure day (UTC) statistics: each unit lands in exactly one day, so running sums are exact. */
+  series?: "DAY";
+}
+
+export interface VariationStats {
+  variationKey: string;
+  breakdownValue: string | null;
+  units: number;
+  exposures: number;
+  conversions: number;
+  convertedUnits: number;
+  sum: number;
+  sumSquares: number;
+  preSum?: number;
+  preSumSquares?: number;
+  crossSum?: number;
+  visits: number;
+  visitors: number;
+}
+
+export interface SeriesPoint {
+  /** YYYY-MM-DD, UTC day of the units' first exposure. */
+  day: string;
+  variationKey: string;
+  units: number;
+  conversions: number;
+  convertedUnits: number;
+  sum: number;
+  sumSquares: number;
+}
+
+export interface AggregationResult {
+  rows: VariationStats[];
+  series?: SeriesPoint[];
+}
+
+export interface AnalyticsStore {
+  /**
+   * Stores a batch; resolves once it is committed (durable). A payloadId seen before stores nothing and
+   * answers `duplicate: true`, decided in the same transaction as the insert.
+   */
+  append(events: AnalyticsEvent[], payloadId?: string): Promise<AppendResult>;
+  aggregate(query: AggregationQuery): Promise<AggregationResult>;
+  counts(filter: EventCountFilter): Promise<EventCount[]>;
+  /** Retention: removes events (and remembered payload ids) older than `time`; answers the events removed. */
+  deleteOlderThan(time: number): Promise<number>;
+  /** Results reset: removes the flag's (or experiment's) exposures; answers the exposures removed. */
+  deleteExperimentData(scope: ExperimentDataScope): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const DAY_MS = 86_400_000;
+export const DEFAULT_ATTRIBUTION_WINDOW_MS = 7 * DAY_MS;
+export const DEFAULT_CUPED_PRE_WINDOW_MS = 14 * DAY_MS;
+
+/** Thrown for a batch the store refuses to write (a programming or validation error, not a retryable one). */
+export class InvalidAnalyticsEventError extends Error {
+  override readonly name = "InvalidAnalyticsEventError";
+}
+
+/** Thrown for a query the store cannot answer as asked (e.g. CUSTOM_DATUM without a key). */
+export class InvalidAggregationQueryError extends Error {
+  override readonly name = "InvalidAggregationQueryError";
+}

@@ -1,0 +1,89 @@
+import type { FastifyBaseLogger } from "fastify";
+import { Type } from "typebox";
+import type { AppContext } from "../app-context.js";
+import { authenticateSdkKey } from "../auth/sdk-keys.js";
+import { ApiError } from "../http/api-error.js";
+import { errorBody, errorDialectOf } from "../http/error-bodies.js";
+import type { TypedApp } from "../http/typed-app.js";
+import { validateEvents } from "./event-validation.js";
+import { GoalLookup } from "./goal-lookup.js";
+import { IngestionGate } from "./ingestion-gate.js";
+
+const MAX_EVENTS = 10_000;
+const MAX_BYTES = 5 * 1024 * 1024;
+const MAX_PENDING_EVENTS = 200_000;
+const MAX_PAYLOAD_ID = 128;
+
+/** POST /events/v1/bulk (either SDK key) and the admin view of stored events. */
+export function eventRoutes(app: TypedApp, context: AppContext) {
+  const gate = new IngestionGate(MAX_PENDING_EVENTS);
+  const goals = new GoalLookup(context);
+
+  app.post(
+    "/events/v1/bulk",
+    { config: { access: "sdk" }, bodyLimit: MAX_BYTES, schema: { tags: ["events"], body: Type.Array(Type.Unknown()) } },
+    async (request, reply) => {
+      const caller = await authenticateSdkKey(context, request, "any");
+      const body = request.body;
+      if (body.length > MAX_EVENTS) throw new ApiError(413, `At most ${MAX_EVENTS} events per request (got ${body.length})`);
+      const payloadId = request.headers["x-vexil-payload-id"];
+      if (payloadId !== undefined && (typeof payloadId !== "string" || payloadId.length > MAX_PAYLOAD_ID)) {
+        throw new ApiError(400, `X-Vexil-Payload-Id must be one string of at most ${MAX_PAYLOAD_ID} characters`);
+      }
+      const { projectKey, key: environmentKey } = caller.environment;
+      const goalId = await goals.forProject(projectKey);
+      const { events, problems } = validateEvents(body, { projectKey, environmentKey, goalId }, context.now());
+      if (problems.length > 0) {
+        const message = `${new Set(problems.map((p) => p.index)).size} invalid event(s); nothing was stored`;
+        return reply
+          .status(400)
+          .send({ ...errorBody(errorDialectOf(request.url), 400, "invalid_request", message), errors: problems });
+      }
+      if (!gate.tryAdmit(events.length)) {
+        reply.header("retry-after", "1");
+        throw new ApiError(503, "Ingestion is behind; retry after the delay in Retry-After");
+      }
+      try {
+        const result = await context.analytics.append(events, payloadId);
+        return reply.status(202).send({ accepted: result.duplicate ? 0 : result.stored, duplicate: result.duplicate });
+      } finally {
+        gate.release(events.length);
+      }
+    },
+  );
+
+  app.get(
+    "/admin/events",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["events"],
+        querystring: Type.Object(
+          {
+            projectKey: Type.Optional(Type.String()),
+            environmentKey: Type.Optional(Type.String()),
+            from: Type.Optional(Type.Integer({ description: "epoch ms, inclusive" })),
+            to: Type.Optional(Type.Integer({ description: "epoch ms, exclusive" })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => ({ counts: await context.analytics.counts(request.query), pendingEvents: gate.pendingEvents }),
+  );
+}
+
+/** Deletes raw events older than the retention period, at start and then every hour; returns a stopper. */
+export function startEventRetention(context: AppContext, retentionDays: number, log: FastifyBaseLogger): () => void {
+  if (retentionDays <= 0) return () => {};
+  const purge = () => {
+    context.analytics.deleteOlderThan(context.now() - retentionDays * 86_400_000).then(
+      (deleted) => log.info({ deleted, retentionDays }, "deleted events past retention"),
+      (error: unknown) => log.error({ err: error }, "event retention failed"),
+    );
+  };
+  purge();
+  const timer = setInterval(purge, 3600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,120 @@
+import type { AppContext } from "../app-context.js";
+import { principalOf } from "../auth/authentication.js";
+import { assertProjectAccess, type Principal } from "../auth/principal.js";
+import { findFlagRecord } from "../flags/flags.service.js";
+import { ApiError } from "../http/api-error.js";
+import type { TypedApp } from "../http/typed-app.js";
+import { projectsStore } from "../projects/projects.store.js";
+import {
+  CALLBACK_MAX_ATTEMPTS,
+  type CallbackJobPayload,
+  callbackHandler,
+  callbackHandlerOptions,
+  callbackJobKey,
+  RESULTS_CALLBACK_KIND,
+} from "./callback.js";
+import { checkCallbackUrl } from "./callback-target.js";
+import {
+  dataWatermark,
+  loadReportInputs,
+  RESULTS_REPORT_KIND,
+  type ReportJobPayload,
+  type ReportJobResult,
+  reportHandler,
+  reportHandlerOptions,
+  resultsEnvelope,
+} from "./report-job.js";
+import {
+  FeatureFlagIdParams,
+  ResultsQuery,
+  ResultsRequestBody,
+  type ResultsRequestInput,
+} from "./results.schemas.js";
+import { canonicalRequest, dataCodeOf } from "./results-request.js";
+
+/** Requests a report: validates, answers its dataCode, and makes sure one up-to-date computation exists. */
+export async function requestResults(
+  context: AppContext,
+  principal: Principal,
+  featureFlagId: number,
+  body: ResultsRequestInput,
+): Promise<{ dataCode: string }> {
+  const flag = await findFlagRecord(context, featureFlagId);
+  if (!flag) throw new ApiError(404, `Feature flag ${featureFlagId} not found`);
+  const projectKey = flag.meta.projectKey;
+  assertProjectAccess(principal, projectKey);
+  const environments = (await projectsStore.environments(context.db, projectKey)).map((e) => e.key);
+  const request = canonicalRequest(flag, body, environments);
+  const callbackUrl =
+    body.callbackUrl === undefined || body.callbackUrl === null
+      ? undefined
+      : await checkCallbackUrl(body.callbackUrl, {
+          allowPrivate: context.config.callbackAllowPrivate,
+          allowedHosts: context.config.callbackAllowedHosts,
+        });
+  const dataCode = dataCodeOf(request);
+  const payload: ReportJobPayload = { dataCode, projectKey, request };
+
+  const existing = await context.jobs.find<ReportJobPayload, ReportJobResult>(RESULTS_REPORT_KIND, dataCode);
+  let rerun = existing?.status === "FAILED";
+  if (existing?.status === "READY") {
+    // Reuse the report while the data it was computed from has not changed.
+    const inputs = await loadReportInputs(context, payload);
+    const watermark = await dataWatermark(
+      context,
+      projectKey,
+      request.environmentKey,
+      inputs.flag,
+      inputs.goals,
+    );
+    rerun = existing.result?.meta.watermark !== watermark;
+  }
+  if (!existing || rerun) {
+    await context.jobs.enqueue(
+      { kind: RESULTS_REPORT_KIND, key: dataCode, payload, maxAttempts: 3 },
+      { whenFinished: rerun ? "rerun" : "keep" },
+    );
+  }
+  if (callbackUrl) {
+    const callback: CallbackJobPayload = { dataCode, url: callbackUrl.toString(), projectKey };
+    await context.jobs.enqueue(
+      {
+        kind: RESULTS_CALLBACK_KIND,
+        key: callbackJobKey(dataCode, callback.url),
+        payload: callback,
+        maxAttempts: CALLBACK_MAX_ATTEMPTS,
+      },
+      { whenFinished: "rerun" },
+    );
+  }
+  return { dataCode };
+}
+
+/** GET /results: the report's status, progress, and data once READY (or the error once FAILED). */
+export async function pollResults(context: AppContext, principal: Principal, dataCode: string) {
+  const job = await context.jobs.find<ReportJobPayload, ReportJobResult>(RESULTS_REPORT_KIND, dataCode);
+  if (!job) throw new ApiError(404, `No results for dataCode ${dataCode}`);
+  assertProjectAccess(principal, job.payload.projectKey);
+  return resultsEnvelope(dataCode, job);
+}
+
+/** Kameleoon's feature-flag results: POST /feature-flags/{featureFlagId}/results and GET /results. */
+export function resultsRoutes(app: TypedApp, context: AppContext) {
+  context.jobs.register(RESULTS_REPORT_KIND, reportHandler(context), reportHandlerOptions(context));
+  context.jobs.register(RESULTS_CALLBACK_KIND, callbackHandler(context), callbackHandlerOptions(context));
+  const tags = ["results"];
+
+  // Reader is enough: requesting a report changes no configuration.
+  app.post(
+    "/feature-flags/:featureFlagId/results",
+    { config: { access: "reader" }, schema: { tags, params: FeatureFlagIdParams, body: ResultsRequestBody } },
+    async (request) =>
+      requestResults(context, principalOf(request), request.params.featureFlagId, request.body),
+  );
+
+  app.get(
+    "/results",
+    { config: { access: "reader" }, schema: { tags, querystring: ResultsQuery } },
+    async (request) => pollResults(context, principalOf(request), request.query.dataCode),
+  );
+}

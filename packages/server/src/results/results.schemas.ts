@@ -1,0 +1,124 @@
+import { type Static, Type } from "typebox";
+
+// The body of Kameleoon's "Request feature flag's results" (POST /feature-flags/{featureFlagId}/results)
+// and the query of "Get results data" (GET /results?dataCode=...). Every field is documented in
+// docs/kameleoon-results.md. Nullable fields use a JSON-Schema type list (not anyOf) so that Fastify's
+// type coercion never turns a null into [null].
+
+export const CONVERSION_TYPES = ["ALL_CONVERSION", "CONVERTED_VISITS"] as const;
+export const BREAKDOWN_TYPES = [
+  "BROWSER",
+  "DEVICE_TYPE",
+  "OS",
+  "COUNTRY",
+  "NEW_VISITOR",
+  "INTERVAL",
+  "CUSTOM_DATUM",
+] as const;
+export const BREAKDOWN_INTERVALS = ["HOUR", "DAY", "WEEK", "MONTH"] as const;
+export const FILTER_TYPES = [
+  "BROWSER",
+  "DEVICE_TYPE",
+  "OS",
+  "COUNTRY",
+  "NEW_VISITOR",
+  "CUSTOM_DATUM",
+] as const;
+
+export type ConversionType = (typeof CONVERSION_TYPES)[number];
+export type BreakdownType = (typeof BREAKDOWN_TYPES)[number];
+export type BreakdownInterval = (typeof BREAKDOWN_INTERVALS)[number];
+export type FilterType = (typeof FILTER_TYPES)[number];
+
+const MAX_GOALS = 100;
+const MAX_FILTER_VALUES = 500;
+
+const DateIntervalSchema = Type.Object(
+  {
+    start: Type.String({ minLength: 1, maxLength: 64, description: "ISO-8601 date-time, inclusive" }),
+    end: Type.String({ minLength: 1, maxLength: 64, description: "ISO-8601 date-time, exclusive" }),
+  },
+  { additionalProperties: false },
+);
+
+const BreakdownSchema = Type.Object(
+  {
+    type: Type.Enum([...BREAKDOWN_TYPES]),
+    interval: Type.Optional(
+      Type.Enum([...BREAKDOWN_INTERVALS], { description: "INTERVAL only; DAY by default" }),
+    ),
+    key: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: "CUSTOM_DATUM only: the custom attribute" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const FilterSchema = Type.Object(
+  {
+    type: Type.Enum([...FILTER_TYPES]),
+    include: Type.Optional(
+      Type.Boolean({ description: "true (default): keep these values; false: drop them" }),
+    ),
+    // Numbers and booleans are accepted too: the schema coercion turns them into text.
+    values: Type.Array(Type.String({ maxLength: 256 }), { maxItems: MAX_FILTER_VALUES }),
+    key: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: "CUSTOM_DATUM only: the custom attribute" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const nullableIdList = (description: string) =>
+  Type.Unsafe<number[] | null>({
+    type: ["array", "null"],
+    items: { type: "integer", minimum: 1 },
+    maxItems: MAX_GOALS,
+    description,
+  });
+
+export const ResultsRequestBody = Type.Object(
+  {
+    dateIntervals: Type.Array(DateIntervalSchema, { minItems: 1, maxItems: 50 }),
+    conversionType: Type.Enum([...CONVERSION_TYPES]),
+    visitorData: Type.Optional(Type.Boolean({ description: "true: unit = unique visitor; false: visit" })),
+    allVariationsData: Type.Optional(Type.Boolean()),
+    bayesian: Type.Optional(Type.Boolean()),
+    sequentialTesting: Type.Optional(Type.Boolean()),
+    enabledMultipleTesting: Type.Optional(Type.Boolean()),
+    referenceVariationId: Type.Optional(
+      // A string in Kameleoon's API; a number is coerced to its text.
+      Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 32 }),
+    ),
+    breakdown: Type.Optional(
+      Type.Unsafe<Static<typeof BreakdownSchema> | null>({ ...BreakdownSchema, type: ["object", "null"] }),
+    ),
+    goalsIds: Type.Optional(nullableIdList("null or absent: every goal of the flag; []: none")),
+    goalIdsCuped: Type.Optional(nullableIdList("goals (among the selected ones) to also analyze with CUPED")),
+    filters: Type.Optional(
+      Type.Unsafe<Static<typeof FilterSchema>[] | null>({
+        type: ["array", "null"],
+        items: FilterSchema,
+        maxItems: 50,
+      }),
+    ),
+    callbackUrl: Type.Optional(
+      Type.Unsafe<string | null>({ type: ["string", "null"], minLength: 1, maxLength: 2048 }),
+    ),
+    // Vexil extensions: which environment and experimentation rule to report on (defaults documented).
+    environmentKey: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" })),
+    ruleId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export type ResultsRequestInput = Static<typeof ResultsRequestBody>;
+export type BreakdownInput = Static<typeof BreakdownSchema>;
+export type FilterInput = Static<typeof FilterSchema>;
+
+export const FeatureFlagIdParams = Type.Object({ featureFlagId: Type.Integer({ minimum: 1 }) });
+
+export const ResultsQuery = Type.Object(
+  { dataCode: Type.String({ pattern: "^[0-9]{1,40}$", description: "from POST .../results" }) },
+  { additionalProperties: false },
+);

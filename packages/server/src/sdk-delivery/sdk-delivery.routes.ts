@@ -1,0 +1,182 @@
+import type { FastifyReply } from "fastify";
+import { Type } from "typebox";
+import type { AppContext } from "../app-context.js";
+import { authenticateSdkKey } from "../auth/sdk-keys.js";
+import { ApiError } from "../http/api-error.js";
+import type { TypedApp } from "../http/typed-app.js";
+import { addEvaluations, type EvaluationTally } from "./evaluations.store.js";
+import { SdkDelivery, type SdkDeliveryOptions } from "./sdk-delivery.service.js";
+import { parseLastEventId } from "./sse.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The SDK delivery state of this server: payload cache, streams (read by tests and benches). */
+    sdkDelivery: SdkDelivery;
+  }
+}
+
+const MAX_COUNTS = 10_000;
+
+const EvaluationsBody = Type.Object(
+  {
+    counts: Type.Array(
+      Type.Object({
+        featureKey: Type.String({ minLength: 1, maxLength: 255 }),
+        variationKey: Type.Optional(Type.String({ maxLength: 255 })),
+        count: Type.Integer({ minimum: 0 }),
+      }),
+      { maxItems: MAX_COUNTS },
+    ),
+    from: Type.Optional(Type.Integer({ minimum: 0, description: "epoch ms" })),
+    to: Type.Optional(Type.Integer({ minimum: 0, description: "epoch ms" })),
+  },
+  { description: "Per-flag evaluation counts of one SDK over [from, to]" },
+);
+
+/** True when `If-None-Match` lists the current ETag (weak comparison, `*` included). */
+export function etagMatches(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const value = Array.isArray(header) ? header.join(",") : header;
+  for (const candidate of value.split(",")) {
+    const tag = candidate.trim();
+    if (tag === "*" || tag === etag || tag === `W/${etag}`) return true;
+  }
+  return false;
+}
+
+/** CORS for the routes browsers call with the client-side key (OFREP, evaluation counts). */
+export function allowBrowsers(reply: FastifyReply): FastifyReply {
+  return reply
+    .header("access-control-allow-origin", "*")
+    .header("access-control-expose-headers", "ETag, Retry-After");
+}
+
+/** Answers a CORS preflight. */
+export function preflight(reply: FastifyReply, methods: string): FastifyReply {
+  return allowBrowsers(reply)
+    .header("access-control-allow-methods", methods)
+    .header("access-control-allow-headers", "Authorization, Content-Type, If-None-Match")
+    .header("access-control-max-age", "86400")
+    .status(204)
+    .send();
+}
+
+/**
+ * GET /sdk/v1/config, GET /sdk/v1/stream (SSE) and POST /sdk/v1/evaluations (docs/sdk-protocol.md).
+ * Returns the delivery state, which OFREP shares.
+ */
+export function sdkDeliveryRoutes(
+  app: TypedApp,
+  context: AppContext,
+  options: SdkDeliveryOptions = {},
+): SdkDelivery {
+  const delivery = new SdkDelivery(context, app.log, options);
+  app.decorate("sdkDelivery", delivery);
+  app.addHook("preClose", async () => delivery.close());
+
+  app.get(
+    "/sdk/v1/config",
+    {
+      config: { access: "sdk" },
+      schema: {
+        tags: ["sdk"],
+        summary: "The environment's evaluation payload (server-side SDK key)",
+        headers: Type.Object({ "if-none-match": Type.Optional(Type.String()) }),
+      },
+    },
+    async (request, reply) => {
+      const caller = await authenticateSdkKey(context, request, "server");
+      const feed = await delivery.feed(caller.environment.projectKey, caller.environment.key);
+      reply
+        .header("etag", feed.etag)
+        .header("cache-control", "private, no-cache")
+        .header("vary", "Authorization");
+      if (etagMatches(request.headers["if-none-match"], feed.etag)) return reply.status(304).send();
+      return reply.type("application/json; charset=utf-8").send(feed.json);
+    },
+  );
+
+  app.get(
+    "/sdk/v1/stream",
+    {
+      config: { access: "sdk" },
+      schema: {
+        tags: ["sdk"],
+        summary: "Server-Sent Events: put, then patch/delete on each change (server-side SDK key)",
+        headers: Type.Object({ "last-event-id": Type.Optional(Type.String()) }),
+      },
+    },
+    async (request, reply) => {
+      const caller = await authenticateSdkKey(context, request, "server");
+      const feed = await delivery.feed(caller.environment.projectKey, caller.environment.key);
+      const lastEventId = parseLastEventId(request.headers["last-event-id"]);
+      // A client ahead of this process (it was connected to another replica): read storage before answering.
+      if (lastEventId !== undefined && lastEventId > feed.version) await delivery.refresh(feed);
+      reply.hijack();
+      const stream = reply.raw;
+      if (request.raw.destroyed) {
+        stream.end();
+        return;
+      }
+      const socket = request.raw.socket;
+      socket.setNoDelay(true);
+      socket.setTimeout(0);
+      socket.setKeepAlive(true, 60_000);
+      stream.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+      stream.flushHeaders();
+      // No await between reading what to send first and attaching: no change can fall in between.
+      delivery.attach(feed, stream, feed.catchUp(lastEventId).bytes);
+    },
+  );
+
+  app.options(
+    "/sdk/v1/evaluations",
+    { config: { access: "public" }, schema: { hide: true } },
+    (_request, reply) => preflight(reply, "POST"),
+  );
+  app.post(
+    "/sdk/v1/evaluations",
+    {
+      config: { access: "sdk" },
+      bodyLimit: 2 * 1024 * 1024,
+      schema: {
+        tags: ["sdk"],
+        summary: "Per-flag evaluation counts (either SDK key)",
+        body: EvaluationsBody,
+      },
+    },
+    async (request, reply) => {
+      allowBrowsers(reply);
+      const caller = await authenticateSdkKey(context, request, "any");
+      const { counts, from, to } = request.body;
+      if (from !== undefined && to !== undefined && to < from)
+        throw new ApiError(400, "body.to must be >= body.from");
+      const { projectKey, key: environmentKey } = caller.environment;
+      // Only the environment's flags are kept, so a public client key cannot fill the table with junk keys.
+      const flags = (await delivery.feed(projectKey, environmentKey)).payload.flags;
+      const now = context.now();
+      const at = Math.min(to ?? now, now);
+      const byFlag = new Map<string, EvaluationTally>();
+      let ignored = 0;
+      for (const { featureKey, count } of counts) {
+        if (!Object.hasOwn(flags, featureKey)) {
+          ignored++;
+          continue;
+        }
+        if (count === 0) continue;
+        const tally = byFlag.get(featureKey);
+        if (tally) tally.count += count;
+        else byFlag.set(featureKey, { projectKey, environmentKey, featureKey, count, at });
+      }
+      await addEvaluations(context.db, [...byFlag.values()]);
+      return reply.status(202).send({ accepted: byFlag.size, ignored });
+    },
+  );
+
+  return delivery;
+}

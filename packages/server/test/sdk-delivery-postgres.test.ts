@@ -1,0 +1,352 @@
+// Several processes on one PostgreSQL database stay in step through LISTEN/NOTIFY. Needs
+// VEXIL_TEST_POSTGRES_URL (scripts/check.sh sets it for its PostgreSQL pass); skipped on SQLite.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateToken } from "../src/auth/tokens.store.js";
+import { resolveConfig } from "../src/config.js";
+import { CHANGES_CHANNEL } from "../src/sdk-delivery/postgres-fanout.js";
+import { type SseMessage, SseParser } from "../src/sdk-delivery/sse-parser.js";
+import { type OpenedServer, openServer } from "../src/server.js";
+import { createPostgresDatabase } from "./harness.js";
+
+const postgresUrl = process.env.VEXIL_TEST_POSTGRES_URL;
+if (!postgresUrl) {
+  console.warn(
+    "sdk-delivery-postgres.test.ts: SKIPPED - set VEXIL_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) " +
+      "to test change fan-out across processes through PostgreSQL LISTEN/NOTIFY",
+  );
+}
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+interface Stream {
+  next(
+    accept: (m: SseMessage & { type: "event" }) => boolean,
+    timeoutMs?: number,
+  ): Promise<SseMessage & { type: "event" }>;
+  close(): void;
+}
+
+/** Opens /sdk/v1/stream with fetch and parses its events. */
+async function openStream(baseUrl: string, key: string): Promise<Stream> {
+  const controller = new AbortController();
+  const response = await fetch(`${baseUrl}/sdk/v1/stream`, {
+    headers: { authorization: key },
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  const events: (SseMessage & { type: "event" })[] = [];
+  let wake: (() => void) | undefined;
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  (async () => {
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        for (const m of parser.push(decoder.decode(chunk, { stream: true })))
+          if (m.type === "event") events.push(m);
+        wake?.();
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    async next(accept, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = events.findIndex(accept);
+        if (index >= 0) return events.splice(0, index + 1).pop()!;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching SSE event within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, left);
+        });
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+async function api(baseUrl: string, token: string, method: string, url: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY", () => {
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  beforeAll(async () => {
+    database = await createPostgresDatabase(postgresUrl!, "vexil_fanout");
+  });
+  afterAll(async () => database?.drop());
+
+  describe("two server processes (vexil serve) on one database", () => {
+    const adminToken = generateToken();
+    const processes: { child: ChildProcess; baseUrl: string; dataDir: string; exited: Promise<unknown> }[] =
+      [];
+
+    /** Starts `vexil serve` from the sources in a child process; resolves once it listens. */
+    async function startProcess() {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-replica-"));
+      const child = spawn(
+        process.execPath,
+        [
+          "--conditions=source",
+          "--import",
+          "tsx",
+          "packages/server/src/cli.ts",
+          "serve",
+          "--port",
+          "0",
+          "--data-dir",
+          dataDir,
+          "--database-url",
+          database.url,
+        ],
+        {
+          cwd: repositoryRoot,
+          env: {
+            ...process.env,
+            VEXIL_ADMIN_TOKEN: adminToken,
+            VEXIL_LOG_LEVEL: "warn",
+            VEXIL_TOKEN_CACHE_MS: "0",
+          },
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      const baseUrl = await new Promise<string>((resolve, reject) => {
+        let output = "";
+        child.stdout!.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /running at (http:\/\/\S+)/.exec(output);
+          if (match) resolve(match[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`vexil serve exited (${code}):\n${output}`)));
+      });
+      processes.push({ child, baseUrl, dataDir, exited });
+      return baseUrl;
+    }
+
+    afterAll(async () => {
+      for (const { child, dataDir, exited } of processes) {
+        child.kill("SIGTERM");
+        await exited;
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+
+    it("delivers a PATCH made through one process to an SDK stream connected to the other", async () => {
+      // One after the other, so the second finds the schema migrated.
+      const first = await startProcess();
+      const second = await startProcess();
+      expect(
+        (await api(first, adminToken, "POST", "/projects", { key: "replicated", name: "R" })).status,
+      ).toBe(201);
+      const created = await api(first, adminToken, "POST", "/feature-flags", {
+        siteCode: "replicated",
+        featureKey: "checkout",
+        name: "Checkout",
+        environmentConfigurations: [
+          {
+            environmentKey: "production",
+            featureEnabled: true,
+            defaultVariationKey: "off",
+            rolloutRules: [],
+          },
+        ],
+      });
+      expect(created.status).toBe(201);
+      const project = await api(second, adminToken, "GET", "/projects/replicated");
+      const key = project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+
+      const stream = await openStream(second, key);
+      try {
+        const put = await stream.next((m) => m.event === "put");
+        expect(JSON.parse(put.data).flags.checkout).toMatchObject({ enabled: true });
+
+        const patched = await api(
+          first,
+          adminToken,
+          "PATCH",
+          "/feature-flags/replicated/checkout/production",
+          {
+            featureEnabled: false,
+          },
+        );
+        expect(patched.status).toBe(200);
+        const patch = await stream.next((m) => m.event === "patch");
+        expect(Number(patch.id)).toBeGreaterThan(Number(put.id));
+        expect(JSON.parse(patch.data)).toMatchObject({
+          kind: "flag",
+          key: "checkout",
+          flag: { enabled: false },
+        });
+
+        // The other process's config cache moved too.
+        const config = await fetch(`${second}/sdk/v1/config`, { headers: { authorization: key } });
+        expect(config.headers.get("etag")).toBe(`"${patch.id}"`);
+
+        const archived = await api(first, adminToken, "POST", "/feature-flags/replicated/checkout/archive");
+        expect(archived.status).toBe(200);
+        const tombstone = await stream.next((m) => m.event === "delete");
+        expect(JSON.parse(tombstone.data)).toMatchObject({ kind: "flag", key: "checkout" });
+      } finally {
+        stream.close();
+      }
+    }, 120_000);
+  });
+
+  describe("two servers in this process (two buses, two listeners)", () => {
+    const servers: OpenedServer[] = [];
+    const baseUrls: string[] = [];
+    const adminToken = generateToken();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-fanout-"));
+    let version = 1;
+    let enabled = true;
+
+    beforeAll(async () => {
+      for (let i = 0; i < 2; i++) {
+        const config = resolveConfig(
+          { dataDir, databaseUrl: database.url, port: 0 },
+          { VEXIL_ADMIN_TOKEN: adminToken, VEXIL_TOKEN_CACHE_MS: "0", VEXIL_LOG_LEVEL: "error" },
+        );
+        const server = await openServer(config, { logger: { level: "error" } });
+        servers.push(server);
+        baseUrls.push(await server.app.listen({ port: 0, host: "127.0.0.1" }));
+        // Both read the same scripted configuration (what storage would hold).
+        server.app.sdkDelivery.usePayloadSource(async (projectKey, environmentKey) => ({
+          version,
+          projectKey,
+          environmentKey,
+          flags: {
+            checkout: {
+              id: 1,
+              key: "checkout",
+              version,
+              enabled,
+              defaultVariationKey: "off",
+              variations: [{ key: "off", variables: [] }],
+              variables: [],
+              rules: [],
+            },
+          },
+          segments: {},
+        }));
+      }
+      expect(
+        (await api(baseUrls[0]!, adminToken, "POST", "/projects", { key: "shop", name: "Shop" })).status,
+      ).toBe(201);
+    });
+    afterAll(async () => {
+      for (const server of servers) await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it("delivers a change published in one server to the streams of the other, once", async () => {
+      const project = await api(baseUrls[1]!, adminToken, "GET", "/projects/shop");
+      const key = project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+      const remote = await openStream(baseUrls[1]!, key);
+      const local = await openStream(baseUrls[0]!, key);
+      try {
+        await remote.next((m) => m.event === "put");
+        await local.next((m) => m.event === "put");
+        let remoteReloads = 0;
+        servers[1]!.app.sdkDelivery.onReload(() => remoteReloads++);
+
+        version++;
+        enabled = false;
+        servers[0]!.context.changes.publish({ projectKey: "shop", kind: "flag", key: "checkout", version });
+        for (const stream of [local, remote]) {
+          const patch = await stream.next((m) => m.event === "patch");
+          expect(patch.id).toBe(String(version));
+          expect(JSON.parse(patch.data).flag).toMatchObject({ key: "checkout", enabled: false });
+        }
+        // The remote process heard it once (its own notification is ignored, a remote one is not re-sent).
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(remoteReloads).toBe(1);
+      } finally {
+        remote.close();
+        local.close();
+      }
+    });
+
+    it("reconnects a dropped listener and reloads what it may have missed", async () => {
+      const project = await api(baseUrls[1]!, adminToken, "GET", "/projects/shop");
+      const key = project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+      const stream = await openStream(baseUrls[1]!, key);
+      const pg = await import("pg");
+      const admin = new pg.default.Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        await stream.next((m) => m.event === "put");
+        // Changed while the listeners are cut off: no notification reaches them.
+        const killed = await admin.query(
+          "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'",
+        );
+        expect(killed.rowCount).toBe(2);
+        version++;
+        enabled = true;
+        const patch = await stream.next((m) => m.event === "patch");
+        expect(patch.id).toBe(String(version));
+        expect(JSON.parse(patch.data).flag).toMatchObject({ enabled: true });
+      } finally {
+        await admin.end();
+        stream.close();
+      }
+    });
+
+    it("reloads on the periodic version check when a notification was lost", async () => {
+      const project = await api(baseUrls[1]!, adminToken, "GET", "/projects/shop");
+      const key = project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+      const stream = await openStream(baseUrls[1]!, key);
+      const pg = await import("pg");
+      const admin = new pg.default.Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        await stream.next((m) => m.event === "put");
+        // Committed elsewhere, notification lost: storage moved, nobody was told.
+        version++;
+        enabled = !enabled;
+        await admin.query("update projects set config_version = $1 where key = 'shop'", [version]);
+        await servers[1]!.app.sdkDelivery.reconcile();
+        const patch = await stream.next((m) => m.event === "patch");
+        expect(patch.id).toBe(String(version));
+        expect(JSON.parse(patch.data).flag).toMatchObject({ enabled });
+      } finally {
+        await admin.end();
+        stream.close();
+      }
+    });
+
+    it("ignores malformed notifications", async () => {
+      const pg = await import("pg");
+      const client = new pg.default.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        await client.query("select pg_notify($1, $2)", [CHANGES_CHANNEL, "not json"]);
+        await client.query("select pg_notify($1, $2)", [
+          CHANGES_CHANNEL,
+          JSON.stringify({ origin: "x", change: {} }),
+        ]);
+        const project = await api(baseUrls[0]!, adminToken, "GET", "/projects/shop");
+        expect(project.status).toBe(200);
+      } finally {
+        await client.end();
+      }
+    });
+  });
+});
