@@ -8,7 +8,8 @@
 // 50 % targeted-delivery rule and a NUMBER variable, so each request authenticates the key (cached), parses
 // the body, evaluates (one hash) and serializes an OFREP answer. Goals: >= 15,000 req/s on 2 cores and a
 // p99 below 10 ms. The bare server reads the body and answers constant bytes: the ceiling of Node's HTTP
-// stack on this machine, so the ratio is the share of it Vexil keeps.
+// stack on this machine, so the ratio is the share of it Vexil keeps. The server's CPU time per request
+// (from /proc) is reported too: on a shared machine it is steadier than req/s.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -83,7 +84,7 @@ async function startVexil(): Promise<{ baseUrl: string; child: ChildProcess; sto
 }
 
 /** Starts a bare Node http server answering `body` to every request (after reading the request body). */
-async function startBare(body: string): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+async function startBare(body: string): Promise<{ baseUrl: string; pid: number; stop(): Promise<void> }> {
   const code = `
     const http = require("node:http");
     const body = Buffer.from(process.env.BODY);
@@ -105,6 +106,7 @@ async function startBare(body: string): Promise<{ baseUrl: string; stop(): Promi
   const baseUrl = await listeningUrl(child, /listening at (http:\/\/\S+)/);
   return {
     baseUrl,
+    pid: child.pid!,
     async stop() {
       child.kill("SIGTERM");
       await exited;
@@ -146,12 +148,21 @@ interface Row {
   rps: number[];
   p50: number[];
   p99: number[];
+  /** Server CPU time (user + system) per answered request, in microseconds. */
+  cpuPerRequest: number[];
   failures: number;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 interface Target {
   name: string;
   url: string;
+  pid: number;
 }
 
 async function once(url: string, headers: Record<string, string>, body: string, duration: number) {
@@ -160,19 +171,29 @@ async function once(url: string, headers: Record<string, string>, body: string, 
 
 /** Runs the targets in turn, RUNS times, so a load change on the machine affects both alike. */
 async function load(targets: Target[], headers: Record<string, string>, body: string): Promise<Row[]> {
-  const rows: Row[] = targets.map((t) => ({ target: t.name, rps: [], p50: [], p99: [], failures: 0 }));
+  const rows: Row[] = targets.map((t) => ({
+    target: t.name,
+    rps: [],
+    p50: [],
+    p99: [],
+    cpuPerRequest: [],
+    failures: 0,
+  }));
   // Warm-up (JIT, connection setup), not counted.
   for (const target of targets) await once(target.url, headers, body, 2);
   for (let run = 0; run < RUNS; run++) {
     for (const [index, target] of targets.entries()) {
+      const cpuBefore = cpuSeconds(target.pid);
       const result = await once(target.url, headers, body, DURATION);
+      const cpu = cpuSeconds(target.pid) - cpuBefore;
       const row = rows[index]!;
+      row.cpuPerRequest.push((cpu * 1e6) / Math.max(1, result.requests.total));
       row.rps.push(result.requests.average);
       row.p50.push(result.latency.p50);
       row.p99.push(result.latency.p99);
       row.failures += result.errors + result.timeouts + result.non2xx;
       process.stderr.write(
-        `  ${target.name} run ${run + 1}/${RUNS}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms\n`,
+        `  ${target.name} run ${run + 1}/${RUNS}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, ${row.cpuPerRequest.at(-1)!.toFixed(0)} µs CPU/request\n`,
       );
     }
   }
@@ -220,8 +241,12 @@ async function main() {
     bare = await startBare(answer);
     const rows = await load(
       [
-        { name: "Vexil OFREP", url },
-        { name: "bare node:http, same JSON", url: `${bare.baseUrl}/ofrep/v1/evaluate/flags/checkout` },
+        { name: "Vexil OFREP", url, pid: vexil.child.pid! },
+        {
+          name: "bare node:http, same JSON",
+          url: `${bare.baseUrl}/ofrep/v1/evaluate/flags/checkout`,
+          pid: bare.pid,
+        },
       ],
       headers,
       body,
@@ -232,14 +257,21 @@ async function main() {
       `\nOFREP single-flag evaluation, ${CONNECTIONS} connections, ${DURATION} s, median of ${RUNS} runs` +
         ` (${os.cpus().length} CPUs, load average ${os.loadavg()[1]!.toFixed(1)} over 5 min)\n`,
     );
-    console.log("| server | req/s | p50 ms | p99 ms | share of bare | failed requests |");
-    console.log("|---|---:|---:|---:|---:|---:|");
+    console.log(
+      "| server | req/s | p50 ms | p99 ms | share of bare (req/s) | server CPU µs/request | failed requests |",
+    );
+    console.log("|---|---:|---:|---:|---:|---:|---:|");
     for (const row of rows) {
       const rps = median(row.rps);
       console.log(
-        `| ${row.target} | ${Math.round(rps).toLocaleString("en-US")} | ${median(row.p50)} | ${median(row.p99)} | ${((rps / baseline) * 100).toFixed(0)} % | ${row.failures} |`,
+        `| ${row.target} | ${Math.round(rps).toLocaleString("en-US")} | ${median(row.p50)} | ${median(row.p99)} | ${((rps / baseline) * 100).toFixed(0)} % | ${median(row.cpuPerRequest).toFixed(0)} | ${row.failures} |`,
       );
     }
+    const cpuRatio = median(rows[0]!.cpuPerRequest) / median(rows[1]!.cpuPerRequest);
+    console.log(
+      `\nCPU per request, Vexil / bare: ${cpuRatio.toFixed(2)}x (independent of other load on the machine; ` +
+        `1 core at Vexil's CPU cost would answer ${Math.round(1e6 / median(rows[0]!.cpuPerRequest)).toLocaleString("en-US")} req/s)`,
+    );
     const vexilRps = median(rows[0]!.rps);
     const vexilP99 = median(rows[0]!.p99);
     console.log(
