@@ -10,7 +10,7 @@ import {
   simulateOverHttp,
   simulateUsage,
 } from "./events/simulate.command.js";
-import { ensureDemoProject } from "./demo/demo-project.js";
+import { ensureDemoData } from "./demo/demo-project.js";
 import { openServer } from "./server.js";
 import { openConfigDatabase } from "./storage/database.js";
 import { migrateToLatest } from "./storage/migrations.js";
@@ -53,7 +53,7 @@ async function serve(args: string[]): Promise<number> {
     databaseUrl: values["database-url"],
   });
   const server = await openServer(config);
-  if (values.demo) await ensureDemoProject(server.context);
+  const demo = values.demo ? await ensureDemoData(server.context) : undefined;
   const address = await server.app.listen({ port: config.port, host: config.host });
 
   const storage = config.databaseUrl ? "PostgreSQL" : `SQLite + DuckDB in ${config.dataDir}`;

@@ -1,8 +1,13 @@
 import type { AppContext } from "../app-context.js";
+import { simulateDirect } from "../events/simulate.command.js";
+import { FlagsService } from "../flags/flags.service.js";
+import { GoalsService } from "../goals/goals.service.js";
 import { ProjectsService } from "../projects/projects.service.js";
 import { projectsStore } from "../projects/projects.store.js";
 
 export const DEMO_PROJECT_KEY = "demo";
+const DEMO_FLAG = "new_checkout";
+const DEMO_VISITORS = 20_000;
 
 /** Creates the `demo` project (development, staging, production) unless it exists. */
 export async function ensureDemoProject(context: AppContext): Promise<boolean> {
@@ -13,4 +18,72 @@ export async function ensureDemoProject(context: AppContext): Promise<boolean> {
     description: "A project to try Vexil with.",
   });
   return true;
+}
+
+/**
+ * On the demo project's first start: a `purchase` goal, a `new_checkout` flag running an A/B experiment in
+ * production, and simulated traffic (off converts at 10 %, on at 12 %) so results are not empty.
+ */
+export async function ensureDemoData(context: AppContext): Promise<{ created: boolean; events: number }> {
+  if (!(await ensureDemoProject(context))) return { created: false, events: 0 };
+  const actor = { name: "system:demo", id: null };
+  const goal = await new GoalsService(context).create(actor, {
+    siteCode: DEMO_PROJECT_KEY,
+    name: "Purchase",
+    key: "purchase",
+    isNumeric: true,
+    unit: "EUR",
+  });
+  await new FlagsService(context).create(actor, {
+    siteCode: DEMO_PROJECT_KEY,
+    featureKey: DEMO_FLAG,
+    name: "New checkout",
+    description: "One-page checkout, tested against the current one.",
+    primaryGoalId: goal.id,
+    variations: [
+      { key: "off", name: "Current checkout" },
+      { key: "on", name: "One-page checkout" },
+    ],
+    environmentConfigurations: [
+      {
+        environmentKey: "production",
+        featureEnabled: true,
+        defaultVariationKey: "off",
+        rolloutRules: [
+          {
+            type: "EXPERIMENTATION",
+            name: "One-page checkout A/B test",
+            exposition: 100,
+            state: "ACTIVE",
+            controlVariationKey: "off",
+            trafficAllocations: [
+              { variationKey: "off", exposition: 50 },
+              { variationKey: "on", exposition: 50 },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  const { events } = await simulateDirect(
+    context,
+    {
+      project: DEMO_PROJECT_KEY,
+      environment: "production",
+      flag: DEMO_FLAG,
+      visitors: DEMO_VISITORS,
+      goal: String(goal.id),
+      rates: { off: 0.1, on: 0.12 },
+      values: { mean: 60, sd: 20 },
+      days: 14,
+      seed: 1,
+      direct: true,
+      url: "",
+      token: undefined,
+      dataDir: undefined,
+      databaseUrl: undefined,
+    },
+    { quiet: true },
+  );
+  return { created: true, events };
 }
