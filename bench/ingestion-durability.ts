@@ -8,7 +8,9 @@ import { printTable } from "./support/table.js";
 import { adminRequest, startVexil, type VexilProcess } from "./support/vexil-process.js";
 
 const { values } = parseArgs({ options: { "database-url": { type: "string" } } });
-const env: Record<string, string> = values["database-url"] ? { VEXIL_DATABASE_URL: values["database-url"] } : {};
+const env: Record<string, string> = values["database-url"]
+  ? { VEXIL_DATABASE_URL: values["database-url"] }
+  : {};
 const BATCH = 1000;
 const port = 18_440;
 
@@ -32,7 +34,12 @@ const senders = Array.from({ length: 4 }, async () => {
     const n = sequence++;
     sent.add(n);
     try {
-      const { status } = await postBatch(first.baseUrl, serverSdkKey, batches[n % batches.length] as string, `batch-${n}`);
+      const { status } = await postBatch(
+        first.baseUrl,
+        serverSdkKey,
+        batches[n % batches.length] as string,
+        `batch-${n}`,
+      );
       if (status === 202) acknowledged.add(n);
     } catch {
       return; // the server is gone
@@ -57,7 +64,10 @@ printTable([
   { measure: "batches sent before kill -9", value: sent.size },
   { measure: "batches acknowledged (202)", value: acknowledged.size },
   { measure: "events stored after restart", value: afterRestart },
-  { measure: "every acknowledged event stored", value: afterRestart >= acknowledged.size * BATCH ? "yes" : "NO" },
+  {
+    measure: "every acknowledged event stored",
+    value: afterRestart >= acknowledged.size * BATCH ? "yes" : "NO",
+  },
   { measure: "unacknowledged batches re-sent", value: lost.length },
   { measure: "events stored after re-send", value: afterResend },
   { measure: "exactly once (stored == sent)", value: afterResend === sent.size * BATCH ? "yes" : "NO" },

@@ -9,7 +9,11 @@ import { median, printTable } from "./support/table.js";
 import { adminRequest, startVexil } from "./support/vexil-process.js";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "60" }, runs: { type: "string", default: "3" }, senders: { type: "string", default: "4" } },
+  options: {
+    seconds: { type: "string", default: "60" },
+    runs: { type: "string", default: "3" },
+    senders: { type: "string", default: "4" },
+  },
 });
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
@@ -33,7 +37,12 @@ async function load(baseUrl: string, sdkKey: string, batches: string[], tag: str
     Array.from({ length: senders }, async () => {
       while (Date.now() < deadline) {
         const n = sequence++;
-        const { status, retryAfterMs } = await postBatch(baseUrl, sdkKey, batches[n % batches.length] as string, `${tag}-${n}`);
+        const { status, retryAfterMs } = await postBatch(
+          baseUrl,
+          sdkKey,
+          batches[n % batches.length] as string,
+          `${tag}-${n}`,
+        );
         if (status === 202) acked += BATCH;
         else if (status === 429 || status === 503) {
           refused++;
@@ -79,7 +88,13 @@ for (let run = 1; run <= runs; run++) {
   totalAcked += result.acked;
   peakRss.push(peak);
   rates.push(result.eventsPerSecond);
-  rows.push({ run, "events/s": Math.round(result.eventsPerSecond), acknowledged: result.acked, "429/503": result.refused, "peak RSS MB": Math.round(peak) });
+  rows.push({
+    run,
+    "events/s": Math.round(result.eventsPerSecond),
+    acknowledged: result.acked,
+    "429/503": result.refused,
+    "peak RSS MB": Math.round(peak),
+  });
 }
 const stored = await adminRequest(server, "GET", "/admin/events?projectKey=bench");
 const storedTotal = (stored.counts as { count: number }[]).reduce((sum, row) => sum + row.count, 0);

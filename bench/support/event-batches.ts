@@ -16,7 +16,13 @@ export function eventBatches(count: number, size: number, goal: string): string[
               ruleId: 1,
               experimentId: 1,
               variationKey: i % 2 ? "on" : "off",
-              attributes: { browser: "Chrome", deviceType: "Desktop", os: "Linux", country: "FR", newVisitor: true },
+              attributes: {
+                browser: "Chrome",
+                deviceType: "Desktop",
+                os: "Linux",
+                country: "FR",
+                newVisitor: true,
+              },
             }
           : { kind: "conversion", ...common, goal, value: 10 + (i % 7) },
       );

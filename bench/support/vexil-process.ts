@@ -34,13 +34,18 @@ async function waitUntilHealthy(baseUrl: string, child: ChildProcess, timeoutMs 
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", () => resolve()));
+  return child.exitCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
 /** Starts `vexil serve` (from sources through tsx, or dist with BENCH_SERVER=dist) on a data directory. */
-export async function startVexil(
-  options: { port: number; dataDir?: string; env?: Record<string, string>; adminToken?: string } ,
-): Promise<VexilProcess> {
+export async function startVexil(options: {
+  port: number;
+  dataDir?: string;
+  env?: Record<string, string>;
+  adminToken?: string;
+}): Promise<VexilProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "vexil-bench-"));
   const adminToken = options.adminToken ?? `vx_bench_${Math.random().toString(36).slice(2)}`;
   const command =
@@ -82,10 +87,19 @@ export async function startVexil(
 }
 
 /** A JSON request to the management API with the admin token; throws on an unexpected status. */
-export async function adminRequest(server: VexilProcess, method: string, url: string, body?: unknown): Promise<any> {
+export async function adminRequest(
+  server: VexilProcess,
+  method: string,
+  url: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: benchmark scripts read untyped JSON answers
+): Promise<any> {
   const response = await fetch(`${server.baseUrl}${url}`, {
     method,
-    headers: { authorization: `Bearer ${server.adminToken}`, ...(body ? { "content-type": "application/json" } : {}) },
+    headers: {
+      authorization: `Bearer ${server.adminToken}`,
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();

@@ -4,13 +4,13 @@ import { parseArgs } from "node:util";
 import { runAnalyzeCommand } from "./analyze/analyze.command.js";
 import { createApiToken } from "./auth/tokens.routes.js";
 import { resolveConfig } from "./config.js";
+import { ensureDemoData } from "./demo/demo-project.js";
 import {
   parseSimulateArguments,
   simulateDirect,
   simulateOverHttp,
   simulateUsage,
 } from "./events/simulate.command.js";
-import { ensureDemoData } from "./demo/demo-project.js";
 import { openServer } from "./server.js";
 import { openConfigDatabase } from "./storage/database.js";
 import { migrateToLatest } from "./storage/migrations.js";
@@ -72,8 +72,14 @@ async function serve(args: string[]): Promise<number> {
       `  admin token: shown on first start; create another with: npx vexil token create --role admin`,
     );
   }
-  if (values.demo)
+  if (demo) {
     lines.push(`  demo project: siteCode/projectKey "demo" (environments development, staging, production)`);
+    if (demo.created) {
+      lines.push(
+        `  demo flag "new_checkout": an A/B test in production with ${demo.events} simulated events`,
+      );
+    }
+  }
   process.stdout.write(`${lines.join("\n")}\n\n`);
 
   let closing = false;
@@ -161,9 +167,12 @@ async function simulate(args: string[]): Promise<number> {
     process.stdout.write(`Posted ${events} events to ${parsed.url}\n`);
     return 0;
   }
-  const server = await openServer(resolveConfig({ dataDir: parsed.dataDir, databaseUrl: parsed.databaseUrl }), {
-    logger: false,
-  });
+  const server = await openServer(
+    resolveConfig({ dataDir: parsed.dataDir, databaseUrl: parsed.databaseUrl }),
+    {
+      logger: false,
+    },
+  );
   try {
     const { events } = await simulateDirect(server.context, parsed);
     process.stdout.write(`Stored ${events} events\n`);

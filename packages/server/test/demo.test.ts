@@ -40,17 +40,39 @@ describe("vexil simulate's arguments", () => {
   const base = ["--project", "demo", "--environment", "production", "--flag", "f", "--goal", "purchase"];
   it("reads rates, values, days and seed", () => {
     const parsed = parseSimulateArguments(
-      [...base, "--visitors", "100", "--rates", "off=0.1,on=0.2", "--values", "50,5", "--days", "3", "--seed", "9"],
+      [
+        ...base,
+        "--visitors",
+        "100",
+        "--rates",
+        "off=0.1,on=0.2",
+        "--values",
+        "50,5",
+        "--days",
+        "3",
+        "--seed",
+        "9",
+      ],
       {},
     );
-    expect(parsed).toMatchObject({ visitors: 100, rates: { off: 0.1, on: 0.2 }, values: { mean: 50, sd: 5 }, days: 3, seed: 9 });
+    expect(parsed).toMatchObject({
+      visitors: 100,
+      rates: { off: 0.1, on: 0.2 },
+      values: { mean: 50, sd: 5 },
+      days: 3,
+      seed: 9,
+    });
   });
   it("names the problem of a bad command line", () => {
     expect(() => parseSimulateArguments([...base, "--visitors", "100"], {})).toThrow(/--rates is required/);
-    expect(() => parseSimulateArguments([...base, "--visitors", "1.5", "--rates", "off=0.1"], {})).toThrow(/whole number/);
-    expect(() => parseSimulateArguments([...base, "--visitors", "10", "--rates", "off"], {})).toThrow(/--rates must look like/);
-    expect(() => parseSimulateArguments([...base, "--visitors", "10", "--rates", "off=0.1", "--values", "5"], {})).toThrow(
-      /--values/,
+    expect(() => parseSimulateArguments([...base, "--visitors", "1.5", "--rates", "off=0.1"], {})).toThrow(
+      /whole number/,
     );
+    expect(() => parseSimulateArguments([...base, "--visitors", "10", "--rates", "off"], {})).toThrow(
+      /--rates must look like/,
+    );
+    expect(() =>
+      parseSimulateArguments([...base, "--visitors", "10", "--rates", "off=0.1", "--values", "5"], {}),
+    ).toThrow(/--values/);
   });
 });

@@ -145,7 +145,10 @@ describe("POST /events/v1/bulk", () => {
   it("accepts the client-side key and a goal given by id", async () => {
     const before = await storedCounts();
     const response = await post(
-      [exposure("client-1"), { kind: "conversion", visitorCode: "client-1", visitId: "client-1-v1", goal: goalId, time: now }],
+      [
+        exposure("client-1"),
+        { kind: "conversion", visitorCode: "client-1", visitId: "client-1-v1", goal: goalId, time: now },
+      ],
       { key: clientKey },
     );
     expect(response.status).toBe(202);

@@ -42,6 +42,7 @@ export interface TestServer extends OpenedServer {
     method: string,
     url: string,
     options?: { token?: string | null; body?: unknown; headers?: Record<string, string>; rawBody?: string },
+    // biome-ignore lint/suspicious/noExplicitAny: tests index response bodies freely, as JSON
   ): Promise<{ status: number; body: any; headers: Record<string, unknown>; text: string }>;
 }
 

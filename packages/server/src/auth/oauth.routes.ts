@@ -48,7 +48,7 @@ export function oauthRoutes(app: TypedApp, context: AppContext) {
         return oauthError(400, "invalid_request", "client_id and client_secret are required");
       }
       const principal = await context.tokens.verify(clientSecret, context.now());
-      if (!principal || principal.kind !== "api" || clientId !== `vexil-${principal.tokenId}`) {
+      if (principal?.kind !== "api" || clientId !== `vexil-${principal.tokenId}`) {
         return oauthError(401, "invalid_client", "Unknown client or wrong secret");
       }
       const ttl = context.config.oauthTokenTtlSeconds;

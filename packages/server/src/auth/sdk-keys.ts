@@ -44,7 +44,10 @@ export async function authenticateSdkKey(
   const caller = await lookup(context, key);
   if (!caller) throw new ApiError(401, "Unknown SDK key");
   if (required === "server" && caller.keyKind !== "server") {
-    throw new ApiError(403, "This endpoint needs the server-side SDK key; the client-side key may only evaluate");
+    throw new ApiError(
+      403,
+      "This endpoint needs the server-side SDK key; the client-side key may only evaluate",
+    );
   }
   return caller;
 }

@@ -64,7 +64,8 @@ function checkAttributes(value: unknown, problems: string[]): ExposureEvent["att
   for (const field of ["browser", "deviceType", "os", "country"] as const) {
     const v = value[field];
     if (v === undefined || v === null) continue;
-    if (typeof v !== "string" || v.length > MAX_STRING) problems.push(`attributes.${field} must be a short string`);
+    if (typeof v !== "string" || v.length > MAX_STRING)
+      problems.push(`attributes.${field} must be a short string`);
     else attributes[field] = v;
   }
   if (value.newVisitor !== undefined && value.newVisitor !== null) {
@@ -85,7 +86,8 @@ function checkAttributes(value: unknown, problems: string[]): ExposureEvent["att
     }
   }
   const known = new Set(["browser", "deviceType", "os", "country", "newVisitor", "custom"]);
-  for (const key of Object.keys(value)) if (!known.has(key)) problems.push(`attributes.${key} is not a known attribute (use attributes.custom)`);
+  for (const key of Object.keys(value))
+    if (!known.has(key)) problems.push(`attributes.${key} is not a known attribute (use attributes.custom)`);
   return attributes;
 }
 
@@ -114,12 +116,14 @@ function parseConversion(raw: Raw, scope: IngestionScope, now: number, problems:
     problems.push("goal must be a goal id or key");
   } else {
     const resolved = scope.goalId(raw.goal);
-    if (resolved === undefined) problems.push(`goal '${raw.goal}' does not exist in project '${scope.projectKey}'`);
+    if (resolved === undefined)
+      problems.push(`goal '${raw.goal}' does not exist in project '${scope.projectKey}'`);
     else goalId = resolved;
   }
   let value = 1;
   if (raw.value !== undefined && raw.value !== null) {
-    if (typeof raw.value !== "number" || !Number.isFinite(raw.value)) problems.push("value must be a finite number");
+    if (typeof raw.value !== "number" || !Number.isFinite(raw.value))
+      problems.push("value must be a finite number");
     else value = raw.value;
   }
   return {
@@ -141,7 +145,8 @@ export function validateEvents(
   scope: IngestionScope,
   now: number,
 ): { events: AnalyticsEvent[]; problems: EventProblem[] } {
-  if (!Array.isArray(body)) return { events: [], problems: [{ index: -1, message: "body must be an array of events" }] };
+  if (!Array.isArray(body))
+    return { events: [], problems: [{ index: -1, message: "body must be an array of events" }] };
   const events: AnalyticsEvent[] = [];
   const problems: EventProblem[] = [];
   body.forEach((raw: unknown, index) => {

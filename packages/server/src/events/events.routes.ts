@@ -21,23 +21,36 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
 
   app.post(
     "/events/v1/bulk",
-    { config: { access: "sdk" }, bodyLimit: MAX_BYTES, schema: { tags: ["events"], body: Type.Array(Type.Unknown()) } },
+    {
+      config: { access: "sdk" },
+      bodyLimit: MAX_BYTES,
+      schema: { tags: ["events"], body: Type.Array(Type.Unknown()) },
+    },
     async (request, reply) => {
       const caller = await authenticateSdkKey(context, request, "any");
       const body = request.body;
-      if (body.length > MAX_EVENTS) throw new ApiError(413, `At most ${MAX_EVENTS} events per request (got ${body.length})`);
+      if (body.length > MAX_EVENTS)
+        throw new ApiError(413, `At most ${MAX_EVENTS} events per request (got ${body.length})`);
       const payloadId = request.headers["x-vexil-payload-id"];
       if (payloadId !== undefined && (typeof payloadId !== "string" || payloadId.length > MAX_PAYLOAD_ID)) {
-        throw new ApiError(400, `X-Vexil-Payload-Id must be one string of at most ${MAX_PAYLOAD_ID} characters`);
+        throw new ApiError(
+          400,
+          `X-Vexil-Payload-Id must be one string of at most ${MAX_PAYLOAD_ID} characters`,
+        );
       }
       const { projectKey, key: environmentKey } = caller.environment;
       const goalId = await goals.forProject(projectKey);
-      const { events, problems } = validateEvents(body, { projectKey, environmentKey, goalId }, context.now());
+      const { events, problems } = validateEvents(
+        body,
+        { projectKey, environmentKey, goalId },
+        context.now(),
+      );
       if (problems.length > 0) {
         const message = `${new Set(problems.map((p) => p.index)).size} invalid event(s); nothing was stored`;
-        return reply
-          .status(400)
-          .send({ ...errorBody(errorDialectOf(request.url), 400, "invalid_request", message), errors: problems });
+        return reply.status(400).send({
+          ...errorBody(errorDialectOf(request.url), 400, "invalid_request", message),
+          errors: problems,
+        });
       }
       if (!gate.tryAdmit(events.length)) {
         reply.header("retry-after", "1");
@@ -45,7 +58,9 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
       }
       try {
         const result = await context.analytics.append(events, payloadId);
-        return reply.status(202).send({ accepted: result.duplicate ? 0 : result.stored, duplicate: result.duplicate });
+        return reply
+          .status(202)
+          .send({ accepted: result.duplicate ? 0 : result.stored, duplicate: result.duplicate });
       } finally {
         gate.release(events.length);
       }
@@ -69,12 +84,19 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
         ),
       },
     },
-    async (request) => ({ counts: await context.analytics.counts(request.query), pendingEvents: gate.pendingEvents }),
+    async (request) => ({
+      counts: await context.analytics.counts(request.query),
+      pendingEvents: gate.pendingEvents,
+    }),
   );
 }
 
 /** Deletes raw events older than the retention period, at start and then every hour; returns a stopper. */
-export function startEventRetention(context: AppContext, retentionDays: number, log: FastifyBaseLogger): () => void {
+export function startEventRetention(
+  context: AppContext,
+  retentionDays: number,
+  log: FastifyBaseLogger,
+): () => void {
   if (retentionDays <= 0) return () => {};
   const purge = () => {
     context.analytics.deleteOlderThan(context.now() - retentionDays * 86_400_000).then(

@@ -4,7 +4,10 @@ const CACHE_MS = 5000;
 
 /** Resolves conversion goals (id or key) of a project, from a per-project map refreshed every few seconds. */
 export class GoalLookup {
-  private readonly byProject = new Map<string, { ids: Set<number>; byKey: Map<string, number>; until: number }>();
+  private readonly byProject = new Map<
+    string,
+    { ids: Set<number>; byKey: Map<string, number>; until: number }
+  >();
 
   constructor(private readonly context: AppContext) {}
 

@@ -127,7 +127,10 @@ function progress(done: number, total: number): void {
 export async function simulateOverHttp(args: SimulateArguments): Promise<{ events: number }> {
   if (!args.token) throw new Error("--token (or VEXIL_TOKEN) is required to read the flag over HTTP");
   const admin = { authorization: `Bearer ${args.token}` };
-  const environment = (await fetchJson(`${args.url}/projects/${args.project}/environments/${args.environment}`, admin)) as {
+  const environment = (await fetchJson(
+    `${args.url}/projects/${args.project}/environments/${args.environment}`,
+    admin,
+  )) as {
     serverSdkKey: string;
   };
   const sdk = { authorization: environment.serverSdkKey };
@@ -135,13 +138,21 @@ export async function simulateOverHttp(args: SimulateArguments): Promise<{ event
   const problems = rateProblems(payload, args.flag, args.rates);
   if (problems.length > 0) throw new Error(problems.join("; "));
   let events = 0;
-  for (const { events: batch, visitorsDone } of simulateTraffic({ ...simulationOf(args, payload), goalId: 0 })) {
+  for (const { events: batch, visitorsDone } of simulateTraffic({
+    ...simulationOf(args, payload),
+    goalId: 0,
+  })) {
     const response = await fetch(`${args.url}/events/v1/bulk`, {
       method: "POST",
-      headers: { ...sdk, "content-type": "application/json", "x-vexil-payload-id": `sim-${args.seed}-${events}` },
+      headers: {
+        ...sdk,
+        "content-type": "application/json",
+        "x-vexil-payload-id": `sim-${args.seed}-${events}`,
+      },
       body: JSON.stringify(batch.map((event) => toWireEvent(event, args.goal))),
     });
-    if (response.status !== 202) throw new Error(`POST /events/v1/bulk answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`POST /events/v1/bulk answered ${response.status}: ${await response.text()}`);
     events += batch.length;
     progress(visitorsDone, args.visitors);
   }
@@ -172,7 +183,8 @@ export async function simulateDirect(
   const goal = /^\d+$/.test(args.goal)
     ? await findGoalById(context, Number(args.goal))
     : await findGoalByKey(context, args.project, args.goal);
-  if (!goal || goal.projectKey !== args.project) throw new Error(`goal '${args.goal}' not found in project '${args.project}'`);
+  if (!goal || goal.projectKey !== args.project)
+    throw new Error(`goal '${args.goal}' not found in project '${args.project}'`);
   const payload = await compileEnvironmentPayload(context, args.project, args.environment);
   const problems = rateProblems(payload, args.flag, args.rates);
   if (problems.length > 0) throw new Error(problems.join("; "));

@@ -24,12 +24,18 @@ const deviceTypes = ["Desktop", "Phone", "Tablet"];
 const systems = ["Windows", "macOS", "iOS", "Android", "Linux"];
 const countries = ["FR", "US", "DE", "GB", "JP", "BR"];
 
-const pick = <T>(random: () => number, values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+const pick = <T>(random: () => number, values: readonly T[]): T =>
+  values[Math.floor(random() * values.length)] as T;
 
 /** Checks that every variation of the flag has a rate in [0, 1]; returns the problems found. */
-export function rateProblems(payload: EvaluationPayload, featureKey: string, rates: Record<string, number>): string[] {
+export function rateProblems(
+  payload: EvaluationPayload,
+  featureKey: string,
+  rates: Record<string, number>,
+): string[] {
   const flag = payload.flags[featureKey];
-  if (!flag) return [`flag '${featureKey}' is not in environment '${payload.environmentKey}' (archived or unknown)`];
+  if (!flag)
+    return [`flag '${featureKey}' is not in environment '${payload.environmentKey}' (archived or unknown)`];
   const problems: string[] = [];
   for (const variation of flag.variations) {
     const rate = rates[variation.key];
