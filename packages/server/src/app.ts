@@ -16,13 +16,15 @@ import Fastify, {
 } from "fastify";
 import type { AppContext } from "./app-context.js";
 import { auditRoutes } from "./audit/audit.routes.js";
-import { eventRoutes, startEventRetention } from "./events/events.routes.js";
 import { installAuthentication, presentedToken } from "./auth/authentication.js";
 import { oauthRoutes } from "./auth/oauth.routes.js";
 import { tokenRoutes } from "./auth/tokens.routes.js";
 import { hashToken } from "./auth/tokens.store.js";
+import { eventRoutes, startEventRetention } from "./events/events.routes.js";
+import { launchDarklyExperimentRoutes } from "./experiments/launchdarkly-experiments.routes.js";
 import { flagRoutes } from "./flags/flags.routes.js";
 import { goalRoutes } from "./goals/goals.routes.js";
+import { launchDarklyMetricRoutes } from "./goals/launchdarkly-metrics.routes.js";
 import { ApiError } from "./http/api-error.js";
 import { installErrorHandling } from "./http/error-handler.js";
 import type { TypedApp } from "./http/typed-app.js";
@@ -130,6 +132,8 @@ export async function buildApp(
   flagRoutes(app, context);
   segmentRoutes(app, context);
   goalRoutes(app, context);
+  launchDarklyMetricRoutes(app, context);
+  launchDarklyExperimentRoutes(app, context);
   const sdkDelivery = sdkDeliveryRoutes(app, context);
   ofrepRoutes(app, context, sdkDelivery);
   resultsRoutes(app, context);

@@ -4,6 +4,7 @@ import { coreMigration } from "./migrations/0001-core.js";
 import { flagsMigration } from "./migrations/0002-flags.js";
 import { sdkDeliveryMigration } from "./migrations/0003-sdk-delivery.js";
 import { jobsResultsMigration } from "./migrations/0005-jobs-results.js";
+import { experimentsMigration } from "./migrations/0006-experiments.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -14,6 +15,7 @@ const migrations: Record<string, DialectMigration> = {
   "0002-flags": flagsMigration,
   "0003-sdk-delivery": sdkDeliveryMigration,
   "0005-jobs-results": jobsResultsMigration,
+  "0006-experiments": experimentsMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,0 +1,172 @@
+import { analyzeMetric, type MetricInput } from "@vexil/stats";
+import type { AggregationQuery, SeriesPoint, VariationStats } from "../analytics/analytics-store.js";
+import type { AppContext } from "../app-context.js";
+import type { FlagRecord } from "../flags/flags.document.js";
+import type { Goal } from "../goals/goals.store.js";
+import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
+import { type ExperimentState, experimentPath } from "./experiment-view.js";
+import type { IterationRecord } from "./experiments.store.js";
+import { link } from "./launchdarkly-http.js";
+
+/** LaunchDarkly reports 90 % credible intervals. */
+export const CREDIBLE_LEVEL_ALPHA = 0.1;
+
+/** Per-variation statistics of one metric, as the analysis and the legacy report read them. */
+export interface MetricCell {
+  units: number;
+  /** Conversion events (ALL_CONVERSION) in the attribution window. */
+  conversions: number;
+  convertedUnits: number;
+  /** The analyzed per-unit values: 0/1 converted for conversion metrics, summed values for numeric ones. */
+  sum: number;
+  sumSquares: number;
+  /** Sum of conversion values (numeric metrics). */
+  valueSum: number;
+}
+
+export interface MetricAggregation {
+  cells: Map<string, MetricCell>;
+  series: SeriesPoint[];
+}
+
+const emptyCell = (): MetricCell => ({
+  units: 0,
+  conversions: 0,
+  convertedUnits: 0,
+  sum: 0,
+  sumSquares: 0,
+  valueSum: 0,
+});
+
+/**
+ * One metric aggregated per variation: conversion metrics count units with at least one conversion (the
+ * analyzed value is 0/1), numeric metrics sum each unit's conversion values. Units are visitors.
+ */
+export async function aggregateMetric(
+  context: AppContext,
+  base: Omit<AggregationQuery, "goalId" | "unit" | "conversionType" | "series">,
+  goal: Goal,
+  flag: FlagRecord,
+): Promise<MetricAggregation> {
+  const result = await context.analytics.aggregate({
+    ...base,
+    ...(flag.doc.attributionWindow ? { attributionWindowMs: flag.doc.attributionWindow } : {}),
+    goalId: goal.id,
+    unit: "visitor",
+    conversionType: "ALL_CONVERSION",
+    series: "DAY",
+  });
+  const cells = new Map<string, MetricCell>();
+  for (const row of result.rows as VariationStats[]) {
+    const cell = cells.get(row.variationKey) ?? emptyCell();
+    cell.units += row.units;
+    cell.conversions += row.conversions;
+    cell.convertedUnits += row.convertedUnits;
+    cell.valueSum += row.sum;
+    if (goal.isNumeric) {
+      cell.sum += row.sum;
+      cell.sumSquares += row.sumSquares;
+    } else {
+      cell.sum += row.convertedUnits;
+      cell.sumSquares += row.convertedUnits;
+    }
+    cells.set(row.variationKey, cell);
+  }
+  return { cells, series: result.series ?? [] };
+}
+
+/** Whether a metric received events in the window, and (day resolution) when last. */
+export function metricSeen(aggregation: MetricAggregation) {
+  const days = aggregation.series.filter((p) => p.conversions > 0).map((p) => p.day);
+  if (days.length === 0) return { ever: false };
+  const last = days.sort().at(-1)!;
+  return { ever: true, timestamp: Date.parse(`${last}T00:00:00Z`) };
+}
+
+const finite = (value: number | null | undefined): value is number =>
+  typeof value === "number" && Number.isFinite(value);
+
+/**
+ * GET .../experiments/{experimentKey}/metrics/{metricKey}/results: the iteration's exposures
+ * (startedAt..endedAt or now, this experiment's rule only) joined to the metric's conversions, analyzed
+ * with the Bayesian engine (Beta-Binomial for conversion metrics, normal for numeric ones), the baseline
+ * treatment as reference, 90 % intervals.
+ */
+export async function experimentResults(
+  context: AppContext,
+  state: ExperimentState,
+  iteration: IterationRecord,
+  goal: Goal,
+) {
+  const { experiment, flag } = state;
+  const self = `${experimentPath(experiment)}/metrics/${goal.key}/results`;
+  const treatments = iteration.treatments;
+  const keyOf = (variationId: number) => flag?.doc.variations.find((v) => v.id === variationId)?.key;
+  let aggregation: MetricAggregation = { cells: new Map(), series: [] };
+  if (flag && iteration.startedAt !== null) {
+    aggregation = await aggregateMetric(
+      context,
+      {
+        projectKey: experiment.projectKey,
+        environmentKey: experiment.environmentKey,
+        featureKey: flag.doc.featureKey,
+        experimentId: experiment.id,
+        from: iteration.startedAt,
+        to: iteration.endedAt ?? context.now() + 1,
+      },
+      goal,
+      flag,
+    );
+  }
+  const cellOf = (variationId: number) => {
+    const key = keyOf(variationId);
+    return (key === undefined ? undefined : aggregation.cells.get(key)) ?? emptyCell();
+  };
+  const baseline = treatments.find((t) => t.baseline) ?? treatments[0];
+  const metric: MetricInput = {
+    key: goal.key,
+    isProportion: !goal.isNumeric,
+    lowerIsBetter: goal.successCriteria === "LowerThanBaseline",
+    variations: treatments.map((t) => {
+      const cell = cellOf(t.variationId);
+      return {
+        key: t._id,
+        name: t.name,
+        n: cell.units,
+        sum: cell.sum,
+        sumSquares: cell.sumSquares,
+        ...(goal.isNumeric ? {} : { conversions: cell.sum }),
+        weight: t.allocationPercent,
+      };
+    }),
+  };
+  const analysis = analyzeMetric(metric, {
+    engine: "bayesian",
+    alpha: CREDIBLE_LEVEL_ALPHA,
+    ...(baseline ? { reference: baseline._id } : {}),
+  });
+  const treatmentResults = treatments.map((t, i) => {
+    const v = analysis.variations[i]!;
+    const result: Record<string, unknown> = { treatmentId: t._id, treatmentName: t.name };
+    if (finite(v.mean)) result.mean = v.mean;
+    if (v.credibleInterval && finite(v.credibleInterval[0]) && finite(v.credibleInterval[1])) {
+      result.credibleInterval = { lower: v.credibleInterval[0], upper: v.credibleInterval[1] };
+    }
+    if (finite(v.pBest)) result.pBest = v.pBest;
+    result.relativeDifferences = v.relativeDifferences
+      .filter((d) => finite(d.lower) && finite(d.upper))
+      .map((d) => ({ fromTreatmentId: d.fromVariation, lower: d.lower, upper: d.upper }));
+    result.units = cellOf(t.variationId).units;
+    return result;
+  });
+  return {
+    _links: { self: link(self) },
+    metric: metricV2Rep(experiment.projectKey, goal, goal.id),
+    treatmentResults,
+    metricSeen: metricSeen(aggregation),
+    ...(iteration.id !== null ? { iterationId: String(iteration.id) } : {}),
+    ...(analysis.srm
+      ? { sampleRatioMismatch: { pValue: analysis.srm.pValue, flagged: analysis.srm.flagged } }
+      : {}),
+  };
+}

@@ -1,0 +1,237 @@
+import { analyzeMetric, conversionChiSquare, normalQuantile } from "@vexil/stats";
+import type { AppContext } from "../app-context.js";
+import { recordAudit } from "../audit/audit.store.js";
+import type { FlagRecord } from "../flags/flags.document.js";
+import type { Actor } from "../flags/write-guards.js";
+import { type Goal, goalsStore } from "../goals/goals.store.js";
+import { badRequest, notFound } from "../http/api-error.js";
+import { projectsStore } from "../projects/projects.store.js";
+import { aggregateMetric, type MetricCell, metricSeen } from "./experiment-results.js";
+import { link } from "./launchdarkly-http.js";
+import { isAttached, legacyFlag, legacyStore } from "./legacy-flag-experiments.js";
+
+/** Legacy results are frequentist, at 95 %. */
+const ALPHA = 0.05;
+const Z = normalQuantile(1 - ALPHA / 2);
+
+interface Interval {
+  lower: number;
+  upper: number;
+}
+
+/** Mean per unit and its normal interval; a proportion's interval stays within [0, 1]. */
+function estimate(units: number, sum: number, sumSquares: number, proportion: boolean) {
+  if (units <= 0) return { rate: 0, interval: { lower: 0, upper: 0 } as Interval };
+  const mean = sum / units;
+  const variance = proportion ? mean * (1 - mean) : Math.max(0, sumSquares / units - mean * mean);
+  const half = Z * Math.sqrt(variance / units);
+  const interval = proportion
+    ? { lower: Math.max(0, mean - half), upper: Math.min(1, mean + half) }
+    : { lower: mean - half, upper: mean + half };
+  return { rate: mean, interval };
+}
+
+async function resolve(
+  context: AppContext,
+  projectKey: string,
+  flagKey: string,
+  environmentKey: string,
+  metricKey: string,
+): Promise<{ flag: FlagRecord; goal: Goal }> {
+  const flag = await legacyFlag(context, projectKey, flagKey);
+  if (!(await projectsStore.environment(context.db, projectKey, environmentKey))) {
+    throw notFound(`Environment '${environmentKey}' not found in project '${projectKey}'`);
+  }
+  const goal = await goalsStore.findByKey(context.db, projectKey, metricKey);
+  if (!goal) throw notFound(`Metric '${metricKey}' not found in project '${projectKey}'`);
+  return { flag, goal };
+}
+
+/**
+ * GET /api/v2/flags/{projectKey}/{flagKey}/experiments/{environmentKey}/{metricKey}: every exposure of the
+ * flag in the environment (optionally from..to), per variation in the flag's order: totals, a daily series
+ * (by the day units were first exposed, cumulated), and the K x 2 chi-square over converted units.
+ */
+export async function legacyResults(
+  context: AppContext,
+  projectKey: string,
+  flagKey: string,
+  environmentKey: string,
+  metricKey: string,
+  range: { from?: number | undefined; to?: number | undefined },
+) {
+  const { flag, goal } = await resolve(context, projectKey, flagKey, environmentKey, metricKey);
+  if (range.from !== undefined && range.to !== undefined && range.from >= range.to) {
+    throw badRequest(`querystring.from (${range.from}) must be before querystring.to (${range.to})`);
+  }
+  if (!(await isAttached(context, flag, goal, environmentKey))) {
+    throw notFound(
+      `Metric '${metricKey}' is not attached to flag '${flagKey}' in environment '${environmentKey}': add it with PATCH /api/v2/flags/${projectKey}/${flagKey} (/experiments/items) or as a goal of the flag`,
+    );
+  }
+  const legacy = await legacyStore.load(context.db, flag.meta.id);
+  const variations = flag.doc.variations;
+  const baselineIdx = legacy.baselineIdx < variations.length ? legacy.baselineIdx : 0;
+  const aggregation = await aggregateMetric(
+    context,
+    {
+      projectKey,
+      environmentKey,
+      featureKey: flag.doc.featureKey,
+      ...(range.from !== undefined ? { from: range.from } : {}),
+      ...(range.to !== undefined ? { to: range.to } : {}),
+    },
+    goal,
+    flag,
+  );
+  const proportion = !goal.isNumeric;
+  const lowerIsBetter = goal.successCriteria === "LowerThanBaseline";
+  const empty: MetricCell = {
+    units: 0,
+    conversions: 0,
+    convertedUnits: 0,
+    sum: 0,
+    sumSquares: 0,
+    valueSum: 0,
+  };
+  const cells = variations.map((v) => aggregation.cells.get(v.key) ?? empty);
+  const analysis = analyzeMetric(
+    {
+      key: goal.key,
+      isProportion: proportion,
+      lowerIsBetter,
+      variations: variations.map((v, i) => ({
+        key: v.key,
+        n: cells[i]!.units,
+        sum: cells[i]!.sum,
+        sumSquares: cells[i]!.sumSquares,
+        ...(proportion ? { conversions: cells[i]!.sum } : {}),
+      })),
+    },
+    { engine: "frequentist", alpha: ALPHA, reference: variations[baselineIdx]!.key },
+  );
+
+  const totals = variations.map((_, i) => {
+    const cell = cells[i]!;
+    const { rate, interval } = estimate(cell.units, cell.sum, cell.sumSquares, proportion);
+    const comparison = analysis.variations[i]?.comparison;
+    const total: Record<string, unknown> = {
+      cumulativeValue: proportion ? cell.convertedUnits : cell.valueSum,
+      cumulativeCount: proportion ? cell.convertedUnits : cell.conversions,
+      cumulativeImpressionCount: cell.units,
+      cumulativeConversionRate: rate,
+      cumulativeConfidenceInterval: interval,
+    };
+    if (comparison?.pValue !== null && comparison?.pValue !== undefined) total.pValue = comparison.pValue;
+    if (comparison?.improvementRate !== null && comparison?.improvementRate !== undefined) {
+      total.improvement = comparison.improvementRate;
+    }
+    if (comparison?.sampleSize) total.minSampleSize = comparison.sampleSize.perArm;
+    return total;
+  });
+
+  // Daily series, cumulated over days.
+  const days = [...new Set(aggregation.series.map((p) => p.day))].sort();
+  const running = variations.map(() => ({
+    units: 0,
+    conversions: 0,
+    convertedUnits: 0,
+    sum: 0,
+    sumSquares: 0,
+  }));
+  const series = days.map((day) => ({
+    time: Date.parse(`${day}T00:00:00Z`),
+    variationData: variations.map((variation, i) => {
+      const points = aggregation.series.filter((p) => p.day === day && p.variationKey === variation.key);
+      const daily = { units: 0, conversions: 0, convertedUnits: 0, sum: 0, sumSquares: 0 };
+      for (const p of points) {
+        daily.units += p.units;
+        daily.conversions += p.conversions;
+        daily.convertedUnits += p.convertedUnits;
+        daily.sum += proportion ? p.convertedUnits : p.sum;
+        daily.sumSquares += proportion ? p.convertedUnits : p.sumSquares;
+      }
+      const total = running[i]!;
+      for (const field of ["units", "conversions", "convertedUnits", "sum", "sumSquares"] as const) {
+        total[field] += daily[field];
+      }
+      const today = estimate(daily.units, daily.sum, daily.sumSquares, proportion);
+      const cumulative = estimate(total.units, total.sum, total.sumSquares, proportion);
+      return {
+        value: proportion ? daily.convertedUnits : daily.sum,
+        count: proportion ? daily.convertedUnits : daily.conversions,
+        cumulativeValue: proportion ? total.convertedUnits : total.sum,
+        cumulativeCount: proportion ? total.convertedUnits : total.conversions,
+        conversionRate: today.rate,
+        cumulativeConversionRate: cumulative.rate,
+        confidenceInterval: today.interval,
+        cumulativeConfidenceInterval: cumulative.interval,
+      };
+    }),
+  }));
+
+  const stats: Record<string, unknown> = {};
+  const arms = cells.filter((c) => c.units > 0).map((c) => ({ n: c.units, conversions: c.convertedUnits }));
+  const converted = arms.reduce((s, a) => s + a.conversions, 0);
+  const units = arms.reduce((s, a) => s + a.n, 0);
+  if (arms.length >= 2 && converted > 0 && converted < units) {
+    const chi = conversionChiSquare(arms);
+    stats.pValue = chi.pValue;
+    stats.chi2 = chi.chi2;
+  }
+  let leader = -1;
+  cells.forEach((cell, i) => {
+    if (cell.units === 0) return;
+    const rate = cell.sum / cell.units;
+    const best = leader < 0 ? undefined : cells[leader]!.sum / cells[leader]!.units;
+    if (best === undefined || (lowerIsBetter ? rate < best : rate > best)) leader = i;
+  });
+  if (leader >= 0) stats.winningVariationIdx = leader;
+  const sizes = analysis.variations
+    .map((v) => v.comparison?.sampleSize)
+    .filter((s) => s !== null && s !== undefined);
+  stats.minSampleSizeMet = sizes.length > 0 && sizes.every((s) => s.met);
+
+  return {
+    _links: {
+      self: link(`/api/v2/flags/${projectKey}/${flagKey}/experiments/${environmentKey}/${metricKey}`),
+    },
+    metadata: variations.map((v) => ({ key: v.key, _id: String(v.id), name: v.name })),
+    totals,
+    series,
+    stats,
+    granularity: "daily",
+    metricSeen: metricSeen(aggregation),
+    baselineIdx,
+  };
+}
+
+/**
+ * DELETE .../experiments/{environmentKey}/{metricKey}/results: removes the flag's exposures in the
+ * environment from the event store (conversions stay: they belong to goals). Every results view of the flag
+ * there (legacy and experiments) then starts from zero units.
+ */
+export async function resetLegacyResults(
+  context: AppContext,
+  actor: Actor,
+  projectKey: string,
+  flagKey: string,
+  environmentKey: string,
+  metricKey: string,
+): Promise<number> {
+  const { flag } = await resolve(context, projectKey, flagKey, environmentKey, metricKey);
+  const removed = await context.analytics.deleteExperimentData({
+    projectKey,
+    environmentKey,
+    featureKey: flag.doc.featureKey,
+  });
+  await recordAudit(context.db, {
+    projectKey,
+    actor: actor.name,
+    action: "experiment.reset-results",
+    resourceType: "feature-flag",
+    resourceId: String(flag.meta.id),
+    after: { environmentKey, metricKey, exposuresRemoved: removed },
+  });
+  return removed;
+}
