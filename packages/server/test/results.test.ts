@@ -63,6 +63,7 @@ beforeAll(async () => {
     visitors: 100_000,
     seed: 1,
     secondVisitShare: 0.2,
+    customAttribute: { key: "plan", values: ["0", "free", "pro"] },
     goals: [
       { goalId: ab.goalIds[0]!, rates: { off: 0.1, on: 0.11 } },
       {
@@ -148,6 +149,7 @@ describe(`Kameleoon results (${testDatabaseKind})`, () => {
       [{ type: "DEVICE_TYPE" }, false],
       [{ type: "NEW_VISITOR" }, true],
       [{ type: "INTERVAL", interval: "DAY" }, false],
+      [{ type: "CUSTOM_DATUM", key: "plan" }, true],
     ] as const) {
       const { data } = await report(ab.flagId, {
         visitorData,
@@ -399,6 +401,29 @@ describe(`Kameleoon results (${testDatabaseKind})`, () => {
     expect(window.variationData[off].generalData.visitorCount).toBeGreaterThan(0);
   });
 
+  it('breaks down and filters by a custom attribute, values keyed as they are (even "0")', async () => {
+    const base = { visitorData: true, goalsIds: [ab.goalIds[0]] };
+    const { data } = await report(ab.flagId, { ...base, breakdown: { type: "CUSTOM_DATUM", key: "plan" } });
+    const off = data.variationData[String(ab.variationIds.off)];
+    expect(Object.keys(off.breakdownData).sort()).toEqual(["0", "free", "pro"]);
+    const zero = off.breakdownData["0"].generalData.visitorCount;
+    expect(zero).toBeLessThan(off.generalData.visitorCount * 0.4);
+    const filtered = (
+      await report(ab.flagId, {
+        ...base,
+        filters: [{ type: "CUSTOM_DATUM", key: "plan", include: true, values: [0] }],
+      })
+    ).data;
+    expect(filtered.variationData[String(ab.variationIds.off)].generalData.visitorCount).toBe(zero);
+    const ruleOnly = (
+      await report(ab.flagId, {
+        ...base,
+        filters: [{ type: "CUSTOM_DATUM", key: "tier", include: true, values: ["x"] }],
+      })
+    ).data;
+    expect(ruleOnly.variationData[String(ab.variationIds.off)].generalData.visitorCount).toBe(0);
+  });
+
   it("adds CUPED-adjusted numbers for the goals in goalIdsCuped", async () => {
     const cupedGoal = String(ab.goalIds[2]);
     const { data } = await report(ab.flagId, {
@@ -477,6 +502,29 @@ describe(`Kameleoon results (${testDatabaseKind})`, () => {
       release();
       server.context.jobs.register(RESULTS_REPORT_KIND, original, { leaseMs: 60_000 });
     }
+  });
+
+  it("flags a sample ratio mismatch against the rule's allocation, recomputing after the rule changed", async () => {
+    const body = { visitorData: true, goalsIds: [] };
+    const before = await report(aa.flagId, body);
+    expect(before.data.sampleRatioCheck.flagged).toBe(false);
+    const patch = await server.request("PATCH", `/feature-flags/rules/${aa.ruleId}`, {
+      body: {
+        trafficAllocations: [
+          { variationKey: "off", exposition: 80 },
+          { variationKey: "on", exposition: 20 },
+        ],
+      },
+      headers: { "content-type": "application/merge-patch+json" },
+    });
+    expect(patch.status, patch.text).toBe(200);
+    const after = await report(aa.flagId, body);
+    expect(after.dataCode).toBe(before.dataCode);
+    const srm = after.data.sampleRatioCheck;
+    expect(srm.flagged).toBe(true);
+    expect(srm.pValue).toBeLessThan(0.001);
+    expect(srm.variations[String(aa.variationIds.off)].allocation).toBe(80);
+    expect(after.data.warnings.join(" ")).toMatch(/sample ratio mismatch/);
   });
 });
 

@@ -22,14 +22,17 @@ export const NO_BREAKDOWN_KEY = "0";
 export const MISSING_VALUE_KEY = "(none)";
 /** breakdownData key folding the values past the first MAX_BREAKDOWN_VALUES (by units). */
 export const OTHER_VALUES_KEY = "(other)";
+/** Internal key of the totals in Cells and analyses (cannot collide with a breakdown value). */
+const TOTAL = "\u0000total";
 /** variationData key of the all-variations row (allVariationsData). */
 export const ALL_VARIATIONS_KEY = "all";
 export const MAX_BREAKDOWN_VALUES = 100;
 /**
- * Aggregation queries run at once: DuckDB already spreads one query over every core (more at once only
- * compete), PostgreSQL runs each on one backend (a few at once use more cores).
+ * Aggregation queries run at once: DuckDB already spreads one query over every core (two at once measured
+ * 10-30 % slower in bench/results.bench.ts), PostgreSQL runs each on one backend (a few at once use more
+ * cores).
  */
-const QUERY_CONCURRENCY = { embedded: 2, postgres: 4 };
+const QUERY_CONCURRENCY = { embedded: 1, postgres: 4 };
 /** A goal id no conversion carries: the query then only counts units, visits and visitors. */
 const NO_GOAL = 0;
 
@@ -159,8 +162,7 @@ export async function aggregate(
   };
   const withBreakdown = breakdown ? { breakdown } : {};
   const raw: Cells = new Map();
-  const keyOf = (row: VariationStats) =>
-    breakdown ? (row.breakdownValue ?? MISSING_VALUE_KEY) : NO_BREAKDOWN_KEY;
+  const keyOf = (row: VariationStats) => (breakdown ? (row.breakdownValue ?? MISSING_VALUE_KEY) : TOTAL);
   const setUnits = (cell: Cell, row: VariationStats) => {
     cell.units = row.units;
     cell.visits = row.visits;
@@ -271,7 +273,7 @@ export async function aggregate(
   }
 
   if (!breakdown) return { cells: raw, breakdownKeys: [], queries: planned.length, warnings };
-  const { cells, breakdownKeys } = foldBreakdown(raw, warnings);
+  const { cells, breakdownKeys } = foldBreakdown(raw, warnings, breakdown.type === "INTERVAL");
   const totals = new Map<string, Cell>();
   for (const key of breakdownKeys) {
     for (const [variationKey, cell] of cells.get(key) ?? []) {
@@ -286,7 +288,7 @@ export async function aggregate(
       if (total) total.visitors = row.visitors;
     }
   }
-  cells.set(NO_BREAKDOWN_KEY, totals);
+  cells.set(TOTAL, totals);
   return { cells, breakdownKeys, queries: planned.length, warnings };
 }
 
@@ -310,10 +312,13 @@ function addCell(into: Cell, cell: Cell): void {
 }
 
 /** Orders breakdown values (most units first; interval buckets by time) and folds the long tail. */
-function foldBreakdown(raw: Cells, warnings: string[]): { cells: Cells; breakdownKeys: string[] } {
+function foldBreakdown(
+  raw: Cells,
+  warnings: string[],
+  isInterval: boolean,
+): { cells: Cells; breakdownKeys: string[] } {
   const unitsOf = (key: string) => [...(raw.get(key)?.values() ?? [])].reduce((s, c) => s + c.units, 0);
   const keys = [...raw.keys()];
-  const isInterval = keys.every((k) => k === MISSING_VALUE_KEY || /^\d{4}-\d{2}-\d{2}T/.test(k));
   keys.sort((a, b) =>
     isInterval ? (a < b ? -1 : a > b ? 1 : 0) : unitsOf(b) - unitsOf(a) || (a < b ? -1 : 1),
   );
@@ -363,7 +368,7 @@ export function analyze(inputs: ReportInputs, aggregated: Aggregated): Analyzed 
   const cupedGoals = new Set(request.goalIdsCuped);
   const proportion = request.conversionType === "CONVERTED_VISITS";
   const byKey = new Map<string, KeyAnalysis>();
-  for (const key of [NO_BREAKDOWN_KEY, ...aggregated.breakdownKeys]) {
+  for (const key of [TOTAL, ...aggregated.breakdownKeys]) {
     const cells = aggregated.cells.get(key) ?? new Map<string, Cell>();
     const metricOf = (goal: Goal, withCovariate: boolean): MetricInput => ({
       key: String(goal.id),
@@ -408,7 +413,7 @@ export function analyze(inputs: ReportInputs, aggregated: Aggregated): Analyzed 
 function srmOf(inputs: ReportInputs, aggregated: Aggregated) {
   const allocations = inputs.rule?.trafficAllocations;
   if (!allocations || allocations.length === 0) return null;
-  const totals = aggregated.cells.get(NO_BREAKDOWN_KEY) ?? new Map<string, Cell>();
+  const totals = aggregated.cells.get(TOTAL) ?? new Map<string, Cell>();
   const variations = inputs.flag.doc.variations;
   const weights = variations.map((v) => allocations.find((a) => a.variationKey === v.key)?.exposition ?? 0);
   // Visitors are what the rule randomizes (a visit-level report still checks visitors).
@@ -492,8 +497,12 @@ function goalData(
       conversionRate: finiteOrNull(cuped.adjustedMean),
       improvementRate: applied ? finiteOrNull(cc?.improvementRate) : null,
       reliability: applied ? finiteOrNull(cc?.reliability) : null,
-      pValue: applied ? finiteOrNull(cc?.pValue) : null,
-      improvementInterval: applied ? percentInterval(cc?.relative?.ci) : null,
+      pValue: applied
+        ? finiteOrNull(sequential ? cc?.absolute?.fixedHorizon?.pValue : cc?.absolute?.pValue)
+        : null,
+      improvementInterval: applied
+        ? percentInterval(sequential ? cc?.relative?.fixedHorizon?.ci : cc?.relative?.ci)
+        : null,
       varianceReduction: applied ? percent(cc?.cuped?.varianceReduction) : null,
       theta: finiteOrNull(cupedMetric?.cuped?.theta),
     };
@@ -544,7 +553,8 @@ export function buildReport(
   generatedAt: number,
 ) {
   const { request, flag, rule, goals } = inputs;
-  const keys = request.breakdown ? aggregated.breakdownKeys : [NO_BREAKDOWN_KEY];
+  const keys = request.breakdown ? aggregated.breakdownKeys : [TOTAL];
+  const outputKey = (key: string) => (key === TOTAL ? NO_BREAKDOWN_KEY : key);
   const variationData: Record<string, unknown> = {};
   const allocationOf = (variation: StoredVariation) =>
     rule?.trafficAllocations?.find((a) => a.variationKey === variation.key)?.exposition ?? null;
@@ -557,8 +567,8 @@ export function buildReport(
       variationName: variation.name,
       reference: variation.id === request.referenceVariationId,
       allocation: allocationOf(variation),
-      generalData: rowOf(NO_BREAKDOWN_KEY),
-      breakdownData: Object.fromEntries(keys.map((key) => [key, { generalData: rowOf(key) }])),
+      generalData: rowOf(TOTAL),
+      breakdownData: Object.fromEntries(keys.map((key) => [outputKey(key), { generalData: rowOf(key) }])),
     };
   });
   if (request.allVariationsData) {
@@ -570,8 +580,8 @@ export function buildReport(
       variationName: "All variations",
       reference: false,
       allocation: null,
-      generalData: rowOf(NO_BREAKDOWN_KEY),
-      breakdownData: Object.fromEntries(keys.map((key) => [key, { generalData: rowOf(key) }])),
+      generalData: rowOf(TOTAL),
+      breakdownData: Object.fromEntries(keys.map((key) => [outputKey(key), { generalData: rowOf(key) }])),
     };
   }
   const srm = analyzed.srm;

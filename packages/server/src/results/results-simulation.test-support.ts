@@ -4,12 +4,7 @@
  * extra shapes the report must handle (several goals, repeated conversions, second visits, pre-exposure
  * conversions for CUPED), and small HTTP helpers.
  */
-import type {
-  AnalyticsEvent,
-  AnalyticsStore,
-  ConversionEvent,
-  ExposureEvent,
-} from "../analytics/analytics-store.js";
+import type { AnalyticsEvent, ConversionEvent, ExposureEvent } from "../analytics/analytics-store.js";
 import type { AppContext } from "../app-context.js";
 import { seededRandom } from "../events/seeded-random.js";
 import { simulateTraffic } from "../events/simulator.js";
@@ -172,6 +167,8 @@ export interface TrafficOptions {
   goals: GoalTraffic[];
   /** Share of visitors with a second visit (a second exposure one day later). */
   secondVisitShare?: number;
+  /** A custom attribute on every exposure, drawn uniformly from `values`. */
+  customAttribute?: { key: string; values: string[] };
 }
 
 /** Simulates traffic through the real engine and appends it to the analytics store; answers the event count. */
@@ -185,6 +182,8 @@ export async function simulateInto(context: AppContext, options: TrafficOptions)
   const [first, ...others] = options.goals;
   if (!first) throw new Error("at least one goal");
   const random = seededRandom(options.seed * 7919 + 17);
+  // Its own stream, so adding the attribute does not change the other draws.
+  const customRandom = seededRandom(options.seed * 104_729 + 3);
   const end = options.end ?? context.now();
   let appended = 0;
   let pending: AnalyticsEvent[] = [];
@@ -213,6 +212,13 @@ export async function simulateInto(context: AppContext, options: TrafficOptions)
         continue;
       }
       const exposure = event as ExposureEvent;
+      if (options.customAttribute) {
+        const { key, values } = options.customAttribute;
+        exposure.attributes = {
+          ...exposure.attributes,
+          custom: { [key]: values[Math.floor(customRandom() * values.length)]! },
+        };
+      }
       for (const goal of others) {
         let rate = goal.rates[exposure.variationKey] ?? 0;
         if (goal.preExposure) {

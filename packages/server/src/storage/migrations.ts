@@ -3,8 +3,8 @@ import type { SqlDialect } from "./database.js";
 import { coreMigration } from "./migrations/0001-core.js";
 import { flagsMigration } from "./migrations/0002-flags.js";
 import { sdkDeliveryMigration } from "./migrations/0003-sdk-delivery.js";
-import { jobsResultsMigration } from "./migrations/0005-jobs-results.js";
-import { experimentsMigration } from "./migrations/0006-experiments.js";
+import { jobsResultsMigration } from "./migrations/0004-jobs-results.js";
+import { experimentsMigration } from "./migrations/0005-experiments.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -14,8 +14,8 @@ const migrations: Record<string, DialectMigration> = {
   "0001-core": coreMigration,
   "0002-flags": flagsMigration,
   "0003-sdk-delivery": sdkDeliveryMigration,
-  "0005-jobs-results": jobsResultsMigration,
-  "0006-experiments": experimentsMigration,
+  "0004-jobs-results": jobsResultsMigration,
+  "0005-experiments": experimentsMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
