@@ -2,7 +2,7 @@ import type { Generated } from "kysely";
 import type { FlagsTables } from "../flags/flags.tables.js";
 
 /**
- * LaunchDarkly experiments (migration 0006-experiments). `experiments` is the table 0002-flags creates (one
+ * LaunchDarkly experiments (migration 0005-experiments). `experiments` is the table 0002-flags creates (one
  * row per EXPERIMENTATION rule; the rule's `experimentId` is its id), extended with the experiment's own
  * fields; iterations, legacy per-flag experiments and LaunchDarkly-only metric attributes sit beside it.
  */
