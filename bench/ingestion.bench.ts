@@ -2,22 +2,13 @@
 // server (child process, embedded DuckDB), next to a bare Node server that only parses the same bodies.
 // Stored events must equal acknowledged events. Run: npx tsx --conditions=source bench/ingestion.bench.ts
 // [--seconds=60] [--runs=3] [--senders=4]
-import { spawn } from "node:child_process";
-import { parseArgs } from "node:util";
-import { eventBatches, postBatch } from "./support/event-batches.js";
-import { median, printTable } from "./support/table.js";
-import { adminRequest, startVexil } from "./support/vexil-process.js";
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "60" },
-    runs: { type: "string", default: "3" },
-    senders: { type: "string", default: "4" },
-  },
-});
-const seconds = Number(values.seconds);
-const runs = Number(values.runs);
-const senders = Number(values.senders);
+import { eventBatches, postBatch } from "./support/event-batches.js";
+import { benchOptions } from "./support/options.js";
+import { median, printTable } from "./support/table.js";
+import { adminRequest, startBareServer, startVexil } from "./support/vexil-process.js";
+
+const { seconds, runs, senders } = benchOptions({ seconds: 60, runs: 3, senders: 4 });
 const BATCH = 1000;
 
 interface Load {
@@ -55,17 +46,11 @@ async function load(baseUrl: string, sdkKey: string, batches: string[], tag: str
 }
 
 async function bareServerLoad(batches: string[]): Promise<number> {
-  const port = 18_431;
-  const script = `require("node:http").createServer((req, res) => {
-    const chunks = []; req.on("data", (c) => chunks.push(c));
-    req.on("end", () => { JSON.parse(Buffer.concat(chunks).toString()); res.writeHead(202, {"content-type": "application/json"}); res.end('{"accepted":1000}'); });
-  }).listen(${port}, "127.0.0.1");`;
-  const child = spawn(process.execPath, ["-e", script], { stdio: "inherit" });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const bare = await startBareServer(0, '{"accepted":1000}', { status: 202, parseJson: true });
   try {
-    return (await load(`http://127.0.0.1:${port}`, "none", batches, "bare")).eventsPerSecond;
+    return (await load(bare.baseUrl, "none", batches, "bare")).eventsPerSecond;
   } finally {
-    child.kill();
+    await bare.stop();
   }
 }
 

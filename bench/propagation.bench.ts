@@ -10,88 +10,17 @@
 // from sending the PATCH, and from receiving its response (negative when the event arrived first), p50,
 // p99 and max. Goal: p99 < 50 ms from the PATCH response, on loopback.
 
-import { type ChildProcess, spawn } from "node:child_process";
-import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { SseParser } from "../packages/server/src/sdk-delivery/sse-parser.js";
+import { benchOptions } from "./support/options.js";
+import { createDatabase } from "./support/postgres.js";
+import { percentile, printTable } from "./support/table.js";
+import { adminRequest, createBenchFlag, startVexil } from "./support/vexil-process.js";
 
-function arg(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit === undefined ? fallback : Number(hit.slice(name.length + 3));
-}
-const CHANGES = arg("changes", 200);
-const POSTGRES = process.argv.find((a) => a.startsWith("--postgres="))?.slice("--postgres=".length);
+const { changes: CHANGES, postgres: POSTGRES } = benchOptions({ changes: 200 }, ["postgres"]);
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const ADMIN_TOKEN = "vx_bench_admin_token_0123456789abcdef";
 const now = () => performance.now();
-
-interface Server {
-  baseUrl: string;
-  stop(): Promise<void>;
-}
-
-async function startVexil(databaseUrl?: string): Promise<Server> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-bench-"));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      "--conditions=source",
-      "--import",
-      "tsx",
-      "packages/server/src/cli.ts",
-      "serve",
-      "--port",
-      "0",
-      "--data-dir",
-      dataDir,
-      ...(databaseUrl ? ["--database-url", databaseUrl] : []),
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        VEXIL_ADMIN_TOKEN: ADMIN_TOKEN,
-        VEXIL_RATE_LIMIT_PER_MINUTE: "0",
-        VEXIL_LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-  });
-  return {
-    baseUrl,
-    async stop() {
-      child.kill("SIGTERM");
-      await exited;
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function api(baseUrl: string, method: string, url: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /** Reads /sdk/v1/stream and resolves waiters for the patch of a given version. */
 function openStream(baseUrl: string, key: string) {
@@ -136,45 +65,20 @@ function openStream(baseUrl: string, key: string) {
   };
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-
 async function main() {
-  let database: { url: string; drop(): Promise<void> } | undefined;
-  if (POSTGRES) {
-    const name = `vexil_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: POSTGRES });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(POSTGRES);
-    url.pathname = `/${name}`;
-    database = {
-      url: url.toString(),
-      async drop() {
-        const client = new pg.Client({ connectionString: POSTGRES });
-        await client.connect();
-        await client.query(`drop database if exists ${name} with (force)`);
-        await client.end();
-      },
-    };
-  }
-  const writer = await startVexil(database?.url);
-  const reader = database ? await startVexil(database.url) : writer;
+  const database = POSTGRES ? await createDatabase(POSTGRES) : undefined;
+  const env: Record<string, string> = database ? { VEXIL_DATABASE_URL: database.url } : {};
+  const writer = await startVexil({ env });
+  const reader = database ? await startVexil({ env, adminToken: writer.adminToken }) : writer;
   let stream: ReturnType<typeof openStream> | undefined;
   try {
-    await api(writer.baseUrl, "POST", "/projects", { key: "bench", name: "Bench" });
-    await api(writer.baseUrl, "POST", "/feature-flags", {
-      siteCode: "bench",
+    const key = await createBenchFlag(writer, {
       featureKey: "checkout",
       name: "Checkout",
       environmentConfigurations: [
         { environmentKey: "production", featureEnabled: true, defaultVariationKey: "off", rolloutRules: [] },
       ],
     });
-    const project = await api(writer.baseUrl, "GET", "/projects/bench");
-    const key = project.environments.find((e: { key: string }) => e.key === "production")
-      .serverSdkKey as string;
     stream = openStream(reader.baseUrl, key);
     await stream.put;
     let version = (
@@ -185,7 +89,7 @@ async function main() {
     const fromResponse: number[] = [];
     for (let i = 0; i < CHANGES; i++) {
       const sent = now();
-      await api(writer.baseUrl, "PATCH", "/feature-flags/bench/checkout/production", {
+      await adminRequest(writer, "PATCH", "/feature-flags/bench/checkout/production", {
         featureEnabled: i % 2 === 1,
       });
       const answered = now();
@@ -201,17 +105,20 @@ async function main() {
     console.log(
       `\nPATCH -> SSE patch observed, ${CHANGES} sequential changes, ${setup}, load average ${os.loadavg()[1]!.toFixed(1)} over 5 min\n`,
     );
-    console.log("| measured from | p50 ms | p99 ms | max ms |");
-    console.log("|---|---:|---:|---:|");
-    for (const [label, values] of [
-      ["PATCH sent", fromRequest],
-      ["PATCH response received", fromResponse],
-    ] as const) {
-      const sorted = [...values].sort((a, b) => a - b);
-      console.log(
-        `| ${label} | ${percentile(sorted, 0.5).toFixed(2)} | ${percentile(sorted, 0.99).toFixed(2)} | ${sorted[sorted.length - 1]!.toFixed(2)} |`,
-      );
-    }
+    printTable(
+      Object.entries({ "PATCH sent": fromRequest, "PATCH response received": fromResponse }).map(
+        ([label, values]) => {
+          const sorted = [...values].sort((a, b) => a - b);
+          return {
+            "measured from": label,
+            "p50 ms": percentile(sorted, 0.5).toFixed(2),
+            "p99 ms": percentile(sorted, 0.99).toFixed(2),
+            "max ms": sorted[sorted.length - 1]!.toFixed(2),
+          };
+        },
+      ),
+      { markdown: true },
+    );
     const p99 = percentile(
       [...fromResponse].sort((a, b) => a - b),
       0.99,

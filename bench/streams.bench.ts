@@ -11,52 +11,18 @@
 // RSS once connected and its peak (VmHWM), from /proc. Goals: last delivery < 1 s, RSS < 1 GB.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { benchOptions } from "./support/options.js";
+import { median, percentile, printTable } from "./support/table.js";
+import { adminRequest, createBenchFlag, startVexil } from "./support/vexil-process.js";
 
-function arg(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit === undefined ? fallback : Number(hit.slice(name.length + 3));
-}
-const STREAMS = arg("streams", 5000);
-const CLIENTS = arg("clients", 2);
-const CHANGES = arg("changes", 5);
+const {
+  streams: STREAMS,
+  clients: CLIENTS,
+  changes: CHANGES,
+} = benchOptions({ streams: 5000, clients: 2, changes: 5 });
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const ADMIN_TOKEN = "vx_bench_admin_token_0123456789abcdef";
 const now = () => performance.timeOrigin + performance.now();
-
-function listeningUrl(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = pattern.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-  });
-}
-
-async function api(baseUrl: string, method: string, url: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-/** kB of a process's resident memory now and at its peak, from /proc. */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
-  return { rss: kb("VmRSS"), peak: kb("VmHWM") };
-}
 
 // A client process: opens its streams, reports when all got their put, then reports per change the wall
 // clock at which each stream saw the n-th patch.
@@ -139,44 +105,12 @@ function startClient(baseUrl: string, key: string, count: number): ClientProcess
   };
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-bench-"));
-  const server = spawn(
-    process.execPath,
-    [
-      "--conditions=source",
-      "--import",
-      "tsx",
-      "packages/server/src/cli.ts",
-      "serve",
-      "--port",
-      "0",
-      "--data-dir",
-      dataDir,
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        VEXIL_ADMIN_TOKEN: ADMIN_TOKEN,
-        VEXIL_RATE_LIMIT_PER_MINUTE: "0",
-        VEXIL_LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const serverExited = new Promise((resolve) => server.once("exit", resolve));
+  const server = await startVexil();
   const clients: ClientProcess[] = [];
   try {
-    const baseUrl = await listeningUrl(server, /running at (http:\/\/\S+)/);
-    const idle = memoryOf(server.pid!);
-    await api(baseUrl, "POST", "/projects", { key: "bench", name: "Bench" });
-    await api(baseUrl, "POST", "/feature-flags", {
-      siteCode: "bench",
+    const idle = server.memoryMb();
+    const key = await createBenchFlag(server, {
       featureKey: "checkout",
       name: "Checkout",
       environmentConfigurations: [
@@ -188,20 +122,17 @@ async function main() {
         },
       ],
     });
-    const project = await api(baseUrl, "GET", "/projects/bench");
-    const key = project.environments.find((e: { key: string }) => e.key === "production")
-      .serverSdkKey as string;
 
     const connectStart = now();
     for (let i = 0; i < CLIENTS; i++) {
       const count = Math.floor(STREAMS / CLIENTS) + (i < STREAMS % CLIENTS ? 1 : 0);
-      clients.push(startClient(baseUrl, key, count));
+      clients.push(startClient(server.baseUrl, key, count));
     }
     const readiness = await Promise.all(clients.map((c) => c.ready));
     const connected = readiness.reduce((sum, r) => sum + r.ready, 0);
     const failed = readiness.reduce((sum, r) => sum + r.failed, 0);
     const connectMs = now() - connectStart;
-    const afterConnect = memoryOf(server.pid!);
+    const afterConnect = server.memoryMb();
     process.stderr.write(
       `${connected} streams connected (${failed} failed) in ${Math.round(connectMs)} ms\n`,
     );
@@ -209,7 +140,7 @@ async function main() {
     const rows: { first: number; p50: number; p99: number; last: number; delivered: number }[] = [];
     for (let change = 0; change < CHANGES; change++) {
       const sent = now();
-      await api(baseUrl, "PATCH", "/feature-flags/bench/checkout/production", {
+      await adminRequest(server, "PATCH", "/feature-flags/bench/checkout/production", {
         featureEnabled: change % 2 === 1,
       });
       const times = (await Promise.all(clients.map((c) => c.collect(change)))).flat().sort((a, b) => a - b);
@@ -223,35 +154,45 @@ async function main() {
       });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    const after = memoryOf(server.pid!);
+    const after = server.memoryMb();
 
     console.log(
       `\n${connected} SSE streams on one server, ${CLIENTS} client processes, ${os.cpus().length} CPUs, load average ${os.loadavg()[1]!.toFixed(1)} over 5 min`,
     );
     console.log(`connect + put for all streams: ${Math.round(connectMs)} ms\n`);
-    console.log("| change | delivered | first ms | p50 ms | p99 ms | last ms |");
-    console.log("|---:|---:|---:|---:|---:|---:|");
-    rows.forEach((r, i) => {
-      console.log(
-        `| ${i + 1} | ${r.delivered} | ${r.first.toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.last.toFixed(1)} |`,
-      );
-    });
-    const lastMedian = median(rows.map((r) => r.last));
-    console.log(
-      `| median | | ${median(rows.map((r) => r.first)).toFixed(1)} | ${median(rows.map((r) => r.p50)).toFixed(1)} | ${median(rows.map((r) => r.p99)).toFixed(1)} | ${lastMedian.toFixed(1)} |`,
+    const ms = (values: number[]) => median(values).toFixed(1);
+    printTable(
+      [
+        ...rows.map((r, i) => ({
+          change: i + 1,
+          delivered: r.delivered,
+          "first ms": r.first.toFixed(1),
+          "p50 ms": r.p50.toFixed(1),
+          "p99 ms": r.p99.toFixed(1),
+          "last ms": r.last.toFixed(1),
+        })),
+        {
+          change: "median",
+          delivered: "",
+          "first ms": ms(rows.map((r) => r.first)),
+          "p50 ms": ms(rows.map((r) => r.p50)),
+          "p99 ms": ms(rows.map((r) => r.p99)),
+          "last ms": ms(rows.map((r) => r.last)),
+        },
+      ],
+      { markdown: true },
     );
-    const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+    const lastMedian = median(rows.map((r) => r.last));
+    const mb = (value: number) => `${value.toFixed(0)} MB`;
     console.log(
       `\nserver RSS: idle ${mb(idle.rss)}, with ${connected} streams ${mb(afterConnect.rss)}, after the changes ${mb(after.rss)}, peak ${mb(after.peak)}`,
     );
     console.log(
-      `goals: last delivery < 1 s (${lastMedian < 1000 && rows.every((r) => r.delivered === connected) ? "met" : "NOT met"}), RSS < 1 GB (${after.peak < 1024 * 1024 ? "met" : "NOT met"})`,
+      `goals: last delivery < 1 s (${lastMedian < 1000 && rows.every((r) => r.delivered === connected) ? "met" : "NOT met"}), RSS < 1 GB (${after.peak < 1024 ? "met" : "NOT met"})`,
     );
   } finally {
     for (const client of clients) client.child.kill("SIGTERM");
-    server.kill("SIGTERM");
-    await serverExited;
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -6,84 +6,189 @@ import { fileURLToPath } from "node:url";
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** A Vexil server in a child process, so its memory can be measured and it can be killed hard. */
-export interface VexilProcess {
+/** A server in a child process, so its memory and CPU time can be measured and it can be killed hard. */
+export interface ServerProcess {
   baseUrl: string;
-  adminToken: string;
-  dataDir: string;
   child: ChildProcess;
-  /** Resident memory of the server process, from /proc. */
+  /** Resident memory of the process now (VmRSS) and at its peak (VmHWM), in MB, from /proc. */
+  memoryMb(): { rss: number; peak: number };
+  /** Resident memory of the process now, in MB, from /proc. */
   rssMb(): number;
+  /** CPU time (user + system) the process has used so far, in seconds, from /proc. */
+  cpuSeconds(): number;
+  /** SIGTERM, then waits for the exit (once: later calls wait for the same exit). */
   stop(): Promise<void>;
   /** SIGKILL: no shutdown hooks run. */
   kill9(): Promise<void>;
 }
 
-async function waitUntilHealthy(baseUrl: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("server did not become healthy in time");
+/** A Vexil server (`vexil serve`) in a child process. */
+export interface VexilProcess extends ServerProcess {
+  adminToken: string;
+  /** Removed by stop() when startVexil created it (not by kill9(), so a restart can reuse it). */
+  dataDir: string;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once("exit", () => resolve()));
+function memoryMb(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
-/** Starts `vexil serve` (from sources through tsx, or dist with BENCH_SERVER=dist) on a data directory. */
-export async function startVexil(options: {
-  port: number;
-  dataDir?: string;
-  env?: Record<string, string>;
-  adminToken?: string;
-}): Promise<VexilProcess> {
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** The URL a child prints on stdout once it listens (first group of `pattern`); the rest of stdout is dropped. */
+function announcedUrl(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  const stdout = child.stdout!;
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const done = () => {
+      clearTimeout(timer);
+      stdout.off("data", onData);
+      child.off("exit", onExit);
+      stdout.resume();
+    };
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (!match) return;
+      done();
+      resolve(match[1]!);
+    };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`server exited (${code}) before listening:\n${output}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      child.kill("SIGKILL");
+      reject(new Error(`server did not listen within ${timeoutMs / 1000} s:\n${output}`));
+    }, timeoutMs);
+    stdout.on("data", onData);
+    child.once("exit", onExit);
+  });
+}
+
+/** Runs `node <args>` and resolves once it prints the URL it listens at. */
+async function spawnServer(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string; announcement: RegExp },
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const baseUrl = await announcedUrl(child, options.announcement);
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exit;
+  };
+  return {
+    baseUrl,
+    child,
+    memoryMb: () => memoryMb(child.pid!),
+    rssMb: () => memoryMb(child.pid!).rss,
+    cpuSeconds: () => cpuSeconds(child.pid!),
+    stop: () => end("SIGTERM"),
+    kill9: () => end("SIGKILL"),
+  };
+}
+
+/**
+ * Starts `vexil serve` (from sources through tsx, or dist with BENCH_SERVER=dist) on a data directory, with
+ * rate limiting off and logs at warn. Without `port` it listens on a free one. `env` is added to (and may
+ * override) the environment, e.g. `{ VEXIL_DATABASE_URL: url }` for PostgreSQL.
+ */
+export async function startVexil(
+  options: { port?: number; dataDir?: string; env?: Record<string, string>; adminToken?: string } = {},
+): Promise<VexilProcess> {
+  const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "vexil-bench-"));
+  const removeDataDir = () => {
+    if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   const adminToken = options.adminToken ?? `vx_bench_${Math.random().toString(36).slice(2)}`;
   const command =
     process.env.BENCH_SERVER === "dist"
       ? ["packages/server/dist/cli.js", "serve"]
       : ["--import", "tsx", "--conditions=source", "packages/server/src/cli.ts", "serve"];
-  const child = spawn(process.execPath, [...command, "--port", String(options.port), "--data-dir", dataDir], {
-    cwd: repositoryRoot,
-    env: {
-      ...process.env,
-      VEXIL_ADMIN_TOKEN: adminToken,
-      VEXIL_RATE_LIMIT_PER_MINUTE: "0",
-      VEXIL_LOG_LEVEL: "warn",
-      ...options.env,
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const baseUrl = `http://127.0.0.1:${options.port}`;
-  await waitUntilHealthy(baseUrl, child);
+  let server: ServerProcess;
+  try {
+    server = await spawnServer([...command, "--port", String(options.port ?? 0), "--data-dir", dataDir], {
+      cwd: repositoryRoot,
+      env: {
+        ...process.env,
+        VEXIL_ADMIN_TOKEN: adminToken,
+        VEXIL_RATE_LIMIT_PER_MINUTE: "0",
+        VEXIL_LOG_LEVEL: "warn",
+        ...options.env,
+      },
+      announcement: /running at (http:\/\/\S+)/,
+    });
+  } catch (error) {
+    removeDataDir();
+    throw error;
+  }
   return {
-    baseUrl,
+    ...server,
     adminToken,
     dataDir,
-    child,
-    rssMb() {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      return kb / 1024;
-    },
     async stop() {
-      child.kill("SIGTERM");
-      await exited(child);
-    },
-    async kill9() {
-      child.kill("SIGKILL");
-      await exited(child);
+      await server.stop();
+      removeDataDir();
     },
   };
+}
+
+// The bare server: answers constant bytes; reads (and with PARSE_JSON parses) a request body first.
+const bareServerCode = `
+  const http = require("node:http");
+  const body = Buffer.from(process.env.BODY);
+  const status = Number(process.env.STATUS);
+  const parseJson = process.env.PARSE_JSON === "1";
+  const answer = (res) => {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": body.length });
+    res.end(body);
+  };
+  const server = http.createServer((req, res) => {
+    if (req.method === "GET") return answer(res);
+    const chunks = [];
+    req.on("data", (chunk) => { if (parseJson) chunks.push(chunk); });
+    req.on("end", () => {
+      if (parseJson) JSON.parse(Buffer.concat(chunks).toString());
+      answer(res);
+    });
+  });
+  server.keepAliveTimeout = 72000;
+  server.listen(Number(process.env.PORT), "127.0.0.1", () =>
+    console.log("listening at http://127.0.0.1:" + server.address().port));
+`;
+
+/**
+ * Starts a bare Node `http` server in a child process answering `body` (JSON) to every request: the ceiling
+ * of Node's HTTP stack on this machine, to compare Vexil with. A request body is read before answering, and
+ * parsed as JSON with `parseJson`. Port 0 (the default) picks a free port.
+ */
+export function startBareServer(
+  port: number,
+  body: string,
+  options: { status?: number; parseJson?: boolean } = {},
+): Promise<ServerProcess> {
+  return spawnServer(["-e", bareServerCode], {
+    env: {
+      ...process.env,
+      BODY: body,
+      PORT: String(port),
+      STATUS: String(options.status ?? 200),
+      PARSE_JSON: options.parseJson ? "1" : "0",
+    },
+    announcement: /listening at (http:\/\/\S+)/,
+  });
 }
 
 /** A JSON request to the management API with the admin token; throws on an unexpected status. */
@@ -105,4 +210,12 @@ export async function adminRequest(
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/** Creates project `bench` with one flag (`flag`: a feature-flag body without siteCode); answers its production server SDK key. */
+export async function createBenchFlag(server: VexilProcess, flag: Record<string, unknown>): Promise<string> {
+  await adminRequest(server, "POST", "/projects", { key: "bench", name: "Bench" });
+  await adminRequest(server, "POST", "/feature-flags", { siteCode: "bench", ...flag });
+  const environment = await adminRequest(server, "GET", "/projects/bench/environments/production");
+  return environment.serverSdkKey as string;
 }

@@ -24,7 +24,8 @@ export type SegmentResolver = (id: string) => CompiledSegment | undefined;
 
 const MAX_TREE_DEPTH = 64;
 
-const OPERATORS: ReadonlySet<string> = new Set<Operator>([
+/** Every condition operator; the `Operator` type is derived from this list. */
+export const OPERATORS = [
   "equals",
   "in",
   "startsWith",
@@ -45,7 +46,9 @@ const OPERATORS: ReadonlySet<string> = new Set<Operator>([
   "exists",
   "inCidr",
   "inSegment",
-]);
+] as const;
+
+const OPERATOR_SET: ReadonlySet<string> = new Set<Operator>(OPERATORS);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -191,7 +194,7 @@ interface CompileState {
 
 function compileLeaf(node: Record<string, unknown>, state: CompileState): Matcher {
   const operator = node.operator;
-  if (typeof operator !== "string" || !OPERATORS.has(operator)) {
+  if (typeof operator !== "string" || !OPERATOR_SET.has(operator)) {
     throw new ConfigError("unknown operator " + String(operator));
   }
   const negate = node.negate ?? false;

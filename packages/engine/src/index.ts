@@ -2,6 +2,7 @@
 
 export { BUCKETS, bucket, experimentSalt, ruleSalt } from "./bucketing.js";
 export { ipInCidr, parseCidr, parseIp } from "./cidr.js";
+export { OPERATORS } from "./conditions.js";
 export { createEvaluator, type Evaluator, evaluateFlag } from "./evaluate.js";
 export { murmurhash3 } from "./murmurhash3.js";
 export { compileSafeRegex, MAX_INPUT_LENGTH, MAX_PATTERN_LENGTH, type SafeRegex } from "./regex.js";

@@ -1,6 +1,8 @@
 // The evaluation contract. Everything here is plain JSON so the server can compile its stored flags into
 // it, ship it to SDKs, and other languages can read the same documents (see test/conformance/).
 
+import type { OPERATORS } from "./conditions.js";
+
 /** Type of a variable; decides how its string `value` is decoded. */
 export type VariableType = "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
 
@@ -128,28 +130,8 @@ export interface CompiledFlag {
   rules: CompiledRule[];
 }
 
-/** Condition operators. Several `values` mean "any of them matches". */
-export type Operator =
-  | "equals"
-  | "in"
-  | "startsWith"
-  | "endsWith"
-  | "contains"
-  | "matches"
-  | "lt"
-  | "lte"
-  | "gt"
-  | "gte"
-  | "before"
-  | "after"
-  | "semverEq"
-  | "semverLt"
-  | "semverLte"
-  | "semverGt"
-  | "semverGte"
-  | "exists"
-  | "inCidr"
-  | "inSegment";
+/** Condition operators (listed in `OPERATORS`). Several `values` mean "any of them matches". */
+export type Operator = (typeof OPERATORS)[number];
 
 /**
  * A leaf test on one visitor attribute. A missing (undefined/null) attribute never matches, even with

@@ -5,55 +5,17 @@ import { OFREPProvider } from "@openfeature/ofrep-provider";
 import { OpenFeature } from "@openfeature/server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lastEvaluatedAt } from "../src/sdk-delivery/evaluations.store.js";
-import { type SseMessage, SseParser } from "../src/sdk-delivery/sse-parser.js";
 import { startTestServer, type TestServer } from "./harness.js";
+import { openSseStream } from "./sse-client.js";
 
 let server: TestServer;
 const keys: Record<string, { server: string; client: string }> = {};
 let segmentId = 0;
 
-type Event = SseMessage & { type: "event" };
-
 async function openStream(key: string, lastEventId?: string) {
-  const controller = new AbortController();
-  const headers: Record<string, string> = { authorization: key };
-  if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
-  const response = await fetch(`${server.baseUrl}/sdk/v1/stream`, { headers, signal: controller.signal });
-  expect(response.status).toBe(200);
-  const events: Event[] = [];
-  let wake: (() => void) | undefined;
-  const parser = new SseParser();
-  const decoder = new TextDecoder();
-  (async () => {
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        for (const m of parser.push(decoder.decode(chunk, { stream: true })))
-          if (m.type === "event") events.push(m);
-        wake?.();
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    async next(timeoutMs = 5000): Promise<Event> {
-      const deadline = Date.now() + timeoutMs;
-      while (events.length === 0) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no SSE event within ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, left);
-        });
-      }
-      return events.shift()!;
-    },
-    async quiet(ms: number): Promise<Event[]> {
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      return events.splice(0);
-    },
-    close: () => controller.abort(),
-  };
+  const stream = await openSseStream(server.baseUrl, key, { lastEventId });
+  expect(stream.status).toBe(200);
+  return stream;
 }
 
 async function ok(method: string, url: string, body?: unknown) {
@@ -152,7 +114,7 @@ describe("payloads compiled from stored flags", () => {
         segment: { id: segmentId, condition: { operator: "in", values: ["FR", "BE"] } },
       });
       // Staging has no rule using the segment nor any production change.
-      expect(await staging.quiet(200)).toEqual([]);
+      expect(await staging.drain(200)).toEqual([]);
       stream.close();
 
       // Missed while disconnected: a flag change, then the flag archived (its segment leaves the payload).
@@ -168,7 +130,7 @@ describe("payloads compiled from stored flags", () => {
         ]);
         expect(Number(missed[1]!.id)).toBeGreaterThan(Number(missed[0]!.id));
         expect(JSON.parse(missed[1]!.data).version).toBe(Number(missed[1]!.id));
-        expect(await resumed.quiet(200)).toEqual([]);
+        expect(await resumed.drain(200)).toEqual([]);
       } finally {
         resumed.close();
       }

@@ -6,13 +6,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateToken } from "../src/auth/tokens.store.js";
 import { resolveConfig } from "../src/config.js";
 import { CHANGES_CHANNEL } from "../src/sdk-delivery/postgres-fanout.js";
-import { type SseMessage, SseParser } from "../src/sdk-delivery/sse-parser.js";
 import { type OpenedServer, openServer } from "../src/server.js";
 import { createPostgresDatabase } from "./harness.js";
+import { openSseStream } from "./sse-client.js";
 
 const postgresUrl = process.env.VEXIL_TEST_POSTGRES_URL;
 if (!postgresUrl) {
@@ -24,53 +25,11 @@ if (!postgresUrl) {
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-interface Stream {
-  next(
-    accept: (m: SseMessage & { type: "event" }) => boolean,
-    timeoutMs?: number,
-  ): Promise<SseMessage & { type: "event" }>;
-  close(): void;
-}
-
-/** Opens /sdk/v1/stream with fetch and parses its events. */
-async function openStream(baseUrl: string, key: string): Promise<Stream> {
-  const controller = new AbortController();
-  const response = await fetch(`${baseUrl}/sdk/v1/stream`, {
-    headers: { authorization: key },
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  const events: (SseMessage & { type: "event" })[] = [];
-  let wake: (() => void) | undefined;
-  const parser = new SseParser();
-  const decoder = new TextDecoder();
-  (async () => {
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        for (const m of parser.push(decoder.decode(chunk, { stream: true })))
-          if (m.type === "event") events.push(m);
-        wake?.();
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    async next(accept, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const index = events.findIndex(accept);
-        if (index >= 0) return events.splice(0, index + 1).pop()!;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching SSE event within ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, left);
-        });
-      }
-    },
-    close: () => controller.abort(),
-  };
+/** Opens /sdk/v1/stream; waits up to 10 s for an event (changes cross processes and PostgreSQL). */
+async function openStream(baseUrl: string, key: string) {
+  const stream = await openSseStream(baseUrl, key, { timeoutMs: 10_000 });
+  expect(stream.status).toBe(200);
+  return stream;
 }
 
 async function api(baseUrl: string, token: string, method: string, url: string, body?: unknown) {
@@ -256,9 +215,21 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it("delivers a change published in one server to the streams of the other, once", async () => {
+    /** The production server SDK key of project `shop`. */
+    async function productionKey(): Promise<string> {
       const project = await api(baseUrls[1]!, adminToken, "GET", "/projects/shop");
-      const key = project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+      return project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+    }
+
+    /** A client connected to the test database (the caller ends it). */
+    async function connectDatabase() {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      return client;
+    }
+
+    it("delivers a change published in one server to the streams of the other, once", async () => {
+      const key = await productionKey();
       const remote = await openStream(baseUrls[1]!, key);
       const local = await openStream(baseUrls[0]!, key);
       try {
@@ -285,12 +256,9 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
     });
 
     it("reconnects a dropped listener and reloads what it may have missed", async () => {
-      const project = await api(baseUrls[1]!, adminToken, "GET", "/projects/shop");
-      const key = project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+      const key = await productionKey();
       const stream = await openStream(baseUrls[1]!, key);
-      const pg = await import("pg");
-      const admin = new pg.default.Client({ connectionString: database.url });
-      await admin.connect();
+      const admin = await connectDatabase();
       try {
         await stream.next((m) => m.event === "put");
         // Changed while the listeners are cut off: no notification reaches them.
@@ -310,12 +278,9 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
     });
 
     it("reloads on the periodic version check when a notification was lost", async () => {
-      const project = await api(baseUrls[1]!, adminToken, "GET", "/projects/shop");
-      const key = project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+      const key = await productionKey();
       const stream = await openStream(baseUrls[1]!, key);
-      const pg = await import("pg");
-      const admin = new pg.default.Client({ connectionString: database.url });
-      await admin.connect();
+      const admin = await connectDatabase();
       try {
         await stream.next((m) => m.event === "put");
         // Committed elsewhere, notification lost: storage moved, nobody was told.
@@ -333,9 +298,7 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
     });
 
     it("ignores malformed notifications", async () => {
-      const pg = await import("pg");
-      const client = new pg.default.Client({ connectionString: database.url });
-      await client.connect();
+      const client = await connectDatabase();
       try {
         await client.query("select pg_notify($1, $2)", [CHANGES_CHANNEL, "not json"]);
         await client.query("select pg_notify($1, $2)", [

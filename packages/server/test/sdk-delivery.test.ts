@@ -5,8 +5,8 @@
 import type { CompiledFlag, EvaluationPayload, Segment } from "@vexil/engine";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { lastEvaluatedAt } from "../src/sdk-delivery/evaluations.store.js";
-import { type SseMessage, SseParser } from "../src/sdk-delivery/sse-parser.js";
 import { startTestServer, type TestServer } from "./harness.js";
+import { openSseStream } from "./sse-client.js";
 
 // One heartbeat every 150 ms instead of 15 s (read when the server starts).
 process.env.VEXIL_SSE_HEARTBEAT_MS = "150";
@@ -65,66 +65,8 @@ function change(
   server.context.changes.publish({ projectKey: "shop", version: store.version, ...announce });
 }
 
-interface StreamClient {
-  status: number;
-  headers: Headers;
-  /** The next message matching `accept` (events only by default). */
-  next(accept?: (m: SseMessage) => boolean, timeoutMs?: number): Promise<SseMessage & { type: "event" }>;
-  nextComment(timeoutMs?: number): Promise<SseMessage>;
-  /** Every event received within `ms`. */
-  drain(ms: number): Promise<(SseMessage & { type: "event" })[]>;
-  close(): void;
-}
-
-async function openStream(key: string, lastEventId?: number | string): Promise<StreamClient> {
-  const controller = new AbortController();
-  const headers: Record<string, string> = { authorization: key };
-  if (lastEventId !== undefined) headers["last-event-id"] = String(lastEventId);
-  const response = await fetch(`${server.baseUrl}/sdk/v1/stream`, { headers, signal: controller.signal });
-  const messages: SseMessage[] = [];
-  let wake: (() => void) | undefined;
-  if (response.body) {
-    const parser = new SseParser();
-    const decoder = new TextDecoder();
-    (async () => {
-      try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          messages.push(...parser.push(decoder.decode(chunk, { stream: true })));
-          wake?.();
-        }
-      } catch {
-        // aborted
-      }
-    })();
-  }
-  const take = async (accept: (m: SseMessage) => boolean, timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = messages.findIndex(accept);
-      if (index >= 0) return messages.splice(0, index + 1).pop()!;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching SSE message within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, left);
-      });
-    }
-  };
-  return {
-    status: response.status,
-    headers: response.headers,
-    next: (accept = (m) => m.type === "event", timeoutMs = 5000) =>
-      take((m) => m.type === "event" && accept(m), timeoutMs) as Promise<SseMessage & { type: "event" }>,
-    nextComment: (timeoutMs = 5000) => take((m) => m.type === "comment", timeoutMs),
-    async drain(ms) {
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      const events = messages.filter((m): m is SseMessage & { type: "event" } => m.type === "event");
-      messages.length = 0;
-      return events;
-    },
-    close: () => controller.abort(),
-  };
-}
+const openStream = (key: string, lastEventId?: number | string) =>
+  openSseStream(server.baseUrl, key, { lastEventId });
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;

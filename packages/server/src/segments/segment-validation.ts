@@ -2,6 +2,7 @@ import {
   type ConditionTree,
   compileSafeRegex,
   MAX_PATTERN_LENGTH,
+  OPERATORS,
   type Operator,
   parseCidr,
   parseInstant,
@@ -12,29 +13,6 @@ import { ApiError } from "../http/api-error.js";
 // Condition trees (DESIGN section 2): {all:[...]} | {any:[...]} | {not: ...} |
 // {attribute, operator, values[], negate?}. Bounded in depth and size, every value checked against its
 // operator, regexes compiled by the engine's safe (non-backtracking) regex engine.
-
-export const OPERATORS: readonly Operator[] = [
-  "equals",
-  "in",
-  "startsWith",
-  "endsWith",
-  "contains",
-  "matches",
-  "lt",
-  "lte",
-  "gt",
-  "gte",
-  "before",
-  "after",
-  "semverEq",
-  "semverLt",
-  "semverLte",
-  "semverGt",
-  "semverGte",
-  "exists",
-  "inCidr",
-  "inSegment",
-];
 
 export const LIMITS = {
   depth: 32,

@@ -1,0 +1,72 @@
+import { type SseMessage, SseParser } from "../src/sdk-delivery/sse-parser.js";
+
+export type SseEvent = SseMessage & { type: "event" };
+
+export interface SseClient {
+  status: number;
+  headers: Headers;
+  /** The next event matching `accept` (any event by default); earlier ones are dropped. */
+  next(accept?: (event: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
+  /** The next comment (a heartbeat); earlier messages are dropped. */
+  nextComment(timeoutMs?: number): Promise<SseMessage>;
+  /** Every event received within `ms` (and not taken yet). */
+  drain(ms: number): Promise<SseEvent[]>;
+  close(): void;
+}
+
+/** Opens `${baseUrl}/sdk/v1/stream` with fetch and parses its messages as they arrive. */
+export async function openSseStream(
+  baseUrl: string,
+  key: string,
+  options: { lastEventId?: number | string; timeoutMs?: number } = {},
+): Promise<SseClient> {
+  const defaultTimeoutMs = options.timeoutMs ?? 5000;
+  const controller = new AbortController();
+  const headers: Record<string, string> = { authorization: key };
+  if (options.lastEventId !== undefined) headers["last-event-id"] = String(options.lastEventId);
+  const response = await fetch(`${baseUrl}/sdk/v1/stream`, { headers, signal: controller.signal });
+  const messages: SseMessage[] = [];
+  let wake: (() => void) | undefined;
+  if (response.body) {
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    (async () => {
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          messages.push(...parser.push(decoder.decode(chunk, { stream: true })));
+          wake?.();
+        }
+      } catch {
+        // aborted
+      }
+    })();
+  }
+  const take = async (accept: (m: SseMessage) => boolean, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = messages.findIndex(accept);
+      if (index >= 0) return messages.splice(0, index + 1).pop()!;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching SSE message within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, left);
+      });
+    }
+  };
+  const isEvent = (m: SseMessage): m is SseEvent => m.type === "event";
+  return {
+    status: response.status,
+    headers: response.headers,
+    next: (accept = () => true, timeoutMs = defaultTimeoutMs) =>
+      take((m) => isEvent(m) && accept(m), timeoutMs) as Promise<SseEvent>,
+    nextComment: (timeoutMs = defaultTimeoutMs) => take((m) => m.type === "comment", timeoutMs),
+    async drain(ms) {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      const events = messages.filter(isEvent);
+      messages.length = 0;
+      return events;
+    },
+    close: () => controller.abort(),
+  };
+}
