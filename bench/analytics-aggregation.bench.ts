@@ -2,7 +2,7 @@
 // same database, on the same data, in one run.
 //
 //   npx tsx --conditions=source bench/analytics-aggregation.bench.ts [--visitors=10000000]
-//     [--conversions=3000000] [--runs=3] [--no-pg] [--pg-visitors=1000000] [--pg-conversions=300000]
+//     [--conversions=3000000] [--runs=3] [--pg | --no-pg] [--pg-visitors=1000000] [--pg-conversions=300000]
 //     [--postgres=postgres://postgres@127.0.0.1:5432/postgres]
 //
 // DuckDB: `--visitors` exposed visitors over 14 days in 3 variations; one in five comes back for a second
@@ -33,6 +33,8 @@ import type {
 } from "../packages/server/src/analytics/analytics-store.js";
 import { openDuckDbAnalyticsStore } from "../packages/server/src/analytics/duckdb-store.js";
 import { openPostgresAnalyticsStore } from "../packages/server/src/analytics/postgres-store.js";
+import { createDatabase } from "./support/postgres.js";
+import { median, printTable } from "./support/table.js";
 
 function arg(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -41,7 +43,7 @@ function arg(name: string, fallback: number): number {
 const VISITORS = arg("visitors", 10_000_000);
 const CONVERSIONS = arg("conversions", 3_000_000);
 const RUNS = Math.max(3, arg("runs", 3));
-const PG_ENABLED = !process.argv.includes("--no-pg");
+const PG_ENABLED = !process.argv.some((a) => a === "--no-pg" || a === "--pg=false" || a === "--pg=0");
 const PG_VISITORS = arg("pg-visitors", 1_000_000);
 const PG_CONVERSIONS = arg("pg-conversions", 300_000);
 const POSTGRES_ADMIN_URL =
@@ -99,11 +101,6 @@ const now = () => performance.now();
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const megabytes = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
 const thousands = (n: number) => n.toLocaleString("en-US");
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 // ------------------------------------------------------------------------------------------------ DuckDB
 
@@ -174,31 +171,41 @@ interface Measured {
   ms: number;
   /** CPU time of this process (all DuckDB threads) during the query: less skewed by other load than wall time. */
   cpuMs: number;
+  /** Highest RSS sampled (every 20 ms) while the query ran. */
+  peakRss: number;
 }
 
 async function measure<T>(work: () => Promise<T>): Promise<Measured & { value: T }> {
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 20);
   const cpu = process.cpuUsage();
   const started = now();
-  const value = await work();
-  const ms = now() - started;
-  const used = process.cpuUsage(cpu);
-  return { ms, cpuMs: (used.user + used.system) / 1000, value };
+  try {
+    const value = await work();
+    const ms = now() - started;
+    const used = process.cpuUsage(cpu);
+    return { ms, cpuMs: (used.user + used.system) / 1000, peakRss, value };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 async function timeBareDuckDb(connection: DuckDBConnection): Promise<Measured & { rows: BareRow[] }> {
-  const { ms, cpuMs, value: reader } = await measure(() => connection.runAndReadAll(BARE_SQL));
+  const { ms, cpuMs, peakRss, value: reader } = await measure(() => connection.runAndReadAll(BARE_SQL));
   const rows = reader.getRowObjectsJS().map((row) => ({
     variation_key: String(row.variation_key),
     units: Number(row.units),
     conversions: Number(row.conversions),
     value: Number(row.value),
   }));
-  return { ms, cpuMs, rows };
+  return { ms, cpuMs, peakRss, rows };
 }
 
 async function timeAggregate(store: AnalyticsStore): Promise<Measured & { rows: VariationStats[] }> {
-  const { ms, cpuMs, value: result } = await measure(() => store.aggregate(QUERY));
-  return { ms, cpuMs, rows: result.rows };
+  const { ms, cpuMs, peakRss, value: result } = await measure(() => store.aggregate(QUERY));
+  return { ms, cpuMs, peakRss, rows: result.rows };
 }
 
 function agree(bare: BareRow[], rows: VariationStats[]): boolean {
@@ -324,14 +331,14 @@ async function onPostgres<T>(url: string, work: (client: pg.Client) => Promise<T
 async function timeBarePostgres(url: string): Promise<Measured & { rows: BareRow[] }> {
   return onPostgres(url, async (client) => {
     await client.query("SET jit = off");
-    const { ms, cpuMs, value: result } = await measure(() => client.query(BARE_SQL_POSTGRES));
+    const { ms, cpuMs, peakRss, value: result } = await measure(() => client.query(BARE_SQL_POSTGRES));
     const rows = result.rows.map((row) => ({
       variation_key: String(row.variation_key),
       units: Number(row.units),
       conversions: Number(row.conversions),
       value: Number(row.value),
     }));
-    return { ms, cpuMs, rows };
+    return { ms, cpuMs, peakRss, rows };
   });
 }
 
@@ -342,24 +349,20 @@ interface PostgresReport extends Timing {
 }
 
 async function benchPostgres(): Promise<PostgresReport> {
-  const database = `vexil_analytics_bench_${process.pid}`;
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${database}`;
-  const databaseUrl = url.toString();
-  await onPostgres(POSTGRES_ADMIN_URL, (client) => client.query(`CREATE DATABASE ${database}`));
+  const database = await createDatabase(POSTGRES_ADMIN_URL, `vexil_analytics_bench_${process.pid}`);
   try {
-    const open = () => openPostgresAnalyticsStore({ connectionString: databaseUrl });
+    const open = () => openPostgresAnalyticsStore({ connectionString: database.url });
     const store = await open();
     const load = await loadPostgres(store);
     await store.close();
-    const version = await onPostgres(databaseUrl, async (client) => {
+    const version = await onPostgres(database.url, async (client) => {
       await client.query("ANALYZE");
       return String((await client.query("SHOW server_version")).rows[0].server_version);
     });
     const timing: Timing = { aggregate: [], bare: [], agree: true };
     const reader = await open();
     for (let round = 0; round <= RUNS; round++) {
-      const bare = await timeBarePostgres(databaseUrl);
+      const bare = await timeBarePostgres(database.url);
       const ours = await timeAggregate(reader);
       timing.agree &&= agree(bare.rows, ours.rows);
       if (round === 0) continue;
@@ -369,24 +372,24 @@ async function benchPostgres(): Promise<PostgresReport> {
     await reader.close();
     return { ...timing, loadMs: load.ms, events: load.events, version };
   } finally {
-    await onPostgres(POSTGRES_ADMIN_URL, (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
-    );
+    await database.drop();
   }
 }
 
 // ------------------------------------------------------------------------------------------------ report
 
-function timingRows(label: string, timing: Timing, withCpu: boolean): string[] {
+function timingRows(label: string, timing: Timing, withCpu: boolean): Record<string, string>[] {
   const wall = (runs: Measured[]) => median(runs.map((run) => run.ms));
   const cpu = (runs: Measured[]) => median(runs.map((run) => run.cpuMs));
-  const runs = (values: Measured[]) => values.map((run) => seconds(run.ms)).join(" / ");
-  const cpuCells = (values: Measured[]) =>
-    withCpu ? `${seconds(cpu(values))} s | ${(cpu(values) / cpu(timing.bare)).toFixed(2)}x` : "- | -";
-  return [
-    `| ${label} aggregate() | ${seconds(wall(timing.aggregate))} s | ${runs(timing.aggregate)} | ${(wall(timing.aggregate) / wall(timing.bare)).toFixed(2)}x | ${cpuCells(timing.aggregate)} |`,
-    `| ${label} bare GROUP BY | ${seconds(wall(timing.bare))} s | ${runs(timing.bare)} | 1.00x | ${cpuCells(timing.bare)} |`,
-  ];
+  const row = (query: string, runs: Measured[]) => ({
+    query: `${label} ${query}`,
+    "wall median": `${seconds(wall(runs))} s`,
+    "wall runs (s)": runs.map((run) => seconds(run.ms)).join(" / "),
+    "wall vs bare": `${(wall(runs) / wall(timing.bare)).toFixed(2)}x`,
+    "CPU median": withCpu ? `${seconds(cpu(runs))} s` : "-",
+    "CPU vs bare": withCpu ? `${(cpu(runs) / cpu(timing.bare)).toFixed(2)}x` : "-",
+  });
+  return [row("aggregate()", timing.aggregate), row("bare GROUP BY", timing.bare)];
 }
 
 async function main(): Promise<void> {
@@ -413,10 +416,13 @@ async function main(): Promise<void> {
           `(${thousands(Math.round(postgres.events / (postgres.loadMs / 1000)))} events/s)`,
       );
     }
-    console.log("\n| query | wall median | wall runs (s) | wall vs bare | CPU median | CPU vs bare |");
-    console.log("|---|---:|---|---:|---:|---:|");
-    for (const row of timingRows("DuckDB", duck, true)) console.log(row);
-    if (postgres) for (const row of timingRows("PostgreSQL", postgres, false)) console.log(row);
+    console.log();
+    printTable(
+      [...timingRows("DuckDB", duck, true), ...(postgres ? timingRows("PostgreSQL", postgres, false) : [])],
+      {
+        markdown: true,
+      },
+    );
     console.log(
       `\nresults agree with the bare query (units, conversions, sum): DuckDB ${duck.agree ? "yes" : "NO"}` +
         (postgres ? `, PostgreSQL ${postgres.agree ? "yes" : "NO"}` : ""),
@@ -433,9 +439,11 @@ async function main(): Promise<void> {
         .map((load) => load.toFixed(2))
         .join(" ")} (1/5/15 min) on ${os.cpus().length} CPUs`,
     );
+    const peak = (runs: Measured[]) => megabytes(Math.max(...runs.map((run) => run.peakRss)));
     console.log(
-      `memory: RSS after the DuckDB runs ${megabytes(rssAfterDuckDb)}, ` +
-        `peak RSS ${megabytes(process.resourceUsage().maxRSS * 1024)} (DuckDB runs in this process)`,
+      `memory (this process, DuckDB embedded): peak RSS during aggregate() ${peak(duck.aggregate)}, ` +
+        `during the bare query ${peak(duck.bare)}; RSS after the DuckDB runs ${megabytes(rssAfterDuckDb)}; ` +
+        `process peak (includes generating the rows) ${megabytes(process.resourceUsage().maxRSS * 1024)}`,
     );
   } finally {
     await rm(directory, { recursive: true, force: true });

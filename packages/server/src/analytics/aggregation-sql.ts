@@ -1,7 +1,8 @@
 /**
  * Builds the SQL that reduces raw events to per-variation sufficient statistics, for DuckDB and for
  * PostgreSQL. Everything both dialects agree on is shared; a dialect supplies only the first-exposure
- * step (arg_min vs DISTINCT ON), custom-attribute access and month truncation. Every value coming from
+ * step (DuckDB: GROUP BY with arg_min; PostgreSQL: DISTINCT ON with window counts over one sort),
+ * custom-attribute access and month truncation. Every value coming from
  * a query is a bound parameter (`$n`, which both engines accept); only generated identifiers such as
  * `attr_0` are written into the text.
  *
@@ -14,6 +15,8 @@
  *   unit_outcomes      per-unit conversion counts/sums in the attribution window (and the CUPED
  *                      pre-window), joined on the unit key
  *   exposure_stats / outcome_stats   GROUP BY variation x breakdown; joined at the end
+ *   unresolved_units / several_visit_stats   exact distinct visits of the units the cheap per-unit
+ *                      visit count could not settle (unit = visitor only)
  */
 import {
   type AggregationQuery,
@@ -52,19 +55,25 @@ export interface UnitSummaryShape {
   attributeColumns: string[];
   /** unit = visit: each unit's visitor code is needed to count distinct visitors. */
   carryVisitorCode: boolean;
-  /** unit = visitor: distinct visits per unit are needed. */
+  /** unit = visitor: the per-unit visit count (see unitCounts) is needed. */
   countVisits: boolean;
 }
 
+/**
+ * Per-unit exposure count and visit count. Distinct visits without count(DISTINCT), which costs a second
+ * hash table per group: one visit-id hash across all the unit's exposures means one visit; two exposures
+ * with two hashes mean two visits. Other units get NULL and an exact DISTINCT pass over their exposures
+ * alone (several_visit_stats). visit_hash is a 53-bit hash of visit_id stored at ingestion, so this reads
+ * an integer column instead of decompressing every visit id. (Two different visit ids of one unit sharing
+ * a hash, ~2^-53, would count once.) `over` turns the aggregates into window functions.
+ */
+function unitCounts(countVisits: boolean, over = ""): string[] {
+  const exposures = `count(*)${over}`;
+  const visits = `CASE WHEN min(visit_hash)${over} = max(visit_hash)${over} THEN 1 WHEN ${exposures} = 2 THEN 2 END`;
+  return [`${exposures} AS exposure_count`, ...(countVisits ? [`${visits} AS visit_count`] : [])];
+}
+
 export interface AggregationDialect {
-  readonly name: "duckdb" | "postgres";
-  /** How scoped_exposures (read twice) is planned: DuckDB rescans its columns cheaply, PostgreSQL spools. */
-  readonly scopedExposuresMaterialization: "MATERIALIZED" | "NOT MATERIALIZED";
-  /**
-   * True when unit_summaries.visit_count may be NULL for units it could not resolve cheaply; the builder
-   * then adds an exact DISTINCT pass restricted to those units.
-   */
-  readonly leavesVisitCountsUnresolved: boolean;
   /** Text value of the custom attribute named by the bound parameter `keyParameter`. */
   customAttribute(keyParameter: string): string;
   /** Epoch-ms start (BIGINT) of the calendar month, UTC, holding `timeExpression`. */
@@ -74,9 +83,6 @@ export interface AggregationDialect {
 }
 
 export const duckDbDialect: AggregationDialect = {
-  name: "duckdb",
-  scopedExposuresMaterialization: "NOT MATERIALIZED",
-  leavesVisitCountsUnresolved: true,
   customAttribute: (keyParameter) => `custom[${keyParameter}]`,
   monthStart: (time) => `epoch_ms(date_trunc('month', epoch_ms(${time})))`,
   unitSummaryCtes(shape) {
@@ -91,16 +97,8 @@ export const duckDbDialect: AggregationDialect = {
       carried.length === 1
         ? "arg_min(variation_key, time) AS variation_key"
         : `arg_min({${carried.map((column) => `'${column}': ${column}`).join(", ")}}, time) AS first_exposure`;
-    // A unit whose exposures share one visit-id hash has one visit; with two exposures and two hashes it
-    // has two. Only the remaining units (NULL) need an exact count(DISTINCT), which DuckDB does slowly
-    // on a 10M-group aggregation, so the builder runs it for those units alone.
-    const visitCount = shape.countVisits
-      ? [
-          "CASE WHEN min(hash(visit_id)) = max(hash(visit_id)) THEN 1 WHEN count(*) = 2 THEN 2 END AS visit_count",
-        ]
-      : [];
     const aggregation = `SELECT unit_key, min(time) AS first_time,
-    ${[firstExposure, "count(*) AS exposure_count", ...visitCount].join(",\n    ")}
+    ${[firstExposure, ...unitCounts(shape.countVisits)].join(",\n    ")}
   FROM scoped_exposures
   GROUP BY unit_key`;
     if (carried.length === 1) return [`unit_summaries AS (\n  ${aggregation}\n)`];
@@ -117,9 +115,6 @@ export const duckDbDialect: AggregationDialect = {
 };
 
 export const postgresDialect: AggregationDialect = {
-  name: "postgres",
-  scopedExposuresMaterialization: "MATERIALIZED",
-  leavesVisitCountsUnresolved: false,
   customAttribute: (keyParameter) => `custom ->> ${keyParameter}`,
   monthStart: (time) =>
     `CAST(extract(epoch FROM date_trunc('month', to_timestamp(${time} / 1000.0), 'UTC')) * 1000 AS BIGINT)`,
@@ -129,24 +124,17 @@ export const postgresDialect: AggregationDialect = {
       ...(shape.carryVisitorCode ? ["visitor_code"] : []),
       ...shape.attributeColumns,
     ];
-    const counts = [
-      "count(*) AS exposure_count",
-      ...(shape.countVisits ? ["count(DISTINCT visit_id) AS visit_count"] : []),
-    ];
+    // The unit's counts are window functions over the order DISTINCT ON needs: one sort gives the first
+    // exposure (ties: smallest variation key) and the counts.
     return [
-      `unit_first_exposures AS (
-  SELECT DISTINCT ON (unit_key) unit_key, time AS first_time, ${carried.join(", ")}
-  FROM scoped_exposures
-  ORDER BY unit_key, time, variation_key
-)`,
-      `unit_exposure_counts AS (
-  SELECT unit_key, ${counts.join(", ")}
-  FROM scoped_exposures
-  GROUP BY unit_key
-)`,
       `unit_summaries AS (
-  SELECT f.*, n.exposure_count${shape.countVisits ? ", n.visit_count" : ""}
-  FROM unit_first_exposures f JOIN unit_exposure_counts n ON n.unit_key = f.unit_key
+  SELECT DISTINCT ON (unit_key) unit_key, time AS first_time, ${carried.join(", ")},
+    ${unitCounts(shape.countVisits, " OVER unit_window").join(",\n    ")}
+  FROM scoped_exposures
+  WINDOW unit_window AS (
+    PARTITION BY unit_key ORDER BY time, variation_key ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+  )
+  ORDER BY unit_key, time, variation_key
 )`,
     ];
   },
@@ -205,7 +193,8 @@ const ATTRIBUTE_BY_BREAKDOWN = {
 export function buildAggregationSql(query: AggregationQuery, dialect: AggregationDialect): AggregationSql {
   const plan = planQuery(query, dialect);
   const ctes = [
-    `scoped_exposures AS ${dialect.scopedExposuresMaterialization} (${scopedExposuresSql(plan)})`,
+    // Inlined, not spooled: its second reader (the exact visit pass) only runs for unresolved units.
+    `scoped_exposures AS NOT MATERIALIZED (${scopedExposuresSql(plan)})`,
     ...dialect.unitSummaryCtes({
       attributeColumns: plan.attributes.map((_, index) => attributeColumn(index)),
       carryVisitorCode: query.unit === "visit",
@@ -215,7 +204,12 @@ export function buildAggregationSql(query: AggregationQuery, dialect: Aggregatio
     `unit_outcomes AS (${unitOutcomesSql(plan)})`,
     `exposure_stats AS (${exposureStatsSql(plan)})`,
     `outcome_stats AS (${outcomeStatsSql(plan)})`,
-    ...(needsVisitFixup(plan) ? [`several_visit_stats AS (${severalVisitStatsSql()})`] : []),
+    ...(needsVisitFixup(plan)
+      ? [
+          `unresolved_units AS (${unresolvedUnitsSql()})`,
+          `several_visit_stats AS (${severalVisitStatsSql()})`,
+        ]
+      : []),
   ];
   return {
     sql: `WITH ${ctes.join(",\n")}\n${finalSelectSql(plan)}`,
@@ -305,10 +299,15 @@ function scopedExposuresSql(plan: QueryPlan): string {
     (attribute, index) => `${attributeExpression(plan, attribute)} AS ${attributeColumn(index)}`,
   );
   return `
-  SELECT ${[`${plan.unitColumn} AS unit_key`, "visitor_code", "visit_id", "variation_key", "time", ...attributes].join(", ")}
+  SELECT ${[`${plan.unitColumn} AS unit_key`, ...unitColumns(plan), "variation_key", "time", ...attributes].join(", ")}
   FROM ${EXPOSURES_TABLE}
   WHERE ${conditions.join("\n    AND ")}
 `;
+}
+
+/** Visit units count their distinct visitors; visitor units count their visits (hash, then exact ids). */
+function unitColumns(plan: QueryPlan): string[] {
+  return plan.query.unit === "visit" ? ["visitor_code"] : ["visit_id", "visit_hash"];
 }
 
 /** (t in interval 1) OR (t in interval 2) ...; null when the query has no date restriction. */
@@ -470,19 +469,30 @@ function outcomeStatsSql(plan: QueryPlan): string {
 }
 
 function needsVisitFixup(plan: QueryPlan): boolean {
-  return plan.query.unit === "visitor" && plan.dialect.leavesVisitCountsUnresolved;
+  return plan.query.unit === "visitor";
 }
 
-/** Exact distinct visits of the units unit_summaries left unresolved (visit_count IS NULL). */
+/** Units whose visits the cheap per-unit count could not settle (visit_count IS NULL). */
+function unresolvedUnitsSql(): string {
+  return `
+  SELECT unit_key, variation_key, breakdown_value FROM units WHERE visit_count IS NULL
+`;
+}
+
+/**
+ * Exact distinct visits of the unresolved units. The IN (subquery) makes the (usually small) unresolved
+ * set the hash-join build side: written as a plain join, DuckDB may build on all scoped exposures instead,
+ * and when the set is empty the exposures are not scanned again at all.
+ */
 function severalVisitStatsSql(): string {
   return `
-  SELECT variation_key, breakdown_value, count(*) AS visits
+  SELECT r.variation_key, r.breakdown_value, count(*) AS visits
   FROM (
-    SELECT DISTINCT u.variation_key, u.breakdown_value, s.unit_key, s.visit_id
-    FROM scoped_exposures s JOIN units u ON u.unit_key = s.unit_key
-    WHERE u.visit_count IS NULL
+    SELECT DISTINCT unit_key, visit_id FROM scoped_exposures
+    WHERE unit_key IN (SELECT unit_key FROM unresolved_units)
   ) unit_visits
-  GROUP BY variation_key, breakdown_value
+  JOIN unresolved_units r ON r.unit_key = unit_visits.unit_key
+  GROUP BY r.variation_key, r.breakdown_value
 `;
 }
 

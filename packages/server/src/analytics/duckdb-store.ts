@@ -59,6 +59,7 @@ import {
   EXPOSURE_COLUMNS,
   EXPOSURES_TABLE,
   PAYLOADS_TABLE,
+  requireSafeInteger,
   splitValidatedEvents,
 } from "./event-columns.js";
 import { GroupCommitQueue } from "./group-commit.js";
@@ -110,7 +111,9 @@ export async function openDuckDbAnalyticsStore(
   options: DuckDbAnalyticsStoreOptions,
 ): Promise<AnalyticsStore> {
   await mkdir(dirname(options.path), { recursive: true });
-  const instance = await DuckDBInstance.create(options.path, options.config);
+  // From the process-wide cache: a second store (or the CLI, or a bench) on the same file in this process
+  // shares the instance instead of failing on DuckDB's file lock; the file closes with its last handle.
+  const instance = await DuckDBInstance.fromCache(options.path, options.config);
   const writer = await instance.connect();
   try {
     await createSchema(writer);
@@ -130,6 +133,10 @@ function createTableSql<E>(table: string, columns: EventColumn<E>[]): string {
 }
 
 async function createSchema(connection: DuckDBConnection): Promise<void> {
+  // Nothing read here relies on row order (results are sorted in TypeScript) and the appender writes
+  // batches in arrival order regardless, so let parallel operators reorder. Set on the instance rather
+  // than through `config`, which would make other handles on the cached instance incompatible.
+  await connection.run("SET GLOBAL preserve_insertion_order = false");
   await connection.run(createTableSql(EXPOSURES_TABLE, EXPOSURE_COLUMNS));
   await connection.run(createTableSql(CONVERSIONS_TABLE, CONVERSION_COLUMNS));
   await connection.run(
@@ -181,8 +188,9 @@ class DuckDbAnalyticsStore implements AnalyticsStore {
     }));
   }
 
-  deleteOlderThan(time: number): Promise<number> {
+  async deleteOlderThan(time: number): Promise<number> {
     this.assertOpen();
+    requireSafeInteger(time, "retention cutoff");
     return this.writes.exclusive(() =>
       this.inWriteTransaction(async () => {
         const exposures = await this.writer.run(`DELETE FROM ${EXPOSURES_TABLE} WHERE time < $1::BIGINT`, [
@@ -198,8 +206,9 @@ class DuckDbAnalyticsStore implements AnalyticsStore {
     );
   }
 
-  deleteExperimentData(scope: ExperimentDataScope): Promise<number> {
+  async deleteExperimentData(scope: ExperimentDataScope): Promise<number> {
     this.assertOpen();
+    if (scope.experimentId !== undefined) requireSafeInteger(scope.experimentId, "experimentId");
     const params: SqlParameter[] = [scope.projectKey, scope.environmentKey, scope.featureKey];
     let sql = `DELETE FROM ${EXPOSURES_TABLE} WHERE project_key = $1 AND environment_key = $2 AND feature_key = $3`;
     if (scope.experimentId !== undefined) {

@@ -29,6 +29,9 @@ export interface EventColumn<E> {
   read: (event: E) => ColumnValue;
 }
 
+/** Day partitions are named YYYYMMDD: four-digit years only. */
+const YEAR_10000_MS = Date.UTC(10000, 0, 1);
+
 export const EXPOSURES_TABLE = "analytics_exposures";
 export const CONVERSIONS_TABLE = "analytics_conversions";
 export const PAYLOADS_TABLE = "analytics_payloads";
@@ -59,6 +62,8 @@ export const EXPOSURE_COLUMNS: EventColumn<ExposureEvent>[] = [
   { name: "variation_key", kind: "text", nullable: false, read: (e) => e.variationKey },
   { name: "visitor_code", kind: "text", nullable: false, read: (e) => e.visitorCode },
   { name: "visit_id", kind: "text", nullable: false, read: (e) => e.visitId },
+  // Lets the aggregation tell one-visit units from the others by reading integers (see aggregation-sql.ts).
+  { name: "visit_hash", kind: "bigint", nullable: false, read: (e) => visitHash(e.visitId) },
   { name: "time", kind: "bigint", nullable: false, read: (e) => e.time },
   ...attributeColumns<ExposureEvent>(),
 ];
@@ -74,6 +79,23 @@ export const CONVERSION_COLUMNS: EventColumn<ConversionEvent>[] = [
   ...attributeColumns<ConversionEvent>(),
 ];
 
+/**
+ * 53-bit hash of a visit id (two 32-bit multiply-xorshift lanes, the "cyrb53" construction): fits a JS
+ * safe integer and a BIGINT, stable across processes and versions because it is computed here.
+ */
+export function visitHash(visitId: string): number {
+  let high = 0xdeadbeef;
+  let low = 0x41c6ce57;
+  for (let i = 0; i < visitId.length; i++) {
+    const code = visitId.charCodeAt(i);
+    high = Math.imul(high ^ code, 2654435761);
+    low = Math.imul(low ^ code, 1597334677);
+  }
+  high = Math.imul(high ^ (high >>> 16), 2246822507) ^ Math.imul(low ^ (low >>> 13), 3266489909);
+  low = Math.imul(low ^ (low >>> 16), 2246822507) ^ Math.imul(high ^ (high >>> 13), 3266489909);
+  return 4294967296 * (0x1fffff & low) + (high >>> 0);
+}
+
 export function customAttributesText(
   custom: Record<string, string | number | boolean> | undefined,
 ): CustomAttributesText | null {
@@ -81,11 +103,6 @@ export function customAttributesText(
   const text: CustomAttributesText = {};
   for (const [key, value] of Object.entries(custom)) text[key] = String(value);
   return text;
-}
-
-/** One column's values for a batch, in event order. */
-export function columnValues<E>(column: EventColumn<E>, events: readonly E[]): ColumnValue[] {
-  return events.map((event) => column.read(event));
 }
 
 export interface EventsByKind {
@@ -132,8 +149,10 @@ function requireCommonFields(event: AnalyticsEvent, index: number): void {
   requireText(event.environmentKey, "environmentKey", index);
   requireText(event.visitorCode, "visitorCode", index);
   requireText(event.visitId, "visitId", index);
-  if (!Number.isSafeInteger(event.time) || event.time < 0) {
-    throw new InvalidAnalyticsEventError(`event ${index}: time must be a non-negative integer (epoch ms)`);
+  if (!Number.isSafeInteger(event.time) || event.time < 0 || event.time >= YEAR_10000_MS) {
+    throw new InvalidAnalyticsEventError(
+      `event ${index}: time must be an integer epoch ms in years 1970-9999`,
+    );
   }
 }
 
@@ -147,4 +166,9 @@ function requireId(value: unknown, field: string, index: number): void {
   if (!Number.isSafeInteger(value)) {
     throw new InvalidAnalyticsEventError(`event ${index}: ${field} must be an integer`);
   }
+}
+
+/** Maintenance inputs (retention cutoff, experiment id) are bound as BIGINT: refuse anything else early. */
+export function requireSafeInteger(value: number, what: string): void {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be an integer, got ${value}`);
 }

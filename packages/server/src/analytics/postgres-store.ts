@@ -42,6 +42,7 @@ import {
   EXPOSURE_COLUMNS,
   EXPOSURES_TABLE,
   PAYLOADS_TABLE,
+  requireSafeInteger,
   splitValidatedEvents,
 } from "./event-columns.js";
 
@@ -76,6 +77,8 @@ export async function openPostgresAnalyticsStore(
   if (!WORK_MEM_PATTERN.test(workMem))
     throw new Error(`aggregationWorkMem must look like "256MB", got ${workMem}`);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  // An idle connection dropped by the server must not crash the process; the pool replaces it.
+  pool.on("error", (error) => console.error(`vexil: idle PostgreSQL connection lost: ${error.message}`));
   try {
     await createSchema(pool);
     const partitions = new DailyPartitions(pool);
@@ -261,7 +264,8 @@ class PostgresAnalyticsStore implements AnalyticsStore {
     }));
   }
 
-  deleteOlderThan(time: number): Promise<number> {
+  async deleteOlderThan(time: number): Promise<number> {
+    requireSafeInteger(time, "retention cutoff");
     return inTransaction(this.pool, async (client) => {
       // Whole days go with their partition (no dead tuples); the day holding the cutoff is trimmed.
       let deleted = await this.partitions.dropBefore(client, time);
@@ -274,6 +278,7 @@ class PostgresAnalyticsStore implements AnalyticsStore {
   }
 
   async deleteExperimentData(scope: ExperimentDataScope): Promise<number> {
+    if (scope.experimentId !== undefined) requireSafeInteger(scope.experimentId, "experimentId");
     const params: SqlParameter[] = [scope.projectKey, scope.environmentKey, scope.featureKey];
     let sql = `DELETE FROM ${EXPOSURES_TABLE} WHERE project_key = $1 AND environment_key = $2 AND feature_key = $3`;
     if (scope.experimentId !== undefined) {
