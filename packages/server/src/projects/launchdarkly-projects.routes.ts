@@ -6,12 +6,11 @@ import { ApiError } from "../http/api-error.js";
 import { applyJsonPatch, type JsonPatch, JsonPatchBody } from "../http/json-patch.js";
 import { LimitOffset, launchDarklyCollection, selfLink } from "../http/launchdarkly-collections.js";
 import type { TypedApp } from "../http/typed-app.js";
-import { Key, NewEnvironmentBody } from "./projects.routes.js";
+import { environmentRoutes } from "./environment.routes.js";
+import { EnvironmentParams, Key, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";
 import { ProjectsService } from "./projects.service.js";
 import { type Environment, type Project, projectsStore } from "./projects.store.js";
 
-const ProjectParams = Type.Object({ projectKey: Key });
-const EnvironmentParams = Type.Object({ projectKey: Key, environmentKey: Key });
 const Expand = Type.Optional(Type.String({ description: "comma-separated: environments" }));
 
 /** LaunchDarkly's Environment representation; `_id` and `mobileKey` carry Vexil's client-side key. */
@@ -187,37 +186,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
     },
   );
 
-  app.post(
-    "/api/v2/projects/:projectKey/environments",
-    { config: { access: "admin" }, schema: { tags, params: ProjectParams, body: NewEnvironmentBody } },
-    async (request, reply) => {
-      const environment = await service.createEnvironment(
-        actorName(principalOf(request)),
-        request.params.projectKey,
-        request.body,
-      );
-      return reply.status(201).send(launchDarklyEnvironment(environment));
-    },
-  );
-
-  app.get(
-    "/api/v2/projects/:projectKey/environments/:environmentKey",
-    { config: { access: "reader" }, schema: { tags, params: EnvironmentParams } },
-    async (request) =>
-      launchDarklyEnvironment(
-        await service.environment(request.params.projectKey, request.params.environmentKey),
-      ),
-  );
-
-  app.delete(
-    "/api/v2/projects/:projectKey/environments/:environmentKey",
-    { config: { access: "admin" }, schema: { tags, params: EnvironmentParams } },
-    async (request, reply) => {
-      const { projectKey, environmentKey } = request.params;
-      await service.deleteEnvironment(actorName(principalOf(request)), projectKey, environmentKey);
-      return reply.status(204).send();
-    },
-  );
+  environmentRoutes(app, service, { prefix: "/api/v2", tags, view: launchDarklyEnvironment });
 
   // LaunchDarkly resets the server-side key at /apiKey and the mobile key at /mobileKey.
   for (const [suffix, which] of [

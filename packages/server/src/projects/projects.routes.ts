@@ -3,20 +3,11 @@ import type { AppContext } from "../app-context.js";
 import { principalOf } from "../auth/authentication.js";
 import { actorName } from "../auth/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
-import { KEY_PATTERN, ProjectsService } from "./projects.service.js";
+import { environmentRoutes } from "./environment.routes.js";
+import { EnvironmentParams, Key, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";
+import { ProjectsService } from "./projects.service.js";
 import { type Environment, type Project, projectsStore } from "./projects.store.js";
 
-export const Key = Type.String({ pattern: KEY_PATTERN, description: "1-64 of [A-Za-z0-9._-]" });
-const ProjectParams = Type.Object({ projectKey: Key });
-const EnvironmentParams = Type.Object({ projectKey: Key, environmentKey: Key });
-export const NewEnvironmentBody = Type.Object(
-  {
-    key: Key,
-    name: Type.String({ minLength: 1, maxLength: 256 }),
-    color: Type.Optional(Type.String({ maxLength: 16 })),
-  },
-  { additionalProperties: false },
-);
 const NewProjectBody = Type.Object(
   {
     key: Key,
@@ -119,35 +110,7 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
     },
   );
 
-  app.post(
-    "/projects/:projectKey/environments",
-    { config: { access: "admin" }, schema: { tags, params: ProjectParams, body: NewEnvironmentBody } },
-    async (request, reply) => {
-      const environment = await service.createEnvironment(
-        actorName(principalOf(request)),
-        request.params.projectKey,
-        request.body,
-      );
-      return reply.status(201).send(environmentView(environment));
-    },
-  );
-
-  app.get(
-    "/projects/:projectKey/environments/:environmentKey",
-    { config: { access: "reader" }, schema: { tags, params: EnvironmentParams } },
-    async (request) =>
-      environmentView(await service.environment(request.params.projectKey, request.params.environmentKey)),
-  );
-
-  app.delete(
-    "/projects/:projectKey/environments/:environmentKey",
-    { config: { access: "admin" }, schema: { tags, params: EnvironmentParams } },
-    async (request, reply) => {
-      const { projectKey, environmentKey } = request.params;
-      await service.deleteEnvironment(actorName(principalOf(request)), projectKey, environmentKey);
-      return reply.status(204).send();
-    },
-  );
+  environmentRoutes(app, service, { prefix: "", tags, view: environmentView });
 
   app.post(
     "/projects/:projectKey/environments/:environmentKey/rotate-keys",

@@ -1,0 +1,49 @@
+import { principalOf } from "../auth/authentication.js";
+import { actorName } from "../auth/principal.js";
+import type { TypedApp } from "../http/typed-app.js";
+import { EnvironmentParams, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";
+import type { ProjectsService } from "./projects.service.js";
+import type { Environment } from "./projects.store.js";
+
+/**
+ * Create, read and delete of one environment under `<prefix>/projects/:projectKey/environments`; both API
+ * dialects share them and differ only in how an environment is shown.
+ */
+export function environmentRoutes(
+  app: TypedApp,
+  service: ProjectsService,
+  options: { prefix: string; tags: string[]; view: (environment: Environment) => object },
+) {
+  const { prefix, tags, view } = options;
+  const collection = `${prefix}/projects/:projectKey/environments`;
+
+  app.post(
+    collection,
+    { config: { access: "admin" }, schema: { tags, params: ProjectParams, body: NewEnvironmentBody } },
+    async (request, reply) => {
+      const environment = await service.createEnvironment(
+        actorName(principalOf(request)),
+        request.params.projectKey,
+        request.body,
+      );
+      return reply.status(201).send(view(environment));
+    },
+  );
+
+  app.get(
+    `${collection}/:environmentKey`,
+    { config: { access: "reader" }, schema: { tags, params: EnvironmentParams } },
+    async (request) =>
+      view(await service.environment(request.params.projectKey, request.params.environmentKey)),
+  );
+
+  app.delete(
+    `${collection}/:environmentKey`,
+    { config: { access: "admin" }, schema: { tags, params: EnvironmentParams } },
+    async (request, reply) => {
+      const { projectKey, environmentKey } = request.params;
+      await service.deleteEnvironment(actorName(principalOf(request)), projectKey, environmentKey);
+      return reply.status(204).send();
+    },
+  );
+}
