@@ -162,6 +162,24 @@ export class JobsStore {
     return result.rows[0];
   }
 
+  /** Applies `change` to a job only while `owner` still holds its lease; a late worker writes nothing. */
+  private async updateWhileHeld(
+    id: number,
+    owner: string,
+    change: (update: ReturnType<JobsStore["heldJob"]>) => ReturnType<JobsStore["heldJob"]>,
+  ): Promise<boolean> {
+    const result = await change(this.heldJob(id, owner)).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  private heldJob(id: number, owner: string) {
+    return this.db
+      .updateTable("jobs")
+      .where("id", "=", id)
+      .where("lease_owner", "=", owner)
+      .where("status", "=", "RUNNING");
+  }
+
   /** Extends the lease (and records progress); false when this worker no longer holds it. */
   async renew(
     id: number,
@@ -170,20 +188,18 @@ export class JobsStore {
     now: number,
     progress?: number,
   ): Promise<boolean> {
-    const result = await this.db
-      .updateTable("jobs")
-      .set({ lease_until: leaseUntil, updated_at: now, ...(progress === undefined ? {} : { progress }) })
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
-      .where("status", "=", "RUNNING")
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return this.updateWhileHeld(id, owner, (update) =>
+      update.set({
+        lease_until: leaseUntil,
+        updated_at: now,
+        ...(progress === undefined ? {} : { progress }),
+      }),
+    );
   }
 
   async complete(id: number, owner: string, result: string, now: number): Promise<boolean> {
-    const updated = await this.db
-      .updateTable("jobs")
-      .set({
+    return this.updateWhileHeld(id, owner, (update) =>
+      update.set({
         status: "READY",
         progress: 100,
         result,
@@ -192,30 +208,21 @@ export class JobsStore {
         lease_until: null,
         updated_at: now,
         finished_at: now,
-      })
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
-      .where("status", "=", "RUNNING")
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) > 0;
+      }),
+    );
   }
 
   async fail(id: number, owner: string, error: string, now: number): Promise<boolean> {
-    const updated = await this.db
-      .updateTable("jobs")
-      .set({
+    return this.updateWhileHeld(id, owner, (update) =>
+      update.set({
         status: "FAILED",
         error,
         lease_owner: null,
         lease_until: null,
         updated_at: now,
         finished_at: now,
-      })
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
-      .where("status", "=", "RUNNING")
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) > 0;
+      }),
+    );
   }
 
   /** Back to PENDING until `runAfter`; `giveBackAttempt` when the run should not count (deferral, shutdown). */
@@ -227,9 +234,8 @@ export class JobsStore {
     giveBackAttempt: boolean,
     now: number,
   ): Promise<boolean> {
-    const updated = await this.db
-      .updateTable("jobs")
-      .set((eb) => ({
+    return this.updateWhileHeld(id, owner, (update) =>
+      update.set((eb) => ({
         status: "PENDING",
         run_after: runAfter,
         error,
@@ -237,12 +243,8 @@ export class JobsStore {
         lease_until: null,
         updated_at: now,
         ...(giveBackAttempt ? { attempts: eb("attempts", "-", 1) } : {}),
-      }))
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
-      .where("status", "=", "RUNNING")
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) > 0;
+      })),
+    );
   }
 
   /** Makes PENDING jobs of a kind (whose key starts with `keyPrefix`) due now. */
