@@ -2,59 +2,14 @@
 // engine. Each case is evaluated through both APIs (createEvaluator and evaluateFlag), its bucket premises
 // are checked against the engine and the independent reference implementation, and so are the vectors.
 
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { bucket, createEvaluator, type EvaluationPayload, evaluateFlag, murmurhash3 } from "../src/index.js";
+import { bucket, createEvaluator, evaluateFlag, murmurhash3 } from "../src/index.js";
+import { conformanceFiles, loadCorpusFile as load, payloadOf } from "./conformance-corpus.js";
 import { referenceBucket, referenceHash } from "./reference.js";
 
-interface Case {
-  name: string;
-  payload?: EvaluationPayload;
-  flag?: EvaluationPayload["flags"][string];
-  segments?: EvaluationPayload["segments"];
-  featureKey?: string;
-  visitor: never;
-  now: string;
-  buckets?: { salt: string; code: string; bucket: number }[];
-  expected: {
-    variationKey: string;
-    reason: string;
-    inExperiment: boolean;
-    errorCode?: string;
-    ruleId?: number;
-    ruleType?: string;
-    experimentId?: number;
-    variables?: Record<string, unknown>;
-  };
-}
-
-const dir = join(dirname(fileURLToPath(import.meta.url)), "conformance");
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith(".json"))
-  .sort();
-const load = <T>(path: string): T => JSON.parse(readFileSync(join(dir, path), "utf8")) as T;
-
-function payloadOf(c: Case): { payload: EvaluationPayload; featureKey: string } {
-  if (c.payload !== undefined)
-    return { payload: c.payload, featureKey: c.featureKey ?? Object.keys(c.payload.flags)[0]! };
-  const flag = c.flag!;
-  return {
-    payload: {
-      version: 1,
-      projectKey: "conformance",
-      environmentKey: "test",
-      flags: { [flag.key]: flag },
-      segments: c.segments ?? {},
-    },
-    featureKey: c.featureKey ?? flag.key,
-  };
-}
-
+const corpus = conformanceFiles();
 let total = 0;
-for (const file of files) {
-  const { cases } = load<{ cases: Case[] }>(file);
+for (const { file, cases } of corpus) {
   total += cases.length;
   describe(file, () => {
     it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {

@@ -1,64 +1,13 @@
 // The engine's language-neutral conformance corpus, run through the SDK's public API in offline mode with
 // a bootstrap payload and an injected clock: what an application sees must be what the engine specifies.
 
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { CompiledFlag, EvaluationPayload, Segment, Visitor } from "@vexil/engine";
 import { describe, expect, it } from "vitest";
+import { conformanceFiles, payloadOf } from "../../engine/test/conformance-corpus.js";
 import { createClient } from "../src/index.js";
 
-interface Case {
-  name: string;
-  payload?: EvaluationPayload;
-  flag?: CompiledFlag;
-  segments?: Record<string, Segment>;
-  featureKey?: string;
-  visitor: Visitor;
-  now: string;
-  expected: {
-    variationKey: string;
-    reason: string;
-    inExperiment: boolean;
-    errorCode?: string;
-    ruleId?: number;
-    ruleType?: string;
-    experimentId?: number;
-    variables?: Record<string, unknown>;
-  };
-}
-
-const dir = join(dirname(fileURLToPath(import.meta.url)), "../../engine/test/conformance");
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith(".json"))
-  .sort();
-
-function payloadOf(c: Case): { payload: EvaluationPayload; featureKey: string } {
-  if (c.payload !== undefined)
-    return { payload: c.payload, featureKey: c.featureKey ?? Object.keys(c.payload.flags)[0]! };
-  const flag = c.flag!;
-  const flags: Record<string, CompiledFlag> = {};
-  Object.defineProperty(flags, flag.key, {
-    value: flag,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-  return {
-    payload: {
-      version: 1,
-      projectKey: "conformance",
-      environmentKey: "test",
-      flags,
-      segments: c.segments ?? {},
-    },
-    featureKey: c.featureKey ?? flag.key,
-  };
-}
-
+const corpus = conformanceFiles();
 let total = 0;
-for (const file of files) {
-  const { cases } = JSON.parse(readFileSync(join(dir, file), "utf8")) as { cases: Case[] };
+for (const { file, cases } of corpus) {
   total += cases.length;
   describe(`conformance ${file}`, () => {
     it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
@@ -105,7 +54,7 @@ for (const file of files) {
 
 describe("conformance corpus", () => {
   it("is present and large", () => {
-    expect(files.length).toBeGreaterThan(0);
+    expect(corpus.length).toBeGreaterThan(0);
     expect(total).toBeGreaterThanOrEqual(150);
   });
 });
