@@ -121,7 +121,11 @@ async function tokenCommand(args: string[]): Promise<number> {
     return 2;
   }
   const server = await openServer(
-    resolveConfig({ dataDir: values["data-dir"], databaseUrl: values["database-url"] }),
+    // A one-shot command: no automation (it would compete for the scheduler's lease).
+    {
+      ...resolveConfig({ dataDir: values["data-dir"], databaseUrl: values["database-url"] }),
+      automation: "off",
+    },
     {
       logger: false,
     },
@@ -168,7 +172,8 @@ async function simulate(args: string[]): Promise<number> {
     return 0;
   }
   const server = await openServer(
-    resolveConfig({ dataDir: parsed.dataDir, databaseUrl: parsed.databaseUrl }),
+    // A one-shot command: no automation (it would compete for the scheduler's lease).
+    { ...resolveConfig({ dataDir: parsed.dataDir, databaseUrl: parsed.databaseUrl }), automation: "off" },
     {
       logger: false,
     },

@@ -28,6 +28,19 @@ export interface ServerConfig {
   jobsPollMs: number;
   /** Jobs (results reports, callbacks, automation) this process runs at once; 0 = no worker (VEXIL_JOBS_CONCURRENCY). */
   jobsConcurrency: number;
+  /**
+   * The automation scheduler (VEXIL_AUTOMATION): `on` ticks in the background, `off` runs no automation in
+   * this process, `manual` ticks only when asked (`server.automation.runDueTicks()`, tests). See docs/automation.md.
+   */
+  automation: "on" | "off" | "manual";
+  /** Tick interval of progressive delivery, flag health and rollback conditions, in ms (VEXIL_AUTOMATION_TICK_MS). */
+  automationTickMs: number;
+  /** Tick interval of multi-armed-bandit re-allocation, in ms (VEXIL_BANDIT_INTERVAL_MS). */
+  banditIntervalMs: number;
+  /** How long the automation leader's lease lasts without renewal, in ms (VEXIL_SCHEDULER_LEASE_MS). */
+  schedulerLeaseMs: number;
+  /** A flag not created, edited or evaluated for this many days reads STALE (VEXIL_FLAG_STALE_DAYS). */
+  flagStaleDays: number;
 }
 
 export interface ConfigOverrides {
@@ -42,6 +55,19 @@ function integerFrom(value: string | undefined, fallback: number, name: string):
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer`);
   return parsed;
+}
+
+function positiveIntegerFrom(value: string | undefined, fallback: number, name: string): number {
+  const parsed = integerFrom(value, fallback, name);
+  if (parsed === 0) throw new Error(`${name} must be a positive integer`);
+  return parsed;
+}
+
+function automationFrom(value: string | undefined): ServerConfig["automation"] {
+  if (value === undefined || value === "" || /^(on|true|1|yes)$/i.test(value)) return "on";
+  if (/^(off|false|0|no)$/i.test(value)) return "off";
+  if (/^manual$/i.test(value)) return "manual";
+  throw new Error("VEXIL_AUTOMATION must be on, off or manual");
 }
 
 function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {
@@ -83,5 +109,14 @@ export function resolveConfig(
       .filter(Boolean),
     jobsPollMs: integerFrom(env.VEXIL_JOBS_POLL_MS, 1000, "VEXIL_JOBS_POLL_MS"),
     jobsConcurrency: integerFrom(env.VEXIL_JOBS_CONCURRENCY, 2, "VEXIL_JOBS_CONCURRENCY"),
+    automation: automationFrom(env.VEXIL_AUTOMATION),
+    automationTickMs: positiveIntegerFrom(env.VEXIL_AUTOMATION_TICK_MS, 60_000, "VEXIL_AUTOMATION_TICK_MS"),
+    banditIntervalMs: positiveIntegerFrom(
+      env.VEXIL_BANDIT_INTERVAL_MS,
+      3_600_000,
+      "VEXIL_BANDIT_INTERVAL_MS",
+    ),
+    schedulerLeaseMs: positiveIntegerFrom(env.VEXIL_SCHEDULER_LEASE_MS, 15_000, "VEXIL_SCHEDULER_LEASE_MS"),
+    flagStaleDays: positiveIntegerFrom(env.VEXIL_FLAG_STALE_DAYS, 15, "VEXIL_FLAG_STALE_DAYS"),
   };
 }

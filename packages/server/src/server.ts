@@ -6,6 +6,8 @@ import { openPostgresAnalyticsStore } from "./analytics/postgres-store.js";
 import { buildApp } from "./app.js";
 import type { AppContext } from "./app-context.js";
 import { generateToken, TokenStore } from "./auth/tokens.store.js";
+import type { AutomationTask } from "./automation/automation-tasks.js";
+import { AutomationScheduler } from "./automation/scheduler.js";
 import type { ServerConfig } from "./config.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { ChangeBus } from "./sdk-delivery/change-bus.js";
@@ -18,6 +20,11 @@ export interface OpenedServer {
   app: Awaited<ReturnType<typeof buildApp>>;
   /** The admin token when this start generated it (shown once), else undefined. */
   generatedAdminToken: string | undefined;
+  /**
+   * The automation scheduler (docs/automation.md). Tests run VEXIL_AUTOMATION=manual, move the clock and
+   * call `automation.runDueTicks()` to run the ticks due at that instant and wait for them.
+   */
+  automation: AutomationScheduler;
   close(): Promise<void>;
 }
 
@@ -47,7 +54,12 @@ async function ensureAdminToken(
 /** Opens storage, migrates it, ensures an admin token and builds the application (not yet listening). */
 export async function openServer(
   config: ServerConfig,
-  options: { logger?: FastifyServerOptions["logger"]; now?: () => number } = {},
+  options: {
+    logger?: FastifyServerOptions["logger"];
+    now?: () => number;
+    /** The automation tasks (default AUTOMATION_TASKS); tests add probes. */
+    automationTasks?: readonly AutomationTask[];
+  } = {},
 ): Promise<OpenedServer> {
   const database = openConfigDatabase(config);
   await migrateToLatest(database.db as never, database.dialect);
@@ -87,13 +99,21 @@ export async function openServer(
           logger: app.log,
         })
       : undefined;
-  // Handlers are registered by buildApp's routes; the worker claims only kinds it has a handler for.
+  // Handlers are registered by buildApp's routes and the scheduler; the worker claims only kinds it has a
+  // handler for.
+  const automation = new AutomationScheduler(context, {
+    logger: app.log,
+    ...(options.automationTasks ? { tasks: options.automationTasks } : {}),
+  });
   jobs.start(app.log);
+  automation.start();
   return {
     context,
     app,
     generatedAdminToken,
+    automation,
     async close() {
+      await automation.stop();
       await jobs.stop();
       await fanout?.stop();
       await app.close();

@@ -57,7 +57,14 @@ export async function startTestServer(
     : undefined;
   const config = resolveConfig(
     { dataDir, databaseUrl: postgres?.url, port: 0 },
-    { VEXIL_ADMIN_TOKEN: adminToken, VEXIL_TOKEN_CACHE_MS: "0", VEXIL_LOG_LEVEL: "error", ...options.env },
+    {
+      VEXIL_ADMIN_TOKEN: adminToken,
+      VEXIL_TOKEN_CACHE_MS: "0",
+      VEXIL_LOG_LEVEL: "error",
+      // Automation ticks only when a test asks (server.automation.runDueTicks()), never behind its back.
+      VEXIL_AUTOMATION: "manual",
+      ...options.env,
+    },
   );
   const server = await openServer(config, {
     logger: { level: "error" },

@@ -10,6 +10,7 @@ import type { Database } from "../storage/schema.js";
 import { compileFlag } from "./compile-payload.js";
 import {
   type DraftFlag,
+  defaultEnvironment,
   type FlagRecord,
   type FlagView,
   flagView,
@@ -99,6 +100,14 @@ interface Change {
   paths?: ResolveContext["paths"];
   /** Adjusts internal fields of the resolved draft (automation). */
   adjust?: (draft: DraftFlag) => void;
+  /** Further audit entries about the flag, written in the change's transaction when it is written. */
+  alsoAudit?: (() => AutomationAuditNote[]) | undefined;
+}
+
+/** An audit entry automation adds to a change (same flag, actor and transaction), e.g. "rollout finished". */
+export interface AutomationAuditNote {
+  action: string;
+  after: unknown;
 }
 
 interface Written {
@@ -107,13 +116,21 @@ interface Written {
   changes: ConfigChange[];
 }
 
-/** The part of a flag that decides evaluation (dateContentModified moves when it changes). */
-function contentOf(doc: StoredFlag): string {
+/**
+ * The part of a flag that decides evaluation (dateContentModified moves when it changes). Environments are
+ * read as the project's, defaults filled in, so writing out an environment the document did not list yet
+ * (any change through the API view does) is not a content change.
+ */
+function contentOf(doc: StoredFlag, environmentKeys: readonly string[]): string {
+  const byKey = new Map(doc.environmentConfigurations.map((e) => [e.environmentKey, e]));
   return JSON.stringify({
     featureKey: doc.featureKey,
     variables: doc.variables,
     variations: doc.variations,
-    environments: doc.environmentConfigurations.map((e) => ({ ...e, dateModified: undefined })),
+    environments: environmentKeys.map((key) => ({
+      ...(byKey.get(key) ?? defaultEnvironment(doc, key, "")),
+      dateModified: undefined,
+    })),
   });
 }
 
@@ -396,7 +413,7 @@ export class FlagsService {
         ) {
           return { view: currentView, changed: false, changes: [] };
         }
-        const contentChanged = contentOf(draft) !== contentOf(current.doc);
+        const contentChanged = contentOf(draft, environmentKeys) !== contentOf(current.doc, environmentKeys);
         const after: FlagRecord = {
           meta: {
             ...current.meta,
@@ -436,6 +453,20 @@ export class FlagsService {
           },
           new Date(now),
         );
+        for (const note of change.alsoAudit?.() ?? []) {
+          await recordAudit(
+            trx,
+            {
+              projectKey: current.meta.projectKey,
+              actor: actor.name,
+              action: note.action,
+              resourceType: "feature-flag",
+              resourceId: String(current.meta.id),
+              after: note.after,
+            },
+            new Date(now),
+          );
+        }
         return { view, changed: true, changes: changesBetween(current, after, environmentKeys) };
       });
     } catch (error) {
@@ -636,24 +667,26 @@ export class FlagsService {
 
   /**
    * Any change to a flag by id, for automation: `transform` receives the flag as the API shows it (a body
-   * PATCH would merge into) and returns the new document; it is validated like a user's change.
+   * PATCH would merge into), read in the write's transaction, and returns the new document; it is validated
+   * like a user's change. `action` names the audit entry (default `flag.update`); `alsoAudit` adds entries
+   * about the flag in the same transaction, only when the change is written (called after `transform`).
    */
   async update(
     actor: Actor,
     flagId: number,
     transform: (flag: FlagView) => Record<string, unknown>,
-    options: WriteOptions = {},
+    options: WriteOptions & { action?: string; alsoAudit?: () => AutomationAuditNote[] } = {},
   ): Promise<FlagView> {
     return this.change(
       actor,
-      "flag.update",
+      options.action ?? "flag.update",
       this.byId(flagId),
       `Feature flag ${flagId} not found`,
       (_current, view) => {
         const next = archivedAlias(transform(jsonCopy(view)));
         assertFixed(next, view);
         checkFlagDocument(next);
-        return { input: next as FlagInput };
+        return { input: next as FlagInput, alsoAudit: options.alsoAudit };
       },
       options,
     );

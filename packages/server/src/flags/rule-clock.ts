@@ -168,6 +168,21 @@ function expositionWindow(rule: CompiledRule, now: number): Window {
 }
 
 /**
+ * The constant pieces of a rule's clock around `now`: the interval [from, to) over which its status stays
+ * what it is at `now`, and the one over which its current exposition does (a ramp step). Infinite ends
+ * mean "since always" / "for good"; `undefined` when this module cannot bound the piece exactly (an
+ * unreadable schedule or zone). Automation reads them to tell a finished ramp (exposition piece with
+ * `to = Infinity` after a first step) and how long a rule has served what it serves now.
+ */
+export function clockPieces(
+  rule: CompiledRule,
+  now: number,
+): { status: [from: number, to: number] | undefined; exposition: [from: number, to: number] | undefined } {
+  const bounded = ([from, to]: Window) => (from <= now && now < to ? ([from, to] as Window) : undefined);
+  return { status: bounded(statusWindow(rule, now)), exposition: bounded(expositionWindow(rule, now)) };
+}
+
+/**
  * `status` and `currentExposition` of a rule at `now`, as the engine computes them. `content` identifies
  * what the answer depends on (state, exposition, release, schedule); reads of the same content at other
  * instants of the same step reuse the engine's answer. Without `content`, nothing is cached.

@@ -5,6 +5,7 @@ import { flagsMigration } from "./migrations/0002-flags.js";
 import { sdkDeliveryMigration } from "./migrations/0003-sdk-delivery.js";
 import { jobsResultsMigration } from "./migrations/0004-jobs-results.js";
 import { experimentsMigration } from "./migrations/0005-experiments.js";
+import { automationMigration } from "./migrations/0006-automation.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -16,6 +17,7 @@ const migrations: Record<string, DialectMigration> = {
   "0003-sdk-delivery": sdkDeliveryMigration,
   "0004-jobs-results": jobsResultsMigration,
   "0005-experiments": experimentsMigration,
+  "0006-automation": automationMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

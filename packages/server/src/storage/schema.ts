@@ -1,5 +1,6 @@
 import type { AuditTables } from "../audit/audit.tables.js";
 import type { AuthTables } from "../auth/auth.tables.js";
+import type { AutomationTables } from "../automation/automation.tables.js";
 import type { ExperimentsTables } from "../experiments/experiments.tables.js";
 import type { FlagsTables } from "../flags/flags.tables.js";
 import type { GoalsTables } from "../goals/goals.tables.js";
@@ -21,4 +22,5 @@ export interface Database
     GoalsTables,
     SdkDeliveryTables,
     JobsTables,
-    ExperimentsTables {}
+    ExperimentsTables,
+    AutomationTables {}

@@ -1,0 +1,135 @@
+/**
+ * Progressive delivery (docs/automation.md): on each tick, every ACTIVE PROGRESSIVE_DELIVERY rule with a
+ * schedule (PROGRESSIVE_EXPOSURE or CUSTOM_RAMP_UP) gets the exposition the engine derives from the clock
+ * stored as its `exposition`, through FlagsService (audited `flag.progressive-exposition`, published to SDK
+ * streams like any change). The tick that stores a schedule's final value (stop, or the last ramp step)
+ * also writes `flag.progressive-rollout.finished` in the same transaction.
+ *
+ * SDKs do not wait for the tick: the engine computes a progressive rule's exposition from its schedule and
+ * the clock at every evaluation (the stored `exposition` is not what they use), and the API's
+ * `currentExposition` is the engine's value at the read. The tick keeps the stored value, the audit log and
+ * SDK change events in step with the schedule.
+ */
+
+import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine";
+import type { AppContext } from "../app-context.js";
+import type { FlagView } from "../flags/flags.document.js";
+import { type AutomationAuditNote, FlagsService } from "../flags/flags.service.js";
+import { toRecord } from "../flags/flags.store.js";
+import { clockPieces } from "../flags/rule-clock.js";
+import { AUTOMATION_ACTOR } from "./automation-actor.js";
+import type { AutomationTick } from "./automation-tasks.js";
+import { describeFailure, type TickFailure } from "./tick-failure.js";
+
+/** Audit action of a stored step. */
+export const PROGRESSIVE_EXPOSITION_ACTION = "flag.progressive-exposition";
+/** Audit action written when a rule's schedule reached its end. */
+export const ROLLOUT_FINISHED_ACTION = "flag.progressive-rollout.finished";
+
+/**
+ * The exposition to store for a rule at `now`, or undefined when there is nothing to store: not a
+ * progressive rule with a readable schedule, not ACTIVE (paused, outside its release window), or the stored
+ * value is already the engine's.
+ */
+export function dueExposition(rule: CompiledRule, now: number): number | undefined {
+  if (rule.type !== "PROGRESSIVE_DELIVERY" || !rule.rolloutConfiguration) return undefined;
+  if (ruleStatus(rule, now) !== "ACTIVE") return undefined;
+  const piece = clockPieces(rule, now).exposition;
+  // A schedule constant since always and for good is one the engine cannot read (it answers 0): leave it.
+  if (piece && piece[0] === -Infinity && piece[1] === Infinity) return undefined;
+  const value = currentExposition(rule, now);
+  return value === rule.exposition ? undefined : value;
+}
+
+/** When a rule's schedule reached its final value (stop or last step), or undefined while it still moves. */
+export function rolloutFinishedAt(rule: CompiledRule, now: number): number | undefined {
+  const piece = clockPieces(rule, now).exposition;
+  return piece && piece[0] > -Infinity && piece[1] === Infinity ? piece[0] : undefined;
+}
+
+interface RuleView extends CompiledRule {
+  name?: string;
+}
+
+/** One progressive-delivery tick (AUTOMATION_TASKS `progressive`). */
+export async function runProgressiveTick(
+  context: AppContext,
+  now: number,
+  tick?: AutomationTick,
+): Promise<Record<string, unknown>> {
+  // One pass: the non-archived flags whose document has a progressive rule (the LIKE skips parsing others).
+  const rows = await context.db
+    .selectFrom("flags")
+    .selectAll()
+    .where("archived", "=", 0)
+    .where("document", "like", '%"PROGRESSIVE_DELIVERY"%')
+    .orderBy("id")
+    .execute();
+  const service = new FlagsService(context);
+  let flagsChanged = 0;
+  let rulesChanged = 0;
+  let finished = 0;
+  const failures: TickFailure[] = [];
+  for (const row of rows) {
+    tick?.signal.throwIfAborted();
+    const record = toRecord(row as Parameters<typeof toRecord>[0]);
+    const due = record.doc.environmentConfigurations.some((environment) =>
+      environment.rolloutRules.some((rule) => dueExposition(rule, now) !== undefined),
+    );
+    if (!due) continue;
+    // Recomputed on the flag as read inside the write's transaction, so a concurrent edit is respected.
+    let stepped = 0;
+    let notes: AutomationAuditNote[] = [];
+    const transform = (view: FlagView) => {
+      stepped = 0;
+      notes = [];
+      const environments = view.environmentConfigurations as {
+        environmentKey: string;
+        rolloutRules: RuleView[];
+      }[];
+      for (const environment of environments) {
+        for (const rule of environment.rolloutRules) {
+          const value = dueExposition(rule, now);
+          if (value === undefined) continue;
+          const previous = rule.exposition;
+          rule.exposition = value;
+          stepped++;
+          const finishedAt = rolloutFinishedAt(rule, now);
+          if (finishedAt !== undefined) {
+            notes.push({
+              action: ROLLOUT_FINISHED_ACTION,
+              after: {
+                ruleId: rule.id,
+                ruleName: rule.name,
+                environmentKey: environment.environmentKey,
+                previousExposition: previous,
+                exposition: value,
+                finishedAt: new Date(finishedAt).toISOString(),
+              },
+            });
+          }
+        }
+      }
+      return view;
+    };
+    let written = false;
+    try {
+      await service.update(AUTOMATION_ACTOR, record.meta.id, transform, {
+        action: PROGRESSIVE_EXPOSITION_ACTION,
+        // Called only when the change is written, inside its transaction.
+        alsoAudit: () => {
+          written = true;
+          return notes;
+        },
+      });
+      if (written) {
+        flagsChanged++;
+        rulesChanged += stepped;
+        finished += notes.length;
+      }
+    } catch (error) {
+      failures.push(describeFailure(record.meta.id, record.doc.featureKey, error));
+    }
+  }
+  return { flags: rows.length, flagsChanged, rulesChanged, finished, failures };
+}
