@@ -137,12 +137,14 @@ describe(`progressive delivery ticks (${testDatabaseKind})`, () => {
       [4, 100],
     ];
     let version = (await readFlag()).version as number;
+    const measured: string[] = [];
     for (const [offset, expected] of schedule) {
       clock = T0 + offset * HOUR;
       // The engine derives exposure from the clock: API and SDK follow before any tick stores it.
       expect(ruleOf(await readFlag(), "production").currentExposition).toBe(expected);
       const share = exposedShare();
       expect(Math.abs(share - expected), `share ${share}% at +${offset} h`).toBeLessThan(1.5);
+      measured.push(`+${offset} h: ${expected}% scheduled, ${share}% of 10,000 visitors exposed`);
 
       results = await tick();
       expect(results.progressive.failures).toEqual([]);
@@ -161,6 +163,7 @@ describe(`progressive delivery ticks (${testDatabaseKind})`, () => {
     expect(again.map((o) => o.jobId)).toEqual(after.map((o) => o.jobId));
     expect(ruleOf(await readFlag(), "production").exposition).toBe(100);
     expect(exposedShare()).toBe(100);
+    console.log(`progressive: ${measured.join("; ")}`);
   });
 
   it("audits every step as automation, and the end of each schedule once", async () => {
