@@ -76,7 +76,10 @@ export interface AutomationSchedulerOptions {
   mode?: "on" | "off" | "manual";
   /** Default config.schedulerLeaseMs. */
   leaseMs?: number;
-  /** Real-time interval between polls (lease renewal, enqueueing); default a third of the lease. */
+  /**
+   * Real-time interval between polls (lease renewal, enqueueing); default a third of the lease, or half the
+   * shortest tick interval when that is shorter.
+   */
   pollMs?: number;
   /** Who holds the lease; default the process's job worker id (host:pid:random). */
   holderId?: string;
@@ -155,7 +158,6 @@ export class AutomationScheduler {
     this.tasks = options.tasks ?? AUTOMATION_TASKS;
     this.holderId = options.holderId ?? context.jobs.workerId;
     this.leaseMs = options.leaseMs ?? context.config.schedulerLeaseMs;
-    this.pollMs = options.pollMs ?? Math.max(50, Math.floor(this.leaseMs / 3));
     this.logger = options.logger;
     this.lease = new SchedulerLeaseStore(context.db);
     const kinds = new Set<string>();
@@ -165,6 +167,10 @@ export class AutomationScheduler {
       }
       kinds.add(task.kind);
     }
+    // Renew well within the lease, and poll at least twice per slot so that no slot is skipped.
+    const shortestInterval = Math.min(...this.tasks.map((task) => this.intervalOf(task)));
+    this.pollMs =
+      options.pollMs ?? Math.max(50, Math.floor(Math.min(this.leaseMs / 3, shortestInterval / 2)));
     if (this.mode !== "off") for (const task of this.tasks) this.registerHandler(task);
   }
 
