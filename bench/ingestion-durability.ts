@@ -37,7 +37,7 @@ const senders = Array.from({ length: 4 }, async () => {
       const { status } = await postBatch(
         first.baseUrl,
         serverSdkKey,
-        batches[n % batches.length] as string,
+        batches[n % batches.length] as Buffer,
         `batch-${n}`,
       );
       if (status === 202) acknowledged.add(n);
@@ -55,7 +55,7 @@ const second = await startVexil({ port, env, dataDir: first.dataDir, adminToken:
 const afterRestart = await storedEvents(second);
 const lost = [...sent].filter((n) => !acknowledged.has(n));
 for (const n of lost) {
-  await postBatch(second.baseUrl, serverSdkKey, batches[n % batches.length] as string, `batch-${n}`);
+  await postBatch(second.baseUrl, serverSdkKey, batches[n % batches.length] as Buffer, `batch-${n}`);
 }
 const afterResend = await storedEvents(second);
 await second.stop();

@@ -2,11 +2,17 @@
 // server (child process, embedded DuckDB), next to a bare Node server that only parses the same bodies.
 // Stored events must equal acknowledged events. Run: npx tsx --conditions=source bench/ingestion.bench.ts
 // [--seconds=60] [--runs=3] [--senders=4]
+//
+// What is measured: the senders run in this process (node:http, keep-alive, pre-encoded bodies that vary
+// only in their X-Vexil-Payload-Id header) and share the machine's cores with the server; their CPU and
+// the server's are reported per 1,000 events so the numbers say where the time went. The bare server is
+// the ceiling of Node's HTTP stack + JSON.parse of the same bodies with the same client, on this machine.
 
+import os from "node:os";
 import { eventBatches, postBatch } from "./support/event-batches.js";
 import { benchOptions } from "./support/options.js";
 import { median, printTable } from "./support/table.js";
-import { adminRequest, startBareServer, startVexil } from "./support/vexil-process.js";
+import { adminRequest, type ServerProcess, startBareServer, startVexil } from "./support/vexil-process.js";
 
 const { seconds, runs, senders } = benchOptions({ seconds: 60, runs: 3, senders: 4 });
 const BATCH = 1000;
@@ -15,23 +21,31 @@ interface Load {
   acked: number;
   refused: number;
   eventsPerSecond: number;
+  /** CPU seconds per 1,000 acknowledged events, as ms: this process (senders) and the server. */
+  clientCpuMsPer1000: number;
+  serverCpuMsPer1000: number;
+  /** Mean cores busy over the run. */
+  clientCores: number;
+  serverCores: number;
 }
 
 /** Runs `senders` loops posting batches until the deadline; counts acknowledged events. */
-async function load(baseUrl: string, sdkKey: string, batches: string[], tag: string): Promise<Load> {
+async function load(server: ServerProcess, sdkKey: string, batches: Buffer[], tag: string): Promise<Load> {
   const deadline = Date.now() + seconds * 1000;
   let acked = 0;
   let refused = 0;
   let sequence = 0;
   const start = performance.now();
+  const clientStart = process.cpuUsage();
+  const serverStart = server.cpuSeconds();
   await Promise.all(
     Array.from({ length: senders }, async () => {
       while (Date.now() < deadline) {
         const n = sequence++;
         const { status, retryAfterMs } = await postBatch(
-          baseUrl,
+          server.baseUrl,
           sdkKey,
-          batches[n % batches.length] as string,
+          batches[n % batches.length] as Buffer,
           `${tag}-${n}`,
         );
         if (status === 202) acked += BATCH;
@@ -42,17 +56,35 @@ async function load(baseUrl: string, sdkKey: string, batches: string[], tag: str
       }
     }),
   );
-  return { acked, refused, eventsPerSecond: acked / ((performance.now() - start) / 1000) };
+  const elapsed = (performance.now() - start) / 1000;
+  const client = process.cpuUsage(clientStart);
+  const clientCpu = (client.user + client.system) / 1e6;
+  const serverCpu = server.cpuSeconds() - serverStart;
+  return {
+    acked,
+    refused,
+    eventsPerSecond: acked / elapsed,
+    clientCpuMsPer1000: (clientCpu * 1e6) / acked,
+    serverCpuMsPer1000: (serverCpu * 1e6) / acked,
+    clientCores: clientCpu / elapsed,
+    serverCores: serverCpu / elapsed,
+  };
 }
 
-async function bareServerLoad(batches: string[]): Promise<number> {
+async function bareServerLoad(batches: Buffer[]): Promise<Load> {
   const bare = await startBareServer(0, '{"accepted":1000}', { status: 202, parseJson: true });
   try {
-    return (await load(bare.baseUrl, "none", batches, "bare")).eventsPerSecond;
+    return await load(bare, "none", batches, "bare");
   } finally {
     await bare.stop();
   }
 }
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ");
 
 const server = await startVexil({ port: 18_430 });
 await adminRequest(server, "POST", "/projects", { key: "bench", name: "Bench" });
@@ -61,24 +93,30 @@ const environment = await adminRequest(server, "GET", "/projects/bench/environme
 const batches = eventBatches(40, BATCH, "purchase");
 const peakRss: number[] = [];
 const rows: Record<string, string | number>[] = [];
-const rates: number[] = [];
+const results: Load[] = [];
 let totalAcked = 0;
+const loadBefore = loadAverage();
 for (let run = 1; run <= runs; run++) {
   let peak = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, server.rssMb());
   }, 500);
-  const result = await load(server.baseUrl, environment.serverSdkKey, batches, `run${run}`);
+  const result = await load(server, environment.serverSdkKey, batches, `run${run}`);
   clearInterval(sampler);
   totalAcked += result.acked;
   peakRss.push(peak);
-  rates.push(result.eventsPerSecond);
+  results.push(result);
   rows.push({
     run,
     "events/s": Math.round(result.eventsPerSecond),
     acknowledged: result.acked,
     "429/503": result.refused,
+    "server cores": result.serverCores,
+    "client cores": result.clientCores,
+    "server CPU ms/1k ev": result.serverCpuMsPer1000,
+    "client CPU ms/1k ev": result.clientCpuMsPer1000,
     "peak RSS MB": Math.round(peak),
+    "load avg (1/5/15)": loadAverage(),
   });
 }
 const stored = await adminRequest(server, "GET", "/admin/events?projectKey=bench");
@@ -87,12 +125,24 @@ await server.stop();
 const bare = await bareServerLoad(batches);
 printTable(rows);
 console.log();
+const vexilRate = median(results.map((result) => result.eventsPerSecond));
 printTable([
-  { measure: "vexil median events/s", value: Math.round(median(rates)) },
-  { measure: "bare node (parse only) events/s", value: Math.round(bare) },
-  { measure: "ratio vexil / bare", value: median(rates) / bare },
+  { measure: "vexil median events/s", value: Math.round(vexilRate) },
+  { measure: "bare node (HTTP + JSON.parse only) events/s", value: Math.round(bare.eventsPerSecond) },
+  { measure: "ratio vexil / bare", value: vexilRate / bare.eventsPerSecond },
+  {
+    measure: "vexil server CPU ms per 1,000 events (median)",
+    value: median(results.map((result) => result.serverCpuMsPer1000)),
+  },
+  { measure: "bare server CPU ms per 1,000 events", value: bare.serverCpuMsPer1000 },
+  {
+    measure: "client (senders) CPU ms per 1,000 events (median)",
+    value: median(results.map((result) => result.clientCpuMsPer1000)),
+  },
   { measure: "acknowledged events", value: totalAcked },
   { measure: "stored events", value: storedTotal },
   { measure: "stored == acknowledged", value: storedTotal === totalAcked ? "yes" : "NO" },
   { measure: "max peak RSS MB", value: Math.round(Math.max(...peakRss)) },
+  { measure: "cores", value: os.cpus().length },
+  { measure: "load average before / after", value: `${loadBefore} / ${loadAverage()}` },
 ]);

@@ -28,6 +28,7 @@ import { launchDarklyMetricRoutes } from "./goals/launchdarkly-metrics.routes.js
 import { ApiError } from "./http/api-error.js";
 import { installErrorHandling } from "./http/error-handler.js";
 import type { TypedApp } from "./http/typed-app.js";
+import { notificationRoutes } from "./notifications/notifications.routes.js";
 import { ofrepRoutes } from "./ofrep/ofrep.routes.js";
 import { createMetricsRegistry, operationsRoutes } from "./operations/operations.routes.js";
 import { launchDarklyProjectRoutes } from "./projects/launchdarkly-projects.routes.js";
@@ -134,6 +135,7 @@ export async function buildApp(
   goalRoutes(app, context);
   launchDarklyMetricRoutes(app, context);
   launchDarklyExperimentRoutes(app, context);
+  notificationRoutes(app, context);
   const sdkDelivery = sdkDeliveryRoutes(app, context);
   ofrepRoutes(app, context, sdkDelivery);
   resultsRoutes(app, context);

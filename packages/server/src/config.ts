@@ -28,6 +28,12 @@ export interface ServerConfig {
   jobsPollMs: number;
   /** Jobs (results reports, callbacks, automation) this process runs at once; 0 = no worker (VEXIL_JOBS_CONCURRENCY). */
   jobsConcurrency: number;
+  /** Where notification emails go, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host (VEXIL_SMTP_URL); unset = emails skipped. */
+  smtpUrl: string | undefined;
+  /** The From address of notification emails (VEXIL_SMTP_FROM). */
+  smtpFrom: string;
+  /** How long failed webhook and email deliveries are retried, in ms (VEXIL_NOTIFICATION_RETRY_HOURS, default 24). */
+  notificationRetryWindowMs: number;
   /**
    * The automation scheduler (VEXIL_AUTOMATION): `on` ticks in the background, `off` runs no automation in
    * this process, `manual` ticks only when asked (`server.automation.runDueTicks()`, tests). See docs/automation.md.
@@ -37,6 +43,10 @@ export interface ServerConfig {
   automationTickMs: number;
   /** Tick interval of multi-armed-bandit re-allocation, in ms (VEXIL_BANDIT_INTERVAL_MS). */
   banditIntervalMs: number;
+  /** Least share of a bandit rule's traffic each arm keeps, 0 to 1 (VEXIL_BANDIT_FLOOR, default 0.05). */
+  banditFloor: number;
+  /** Units (visitors) every arm needs before a bandit re-allocates (VEXIL_BANDIT_MIN_UNITS, default 100). */
+  banditMinUnits: number;
   /** How long the automation leader's lease lasts without renewal, in ms (VEXIL_SCHEDULER_LEASE_MS). */
   schedulerLeaseMs: number;
   /** A flag not created, edited or evaluated for this many days reads STALE (VEXIL_FLAG_STALE_DAYS). */
@@ -68,6 +78,13 @@ function automationFrom(value: string | undefined): ServerConfig["automation"] {
   if (/^(off|false|0|no)$/i.test(value)) return "off";
   if (/^manual$/i.test(value)) return "manual";
   throw new Error("VEXIL_AUTOMATION must be on, off or manual");
+}
+
+function fractionFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!(parsed >= 0 && parsed < 1)) throw new Error(`${name} must be a number from 0 to 1 (excluded)`);
+  return parsed;
 }
 
 function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {
@@ -109,6 +126,10 @@ export function resolveConfig(
       .filter(Boolean),
     jobsPollMs: integerFrom(env.VEXIL_JOBS_POLL_MS, 1000, "VEXIL_JOBS_POLL_MS"),
     jobsConcurrency: integerFrom(env.VEXIL_JOBS_CONCURRENCY, 2, "VEXIL_JOBS_CONCURRENCY"),
+    smtpUrl: env.VEXIL_SMTP_URL || undefined,
+    smtpFrom: env.VEXIL_SMTP_FROM || "Vexil <vexil@localhost>",
+    notificationRetryWindowMs:
+      integerFrom(env.VEXIL_NOTIFICATION_RETRY_HOURS, 24, "VEXIL_NOTIFICATION_RETRY_HOURS") * 3600_000,
     automation: automationFrom(env.VEXIL_AUTOMATION),
     automationTickMs: positiveIntegerFrom(env.VEXIL_AUTOMATION_TICK_MS, 60_000, "VEXIL_AUTOMATION_TICK_MS"),
     banditIntervalMs: positiveIntegerFrom(
@@ -116,6 +137,8 @@ export function resolveConfig(
       3_600_000,
       "VEXIL_BANDIT_INTERVAL_MS",
     ),
+    banditFloor: fractionFrom(env.VEXIL_BANDIT_FLOOR, 0.05, "VEXIL_BANDIT_FLOOR"),
+    banditMinUnits: integerFrom(env.VEXIL_BANDIT_MIN_UNITS, 100, "VEXIL_BANDIT_MIN_UNITS"),
     schedulerLeaseMs: positiveIntegerFrom(env.VEXIL_SCHEDULER_LEASE_MS, 15_000, "VEXIL_SCHEDULER_LEASE_MS"),
     flagStaleDays: positiveIntegerFrom(env.VEXIL_FLAG_STALE_DAYS, 15, "VEXIL_FLAG_STALE_DAYS"),
   };

@@ -5,17 +5,17 @@ import {
   duckDbDialect,
   postgresDialect,
 } from "./aggregation-sql.js";
-import type { AggregationQuery } from "./analytics-store.js";
+import type { GoalsAggregationQuery } from "./analytics-store.js";
 
 const hostile = (label: string) => `${label}'); DROP TABLE analytics_exposures; --`;
 
-const query: AggregationQuery = {
+const query: GoalsAggregationQuery = {
   projectKey: hostile("project"),
   environmentKey: hostile("environment"),
   featureKey: hostile("feature"),
   experimentId: 7,
   ruleId: 8,
-  goalId: 9,
+  goalIds: [9, 10],
   dateIntervals: [
     { from: 1_700_000_000_000, to: 1_700_100_000_000 },
     { from: 1_700_200_000_000, to: 1_700_300_000_000 },
@@ -27,7 +27,7 @@ const query: AggregationQuery = {
     { attribute: `custom:${hostile("key")}`, include: false, values: [hostile("value")] },
   ],
   breakdown: { type: "CUSTOM_DATUM", customKey: hostile("breakdown") },
-  cuped: true,
+  cupedGoalIds: [10],
 };
 
 describe.each([
@@ -40,7 +40,7 @@ describe.each([
     for (const label of ["project", "environment", "feature", "browser", "key", "value", "breakdown"]) {
       expect(built.params).toContain(hostile(label));
     }
-    for (const number of [7, 8, 9, 1_700_000_000_000, 1_700_300_000_000])
+    for (const number of [7, 8, 9, 10, 1_700_000_000_000, 1_700_300_000_000])
       expect(built.params).toContain(number);
     const highest = Math.max(...[...built.sql.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));
     expect(highest).toBe(built.params.length);
@@ -48,11 +48,22 @@ describe.each([
 
   it("adds the CUPED columns only when asked", () => {
     expect(buildAggregationSql(query, dialect).sql).toContain("cross_sum");
-    expect(buildAggregationSql({ ...query, cuped: false }, dialect).sql).not.toContain("cross_sum");
+    expect(buildAggregationSql({ ...query, cupedGoalIds: [] }, dialect).sql).not.toContain("cross_sum");
+  });
+
+  it("refuses a CUPED goal that is not aggregated", () => {
+    expect(() => buildAggregationSql({ ...query, cupedGoalIds: [11] }, dialect)).toThrow(/CUPED goal 11/);
+  });
+
+  it("needs no outcome join without goals", () => {
+    const built = buildAggregationSql({ ...query, goalIds: [], cupedGoalIds: [] }, dialect);
+    expect(built.sql).not.toContain("analytics_conversions");
   });
 
   it("refuses numbers that are not integers", () => {
-    expect(() => buildAggregationSql({ ...query, goalId: 1.5 }, dialect)).toThrow(/goalId/);
+    expect(() => buildAggregationSql({ ...query, goalIds: [1.5], cupedGoalIds: [] }, dialect)).toThrow(
+      /goalIds\[0\]/,
+    );
     expect(() => buildAggregationSql({ ...query, attributionWindowMs: Number.NaN }, dialect)).toThrow(
       /attributionWindowMs/,
     );

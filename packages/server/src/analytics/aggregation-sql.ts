@@ -20,14 +20,18 @@
  */
 import {
   type AggregationQuery,
+  type AggregationResult,
   type AttributeFilter,
   type AttributeName,
   type BreakdownInterval,
   DEFAULT_ATTRIBUTION_WINDOW_MS,
   DEFAULT_CUPED_PRE_WINDOW_MS,
   type EventCountFilter,
+  type GoalStats,
+  type GoalsAggregationQuery,
   InvalidAggregationQueryError,
   type SeriesPoint,
+  type UnitGroupStats,
   type VariationStats,
 } from "./analytics-store.js";
 import { CONVERSIONS_TABLE, EXPOSURES_TABLE } from "./event-columns.js";
@@ -143,12 +147,15 @@ export const postgresDialect: AggregationDialect = {
 export interface AggregationSql {
   sql: string;
   params: SqlParameter[];
-  cuped: boolean;
+  cupedGoalIds: number[];
   /** Set when breakdown values are bucket starts (epoch ms as text) to be rendered as ISO strings. */
   breakdownInterval: BreakdownInterval | null;
 }
 
-/** The per-variation row the statement returns; every number is a DOUBLE. */
+/**
+ * A row the statement returns: one per variation x breakdown value x goal with outcomes (goal_id NULL for a
+ * group without any); every number is a DOUBLE.
+ */
 export interface AggregationSqlRow {
   variation_key: string;
   breakdown_value: string | null;
@@ -156,6 +163,7 @@ export interface AggregationSqlRow {
   exposures: number;
   visits: number;
   visitors: number;
+  goal_id: number | null;
   conversions: number;
   converted_units: number;
   value_sum: number;
@@ -166,13 +174,15 @@ export interface AggregationSqlRow {
 }
 
 interface QueryPlan {
-  query: AggregationQuery;
+  query: GoalsAggregationQuery;
   dialect: AggregationDialect;
   params: SqlParameters;
   unitColumn: "visitor_code" | "visit_id";
   attributes: AttributeName[];
   intervals: TimeRange[];
+  /** Some goal gets CUPED sums (the outcome CTEs carry the pre-window columns). */
   cuped: boolean;
+  cupedGoalIds: number[];
   breakdownInterval: BreakdownInterval | null;
 }
 
@@ -190,8 +200,12 @@ const ATTRIBUTE_BY_BREAKDOWN = {
   NEW_VISITOR: "newVisitor",
 } as const;
 
-export function buildAggregationSql(query: AggregationQuery, dialect: AggregationDialect): AggregationSql {
+export function buildAggregationSql(
+  query: GoalsAggregationQuery,
+  dialect: AggregationDialect,
+): AggregationSql {
   const plan = planQuery(query, dialect);
+  const withOutcomes = query.goalIds.length > 0;
   const ctes = [
     // Inlined, not spooled: its second reader (the exact visit pass) only runs for unresolved units.
     `scoped_exposures AS NOT MATERIALIZED (${scopedExposuresSql(plan)})`,
@@ -201,9 +215,9 @@ export function buildAggregationSql(query: AggregationQuery, dialect: Aggregatio
       countVisits: query.unit === "visitor",
     }),
     `units AS (${unitsSql(plan)})`,
-    `unit_outcomes AS (${unitOutcomesSql(plan)})`,
+    ...(withOutcomes ? [`unit_outcomes AS (${unitOutcomesSql(plan)})`] : []),
     `exposure_stats AS (${exposureStatsSql(plan)})`,
-    `outcome_stats AS (${outcomeStatsSql(plan)})`,
+    ...(withOutcomes ? [`outcome_stats AS (${outcomeStatsSql(plan)})`] : []),
     ...(needsVisitFixup(plan)
       ? [
           `unresolved_units AS (${unresolvedUnitsSql()})`,
@@ -212,18 +226,23 @@ export function buildAggregationSql(query: AggregationQuery, dialect: Aggregatio
       : []),
   ];
   return {
-    sql: `WITH ${ctes.join(",\n")}\n${finalSelectSql(plan)}`,
+    sql: `WITH ${ctes.join(",\n")}\n${finalSelectSql(plan, withOutcomes)}`,
     params: plan.params.values,
-    cuped: plan.cuped,
+    cupedGoalIds: plan.cupedGoalIds,
     breakdownInterval: plan.breakdownInterval,
   };
 }
 
-function planQuery(query: AggregationQuery, dialect: AggregationDialect): QueryPlan {
+function planQuery(query: GoalsAggregationQuery, dialect: AggregationDialect): QueryPlan {
   const breakdownAttribute = breakdownAttributeOf(query);
   const attributes = [
     ...new Set([...(breakdownAttribute ? [breakdownAttribute] : []), ...filterAttributes(query)]),
   ];
+  const goalIds = new Set(query.goalIds);
+  const cupedGoalIds = [...new Set(query.cupedGoalIds ?? [])];
+  const outside = cupedGoalIds.find((id) => !goalIds.has(id));
+  if (outside !== undefined)
+    throw new InvalidAggregationQueryError(`CUPED goal ${outside} is not one of the aggregated goals`);
   return {
     query,
     dialect,
@@ -231,12 +250,13 @@ function planQuery(query: AggregationQuery, dialect: AggregationDialect): QueryP
     unitColumn: query.unit === "visit" ? "visit_id" : "visitor_code",
     attributes,
     intervals: dateIntervalsOf(query),
-    cuped: query.cuped ?? query.cupedPreWindowMs !== undefined,
+    cuped: cupedGoalIds.length > 0,
+    cupedGoalIds,
     breakdownInterval: query.breakdown?.type === "INTERVAL" ? (query.breakdown.interval ?? "DAY") : null,
   };
 }
 
-function breakdownAttributeOf(query: AggregationQuery): AttributeName | null {
+function breakdownAttributeOf(query: GoalsAggregationQuery): AttributeName | null {
   const breakdown = query.breakdown;
   if (!breakdown || breakdown.type === "INTERVAL") return null;
   if (breakdown.type === "CUSTOM_DATUM") {
@@ -247,12 +267,12 @@ function breakdownAttributeOf(query: AggregationQuery): AttributeName | null {
   return ATTRIBUTE_BY_BREAKDOWN[breakdown.type];
 }
 
-function filterAttributes(query: AggregationQuery): AttributeName[] {
+function filterAttributes(query: GoalsAggregationQuery): AttributeName[] {
   return (query.filters ?? []).map((filter) => filter.attribute);
 }
 
 /** dateIntervals when given, else the from/to shorthand (either bound may be open), else no restriction. */
-function dateIntervalsOf(query: AggregationQuery): TimeRange[] {
+function dateIntervalsOf(query: GoalsAggregationQuery): TimeRange[] {
   if (query.dateIntervals && query.dateIntervals.length > 0) return query.dateIntervals;
   if (query.from === undefined && query.to === undefined) return [];
   return [{ from: query.from, to: query.to }];
@@ -390,10 +410,8 @@ function unitOutcomesSql(plan: QueryPlan): string {
   const joinConditions = [
     `c.project_key = ${params.text(query.projectKey)}`,
     `c.environment_key = ${params.text(query.environmentKey)}`,
-    `c.goal_id = ${params.bigint(query.goalId, "goalId")}`,
-    plan.cuped
-      ? `c.time >= u.first_time - ${params.bigint(query.cupedPreWindowMs ?? DEFAULT_CUPED_PRE_WINDOW_MS, "cupedPreWindowMs")}`
-      : "c.time >= u.first_time",
+    goalCondition(plan, "c.goal_id", query.goalIds, "goalIds"),
+    `c.time >= u.first_time${plan.cuped ? ` - ${preWindowFor(plan)}` : ""}`,
     `c.time < u.first_time + ${window}`,
   ];
   const inIntervals = intervalsCondition(plan, "c.time");
@@ -414,12 +432,28 @@ function unitOutcomesSql(plan: QueryPlan): string {
       : []),
   ];
   return `
-  SELECT u.variation_key, u.breakdown_value, u.unit_key,
+  SELECT u.variation_key, u.breakdown_value, u.unit_key, c.goal_id,
     ${aggregates.join(",\n    ")}
   FROM units u JOIN ${CONVERSIONS_TABLE} c ON c.${plan.unitColumn} = u.unit_key
   WHERE ${joinConditions.join("\n    AND ")}
-  GROUP BY u.variation_key, u.breakdown_value, u.unit_key
+  GROUP BY u.variation_key, u.breakdown_value, u.unit_key, c.goal_id
 `;
+}
+
+/** `column = $n` for one goal, `column IN (...)` for several. */
+function goalCondition(plan: QueryPlan, column: string, goalIds: number[], field: string): string {
+  const ids = goalIds.map((id, index) => plan.params.bigint(id, `${field}[${index}]`));
+  return ids.length === 1 ? `${column} = ${ids[0]}` : `${column} IN (${ids.join(", ")})`;
+}
+
+/** How far before the first exposure conversions are read: the CUPED window for CUPED goals, else 0. */
+function preWindowFor(plan: QueryPlan): string {
+  const window = plan.params.bigint(
+    plan.query.cupedPreWindowMs ?? DEFAULT_CUPED_PRE_WINDOW_MS,
+    "cupedPreWindowMs",
+  );
+  if (plan.cupedGoalIds.length === new Set(plan.query.goalIds).size) return window;
+  return `(CASE WHEN ${goalCondition(plan, "c.goal_id", plan.cupedGoalIds, "cupedGoalIds")} THEN ${window} ELSE 0 END)`;
 }
 
 function filtered(aggregate: string, condition: string | null): string {
@@ -448,10 +482,10 @@ function outcomeStatsSql(plan: QueryPlan): string {
   const post = unitValue(plan, "post");
   const pre = unitValue(plan, "pre");
   const aggregates = [
-    `${plan.query.conversionType === "ALL_CONVERSION" ? "sum(post_count)" : "count(*) FILTER (WHERE post_count > 0)"} AS conversions`,
+    "sum(post_count) AS conversions",
     "count(*) FILTER (WHERE post_count > 0) AS converted_units",
-    `sum(${post}) AS value_sum`,
-    `sum((${post}) * (${post})) AS value_sum_squares`,
+    "sum(post_sum) AS value_sum",
+    "sum(post_sum * post_sum) AS value_sum_squares",
     ...(plan.cuped
       ? [
           `sum(${pre}) AS pre_sum`,
@@ -461,10 +495,10 @@ function outcomeStatsSql(plan: QueryPlan): string {
       : []),
   ];
   return `
-  SELECT variation_key, breakdown_value,
+  SELECT variation_key, breakdown_value, goal_id,
     ${aggregates.join(",\n    ")}
   FROM unit_outcomes
-  GROUP BY variation_key, breakdown_value
+  GROUP BY variation_key, breakdown_value, goal_id
 `;
 }
 
@@ -504,9 +538,16 @@ function asDouble(expression: string): string {
   return `CAST(${expression} AS DOUBLE PRECISION)`;
 }
 
-function finalSelectSql(plan: QueryPlan): string {
+function finalSelectSql(plan: QueryPlan, withOutcomes: boolean): string {
   const fixup = needsVisitFixup(plan);
   const visits = fixup ? "coalesce(e.visits, 0) + coalesce(v.visits, 0)" : "e.visits";
+  const outcomeColumns = [
+    "conversions",
+    "converted_units",
+    "value_sum",
+    "value_sum_squares",
+    ...(plan.cuped ? ["pre_sum", "pre_sum_squares", "cross_sum"] : []),
+  ];
   const columns = [
     "e.variation_key",
     "e.breakdown_value",
@@ -514,43 +555,106 @@ function finalSelectSql(plan: QueryPlan): string {
     `${asDouble("e.exposures")} AS exposures`,
     `${asDouble(visits)} AS visits`,
     `${asDouble("e.visitors")} AS visitors`,
-    ...["conversions", "converted_units", "value_sum", "value_sum_squares"].map(
-      (column) => `${asDouble(`coalesce(o.${column}, 0)`)} AS ${column}`,
+    `${withOutcomes ? asDouble("o.goal_id") : "CAST(NULL AS DOUBLE PRECISION)"} AS goal_id`,
+    ...outcomeColumns.map(
+      (column) => `${withOutcomes ? asDouble(`coalesce(o.${column}, 0)`) : "0"} AS ${column}`,
     ),
-    ...(plan.cuped
-      ? ["pre_sum", "pre_sum_squares", "cross_sum"].map(
-          (column) => `${asDouble(`coalesce(o.${column}, 0)`)} AS ${column}`,
-        )
-      : []),
+  ];
+  const joins = [
+    ...(withOutcomes ? [`LEFT JOIN outcome_stats o ON ${sameGroup("o")}`] : []),
+    ...(fixup ? [`LEFT JOIN several_visit_stats v ON ${sameGroup("v")}`] : []),
   ];
   return `SELECT ${columns.join(",\n  ")}
-FROM exposure_stats e
-LEFT JOIN outcome_stats o ON ${sameGroup("o")}${fixup ? `\nLEFT JOIN several_visit_stats v ON ${sameGroup("v")}` : ""}`;
+FROM exposure_stats e${joins.map((join) => `\n${join}`).join("")}`;
 }
 
-export function toVariationStats(rows: AggregationSqlRow[], built: AggregationSql): VariationStats[] {
-  return rows.map((row) => variationStats(row, built)).sort(compareVariationStats);
-}
-
-function variationStats(row: AggregationSqlRow, built: AggregationSql): VariationStats {
-  const stats: VariationStats = {
-    variationKey: row.variation_key,
-    breakdownValue: breakdownValueText(row.breakdown_value, built.breakdownInterval),
-    units: row.units,
-    exposures: row.exposures,
-    conversions: row.conversions,
-    convertedUnits: row.converted_units,
-    sum: row.value_sum,
-    sumSquares: row.value_sum_squares,
-    visits: row.visits,
-    visitors: row.visitors,
-  };
-  if (built.cuped) {
-    stats.preSum = row.pre_sum ?? 0;
-    stats.preSumSquares = row.pre_sum_squares ?? 0;
-    stats.crossSum = row.cross_sum ?? 0;
+/** Folds the statement's rows (one per group x goal) into groups, sorted by variation then breakdown value. */
+export function toUnitGroups(rows: AggregationSqlRow[], built: AggregationSql): UnitGroupStats[] {
+  const groups = new Map<string, UnitGroupStats>();
+  const cuped = new Set(built.cupedGoalIds);
+  for (const row of rows) {
+    const breakdownValue = breakdownValueText(row.breakdown_value, built.breakdownInterval);
+    const key = JSON.stringify([row.variation_key, breakdownValue]);
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        variationKey: row.variation_key,
+        breakdownValue,
+        units: row.units,
+        exposures: row.exposures,
+        visits: row.visits,
+        visitors: row.visitors,
+        goals: [],
+      };
+      groups.set(key, group);
+    }
+    if (row.goal_id === null) continue;
+    const goal: GoalStats = {
+      goalId: row.goal_id,
+      conversions: row.conversions,
+      convertedUnits: row.converted_units,
+      sum: row.value_sum,
+      sumSquares: row.value_sum_squares,
+    };
+    if (cuped.has(row.goal_id)) {
+      goal.preSum = row.pre_sum ?? 0;
+      goal.preSumSquares = row.pre_sum_squares ?? 0;
+      goal.crossSum = row.cross_sum ?? 0;
+    }
+    group.goals.push(goal);
   }
-  return stats;
+  const sorted = [...groups.values()].sort(compareGroups);
+  for (const group of sorted) group.goals.sort((a, b) => a.goalId - b.goalId);
+  return sorted;
+}
+
+/** The one-goal query as a goals query. */
+export function goalsQueryOf(query: AggregationQuery): GoalsAggregationQuery {
+  const { goalId, cuped, series: _series, ...rest } = query;
+  const withCuped = cuped ?? query.cupedPreWindowMs !== undefined;
+  return { ...rest, goalIds: [goalId], cupedGoalIds: withCuped ? [goalId] : [] };
+}
+
+/**
+ * One goal's statistics in the shape `aggregate()` answers: under CONVERTED_VISITS the analysed value is
+ * 0/1 per unit, so conversions, sum and sum of squares are all the converted units.
+ */
+export function toVariationStats(groups: UnitGroupStats[], query: AggregationQuery): VariationStats[] {
+  const converted = query.conversionType === "CONVERTED_VISITS";
+  const withCuped = query.cuped ?? query.cupedPreWindowMs !== undefined;
+  return groups.map((group) => {
+    const goal = group.goals.find((g) => g.goalId === query.goalId);
+    const convertedUnits = goal?.convertedUnits ?? 0;
+    const stats: VariationStats = {
+      variationKey: group.variationKey,
+      breakdownValue: group.breakdownValue,
+      units: group.units,
+      exposures: group.exposures,
+      conversions: converted ? convertedUnits : (goal?.conversions ?? 0),
+      convertedUnits,
+      sum: converted ? convertedUnits : (goal?.sum ?? 0),
+      sumSquares: converted ? convertedUnits : (goal?.sumSquares ?? 0),
+      visits: group.visits,
+      visitors: group.visitors,
+    };
+    if (withCuped) {
+      stats.preSum = goal?.preSum ?? 0;
+      stats.preSumSquares = goal?.preSumSquares ?? 0;
+      stats.crossSum = goal?.crossSum ?? 0;
+    }
+    return stats;
+  });
+}
+
+/** aggregate() on top of a store's aggregateGoals(): the rows, and the per-day series when asked. */
+export async function aggregateOneGoal(
+  aggregateGoals: (query: GoalsAggregationQuery) => Promise<UnitGroupStats[]>,
+  query: AggregationQuery,
+): Promise<AggregationResult> {
+  const rows = toVariationStats(await aggregateGoals(goalsQueryOf(query)), query);
+  if (query.series !== "DAY") return { rows };
+  const daily = seriesQuery(query);
+  return { rows, series: toSeries(toVariationStats(await aggregateGoals(goalsQueryOf(daily)), daily)) };
 }
 
 function breakdownValueText(value: string | null, interval: BreakdownInterval | null): string | null {
@@ -558,7 +662,7 @@ function breakdownValueText(value: string | null, interval: BreakdownInterval | 
   return new Date(Number(value)).toISOString();
 }
 
-function compareVariationStats(a: VariationStats, b: VariationStats): number {
+function compareGroups(a: UnitGroupStats, b: UnitGroupStats): number {
   if (a.variationKey !== b.variationKey) return a.variationKey < b.variationKey ? -1 : 1;
   if (a.breakdownValue === b.breakdownValue) return 0;
   if (a.breakdownValue === null) return -1;

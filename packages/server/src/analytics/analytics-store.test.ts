@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toVariationStats } from "./aggregation-sql.js";
 import type {
   AggregationQuery,
   AnalyticsEvent,
@@ -337,6 +338,39 @@ describe.each([duckDbTarget(), postgresTarget()])("$name analytics store", (targ
       });
       const plain = await store.aggregate(baseQuery);
       expect(plain.rows[0]!.preSum).toBeUndefined();
+    });
+
+    it.each([
+      ["visitor", "ALL_CONVERSION"],
+      ["visit", "CONVERTED_VISITS"],
+    ] as const)(
+      "several goals in one statement, CUPED on one (%s units, %s)",
+      async (unit, conversionType) => {
+        const query = { ...baseQuery, unit, conversionType, breakdown: { type: "BROWSER" as const } };
+        const { goalId: _goalId, ...rest } = query;
+        const groups = await store.aggregateGoals({
+          ...rest,
+          goalIds: [REVENUE_GOAL, CLICK_GOAL],
+          cupedGoalIds: [CLICK_GOAL],
+        });
+        expect(groups.some((group) => group.goals.length === 2)).toBe(true);
+        for (const [goalId, cuped] of [
+          [REVENUE_GOAL, false],
+          [CLICK_GOAL, true],
+        ] as const) {
+          const oneGoal = { ...query, goalId, cuped };
+          expectStats(toVariationStats(groups, oneGoal), referenceAggregation(events, oneGoal));
+        }
+      },
+    );
+
+    it("no goals: units only", async () => {
+      const { goalId: _goalId, ...rest } = baseQuery;
+      const groups = await store.aggregateGoals({ ...rest, goalIds: [] });
+      const expected = referenceAggregation(events, baseQuery);
+      expect(groups.map((g) => [g.variationKey, g.units, g.visits, g.goals.length])).toEqual(
+        expected.map((e) => [e.variationKey, e.units, e.visits, 0]),
+      );
     });
 
     it("per-day series of first exposures", async () => {

@@ -168,6 +168,69 @@ export interface AggregationResult {
   series?: SeriesPoint[];
 }
 
+/**
+ * Several goals of one flag in one pass: the units (first exposures) are found once and every goal's
+ * conversions are joined to them in the same statement. The per-goal numbers are raw: `conversions` counts
+ * every conversion and `sum` adds their values whatever `conversionType` says; `conversionType` only picks
+ * the per-unit metric CUPED's covariate is computed on (value sum, or 0/1 converted).
+ */
+export interface GoalsAggregationQuery extends Omit<AggregationQuery, "goalId" | "cuped" | "series"> {
+  goalIds: number[];
+  /** Goals (a subset of goalIds) that also get the pre-exposure covariate sums. */
+  cupedGoalIds?: number[];
+}
+
+export interface GoalStats {
+  goalId: number;
+  /** Every conversion in the attribution window. */
+  conversions: number;
+  convertedUnits: number;
+  /** Sum and sum of squares of the per-unit value sum. */
+  sum: number;
+  sumSquares: number;
+  /** CUPED goals only: the covariate (per-unit pre-window metric) sums and its cross product with the post metric. */
+  preSum?: number;
+  preSumSquares?: number;
+  crossSum?: number;
+}
+
+/** One variation (x breakdown value): its units and the outcomes of each goal that has any. */
+export interface UnitGroupStats {
+  variationKey: string;
+  breakdownValue: string | null;
+  units: number;
+  exposures: number;
+  visits: number;
+  visitors: number;
+  goals: GoalStats[];
+}
+
+/** One rule an automation tick looks at: its exposures, and conversions on these goals. */
+export interface RuleOutcomeRequest {
+  projectKey: string;
+  environmentKey: string;
+  ruleId: number;
+  goalIds: number[];
+}
+
+export interface RuleOutcomesOptions {
+  /** Conversions count in [first exposure, first exposure + window). Default 7 days. */
+  attributionWindowMs?: number;
+}
+
+/** Per (rule, variation, goal); unit = visitor, counted in the variation of its first exposure to the rule. */
+export interface RuleOutcome {
+  ruleId: number;
+  variationKey: string;
+  goalId: number;
+  units: number;
+  conversions: number;
+  convertedUnits: number;
+  /** Sum over units of the unit's summed conversion values, and of their squares. */
+  sum: number;
+  sumSquares: number;
+}
+
 export interface AnalyticsStore {
   /**
    * Stores a batch; resolves once it is committed (durable). A payloadId seen before stores nothing and
@@ -175,6 +238,13 @@ export interface AnalyticsStore {
    */
   append(events: AnalyticsEvent[], payloadId?: string): Promise<AppendResult>;
   aggregate(query: AggregationQuery): Promise<AggregationResult>;
+  /**
+   * Automation: outcomes of many rules in one statement (see rule-outcomes-sql.ts). A rule without
+   * exposures answers no row; a variation without conversions answers zeros.
+   */
+  ruleOutcomes(requests: RuleOutcomeRequest[], options?: RuleOutcomesOptions): Promise<RuleOutcome[]>;
+  /** Several goals at once (one statement); groups sorted by variation, then breakdown value. */
+  aggregateGoals(query: GoalsAggregationQuery): Promise<UnitGroupStats[]>;
   counts(filter: EventCountFilter): Promise<EventCount[]>;
   /** Retention: removes events (and remembered payload ids) older than `time`; answers the events removed. */
   deleteOlderThan(time: number): Promise<number>;

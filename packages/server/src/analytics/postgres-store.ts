@@ -11,14 +11,13 @@
 import pg from "pg";
 import {
   type AggregationSqlRow,
+  aggregateOneGoal,
   buildAggregationSql,
   buildEventCountsSql,
   type EventCountsSqlRow,
   postgresDialect,
   type SqlParameter,
-  seriesQuery,
-  toSeries,
-  toVariationStats,
+  toUnitGroups,
 } from "./aggregation-sql.js";
 import {
   type AggregationQuery,
@@ -30,7 +29,11 @@ import {
   type EventCount,
   type EventCountFilter,
   type ExperimentDataScope,
-  type VariationStats,
+  type GoalsAggregationQuery,
+  type RuleOutcome,
+  type RuleOutcomeRequest,
+  type RuleOutcomesOptions,
+  type UnitGroupStats,
 } from "./analytics-store.js";
 import {
   CONVERSION_COLUMNS,
@@ -45,6 +48,7 @@ import {
   requireSafeInteger,
   splitValidatedEvents,
 } from "./event-columns.js";
+import { buildRuleOutcomesSql, type RuleOutcomesSqlRow, toRuleOutcomes } from "./rule-outcomes-sql.js";
 
 export interface PostgresAnalyticsStoreOptions {
   connectionString: string;
@@ -248,9 +252,20 @@ class PostgresAnalyticsStore implements AnalyticsStore {
   }
 
   async aggregate(query: AggregationQuery): Promise<AggregationResult> {
-    const rows = await this.aggregateRows(query);
-    if (query.series !== "DAY") return { rows };
-    return { rows, series: toSeries(await this.aggregateRows(seriesQuery(query))) };
+    return aggregateOneGoal((goals) => this.aggregateGoals(goals), query);
+  }
+
+  async ruleOutcomes(requests: RuleOutcomeRequest[], options?: RuleOutcomesOptions): Promise<RuleOutcome[]> {
+    const built = buildRuleOutcomesSql(requests, "postgres", options);
+    if (!built) return [];
+    const rows = await inTransaction(this.pool, async (client) => {
+      await client.query(`SET LOCAL work_mem = '${this.workMem}'`);
+      await client.query("SET LOCAL jit = off");
+      // Set-based joins only, as in aggregateGoals: unanalyzed day partitions would invite nested loops.
+      await client.query("SET LOCAL enable_nestloop = off");
+      return (await client.query<RuleOutcomesSqlRow>(built.sql, built.params)).rows;
+    });
+    return toRuleOutcomes(rows);
   }
 
   async counts(filter: EventCountFilter): Promise<EventCount[]> {
@@ -307,7 +322,7 @@ class PostgresAnalyticsStore implements AnalyticsStore {
     });
   }
 
-  private async aggregateRows(query: AggregationQuery): Promise<VariationStats[]> {
+  async aggregateGoals(query: GoalsAggregationQuery): Promise<UnitGroupStats[]> {
     const built = buildAggregationSql(query, postgresDialect);
     const rows = await inTransaction(this.pool, async (client) => {
       await client.query(`SET LOCAL work_mem = '${this.workMem}'`);
@@ -319,7 +334,7 @@ class PostgresAnalyticsStore implements AnalyticsStore {
       await client.query("SET LOCAL enable_nestloop = off");
       return (await client.query<AggregationSqlRow>(built.sql, built.params)).rows;
     });
-    return toVariationStats(rows, built);
+    return toUnitGroups(rows, built);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { queueWebhookDeliveries } from "../notifications/webhook-outbox.js";
 import type { Database } from "../storage/schema.js";
 
 /** One change: who did what to which resource, with the resource before and after. */
@@ -27,9 +28,16 @@ export interface AuditFilter {
   offset: number;
 }
 
-/** Writes an audit entry; pass the transaction of the change so both commit or neither does. */
+/**
+ * Writes an audit entry; pass the transaction of the change so both commit or neither does. A feature-flag
+ * entry also queues its webhook deliveries in the same transaction (notifications/webhook-outbox.ts).
+ */
 export async function recordAudit(db: Kysely<Database>, entry: AuditEntry, at = new Date()): Promise<void> {
-  await db
+  if (entry.resourceType === "feature-flag" && !db.isTransaction) {
+    await db.transaction().execute((trx) => recordAudit(trx, entry, at));
+    return;
+  }
+  const row = await db
     .insertInto("audit_log")
     .values({
       project_key: entry.projectKey,
@@ -41,7 +49,20 @@ export async function recordAudit(db: Kysely<Database>, entry: AuditEntry, at = 
       after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
       at: at.toISOString(),
     })
-    .execute();
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (entry.resourceType === "feature-flag" && entry.projectKey !== null) {
+    await queueWebhookDeliveries(db, {
+      eventId: Number(row.id),
+      projectKey: entry.projectKey,
+      actor: entry.actor,
+      action: entry.action,
+      flagId: Number(entry.resourceId),
+      before: entry.before,
+      after: entry.after,
+      at,
+    });
+  }
 }
 
 /** Reads audit entries, newest first. */

@@ -5,8 +5,10 @@
 
 import type { AppContext } from "../app-context.js";
 import type { ServerConfig } from "../config.js";
+import { runBanditTick } from "./bandit-reallocation.js";
 import { runHealthTick } from "./flag-health.js";
 import { runProgressiveTick } from "./progressive-delivery.js";
+import { runRollbackTick } from "./rollback-conditions.js";
 
 /** What a tick knows besides the clock. */
 export interface AutomationTick {
@@ -42,4 +44,6 @@ export { AUTOMATION_ACTOR } from "./automation-actor.js";
 export const AUTOMATION_TASKS: readonly AutomationTask[] = [
   { kind: "progressive", intervalMs: (config) => config.automationTickMs, run: runProgressiveTick },
   { kind: "health", intervalMs: (config) => config.automationTickMs, run: runHealthTick },
+  { kind: "rollback", intervalMs: (config) => config.automationTickMs, run: runRollbackTick },
+  { kind: "bandit", intervalMs: (config) => config.banditIntervalMs, run: runBanditTick },
 ];

@@ -273,6 +273,11 @@ export interface ResolveContext {
   previousDateCreated?: string | undefined;
   /** Now, ISO: the dateModified of environment configurations that change. */
   nowIso: string;
+  /**
+   * The writer is the bandit automation, which may set the trafficAllocations of a multi-armed-bandit rule;
+   * anyone else changing them gets a 400 (automation/bandit-reallocation.ts).
+   */
+  banditAllocationsWritable?: boolean | undefined;
   /** How errors name places; lets the environment and rule PATCH bodies be named `body`. */
   paths?: {
     environment?: (index: number, environmentKey: string) => string | undefined;
@@ -725,6 +730,18 @@ function resolveRule(
       }
       rule.multiArmedBandit = bandit ?? false;
       rule.trafficAllocationMethod = rule.multiArmedBandit ? "MULTI_ARMED_BANDIT" : "MANUAL";
+      if (
+        rule.multiArmedBandit &&
+        previous?.type === "EXPERIMENTATION" &&
+        previous.multiArmedBandit === true &&
+        !context.banditAllocationsWritable &&
+        JSON.stringify(allocations) !== JSON.stringify(previous.trafficAllocations ?? [])
+      ) {
+        problems.add(
+          `${path}.trafficAllocations`,
+          "is set by the multi-armed bandit of this rule and cannot be edited; set multiArmedBandit to false to allocate traffic by hand",
+        );
+      }
       rule.reallocation = input.reallocation ?? false;
       if (previous?.experimentId !== undefined) rule.experimentId = previous.experimentId;
       if (previous?.respoolTime !== undefined && previous.type === "EXPERIMENTATION") {

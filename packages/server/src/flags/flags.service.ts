@@ -102,6 +102,8 @@ interface Change {
   adjust?: (draft: DraftFlag) => void;
   /** Further audit entries about the flag, written in the change's transaction when it is written. */
   alsoAudit?: (() => AutomationAuditNote[]) | undefined;
+  /** The bandit automation's re-allocation: it may set a multi-armed-bandit rule's trafficAllocations. */
+  banditAllocations?: boolean | undefined;
 }
 
 /** An audit entry automation adds to a change (same flag, actor and transaction), e.g. "rollout finished". */
@@ -261,6 +263,7 @@ export class FlagsService {
     previous: FlagRecord | undefined,
     nowIso: string,
     paths?: ResolveContext["paths"],
+    banditAllocationsWritable = false,
   ): Promise<DraftFlag> {
     const projectKey = input.siteCode;
     const references = referencedIds(input);
@@ -277,6 +280,7 @@ export class FlagsService {
       previousDateCreated: previous?.meta.dateCreated,
       nowIso,
       paths,
+      banditAllocationsWritable,
     });
   }
 
@@ -395,7 +399,15 @@ export class FlagsService {
         const health =
           change.forcedHealth ?? requestedHealth(current.meta.health, change.health ?? input.health);
         const archived = input.archived ?? current.meta.archived;
-        const draft = await this.resolve(trx, input, environmentKeys, current, now, change.paths);
+        const draft = await this.resolve(
+          trx,
+          input,
+          environmentKeys,
+          current,
+          now,
+          change.paths,
+          change.banditAllocations === true,
+        );
         change.adjust?.(draft);
         if (
           draft.featureKey !== current.doc.featureKey &&
@@ -580,6 +592,10 @@ export class FlagsService {
       authorize?: (projectKey: string) => void;
       /** Automation: the re-allocation time that changes the experiment's bucketing salt. */
       respoolTime?: number | null;
+      /** Bandit automation: may set the trafficAllocations of a multi-armed-bandit rule (users get 400). */
+      banditAllocations?: boolean;
+      /** Automation: audit entries added in the change's transaction when it is written. */
+      alsoAudit?: () => AutomationAuditNote[];
     } = {},
   ): Promise<FlagView> {
     let environmentKey = "";
@@ -615,6 +631,8 @@ export class FlagsService {
         return {
           input: merged as FlagInput,
           paths: { rule: (_path, _i, inputId) => (inputId === ruleId ? "body" : undefined) },
+          banditAllocations: options.banditAllocations,
+          alsoAudit: options.alsoAudit,
           adjust:
             options.respoolTime === undefined
               ? undefined

@@ -32,7 +32,7 @@ import type { Kysely } from "kysely";
 import { isUniqueViolation } from "../flags/write-guards.js";
 import type { SqlDialect } from "../storage/database.js";
 import type { Database } from "../storage/schema.js";
-import { type Job, type JobStatus, JobsStore, toJob } from "./jobs.store.js";
+import { insertJob, type Job, type JobStatus, JobsStore, toJob } from "./jobs.store.js";
 
 export type { Job, JobStatus } from "./jobs.store.js";
 
@@ -457,6 +457,28 @@ export class JobRunner {
       clearInterval(heartbeat);
     }
   }
+}
+
+/**
+ * Adds a job inside the caller's transaction, so the job exists if and only if the change that needs it
+ * commits (an outbox: a crash right after the commit loses nothing). No worker is woken: the job is claimed
+ * on the next poll, or at once after `jobs.wake()` once the transaction committed. Use a key that cannot exist
+ * yet (or none): a duplicate key would abort the caller's transaction.
+ */
+export async function enqueueInTransaction<Payload>(
+  trx: Kysely<Database>,
+  input: EnqueueInput<Payload>,
+  now: number,
+): Promise<number> {
+  const row = await insertJob(trx, {
+    kind: input.kind,
+    key: input.key ?? null,
+    payload: JSON.stringify(input.payload),
+    maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    runAfter: input.runAfter ?? now,
+    now,
+  });
+  return Number(row.id);
 }
 
 /** Job statuses as the APIs show them. */

@@ -62,6 +62,32 @@ export interface NewJob {
   now: number;
 }
 
+/** Inserts a PENDING job; `db` may be a transaction (see enqueueInTransaction in job-runner.ts). */
+export async function insertJob(db: Kysely<Database>, job: NewJob): Promise<JobRow> {
+  return db
+    .insertInto("jobs")
+    .values({
+      kind: job.kind,
+      key: job.key,
+      status: "PENDING",
+      progress: 0,
+      payload: job.payload,
+      result: null,
+      error: null,
+      attempts: 0,
+      max_attempts: job.maxAttempts,
+      run_after: job.runAfter,
+      lease_owner: null,
+      lease_until: null,
+      created_at: job.now,
+      updated_at: job.now,
+      started_at: null,
+      finished_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** Every statement on the `jobs` table. Writes by a worker name it as lease owner, so a lost lease is a no-op. */
 export class JobsStore {
   constructor(
@@ -70,28 +96,7 @@ export class JobsStore {
   ) {}
 
   async insert(job: NewJob): Promise<JobRow> {
-    return this.db
-      .insertInto("jobs")
-      .values({
-        kind: job.kind,
-        key: job.key,
-        status: "PENDING",
-        progress: 0,
-        payload: job.payload,
-        result: null,
-        error: null,
-        attempts: 0,
-        max_attempts: job.maxAttempts,
-        run_after: job.runAfter,
-        lease_owner: null,
-        lease_until: null,
-        created_at: job.now,
-        updated_at: job.now,
-        started_at: null,
-        finished_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return insertJob(this.db, job);
   }
 
   async byId(id: number): Promise<JobRow | undefined> {

@@ -56,17 +56,21 @@ function isAllowedHost(host: string, policy: CallbackPolicy): boolean {
   return policy.allowPrivate || policy.allowedHosts.includes(host);
 }
 
-/** Parses and checks a callbackUrl when the request arrives; throws 400 naming body.callbackUrl. */
-export async function checkCallbackUrl(text: string, policy: CallbackPolicy): Promise<URL> {
+/** Parses and checks a callbackUrl (or a webhook url) when the request arrives; throws 400 naming `field`. */
+export async function checkCallbackUrl(
+  text: string,
+  policy: CallbackPolicy,
+  field = "body.callbackUrl",
+): Promise<URL> {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ApiError(400, "body.callbackUrl must be an absolute http(s) URL");
+    throw new ApiError(400, `${field} must be an absolute http(s) URL`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new ApiError(400, "body.callbackUrl must use http or https");
-  if (url.username || url.password) throw new ApiError(400, "body.callbackUrl must not carry credentials");
+    throw new ApiError(400, `${field} must use http or https`);
+  if (url.username || url.password) throw new ApiError(400, `${field} must not carry credentials`);
   const host = hostOf(url);
   if (isAllowedHost(host, policy)) return url;
   let addresses: string[];
@@ -75,14 +79,14 @@ export async function checkCallbackUrl(text: string, policy: CallbackPolicy): Pr
     try {
       addresses = (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
     } catch {
-      throw new ApiError(400, `body.callbackUrl: host '${host}' could not be resolved`);
+      throw new ApiError(400, `${field}: host '${host}' could not be resolved`);
     }
   }
   const refused = addresses.find(isBlockedAddress);
   if (refused !== undefined) {
     throw new ApiError(
       400,
-      `body.callbackUrl: '${host}' resolves to ${refused}, a private, loopback or link-local address; ` +
+      `${field}: '${host}' resolves to ${refused}, a private, loopback or link-local address; ` +
         "allow it with VEXIL_CALLBACK_ALLOW_PRIVATE=true or VEXIL_CALLBACK_ALLOWED_HOSTS",
     );
   }

@@ -100,7 +100,6 @@ export function reportHandler(context: AppContext) {
       ...loaded,
       dataCode: payload.dataCode,
       projectKey: payload.projectKey,
-      store: context.config.databaseUrl ? "postgres" : "embedded",
     };
     // Read before aggregating: events arriving meanwhile move the watermark, so the next request recomputes.
     const watermark = await dataWatermark(

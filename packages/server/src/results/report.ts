@@ -1,6 +1,6 @@
 /**
- * The Kameleoon feature-flag results report: aggregation (the analytics store, one query per goal, run
- * concurrently), statistics (@vexil/stats, per breakdown value and for the totals), serialisation (the
+ * The Kameleoon feature-flag results report: aggregation (the analytics store, one statement for every
+ * goal), statistics (@vexil/stats, per breakdown value and for the totals), serialisation (the
  * documented JSON shape, docs/kameleoon-results.md). Each phase is timed for the job's metadata.
  */
 import {
@@ -11,7 +11,7 @@ import {
   sampleRatioMismatch,
   type VariationAnalysis,
 } from "@vexil/stats";
-import type { AggregationQuery, AnalyticsStore, VariationStats } from "../analytics/analytics-store.js";
+import type { AnalyticsStore, GoalsAggregationQuery } from "../analytics/analytics-store.js";
 import type { FlagRecord, StoredRule, StoredVariation } from "../flags/flags.document.js";
 import type { Goal } from "../goals/goals.store.js";
 import { analyticsBreakdown, attributeFilters, type CanonicalResultsRequest } from "./results-request.js";
@@ -27,14 +27,6 @@ const TOTAL = "\u0000total";
 /** variationData key of the all-variations row (allVariationsData). */
 export const ALL_VARIATIONS_KEY = "all";
 export const MAX_BREAKDOWN_VALUES = 100;
-/**
- * Aggregation queries run at once: DuckDB already spreads one query over every core (two at once measured
- * 10-30 % slower in bench/results.bench.ts), PostgreSQL runs each on one backend (a few at once use more
- * cores).
- */
-const QUERY_CONCURRENCY = { embedded: 1, postgres: 4 };
-/** A goal id no conversion carries: the query then only counts units, visits and visitors. */
-const NO_GOAL = 0;
 
 export interface ReportInputs {
   request: CanonicalResultsRequest;
@@ -44,8 +36,6 @@ export interface ReportInputs {
   rule: StoredRule | null;
   /** The report's goals, in request.goalsIds order. */
   goals: Goal[];
-  /** Which analytics store answers (sets how many queries run at once). */
-  store?: "embedded" | "postgres";
 }
 
 export interface PhaseTimings {
@@ -118,26 +108,11 @@ function goalCellOf(cell: Cell, goalId: number): GoalCell {
   return goal;
 }
 
-/** Runs tasks with at most `limit` at once, in order of submission. */
-async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
-
-interface PlannedQuery {
-  query: AggregationQuery;
-  apply: (rows: VariationStats[]) => void;
-}
-
-/** Phase 1: the aggregation queries, folded into cells per breakdown key and variation. */
+/**
+ * Phase 1: aggregation, folded into cells per breakdown key and variation. One statement gives every goal
+ * (units found once, each goal's conversions joined to them); with a breakdown over visit units a second one
+ * gives the totals' visitors.
+ */
 export async function aggregate(
   analytics: AnalyticsStore,
   inputs: ReportInputs,
@@ -146,7 +121,7 @@ export async function aggregate(
 ): Promise<Aggregated> {
   const { request, flag, rule, goals, projectKey } = inputs;
   const breakdown = analyticsBreakdown(request);
-  const base: Omit<AggregationQuery, "goalId" | "conversionType"> = {
+  const base: Omit<GoalsAggregationQuery, "goalIds"> = {
     projectKey,
     environmentKey: request.environmentKey,
     featureKey: flag.doc.featureKey,
@@ -157,109 +132,56 @@ export async function aggregate(
         : {}),
     dateIntervals: request.dateIntervals.map((i) => ({ from: Date.parse(i.start), to: Date.parse(i.end) })),
     unit: request.visitorData ? "visitor" : "visit",
+    conversionType: request.conversionType,
     filters: attributeFilters(request),
     ...(flag.doc.attributionWindow ? { attributionWindowMs: flag.doc.attributionWindow } : {}),
   };
-  const withBreakdown = breakdown ? { breakdown } : {};
+  const goalIds = goals.map((goal) => goal.id);
+  const cupedGoalIds = goalIds.filter((id) => request.goalIdsCuped.includes(id));
+  // Per-value visitor counts of visit-level units do not add up (a visitor's visits may fall in two
+  // values), so the totals' visitors come from a query without breakdown.
+  const needsVisitorTotals = breakdown !== null && !request.visitorData;
+  const queries = needsVisitorTotals ? 2 : 1;
+  signal?.throwIfAborted();
+  const groups = await analytics.aggregateGoals({
+    ...base,
+    ...(breakdown ? { breakdown } : {}),
+    goalIds,
+    cupedGoalIds,
+  });
+  onProgress(1 / queries);
+  signal?.throwIfAborted();
+  const visitorTotals = needsVisitorTotals ? await analytics.aggregateGoals({ ...base, goalIds: [] }) : [];
+  onProgress(1);
+  signal?.throwIfAborted();
+
   const raw: Cells = new Map();
-  const keyOf = (row: VariationStats) => (breakdown ? (row.breakdownValue ?? MISSING_VALUE_KEY) : TOTAL);
-  const setUnits = (cell: Cell, row: VariationStats) => {
-    cell.units = row.units;
-    cell.visits = row.visits;
-    cell.visitors = row.visitors;
-  };
-  const cuped = new Set(request.goalIdsCuped);
-  const planned: PlannedQuery[] = [];
   const converted = request.conversionType === "CONVERTED_VISITS";
-  for (const goal of goals) {
-    // ALL_CONVERSION sums give every field: conversions, converted units, values (revenue); the analyzed
-    // metric is the per-unit sum, or under CONVERTED_VISITS the 0/1 "converted" (its sums are the converted
-    // units). Only CUPED under CONVERTED_VISITS needs the 0/1 covariate sums: one more query for those goals.
-    planned.push({
-      query: {
-        ...base,
-        ...withBreakdown,
-        goalId: goal.id,
-        conversionType: "ALL_CONVERSION",
-        ...(cuped.has(goal.id) && !converted ? { cuped: true } : {}),
-      },
-      apply: (rows) => {
-        for (const row of rows) {
-          const cell = cellOf(raw, keyOf(row), row.variationKey);
-          setUnits(cell, row);
-          const g = goalCellOf(cell, goal.id);
-          g.conversions = row.conversions;
-          g.convertedUnits = row.convertedUnits;
-          g.valueSum = row.sum;
-          if (converted) {
-            g.sum = row.convertedUnits;
-            g.sumSquares = row.convertedUnits;
-          } else {
-            g.sum = row.sum;
-            g.sumSquares = row.sumSquares;
-            if (row.preSum !== undefined) {
-              g.preSum = row.preSum;
-              g.preSumSquares = row.preSumSquares ?? 0;
-              g.crossSum = row.crossSum ?? 0;
-            }
-          }
-        }
-      },
-    });
-    if (converted && cuped.has(goal.id)) {
-      planned.push({
-        query: {
-          ...base,
-          ...withBreakdown,
-          goalId: goal.id,
-          conversionType: "CONVERTED_VISITS",
-          cuped: true,
-        },
-        apply: (rows) => {
-          for (const row of rows) {
-            const g = goalCellOf(cellOf(raw, keyOf(row), row.variationKey), goal.id);
-            g.preSum = row.preSum ?? 0;
-            g.preSumSquares = row.preSumSquares ?? 0;
-            g.crossSum = row.crossSum ?? 0;
-          }
-        },
-      });
+  for (const group of groups) {
+    const cell = cellOf(
+      raw,
+      breakdown ? (group.breakdownValue ?? MISSING_VALUE_KEY) : TOTAL,
+      group.variationKey,
+    );
+    cell.units = group.units;
+    cell.visits = group.visits;
+    cell.visitors = group.visitors;
+    for (const stats of group.goals) {
+      const g = goalCellOf(cell, stats.goalId);
+      g.conversions = stats.conversions;
+      g.convertedUnits = stats.convertedUnits;
+      g.valueSum = stats.sum;
+      // The analysed metric: the per-unit value sum, or under CONVERTED_VISITS the 0/1 "converted" (its
+      // sums are the converted units); the store computed the CUPED covariate on the same metric.
+      g.sum = converted ? stats.convertedUnits : stats.sum;
+      g.sumSquares = converted ? stats.convertedUnits : stats.sumSquares;
+      if (stats.preSum !== undefined) {
+        g.preSum = stats.preSum;
+        g.preSumSquares = stats.preSumSquares ?? 0;
+        g.crossSum = stats.crossSum ?? 0;
+      }
     }
   }
-  if (goals.length === 0) {
-    planned.push({
-      query: { ...base, ...withBreakdown, goalId: NO_GOAL, conversionType: "ALL_CONVERSION" },
-      apply: (rows) => {
-        for (const row of rows) setUnits(cellOf(raw, keyOf(row), row.variationKey), row);
-      },
-    });
-  }
-  // Per-value visitor counts of visit-level units do not add up (a visitor's visits may fall in two
-  // values), so the totals' visitors come from one query without breakdown.
-  let visitorTotals: VariationStats[] | undefined;
-  if (breakdown && !request.visitorData) {
-    planned.push({
-      query: { ...base, goalId: NO_GOAL, conversionType: "ALL_CONVERSION" },
-      apply: (rows) => {
-        visitorTotals = rows;
-      },
-    });
-  }
-  let done = 0;
-  const results = await pooled(
-    planned.map((plan) => async () => {
-      signal?.throwIfAborted();
-      const result = await analytics.aggregate(plan.query);
-      done++;
-      onProgress(done / planned.length);
-      return result.rows;
-    }),
-    QUERY_CONCURRENCY[inputs.store ?? "embedded"],
-  );
-  signal?.throwIfAborted();
-  planned.forEach((plan, index) => {
-    plan.apply(results[index]!);
-  });
 
   const warnings: string[] = [];
   const known = new Set(flag.doc.variations.map((v) => v.key));
@@ -272,7 +194,7 @@ export async function aggregate(
     }
   }
 
-  if (!breakdown) return { cells: raw, breakdownKeys: [], queries: planned.length, warnings };
+  if (!breakdown) return { cells: raw, breakdownKeys: [], queries, warnings };
   const { cells, breakdownKeys } = foldBreakdown(raw, warnings, breakdown.type === "INTERVAL");
   const totals = new Map<string, Cell>();
   for (const key of breakdownKeys) {
@@ -282,14 +204,14 @@ export async function aggregate(
       totals.set(variationKey, total);
     }
   }
-  if (visitorTotals) {
+  if (needsVisitorTotals) {
     for (const row of visitorTotals) {
       const total = totals.get(row.variationKey);
       if (total) total.visitors = row.visitors;
     }
   }
   cells.set(TOTAL, totals);
-  return { cells, breakdownKeys, queries: planned.length, warnings };
+  return { cells, breakdownKeys, queries, warnings };
 }
 
 function addCell(into: Cell, cell: Cell): void {

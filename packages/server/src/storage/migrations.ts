@@ -6,6 +6,7 @@ import { sdkDeliveryMigration } from "./migrations/0003-sdk-delivery.js";
 import { jobsResultsMigration } from "./migrations/0004-jobs-results.js";
 import { experimentsMigration } from "./migrations/0005-experiments.js";
 import { automationMigration } from "./migrations/0006-automation.js";
+import { notificationsMigration } from "./migrations/0007-notifications.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -18,6 +19,7 @@ const migrations: Record<string, DialectMigration> = {
   "0004-jobs-results": jobsResultsMigration,
   "0005-experiments": experimentsMigration,
   "0006-automation": automationMigration,
+  "0007-notifications": notificationsMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

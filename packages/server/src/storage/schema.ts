@@ -5,6 +5,7 @@ import type { ExperimentsTables } from "../experiments/experiments.tables.js";
 import type { FlagsTables } from "../flags/flags.tables.js";
 import type { GoalsTables } from "../goals/goals.tables.js";
 import type { JobsTables } from "../jobs/jobs.tables.js";
+import type { NotificationsTables } from "../notifications/notifications.tables.js";
 import type { ProjectsTables } from "../projects/projects.tables.js";
 import type { SdkDeliveryTables } from "../sdk-delivery/sdk-delivery.tables.js";
 import type { SegmentsTables } from "../segments/segments.tables.js";
@@ -23,4 +24,5 @@ export interface Database
     SdkDeliveryTables,
     JobsTables,
     ExperimentsTables,
-    AutomationTables {}
+    AutomationTables,
+    NotificationsTables {}

@@ -1,0 +1,90 @@
+import type { Kysely } from "kysely";
+import { enqueueInTransaction } from "../jobs/job-runner.js";
+import type { Database } from "../storage/schema.js";
+import {
+  type AuditedFlagChange,
+  type FlagIdentity,
+  flagChangeEvent,
+  identityFromViews,
+} from "./flag-change-event.js";
+import { statementsAllow } from "./webhook-statements.js";
+import { webhooksStore } from "./webhooks.store.js";
+
+/** Job kind of one webhook delivery; key = the delivery id, payload { deliveryId }. */
+export const WEBHOOK_DELIVERY_KIND = "notifications.webhook";
+
+/** Enough attempts for the retry window; the retry policy ends it by time. */
+export const DELIVERY_MAX_ATTEMPTS = 1000;
+
+export interface WebhookDeliveryJob {
+  deliveryId: number;
+}
+
+/** The flag's identity when the entry carries no flag views: read in the same transaction. */
+async function identityFromStorage(
+  trx: Kysely<Database>,
+  projectKey: string,
+  flagId: number,
+): Promise<FlagIdentity | undefined> {
+  const flag = await trx
+    .selectFrom("flags")
+    .select(["feature_key", "name"])
+    .where("id", "=", flagId)
+    .executeTakeFirst();
+  if (!flag) return undefined;
+  const environments = await trx
+    .selectFrom("environments")
+    .select("key")
+    .where("project_key", "=", projectKey)
+    .orderBy("position")
+    .execute();
+  return { featureKey: flag.feature_key, name: flag.name, environmentKeys: environments.map((e) => e.key) };
+}
+
+/**
+ * Queues the webhook deliveries of a feature-flag audit entry, in the transaction that writes the entry
+ * (called by recordAudit): one `webhook_deliveries` row (the log) and one job per enabled webhook whose
+ * statements allow the change. The jobs are claimed on the worker's next poll; the notifications routes also
+ * wake the worker when a flag change is published after its commit.
+ */
+export async function queueWebhookDeliveries(
+  trx: Kysely<Database>,
+  change: AuditedFlagChange,
+): Promise<void> {
+  const webhooks = await webhooksStore.enabled(trx);
+  if (webhooks.length === 0) return;
+  const identity =
+    identityFromViews(change.before, change.after) ??
+    (await identityFromStorage(trx, change.projectKey, change.flagId));
+  if (!identity) return;
+  const event = flagChangeEvent(change, identity);
+  const payload = JSON.stringify(event);
+  const now = change.at.getTime();
+  for (const webhook of webhooks) {
+    if (!statementsAllow(webhook.statements, event.accesses)) continue;
+    const deliveryId = await webhooksStore.insertDelivery(
+      trx,
+      {
+        webhookId: webhook.id,
+        eventId: change.eventId,
+        projectKey: change.projectKey,
+        featureKey: identity.featureKey,
+        action: change.action,
+        title: event.title,
+      },
+      payload,
+      now,
+    );
+    await enqueueInTransaction<WebhookDeliveryJob>(
+      trx,
+      {
+        kind: WEBHOOK_DELIVERY_KIND,
+        key: String(deliveryId),
+        payload: { deliveryId },
+        runAfter: now,
+        maxAttempts: DELIVERY_MAX_ATTEMPTS,
+      },
+      now,
+    );
+  }
+}
