@@ -32,6 +32,7 @@ import { runBanditTick } from "../packages/server/src/automation/bandit-realloca
 import { runRollbackTick } from "../packages/server/src/automation/rollback-conditions.js";
 import { resolveConfig } from "../packages/server/src/config.js";
 import { ensureDemoProject } from "../packages/server/src/demo/demo-project.js";
+import { seededRandom } from "../packages/server/src/events/seeded-random.js";
 import type { FlagView } from "../packages/server/src/flags/flags.document.js";
 import type { FlagInput } from "../packages/server/src/flags/flags.schemas.js";
 import { FlagsService } from "../packages/server/src/flags/flags.service.js";
@@ -54,18 +55,6 @@ const PROJECT = "demo";
 const ENVIRONMENT = "production";
 const DAY = 86_400_000;
 const ACTOR = { name: "bench", id: null };
-
-/** mulberry32: reproducible event data. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface WatchedRule {
   flagId: number;

@@ -64,20 +64,22 @@ function generationSql(ids: Ids): string[] {
     ['Desktop', 'Phone', 'Tablet'][${draw(4)} % 3 + 1], ['Windows', 'macOS', 'iOS', 'Android'][${draw(5)} % 4 + 1],
     ['FR', 'US', 'DE', 'GB', 'JP'][${draw(6)} % 5 + 1], ${draw(7)} < 6000, NULL`;
   const exposureColumns =
-    "project_key, environment_key, feature_key, flag_id, rule_id, experiment_id, variation_key, visitor_code, visit_id, visit_hash, time, browser, device_type, os, country, new_visitor, custom";
+    "project_key, environment_key, feature_key, flag_id, rule_id, experiment_id, variation_key, visitor_code, visit_id, visit_hash, time, browser, device_type, os, country, new_visitor, custom, visitor_hash";
   const conversionColumns =
-    "project_key, environment_key, goal_id, visitor_code, visit_id, value, time, browser, device_type, os, country, new_visitor, custom";
-  // Any stable 53-bit hash of the visit id will do (the store compares them per unit).
+    "project_key, environment_key, goal_id, visitor_code, visit_id, value, time, browser, device_type, os, country, new_visitor, custom, visitor_hash, visit_hash";
+  // Any stable 53-bit hash of the visitor code and visit id will do, the same in both tables (the store
+  // groups and joins units on them).
   const visitHash = (suffix: string) => `CAST(hash(${visitor} || ${suffix}) % 9007199254740992 AS BIGINT)`;
+  const visitorHash = `CAST(hash(${visitor}) % 9007199254740992 AS BIGINT)`;
   const base = `SELECT v, ${variation} AS variation, ${time} AS t FROM range(${VISITORS}) AS r(v)`;
   const statements = [
     `CREATE TEMP TABLE plan AS ${base}`,
     `INSERT INTO analytics_exposures (${exposureColumns})
      SELECT 'demo', 'production', '${ids.featureKey}', ${ids.flagId}, ${ids.ruleId}, ${ids.experimentId}, variation,
-       ${visitor}, ${visitor} || '-1', ${visitHash("'-1'")}, t, ${attributes} FROM plan`,
+       ${visitor}, ${visitor} || '-1', ${visitHash("'-1'")}, t, ${attributes}, ${visitorHash} FROM plan`,
     `INSERT INTO analytics_exposures (${exposureColumns})
      SELECT 'demo', 'production', '${ids.featureKey}', ${ids.flagId}, ${ids.ruleId}, ${ids.experimentId}, variation,
-       ${visitor}, ${visitor} || '-2', ${visitHash("'-2'")}, t + ${DAY}, ${attributes} FROM plan WHERE v % 10 = 3`,
+       ${visitor}, ${visitor} || '-2', ${visitHash("'-2'")}, t + ${DAY}, ${attributes}, ${visitorHash} FROM plan WHERE v % 10 = 3`,
   ];
   // rates per variation (per 10,000), numeric value, repeat share, CUPED engagement.
   const goals = [
@@ -97,7 +99,7 @@ function generationSql(ids: Ids): string[] {
     const insert = (copy: number, offset: string, where: string, visit: string) =>
       `INSERT INTO analytics_conversions (${conversionColumns})
        SELECT 'demo', 'production', ${goalId}, ${visitor}, ${visitor} || '${visit}', ${goal.value}, t + ${offset},
-         ${attributes} FROM plan WHERE ${where} -- copy ${copy}`;
+         ${attributes}, ${visitorHash}, ${visitHash(`'${visit}'`)} FROM plan WHERE ${where} -- copy ${copy}`;
     statements.push(insert(1, `60000 + ${draw(60 + index)} * 100`, converts, "-1"));
     if (goal.repeat > 0)
       statements.push(

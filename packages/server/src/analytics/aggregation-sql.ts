@@ -15,8 +15,12 @@
  *   unit_outcomes      per-unit conversion counts/sums in the attribution window (and the CUPED
  *                      pre-window), joined on the unit key
  *   exposure_stats / outcome_stats   GROUP BY variation x breakdown; joined at the end
- *   unresolved_units / several_visit_stats   exact distinct visits of the units the cheap per-unit
+ *   unresolved_units / several_visit_stats   distinct visit hashes of the units the cheap per-unit
  *                      visit count could not settle (unit = visitor only)
+ *
+ * Units are grouped and joined on 53-bit integer hashes of their keys (visitor_hash, visit_hash), stored
+ * at ingestion: twice as fast as grouping the text keys at 10M units, at the price of a ~0.5 % chance that
+ * two of 10M units share a hash and count as one.
  */
 import {
   type AggregationQuery,
@@ -57,8 +61,8 @@ export class SqlParameters {
 export interface UnitSummaryShape {
   /** Generated names (attr_0, ...) of the attribute columns scoped_exposures carries. */
   attributeColumns: string[];
-  /** unit = visit: each unit's visitor code is needed to count distinct visitors. */
-  carryVisitorCode: boolean;
+  /** unit = visit: each unit's visitor hash is needed to count distinct visitors. */
+  carryVisitorHash: boolean;
   /** unit = visitor: the per-unit visit count (see unitCounts) is needed. */
   countVisits: boolean;
 }
@@ -70,6 +74,7 @@ export interface UnitSummaryShape {
  * alone (several_visit_stats). visit_hash is a 53-bit hash of visit_id stored at ingestion, so this reads
  * an integer column instead of decompressing every visit id. (Two different visit ids of one unit sharing
  * a hash, ~2^-53, would count once.) `over` turns the aggregates into window functions.
+ * Units themselves are keyed the same way (visitor_hash or visit_hash, see event-columns.ts keyHash).
  */
 function unitCounts(countVisits: boolean, over = ""): string[] {
   const exposures = `count(*)${over}`;
@@ -92,7 +97,7 @@ export const duckDbDialect: AggregationDialect = {
   unitSummaryCtes(shape) {
     const carried = [
       "variation_key",
-      ...(shape.carryVisitorCode ? ["visitor_code"] : []),
+      ...(shape.carryVisitorHash ? ["visitor_hash"] : []),
       ...shape.attributeColumns,
     ];
     // arg_min over `time` alone: an ordering key with a tie-breaker (a struct) doubles the cost of this
@@ -125,7 +130,7 @@ export const postgresDialect: AggregationDialect = {
   unitSummaryCtes(shape) {
     const carried = [
       "variation_key",
-      ...(shape.carryVisitorCode ? ["visitor_code"] : []),
+      ...(shape.carryVisitorHash ? ["visitor_hash"] : []),
       ...shape.attributeColumns,
     ];
     // The unit's counts are window functions over the order DISTINCT ON needs: one sort gives the first
@@ -177,7 +182,8 @@ interface QueryPlan {
   query: GoalsAggregationQuery;
   dialect: AggregationDialect;
   params: SqlParameters;
-  unitColumn: "visitor_code" | "visit_id";
+  /** The unit key: the integer hash of the visitor code or of the visit id (event-columns.ts keyHash). */
+  unitColumn: "visitor_hash" | "visit_hash";
   attributes: AttributeName[];
   intervals: TimeRange[];
   /** Some goal gets CUPED sums (the outcome CTEs carry the pre-window columns). */
@@ -211,7 +217,7 @@ export function buildAggregationSql(
     `scoped_exposures AS NOT MATERIALIZED (${scopedExposuresSql(plan)})`,
     ...dialect.unitSummaryCtes({
       attributeColumns: plan.attributes.map((_, index) => attributeColumn(index)),
-      carryVisitorCode: query.unit === "visit",
+      carryVisitorHash: query.unit === "visit",
       countVisits: query.unit === "visitor",
     }),
     `units AS (${unitsSql(plan)})`,
@@ -247,7 +253,7 @@ function planQuery(query: GoalsAggregationQuery, dialect: AggregationDialect): Q
     query,
     dialect,
     params: new SqlParameters(),
-    unitColumn: query.unit === "visit" ? "visit_id" : "visitor_code",
+    unitColumn: query.unit === "visit" ? "visit_hash" : "visitor_hash",
     attributes,
     intervals: dateIntervalsOf(query),
     cuped: cupedGoalIds.length > 0,
@@ -327,7 +333,7 @@ function scopedExposuresSql(plan: QueryPlan): string {
 
 /** Visit units count their distinct visitors; visitor units count their visits (hash, then exact ids). */
 function unitColumns(plan: QueryPlan): string[] {
-  return plan.query.unit === "visit" ? ["visitor_code"] : ["visit_id", "visit_hash"];
+  return plan.query.unit === "visit" ? ["visitor_hash"] : ["visit_hash"];
 }
 
 /** (t in interval 1) OR (t in interval 2) ...; null when the query has no date restriction. */
@@ -354,7 +360,7 @@ function unitsSql(plan: QueryPlan): string {
     "unit_key",
     "first_time",
     "variation_key",
-    ...(plan.query.unit === "visit" ? ["visitor_code"] : []),
+    ...(plan.query.unit === "visit" ? ["visitor_hash"] : []),
     `${breakdownExpression(plan)} AS breakdown_value`,
     "exposure_count",
     ...(plan.query.unit === "visitor" ? ["visit_count"] : []),
@@ -465,7 +471,7 @@ function exposureStatsSql(plan: QueryPlan): string {
   return `
   SELECT variation_key, breakdown_value, count(*) AS units, sum(exposure_count) AS exposures,
     ${byVisitor ? "sum(visit_count)" : "count(*)"} AS visits,
-    ${byVisitor ? "count(*)" : "count(DISTINCT visitor_code)"} AS visitors
+    ${byVisitor ? "count(*)" : "count(DISTINCT visitor_hash)"} AS visitors
   FROM units
   GROUP BY variation_key, breakdown_value
 `;
@@ -522,7 +528,7 @@ function severalVisitStatsSql(): string {
   return `
   SELECT r.variation_key, r.breakdown_value, count(*) AS visits
   FROM (
-    SELECT DISTINCT unit_key, visit_id FROM scoped_exposures
+    SELECT DISTINCT unit_key, visit_hash FROM scoped_exposures
     WHERE unit_key IN (SELECT unit_key FROM unresolved_units)
   ) unit_visits
   JOIN unresolved_units r ON r.unit_key = unit_visits.unit_key

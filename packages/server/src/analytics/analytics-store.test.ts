@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toVariationStats } from "./aggregation-sql.js";
@@ -42,8 +43,17 @@ interface StoreTarget {
   name: string;
   setup(): Promise<void>;
   open(): Promise<AnalyticsStore>;
+  /** Runs statements straight on the closed store's database. */
+  raw(statements: string[]): Promise<void>;
   teardown(): Promise<void>;
 }
+
+/** The tables as the first release made them, before the key hash columns. */
+const WITHOUT_KEY_HASHES = [
+  "ALTER TABLE analytics_exposures DROP COLUMN visitor_hash",
+  "ALTER TABLE analytics_conversions DROP COLUMN visitor_hash",
+  "ALTER TABLE analytics_conversions DROP COLUMN visit_hash",
+];
 
 function duckDbTarget(): StoreTarget {
   let directory = "";
@@ -53,6 +63,16 @@ function duckDbTarget(): StoreTarget {
       directory = await mkdtemp(join(tmpdir(), "vexil-analytics-"));
     },
     open: () => openDuckDbAnalyticsStore({ path: join(directory, "events.duckdb") }),
+    async raw(statements) {
+      const instance = await DuckDBInstance.create(join(directory, "events.duckdb"));
+      const connection = await instance.connect();
+      try {
+        for (const statement of statements) await connection.run(statement);
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
+      }
+    },
     async teardown() {
       await rm(directory, { recursive: true, force: true });
     },
@@ -77,6 +97,15 @@ function postgresTarget(): StoreTarget {
     name: "postgres",
     setup: () => onAdminDatabase(`CREATE DATABASE ${database}`),
     open: () => openPostgresAnalyticsStore({ connectionString: url.toString() }),
+    async raw(statements) {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        for (const statement of statements) await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    },
     teardown: () => onAdminDatabase(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
   };
 }
@@ -531,6 +560,20 @@ describe.each([duckDbTarget(), postgresTarget()])("$name analytics store", (targ
       expect(await store.counts({})).toEqual(countsBefore);
       expectStats((await store.aggregate(query)).rows, before.rows);
       expect(await store.append(batchesOf(events)[1]!, "payload-1")).toEqual({ stored: 0, duplicate: true });
+    });
+
+    it("adds and fills the key hashes of tables made before they existed", async () => {
+      const queries: AggregationQuery[] = [
+        { ...baseQuery, breakdown: { type: "BROWSER" } },
+        { ...baseQuery, unit: "visit", cuped: true },
+      ];
+      const before = await Promise.all(queries.map((query) => store.aggregate(query)));
+      await store.close();
+      await target.raw(WITHOUT_KEY_HASHES);
+      store = await target.open();
+      for (const [index, query] of queries.entries()) {
+        expectStats((await store.aggregate(query)).rows, before[index]!.rows);
+      }
     });
   });
 });

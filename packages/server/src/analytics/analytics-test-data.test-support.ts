@@ -3,6 +3,8 @@
  * and a reference model that computes every expected statistic from those raw events in plain TypeScript,
  * independently of the SQL (no shared code with aggregation-sql.ts beyond the public types).
  */
+
+import { seededRandom } from "../events/seeded-random.js";
 import type {
   AggregationQuery,
   AnalyticsEvent,
@@ -30,18 +32,6 @@ export const SIDE_EXPERIMENT = { ruleId: 11, experimentId: 101 };
 export const VARIATIONS = ["off", "on", "v2"] as const;
 /** A custom attribute key that would break naive SQL quoting. */
 export const AWKWARD_CUSTOM_KEY = `it's "odd"`;
-
-/** mulberry32: small, fast, good enough for test data, and reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Random = () => number;
 

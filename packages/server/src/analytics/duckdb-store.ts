@@ -11,17 +11,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  type DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBType,
-  listValue,
-  MAP,
-  VARCHAR,
-} from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import {
   type AggregationSqlRow,
   aggregateOneGoal,
@@ -47,13 +37,12 @@ import type {
   RuleOutcomesOptions,
   UnitGroupStats,
 } from "./analytics-store.js";
-import { PendingRowsFunction } from "./duckdb-vectors.js";
+import { DuckDbWriter, eventCount, type PendingAppend } from "./duckdb-writer.js";
 import {
   CONVERSION_COLUMNS,
   CONVERSIONS_TABLE,
   type ColumnKind,
   type EventColumn,
-  type EventsByKind,
   EXPOSURE_COLUMNS,
   EXPOSURES_TABLE,
   PAYLOADS_TABLE,
@@ -61,6 +50,7 @@ import {
   splitValidatedEvents,
 } from "./event-columns.js";
 import { GroupCommitQueue } from "./group-commit.js";
+import { addMissingKeyHashes } from "./key-hash-upgrade.js";
 import { buildRuleOutcomesSql, type RuleOutcomesSqlRow, toRuleOutcomes } from "./rule-outcomes-sql.js";
 
 export interface GroupCommitReport {
@@ -80,23 +70,9 @@ export interface DuckDbAnalyticsStoreOptions {
   config?: Record<string, string>;
   /** Called after each group commit, for metrics. */
   onCommit?: (report: GroupCommitReport) => void;
+  /** Writer connections, i.e. group-commit transactions that may run at once. Default 2. */
+  writers?: number;
 }
-
-interface PendingAppend {
-  events: EventsByKind;
-  payloadId: string | undefined;
-}
-
-const DUCKDB_TYPES: Record<ColumnKind, DuckDBType> = {
-  text: VARCHAR,
-  bigint: BIGINT,
-  double: DOUBLE,
-  boolean: BOOLEAN,
-  custom: MAP(VARCHAR, VARCHAR),
-};
-
-const EXPOSURE_TYPES = EXPOSURE_COLUMNS.map((column) => DUCKDB_TYPES[column.kind]);
-const CONVERSION_TYPES = CONVERSION_COLUMNS.map((column) => DUCKDB_TYPES[column.kind]);
 
 const DUCKDB_TYPE_NAMES: Record<ColumnKind, string> = {
   text: "VARCHAR",
@@ -114,14 +90,23 @@ export async function openDuckDbAnalyticsStore(
   // shares the instance instead of failing on DuckDB's file lock; the file closes with its last handle.
   const instance = await DuckDBInstance.fromCache(options.path, options.config);
   const writer = await instance.connect();
+  const writers: DuckDbWriter[] = [];
   try {
     await createSchema(writer);
+    // Prepared (table functions registered) now, before any query of this store can run.
+    for (let index = 0; index < (options.writers ?? 2); index++) {
+      writers.push(await DuckDbWriter.open(index === 0 ? writer : await instance.connect()));
+    }
   } catch (error) {
+    for (const lane of writers) {
+      lane.close();
+      if (lane.connection !== writer) lane.connection.closeSync();
+    }
     writer.closeSync();
     instance.closeSync();
     throw error;
   }
-  return new DuckDbAnalyticsStore(instance, writer, options);
+  return new DuckDbAnalyticsStore(instance, writer, writers, options);
 }
 
 function createTableSql<E>(table: string, columns: EventColumn<E>[]): string {
@@ -143,6 +128,15 @@ async function createSchema(connection: DuckDBConnection): Promise<void> {
   await connection.run("SET GLOBAL checkpoint_threshold = '64MB'");
   await connection.run(createTableSql(EXPOSURES_TABLE, EXPOSURE_COLUMNS));
   await connection.run(createTableSql(CONVERSIONS_TABLE, CONVERSION_COLUMNS));
+  await addMissingKeyHashes(
+    {
+      rows: async (sql, params) => (await connection.runAndReadAll(sql, params)).getRowObjectsJS() as never,
+      run: async (sql, params) => {
+        await connection.run(sql, params);
+      },
+    },
+    { refillExisting: true },
+  );
   await connection.run(
     `CREATE TABLE IF NOT EXISTS ${PAYLOADS_TABLE} (
   payload_id VARCHAR PRIMARY KEY,
@@ -155,21 +149,26 @@ async function createSchema(connection: DuckDBConnection): Promise<void> {
 class DuckDbAnalyticsStore implements AnalyticsStore {
   private readonly writes: GroupCommitQueue<PendingAppend, AppendResult>;
   private readonly reads = new Set<Promise<unknown>>();
-  /** Event rows reach DuckDB through this table function (see duckdb-vectors.ts). */
-  private readonly rows = new PendingRowsFunction();
   private closed = false;
 
   constructor(
     private readonly instance: DuckDBInstance,
+    /** Also the first writer's connection; exclusive tasks (retention, resets) run on it. */
     private readonly writer: DuckDBConnection,
+    private readonly writers: DuckDbWriter[],
     private readonly options: DuckDbAnalyticsStoreOptions,
   ) {
     this.writes = new GroupCommitQueue({
-      commit: (items) => this.commitAppends(items),
-      weight: (item) => item.events.exposures.length + item.events.conversions.length,
+      commit: (items, lane) => this.commitAppends(items, this.writers[lane]!),
+      weight: eventCount,
       maxGroupWeight: options.maxEventsPerCommit ?? 200_000,
+      lanes: writers.length,
+      // A transaction costs ~1.5 ms of DuckDB time besides its rows (statements, WAL, fsync): a second one
+      // runs alongside only for enough events to be worth it, else they wait for the next free writer.
+      minConcurrentWeight: 2000,
+      // A retried payload is claimed against committed state, never against a transaction still running.
+      key: (item) => item.payloadId,
     });
-    this.rows.register(writer);
   }
 
   async append(events: AnalyticsEvent[], payloadId?: string): Promise<AppendResult> {
@@ -234,6 +233,10 @@ class DuckDbAnalyticsStore implements AnalyticsStore {
     this.closed = true;
     await this.writes.drain();
     await Promise.allSettled([...this.reads]);
+    for (const lane of this.writers) {
+      lane.close();
+      if (lane.connection !== this.writer) lane.connection.closeSync();
+    }
     this.writer.closeSync();
     this.instance.closeSync();
   }
@@ -266,9 +269,9 @@ class DuckDbAnalyticsStore implements AnalyticsStore {
     }
   }
 
-  private async commitAppends(items: PendingAppend[]): Promise<AppendResult[]> {
+  private async commitAppends(items: PendingAppend[], lane: DuckDbWriter): Promise<AppendResult[]> {
     const started = performance.now();
-    const { outcomes, written } = await this.inWriteTransaction(() => this.writeAppends(items));
+    const { outcomes, written } = await lane.commit(items);
     this.options.onCommit?.({
       appends: items.length,
       events: written,
@@ -288,46 +291,4 @@ class DuckDbAnalyticsStore implements AnalyticsStore {
       throw error;
     }
   }
-
-  /**
-   * Inside the transaction: claim the group's payload ids first (one already stored, or repeated within the
-   * group, stores nothing), then insert the events of the rest.
-   */
-  private async writeAppends(items: PendingAppend[]): Promise<{ outcomes: AppendResult[]; written: number }> {
-    const claimed = await this.claimPayloadIds(items);
-    const fresh: PendingAppend[] = [];
-    const outcomes = items.map((item) => {
-      // delete(): only the first item of the group carrying a claimed id stores its events.
-      if (item.payloadId !== undefined && !claimed.delete(item.payloadId))
-        return { stored: 0, duplicate: true };
-      fresh.push(item);
-      return { stored: eventCount(item), duplicate: false };
-    });
-    const exposures = fresh.flatMap((item) => item.events.exposures);
-    const conversions = fresh.flatMap((item) => item.events.conversions);
-    await this.rows.insert(this.writer, EXPOSURES_TABLE, EXPOSURE_TYPES, EXPOSURE_COLUMNS, exposures);
-    await this.rows.insert(this.writer, CONVERSIONS_TABLE, CONVERSION_TYPES, CONVERSION_COLUMNS, conversions);
-    return { outcomes, written: exposures.length + conversions.length };
-  }
-
-  /** Records the group's payload ids in one statement; answers the ones that were not stored before. */
-  private async claimPayloadIds(items: PendingAppend[]): Promise<Set<string>> {
-    const counts = new Map<string, number>();
-    for (const item of items) {
-      if (item.payloadId !== undefined && !counts.has(item.payloadId))
-        counts.set(item.payloadId, eventCount(item));
-    }
-    if (counts.size === 0) return new Set();
-    const reader = await this.writer.runAndReadAll(
-      `INSERT INTO ${PAYLOADS_TABLE} (payload_id, received_at, event_count)
-       SELECT id, $2::BIGINT, n FROM (SELECT unnest($1::VARCHAR[]) AS id, unnest($3::INTEGER[]) AS n)
-       ON CONFLICT DO NOTHING RETURNING payload_id`,
-      [listValue([...counts.keys()]), BigInt(Date.now()), listValue([...counts.values()])],
-    );
-    return new Set(reader.getRowObjectsJS().map((row) => String(row.payload_id)));
-  }
-}
-
-function eventCount(item: PendingAppend): number {
-  return item.events.exposures.length + item.events.conversions.length;
 }

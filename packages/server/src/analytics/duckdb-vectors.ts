@@ -13,9 +13,9 @@
  */
 import { createRequire } from "node:module";
 import {
-  BIGINT,
   type DuckDBConnection,
   type DuckDBDataChunk,
+  type DuckDBPreparedStatement,
   DuckDBTableFunction,
   type DuckDBType,
 } from "@duckdb/node-api";
@@ -61,86 +61,90 @@ const INLINE_BYTES = 12;
 const TWO_POW_32 = 4294967296;
 const encoder = new TextEncoder();
 
-interface PendingRows {
-  types: readonly DuckDBType[];
-  columns: readonly EventColumn<unknown>[];
-  events: readonly unknown[];
-}
-
-/** Rows waiting to be scanned by an INSERT, by the id its SQL names. */
-const pendingRows = new Map<number, PendingRows>();
-let nextPendingRowsId = 1;
 let nextFunctionSerial = 1;
 
 /**
- * `INSERT INTO <table> SELECT * FROM <function>(<id>)` over events held in JS: a table function whose scan
- * fills each output chunk with `fillEventChunk`.
+ * Inserts event rows into one table: a prepared `INSERT INTO <table> SELECT * FROM <function>()` whose
+ * table function scans the events handed to `insert`, filling each output chunk with `fillEventChunk`.
  *
- * Why not the Appender: its flush is synchronous and runs DuckDB's own INSERT (bind, plan, local append)
- * on the JS thread, which then cannot read or parse requests meanwhile. This INSERT runs on a libuv worker
- * like every other query; DuckDB calls back into the JS thread only to fill the chunks (bindings run every
- * callback there), so the JS thread does the same column writing as before and nothing else.
+ * Why not the Appender: its flush is synchronous and runs DuckDB's own INSERT (bind, plan, local append) on
+ * the JS thread, which then cannot read or parse requests meanwhile. This INSERT runs on a libuv worker like
+ * every other query; DuckDB calls back into the JS thread only to fill the chunks (the bindings run every
+ * callback there), so the JS thread does the column writing and nothing else. The function takes no
+ * parameter, so the statement is planned once: which rows it scans is `insert`'s argument of the moment.
+ *
+ * Bound to one connection; its inserts must not overlap (a writer connection's statements are serial).
+ * The function is registered and the statement prepared when the store opens, before any query runs:
+ * registering takes catalog locks, which the JS thread must never wait for while an INSERT waits for it.
  */
-export class PendingRowsFunction {
-  /** Unique per store: a cached instance shared by two stores gets two functions, never a name clash. */
-  private readonly name = `vexil_pending_rows_${nextFunctionSerial++}`;
-  private readonly tableFunction = DuckDBTableFunction.create({
-    name: this.name,
-    parameterTypes: [BIGINT],
-    bindFunction: (info) => {
-      const rows = pendingRows.get(Number(info.getParameter(0)));
-      if (rows === undefined) {
-        info.setError("no pending rows under this id");
-        return;
-      }
-      rows.columns.forEach((column, index) => {
-        info.addResultColumn(column.name, rows.types[index]!);
-      });
-      info.setCardinality(rows.events.length, true);
-      info.setBindData(rows);
-    },
-    initFunction: (info) => {
-      info.setInitData({ next: 0 });
-    },
-    mainFunction: (info, output) => {
-      const rows = info.bindData as PendingRows;
-      const state = info.initData as { next: number };
-      try {
-        const count = Math.min(ROWS_PER_CHUNK, rows.events.length - state.next);
-        if (count <= 0) {
-          output.rowCount = 0; // end of the scan
-          return;
-        }
-        fillEventChunk(output, rows.columns, rows.events, state.next, count);
-        state.next += count;
-      } catch (error) {
-        info.setError(error instanceof Error ? error.message : String(error));
-      }
-    },
-  });
+export class EventRowsInserter<E> {
+  private pending: readonly E[] | undefined;
+  private prepared: DuckDBPreparedStatement | undefined;
 
-  /** Makes the function callable on `connection` (and every connection of its instance). */
-  register(connection: DuckDBConnection): void {
-    connection.registerTableFunction(this.tableFunction);
-  }
+  /** `tableFunction` is kept referenced for as long as the statement may call it. */
+  private constructor(private readonly tableFunction: DuckDBTableFunction) {}
 
-  /** Inserts `events` into `table` (columns in table order) through `connection`, inside its transaction. */
-  async insert<E>(
+  static async prepare<E>(
     connection: DuckDBConnection,
     table: string,
-    types: readonly DuckDBType[],
     columns: readonly EventColumn<E>[],
-    events: readonly E[],
-  ): Promise<void> {
+    types: readonly DuckDBType[],
+  ): Promise<EventRowsInserter<E>> {
+    // Unique per inserter: connections (and stores sharing a cached instance) never clash on the name.
+    const name = `vexil_pending_rows_${nextFunctionSerial++}`;
+    // Assigned below: the function's callbacks only run once the inserter exists.
+    let inserter: EventRowsInserter<E> | undefined;
+    const tableFunction = DuckDBTableFunction.create({
+      name,
+      bindFunction: (info) => {
+        columns.forEach((column, index) => {
+          info.addResultColumn(column.name, types[index]!);
+        });
+      },
+      initFunction: (info) => {
+        info.setInitData({ next: 0 });
+      },
+      mainFunction: (info, output) => {
+        const state = info.initData as { next: number };
+        try {
+          const events = inserter?.pending;
+          if (events === undefined) throw new Error(`${name} scanned outside an insert`);
+          const count = Math.min(ROWS_PER_CHUNK, events.length - state.next);
+          if (count <= 0) {
+            output.rowCount = 0; // end of the scan
+            return;
+          }
+          fillEventChunk(output, columns, events, state.next, count);
+          state.next += count;
+        } catch (error) {
+          info.setError(error instanceof Error ? error.message : String(error));
+        }
+      },
+    });
+    connection.registerTableFunction(tableFunction);
+    const names = columns.map((column) => column.name).join(", ");
+    inserter = new EventRowsInserter<E>(tableFunction);
+    inserter.prepared = await connection.prepare(`INSERT INTO ${table} (${names}) SELECT * FROM ${name}()`);
+    return inserter;
+  }
+
+  /** Inserts `events` inside the connection's open transaction. */
+  async insert(events: readonly E[]): Promise<void> {
     if (events.length === 0) return;
-    const id = nextPendingRowsId++;
-    pendingRows.set(id, { types, columns: columns as readonly EventColumn<unknown>[], events });
+    if (this.prepared === undefined) throw new Error("inserter is closed");
+    this.pending = events;
     try {
-      const names = columns.map((column) => column.name).join(", ");
-      await connection.run(`INSERT INTO ${table} (${names}) SELECT * FROM ${this.name}(${id})`);
+      await this.prepared.run();
     } finally {
-      pendingRows.delete(id);
+      this.pending = undefined;
     }
+  }
+
+  /** Frees the prepared statement (before its connection closes). */
+  close(): void {
+    this.prepared?.destroySync();
+    this.prepared = undefined;
+    void this.tableFunction;
   }
 }
 

@@ -27,6 +27,8 @@ export interface EventColumn<E> {
   kind: ColumnKind;
   nullable: boolean;
   read: (event: E) => ColumnValue;
+  /** A key hash column: the text column it hashes (tables made before it existed are backfilled from it). */
+  hashOf?: string;
 }
 
 /** Day partitions are named YYYYMMDD: four-digit years only. */
@@ -63,10 +65,32 @@ export const EXPOSURE_COLUMNS: EventColumn<ExposureEvent>[] = [
   { name: "visitor_code", kind: "text", nullable: false, read: (e) => e.visitorCode },
   { name: "visit_id", kind: "text", nullable: false, read: (e) => e.visitId },
   // Lets the aggregation tell one-visit units from the others by reading integers (see aggregation-sql.ts).
-  { name: "visit_hash", kind: "bigint", nullable: false, read: (e) => visitHash(e.visitId) },
+  {
+    name: "visit_hash",
+    kind: "bigint",
+    nullable: false,
+    read: (e) => keyHash(e.visitId),
+    hashOf: "visit_id",
+  },
   { name: "time", kind: "bigint", nullable: false, read: (e) => e.time },
   ...attributeColumns<ExposureEvent>(),
+  visitorHashColumn<ExposureEvent>(),
 ];
+
+/**
+ * The aggregation groups and joins units on integer hashes of their keys rather than on the text: a
+ * 10M-unit GROUP BY and join on BIGINT costs about half of the same on compressed VARCHAR. Added after
+ * the first release, so last in the table (tables made before get it with ADD COLUMN and a backfill).
+ */
+function visitorHashColumn<E extends { visitorCode: string }>(): EventColumn<E> {
+  return {
+    name: "visitor_hash",
+    kind: "bigint",
+    nullable: false,
+    read: (e) => keyHash(e.visitorCode),
+    hashOf: "visitor_code",
+  };
+}
 
 export const CONVERSION_COLUMNS: EventColumn<ConversionEvent>[] = [
   { name: "project_key", kind: "text", nullable: false, read: (e) => e.projectKey },
@@ -77,17 +101,27 @@ export const CONVERSION_COLUMNS: EventColumn<ConversionEvent>[] = [
   { name: "value", kind: "double", nullable: false, read: (e) => e.value },
   { name: "time", kind: "bigint", nullable: false, read: (e) => e.time },
   ...attributeColumns<ConversionEvent>(),
+  visitorHashColumn<ConversionEvent>(),
+  {
+    name: "visit_hash",
+    kind: "bigint",
+    nullable: false,
+    read: (e) => keyHash(e.visitId),
+    hashOf: "visit_id",
+  },
 ];
 
 /**
- * 53-bit hash of a visit id (two 32-bit multiply-xorshift lanes, the "cyrb53" construction): fits a JS
- * safe integer and a BIGINT, stable across processes and versions because it is computed here.
+ * 53-bit hash of a visitor code or visit id (two 32-bit multiply-xorshift lanes, the "cyrb53"
+ * construction): fits a JS safe integer and a BIGINT, stable across processes and versions because it is
+ * computed here. Two keys of 10 million share a hash with probability ~0.5 % (n^2 / 2^54); such a pair would
+ * count as one unit.
  */
-export function visitHash(visitId: string): number {
+export function keyHash(key: string): number {
   let high = 0xdeadbeef;
   let low = 0x41c6ce57;
-  for (let i = 0; i < visitId.length; i++) {
-    const code = visitId.charCodeAt(i);
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
     high = Math.imul(high ^ code, 2654435761);
     low = Math.imul(low ^ code, 1597334677);
   }

@@ -111,4 +111,85 @@ describe("GroupCommitQueue", () => {
         : ["begin a", "commit", "task", "begin b", "commit"],
     );
   });
+
+  describe("with several lanes", () => {
+    /** A two-lane queue keyed by the item's first letter; commits wait for their gate. */
+    function laneQueue() {
+      const log: string[] = [];
+      const gates = new Map<string, Deferred>();
+      let running = 0;
+      let maxRunning = 0;
+      const queue = new GroupCommitQueue<string, string>({
+        commit: async (items, lane) => {
+          running += 1;
+          maxRunning = Math.max(maxRunning, running);
+          log.push(`begin ${lane} ${items.join(",")}`);
+          const gate = deferred();
+          gates.set(items.join(","), gate);
+          await gate.promise;
+          log.push(`commit ${items.join(",")}`);
+          running -= 1;
+          return items;
+        },
+        weight: () => 1,
+        maxGroupWeight: 100,
+        lanes: 2,
+        key: (item) => item[0],
+      });
+      const release = async (group: string) => {
+        while (!gates.has(group)) await new Promise((resolve) => setTimeout(resolve, 1));
+        gates.get(group)!.resolve();
+      };
+      return { queue, log, release, maxRunning: () => maxRunning };
+    }
+
+    it("runs a transaction per idle lane at once; later submissions wait for a free lane", async () => {
+      const { queue, log, release, maxRunning } = laneQueue();
+      const all = ["a1", "b1", "c1", "d1"].map((item) => queue.submit(item));
+      await release("a1");
+      await release("b1");
+      await release("c1,d1");
+      expect(await Promise.all(all)).toEqual(["a1", "b1", "c1", "d1"]);
+      expect(log.slice(0, 2)).toEqual(["begin 0 a1", "begin 1 b1"]);
+      expect(log).toContain("begin 0 c1,d1");
+      expect(maxRunning()).toBe(2);
+    });
+
+    it("never runs two transactions holding the same key at once", async () => {
+      const { queue, log, release } = laneQueue();
+      const first = queue.submit("a1");
+      const second = queue.submit("a2"); // same key: waits although lane 1 is idle
+      const other = queue.submit("b1");
+      await release("b1");
+      await other;
+      expect(log).not.toContain("begin 1 a2");
+      await release("a1");
+      await first;
+      await release("a2");
+      await second;
+      const began = (item: string) =>
+        Math.max(log.indexOf(`begin 0 ${item}`), log.indexOf(`begin 1 ${item}`));
+      expect(began("a2")).toBeGreaterThan(log.indexOf("commit a1"));
+    });
+
+    it("runs exclusive tasks only once every lane is idle", async () => {
+      const { queue, log, release } = laneQueue();
+      const commits = [queue.submit("a1"), queue.submit("b1")];
+      const task = queue.exclusive(async () => {
+        log.push("task");
+      });
+      const later = queue.submit("c1");
+      await release("b1");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(log).not.toContain("task");
+      await release("a1");
+      await task;
+      await release("c1");
+      await Promise.all([...commits, later]);
+      expect(log.indexOf("task")).toBeGreaterThan(log.indexOf("commit a1"));
+      expect(Math.max(log.indexOf("begin 0 c1"), log.indexOf("begin 1 c1"))).toBeGreaterThan(
+        log.indexOf("task"),
+      );
+    });
+  });
 });

@@ -48,6 +48,7 @@ import {
   requireSafeInteger,
   splitValidatedEvents,
 } from "./event-columns.js";
+import { addMissingKeyHashes } from "./key-hash-upgrade.js";
 import { buildRuleOutcomesSql, type RuleOutcomesSqlRow, toRuleOutcomes } from "./rule-outcomes-sql.js";
 
 export interface PostgresAnalyticsStoreOptions {
@@ -105,8 +106,6 @@ const SCHEMA_STATEMENTS = [
   createTableSql(EXPOSURES_TABLE, EXPOSURE_COLUMNS),
   `CREATE INDEX IF NOT EXISTS ${EXPOSURES_TABLE}_flag_time ON ${EXPOSURES_TABLE} (project_key, environment_key, feature_key, time)`,
   createTableSql(CONVERSIONS_TABLE, CONVERSION_COLUMNS),
-  `CREATE INDEX IF NOT EXISTS ${CONVERSIONS_TABLE}_goal_visitor ON ${CONVERSIONS_TABLE} (project_key, environment_key, goal_id, visitor_code)`,
-  `CREATE INDEX IF NOT EXISTS ${CONVERSIONS_TABLE}_goal_visit ON ${CONVERSIONS_TABLE} (project_key, environment_key, goal_id, visit_id)`,
   `CREATE TABLE IF NOT EXISTS ${PAYLOADS_TABLE} (
   payload_id text PRIMARY KEY,
   received_at bigint NOT NULL,
@@ -115,10 +114,29 @@ const SCHEMA_STATEMENTS = [
   `CREATE INDEX IF NOT EXISTS ${PAYLOADS_TABLE}_received_at ON ${PAYLOADS_TABLE} (received_at)`,
 ];
 
+/** Created after the key hash columns (which tables from before they existed only get in the upgrade). */
+const KEY_HASH_INDEXES = [
+  `CREATE INDEX IF NOT EXISTS ${CONVERSIONS_TABLE}_goal_visitor_hash ON ${CONVERSIONS_TABLE} (project_key, environment_key, goal_id, visitor_hash)`,
+  `CREATE INDEX IF NOT EXISTS ${CONVERSIONS_TABLE}_goal_visit_hash ON ${CONVERSIONS_TABLE} (project_key, environment_key, goal_id, visit_hash)`,
+];
+
 async function createSchema(pool: pg.Pool): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
     for (const statement of SCHEMA_STATEMENTS) await client.query(statement);
+    await addMissingKeyHashes(
+      {
+        rows: async (sql, params) => (await client.query(sql, params)).rows,
+        run: async (sql, params) => {
+          await client.query(sql, params);
+        },
+      },
+      { refillExisting: false },
+    );
+    // Conversions are joined on the key hashes since they exist; the text-key indexes are dead weight.
+    await client.query(`DROP INDEX IF EXISTS ${CONVERSIONS_TABLE}_goal_visitor`);
+    await client.query(`DROP INDEX IF EXISTS ${CONVERSIONS_TABLE}_goal_visit`);
+    for (const statement of KEY_HASH_INDEXES) await client.query(statement);
   });
 }
 

@@ -8,7 +8,7 @@
  *   - a unit is a visitor exposed to the rule, counted once, in the variation of its first exposure to that
  *     rule (ties on time: the smallest variation key, in both dialects);
  *   - a conversion counts when it is on the requested goal, in the rule's project and environment, by the
- *     unit's visitor code, in [first exposure, first exposure + attribution window) (default 7 days);
+ *     unit's visitor (visitor_hash), in [first exposure, first exposure + attribution window) (default 7 days);
  *   - per unit, `value` is the sum of its counted conversions' values (1 per conversion of a non-numeric
  *     goal); `sum` and `sumSquares` add up that per-unit value and its square.
  *
@@ -123,7 +123,7 @@ export function buildRuleOutcomesSql(
   SELECT * FROM (VALUES ${goalRows.join(", ")}) AS g(rule_id, goal_id)
 )`,
     `rule_exposures AS NOT MATERIALIZED (
-  SELECT e.project_key, e.environment_key, e.rule_id, e.visitor_code, e.variation_key, e.time
+  SELECT e.project_key, e.environment_key, e.rule_id, e.visitor_hash, e.variation_key, e.time
   FROM ${EXPOSURES_TABLE} e
   JOIN requested_rules r
     ON e.rule_id = r.rule_id AND e.project_key = r.project_key AND e.environment_key = r.environment_key
@@ -140,9 +140,9 @@ export function buildRuleOutcomesSql(
   JOIN requested_goals g ON g.rule_id = u.rule_id
   JOIN ${CONVERSIONS_TABLE} c
     ON c.project_key = u.project_key AND c.environment_key = u.environment_key
-    AND c.goal_id = g.goal_id AND c.visitor_code = u.visitor_code
+    AND c.goal_id = g.goal_id AND c.visitor_hash = u.visitor_hash
   WHERE c.time >= u.first_time AND c.time < u.first_time + ${windowParameter}
-  GROUP BY u.rule_id, u.variation_key, g.goal_id, u.visitor_code
+  GROUP BY u.rule_id, u.variation_key, g.goal_id, u.visitor_hash
 )`,
     `outcome_stats AS (
   SELECT rule_id, variation_key, goal_id, sum(conversion_count) AS conversions,
@@ -169,17 +169,17 @@ LEFT JOIN outcome_stats o
 function unitsSql(dialect: RuleOutcomesDialect): string {
   if (dialect === "duckdb") {
     return `
-  SELECT rule_id, project_key, environment_key, visitor_code, min(time) AS first_time,
+  SELECT rule_id, project_key, environment_key, visitor_hash, min(time) AS first_time,
     arg_min(variation_key, {'time': time, 'variation_key': variation_key}) AS variation_key
   FROM rule_exposures
-  GROUP BY rule_id, project_key, environment_key, visitor_code
+  GROUP BY rule_id, project_key, environment_key, visitor_hash
 `;
   }
   return `
-  SELECT DISTINCT ON (rule_id, visitor_code) rule_id, project_key, environment_key, visitor_code,
+  SELECT DISTINCT ON (rule_id, visitor_hash) rule_id, project_key, environment_key, visitor_hash,
     time AS first_time, variation_key
   FROM rule_exposures
-  ORDER BY rule_id, visitor_code, time, variation_key
+  ORDER BY rule_id, visitor_hash, time, variation_key
 `;
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../events/seeded-random.js";
 import type {
   AnalyticsEvent,
   AnalyticsStore,
@@ -58,17 +59,6 @@ const RULES: RuleSpec[] = [
   { projectKey: "blog", environmentKey: "production", featureKey: "banner", ruleId: 504, variations: ["on"] },
 ];
 const GOALS = [11, 12, 13];
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Visitors exposed to one or two rules, some several times in different variations (a re-allocation), some
