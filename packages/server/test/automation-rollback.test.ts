@@ -26,6 +26,7 @@ import { createFlag, type J } from "./fixtures/flag-test-helpers.js";
 import { startTestServer, type TestServer, testDatabaseKind } from "./harness.js";
 
 const MINUTE = 60_000;
+const DAY = 86_400_000;
 let clock = Date.parse("2026-05-04T08:00:00.000Z");
 let server: TestServer;
 let serverKey = "";
@@ -272,6 +273,26 @@ describe(`rollback conditions (${testDatabaseKind})`, () => {
     await traffic("rollback-rule", degraded.goalIds[0]!, DEGRADED_RATES, 500);
     expect(rolledBackOf(await rollbackTick(), degraded.flagId)).toEqual([]);
     expect((await auditOf(degraded.flagId)).filter((e) => e.action === ROLLBACK_ACTION)).toHaveLength(1);
+  });
+
+  it("judges a re-activated rule on the traffic after its rollback only", async () => {
+    const reactivated = await server.request("PATCH", `/feature-flags/rules/${degraded.ruleId}`, {
+      body: { state: "ACTIVE" },
+    });
+    expect(reactivated.status, reactivated.text).toBe(200);
+    // The degraded traffic that triggered the rollback no longer counts.
+    expect(rolledBackOf(await rollbackTick(), degraded.flagId)).toEqual([]);
+    expect(productionOf(await readFlag("rollback-rule")).rolloutRules[0].state).toBe("ACTIVE");
+
+    // New degraded traffic past the threshold acts again (the simulator's traffic ends two days before now).
+    clock += 5 * DAY;
+    await traffic("rollback-rule", degraded.goalIds[0]!, DEGRADED_RATES, 3000);
+    expect(rolledBackOf(await rollbackTick(), degraded.flagId)).toEqual([
+      expect.objectContaining({ ruleId: degraded.ruleId, target: "RULE" }),
+    ]);
+    const notes = (await auditOf(degraded.flagId)).filter((e) => e.action === ROLLBACK_ACTION);
+    expect(notes).toHaveLength(2);
+    expect(notes[1].after.measured.ruleVisitors).toBeLessThan(3500);
   });
 
   it("locks the flag while the action is applied: users get 423, the rollback goes through", async () => {

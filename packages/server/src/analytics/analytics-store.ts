@@ -211,6 +211,8 @@ export interface RuleOutcomeRequest {
   environmentKey: string;
   ruleId: number;
   goalIds: number[];
+  /** Only exposures at or after this instant (epoch ms) make units; default: all. */
+  from?: number;
 }
 
 export interface RuleOutcomesOptions {

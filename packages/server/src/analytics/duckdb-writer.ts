@@ -67,6 +67,10 @@ export class DuckDbWriter {
   /** Prepares the writer's statements on `connection` (the tables exist already). */
   static async open(connection: DuckDBConnection): Promise<DuckDbWriter> {
     const types = (columns: { kind: ColumnKind }[]) => columns.map((column) => DUCKDB_TYPES[column.kind]);
+    // The instance lets reads reorder rows (see createSchema); an INSERT without that order runs DuckDB's
+    // parallel path, which builds per-thread row groups and copies them again to merge them. Our source is
+    // one scan anyway: the serial path appends straight to the transaction's storage.
+    await connection.run("SET SESSION preserve_insertion_order = true");
     const record = await connection.prepare(RECORD_PAYLOADS_SQL);
     const claim = await connection.prepare(CLAIM_PAYLOADS_SQL);
     const exposures = await EventRowsInserter.prepare<ExposureEvent>(

@@ -58,6 +58,8 @@ interface RequestedRule {
   environmentKey: string;
   ruleId: number;
   goalIds: Set<number>;
+  /** Exposures from this instant on (0: all). */
+  from: number;
 }
 
 /**
@@ -70,6 +72,8 @@ export function mergeRuleRequests(requests: readonly RuleOutcomeRequest[]): Requ
   requests.forEach((request, index) => {
     if (!Number.isSafeInteger(request.ruleId))
       throw new InvalidAggregationQueryError(`requests[${index}].ruleId must be an integer`);
+    if (request.from !== undefined && !Number.isSafeInteger(request.from))
+      throw new InvalidAggregationQueryError(`requests[${index}].from must be an integer`);
     request.goalIds.forEach((goalId, j) => {
       if (!Number.isSafeInteger(goalId))
         throw new InvalidAggregationQueryError(`requests[${index}].goalIds[${j}] must be an integer`);
@@ -81,6 +85,7 @@ export function mergeRuleRequests(requests: readonly RuleOutcomeRequest[]): Requ
         environmentKey: request.environmentKey,
         ruleId: request.ruleId,
         goalIds: new Set(request.goalIds),
+        from: request.from ?? 0,
       });
       return;
     }
@@ -90,6 +95,7 @@ export function mergeRuleRequests(requests: readonly RuleOutcomeRequest[]): Requ
       );
     }
     for (const goalId of request.goalIds) known.goalIds.add(goalId);
+    known.from = Math.max(known.from, request.from ?? 0);
   });
   // A rule without goals has nothing to answer.
   return [...byRule.values()].filter((rule) => rule.goalIds.size > 0);
@@ -107,7 +113,7 @@ export function buildRuleOutcomesSql(
   const window = options.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS;
   const ruleRows = rules.map(
     (rule) =>
-      `(CAST(${params.text(rule.projectKey)} AS TEXT), CAST(${params.text(rule.environmentKey)} AS TEXT), ${params.bigint(rule.ruleId, "ruleId")})`,
+      `(CAST(${params.text(rule.projectKey)} AS TEXT), CAST(${params.text(rule.environmentKey)} AS TEXT), ${params.bigint(rule.ruleId, "ruleId")}, ${params.bigint(rule.from, "from")})`,
   );
   const goalRows = rules.flatMap((rule) =>
     [...rule.goalIds].map(
@@ -117,7 +123,7 @@ export function buildRuleOutcomesSql(
   const windowParameter = params.bigint(window, "attributionWindowMs");
   const ctes = [
     `requested_rules AS (
-  SELECT * FROM (VALUES ${ruleRows.join(", ")}) AS r(project_key, environment_key, rule_id)
+  SELECT * FROM (VALUES ${ruleRows.join(", ")}) AS r(project_key, environment_key, rule_id, from_time)
 )`,
     `requested_goals AS (
   SELECT * FROM (VALUES ${goalRows.join(", ")}) AS g(rule_id, goal_id)
@@ -127,6 +133,7 @@ export function buildRuleOutcomesSql(
   FROM ${EXPOSURES_TABLE} e
   JOIN requested_rules r
     ON e.rule_id = r.rule_id AND e.project_key = r.project_key AND e.environment_key = r.environment_key
+    AND e.time >= r.from_time
 )`,
     `units AS (${unitsSql(dialect)})`,
     `variation_units AS (

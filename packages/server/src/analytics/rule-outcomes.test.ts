@@ -146,6 +146,7 @@ function reference(
     for (const event of events) {
       if (event.kind !== "exposure" || event.ruleId !== ruleId) continue;
       if (event.projectKey !== scope.projectKey || event.environmentKey !== scope.environmentKey) continue;
+      if (event.time < (scope.from ?? 0)) continue;
       const known = first.get(event.visitorCode);
       if (
         !known ||
@@ -312,6 +313,17 @@ describe.each(targets)("ruleOutcomes on $name", (target) => {
     }
   });
 
+  it("counts only exposures from `from` on (a rule judged again after a rollback)", async () => {
+    const from = START + 2 * DAY;
+    const requests = REQUESTS.map((request) => ({ ...request, from }));
+    const expected = reference(EVENTS, requests, DEFAULT_ATTRIBUTION_WINDOW_MS);
+    const all = reference(EVENTS, REQUESTS, DEFAULT_ATTRIBUTION_WINDOW_MS);
+    const units = (rows: RuleOutcome[]) => rows.reduce((sum, row) => sum + row.units, 0);
+    expect(units(expected)).toBeGreaterThan(0);
+    expect(units(expected)).toBeLessThan(units(all));
+    expectOutcomes(await store.ruleOutcomes(requests), expected);
+  });
+
   it("honours another attribution window", async () => {
     const window = 2 * DAY;
     expectOutcomes(
@@ -342,7 +354,7 @@ describe("rule outcomes SQL", () => {
     const built = buildRuleOutcomesSql(requests, "duckdb")!;
     expect(built.sql).not.toContain("p'");
     expect(built.sql.match(/\bSELECT\b/g)!.length).toBeGreaterThan(1);
-    expect(built.params.length).toBe(1100 * 3 + 1100 * 2 * 2 + 1);
+    expect(built.params.length).toBe(1100 * 4 + 1100 * 2 * 2 + 1);
     expect(
       buildRuleOutcomesSql([{ projectKey: "p", environmentKey: "e", ruleId: 1, goalIds: [] }], "postgres"),
     ).toBeNull();

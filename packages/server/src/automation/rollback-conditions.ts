@@ -72,6 +72,8 @@ export async function runRollbackTick(
       environmentKey: w.environmentKey,
       ruleId: w.rule.id,
       goalIds: [...new Set(w.rule.rollbackConditions.map((c) => c.goalId))],
+      // After a rollback, only traffic since then counts (a re-activated rule is judged on new data).
+      ...(w.rule.rolledBackAt !== undefined ? { from: w.rule.rolledBackAt } : {}),
     })),
   );
   const aggregationMs = performance.now() - started;
@@ -121,15 +123,26 @@ async function act(
     condition.target === "RULE" ? "the rule was paused" : `the flag was turned off in ${environmentKey}`;
   const summary = `Rollback condition ${condition.id} of rule '${rule.name}' (${rule.id}) in ${environmentKey}: ${describeReading(reading)}; ${outcome}.`;
   let written = false;
+  let applied = false;
   await withFlagLock(context, candidate.flagId, ROLLBACK_LOCK_HOLDER, () =>
     service.update(
       ROLLBACK_ACTOR,
       candidate.flagId,
       // On the flag as read in the write's transaction: nothing to do if a user got there first.
-      (view) => applyRollback(view, environmentKey, rule.id, condition),
+      (view) => {
+        applied = applyRollback(view, environmentKey, rule.id, condition);
+        return view;
+      },
       {
         lockHolder: ROLLBACK_LOCK_HOLDER,
         action: condition.target === "RULE" ? "flag.update-rule" : "flag.update-environment",
+        adjust: (draft) => {
+          if (!applied) return;
+          const rolledBack = draft.environmentConfigurations
+            .find((e) => e.environmentKey === environmentKey)
+            ?.rolloutRules.find((r) => r.id === rule.id);
+          if (rolledBack) rolledBack.rolledBackAt = context.now();
+        },
         alsoAudit: () => {
           written = true;
           return [
@@ -184,22 +197,22 @@ interface EnvironmentViewShape {
   rolloutRules: { id: number; state: string; rollbackConditions?: { id: number }[] }[];
 }
 
-/** The flag view with the rollback applied; the view unchanged (no write) when it no longer applies. */
+/** Applies the rollback to the flag view in place; false (view unchanged, no write) when it no longer applies. */
 function applyRollback(
   view: FlagView,
   environmentKey: string,
   ruleId: number,
   condition: StoredRollbackCondition,
-): FlagView {
+): boolean {
   const environment = (view.environmentConfigurations as EnvironmentViewShape[]).find(
     (e) => e.environmentKey === environmentKey,
   );
   const rule = environment?.rolloutRules.find((r) => r.id === ruleId);
-  if (!environment || !rule || !environment.featureEnabled || rule.state !== "ACTIVE") return view;
-  if (!rule.rollbackConditions?.some((c) => c.id === condition.id)) return view;
+  if (!environment || !rule || !environment.featureEnabled || rule.state !== "ACTIVE") return false;
+  if (!rule.rollbackConditions?.some((c) => c.id === condition.id)) return false;
   if (condition.target === "RULE") rule.state = "PAUSED";
   else environment.featureEnabled = false;
-  return view;
+  return true;
 }
 
 /** Every ACTIVE rule with rollback conditions, in environments where its non-archived flag is on. */

@@ -22,6 +22,8 @@ const MAX_AGE_MS = 366 * 24 * 3600_000;
 
 type Raw = Record<string, unknown>;
 
+const KNOWN_ATTRIBUTES = new Set(["browser", "deviceType", "os", "country", "newVisitor", "custom"]);
+
 function isObject(value: unknown): value is Raw {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -85,9 +87,11 @@ function checkAttributes(value: unknown, problems: string[]): ExposureEvent["att
       attributes.custom = custom;
     }
   }
-  const known = new Set(["browser", "deviceType", "os", "country", "newVisitor", "custom"]);
-  for (const key of Object.keys(value))
-    if (!known.has(key)) problems.push(`attributes.${key} is not a known attribute (use attributes.custom)`);
+  for (const key in value) {
+    if (!KNOWN_ATTRIBUTES.has(key) && Object.hasOwn(value, key)) {
+      problems.push(`attributes.${key} is not a known attribute (use attributes.custom)`);
+    }
+  }
   return attributes;
 }
 
@@ -147,15 +151,20 @@ export function validateEvents(
 ): { events: AnalyticsEvent[]; problems: EventProblem[] } {
   if (!Array.isArray(body))
     return { events: [], problems: [{ index: -1, message: "body must be an array of events" }] };
-  const events: AnalyticsEvent[] = [];
+  const events: AnalyticsEvent[] = new Array(body.length);
   const problems: EventProblem[] = [];
-  body.forEach((raw: unknown, index) => {
-    const eventProblems: string[] = [];
+  // One problem list for the whole batch (empty in the common case); each event's share is what it added.
+  const eventProblems: string[] = [];
+  for (let index = 0; index < body.length; index++) {
+    const raw: unknown = body[index];
     if (!isObject(raw)) eventProblems.push("event must be an object");
-    else if (raw.kind === "exposure") events.push(parseExposure(raw, scope, now, eventProblems));
-    else if (raw.kind === "conversion") events.push(parseConversion(raw, scope, now, eventProblems));
+    else if (raw.kind === "exposure") events[index] = parseExposure(raw, scope, now, eventProblems);
+    else if (raw.kind === "conversion") events[index] = parseConversion(raw, scope, now, eventProblems);
     else eventProblems.push("kind must be 'exposure' or 'conversion'");
-    for (const message of eventProblems) problems.push({ index, message });
-  });
-  return { events, problems };
+    if (eventProblems.length > 0) {
+      for (const message of eventProblems) problems.push({ index, message });
+      eventProblems.length = 0;
+    }
+  }
+  return { events: problems.length > 0 ? [] : events, problems };
 }

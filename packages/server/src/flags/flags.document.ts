@@ -62,6 +62,11 @@ export interface StoredRule {
   experimentId?: number;
   /** Set by a re-allocation (automation); changes the experiment's bucketing salt. Not exposed. */
   respoolTime?: number | null;
+  /**
+   * Set when a rollback condition acted on the rule (automation): from then on its conditions read only
+   * later exposures, so re-activating it is judged on new traffic. Kept across edits; not exposed.
+   */
+  rolledBackAt?: number;
 }
 
 export interface StoredEnvironment {
@@ -750,6 +755,7 @@ function resolveRule(
       break;
     }
   }
+  if (previous?.rolledBackAt !== undefined) rule.rolledBackAt = previous.rolledBackAt;
   return rule;
 }
 

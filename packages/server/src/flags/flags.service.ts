@@ -693,7 +693,12 @@ export class FlagsService {
     actor: Actor,
     flagId: number,
     transform: (flag: FlagView) => Record<string, unknown>,
-    options: WriteOptions & { action?: string; alsoAudit?: () => AutomationAuditNote[] } = {},
+    options: WriteOptions & {
+      action?: string;
+      alsoAudit?: () => AutomationAuditNote[];
+      /** Sets internal fields of the resolved document (automation), as patchRule's respoolTime does. */
+      adjust?: (draft: DraftFlag) => void;
+    } = {},
   ): Promise<FlagView> {
     return this.change(
       actor,
@@ -704,7 +709,7 @@ export class FlagsService {
         const next = archivedAlias(transform(jsonCopy(view)));
         assertFixed(next, view);
         checkFlagDocument(next);
-        return { input: next as FlagInput, alsoAudit: options.alsoAudit };
+        return { input: next as FlagInput, alsoAudit: options.alsoAudit, adjust: options.adjust };
       },
       options,
     );
