@@ -210,14 +210,7 @@ export class JobRunner {
     options: EnqueueOptions = {},
   ): Promise<EnqueueOutcome<Payload, Result>> {
     const now = this.now();
-    const row = {
-      kind: input.kind,
-      key: input.key ?? null,
-      payload: JSON.stringify(input.payload),
-      maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      runAfter: input.runAfter ?? now,
-      now,
-    };
+    const row = newJob(input, now);
     let outcome: EnqueueOutcome<Payload, Result> | undefined;
     if (row.key === null) {
       outcome = { job: toJob(await this.store.insert(row)), created: true, rerun: false };
@@ -470,15 +463,20 @@ export async function enqueueInTransaction<Payload>(
   input: EnqueueInput<Payload>,
   now: number,
 ): Promise<number> {
-  const row = await insertJob(trx, {
+  const row = await insertJob(trx, newJob(input, now));
+  return Number(row.id);
+}
+
+/** The row an enqueue inserts (or a rerun writes back), defaults applied. */
+function newJob<Payload>(input: EnqueueInput<Payload>, now: number) {
+  return {
     kind: input.kind,
     key: input.key ?? null,
     payload: JSON.stringify(input.payload),
     maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     runAfter: input.runAfter ?? now,
     now,
-  });
-  return Number(row.id);
+  };
 }
 
 /** Job statuses as the APIs show them. */
