@@ -1,6 +1,6 @@
 /**
- * Table layouts shared by both stores, declared once so the DDL, the DuckDB appender and the PostgreSQL
- * unnest insert cannot drift apart.
+ * Table layouts shared by both stores, declared once so the DDL, the DuckDB inserts (duckdb-vectors.ts) and
+ * the PostgreSQL unnest insert cannot drift apart.
  *
  * Exposures and conversions live in two tables rather than one table with a kind column: the aggregation
  * reads exposures by flag and conversions by goal + unit key, so each table is sorted/indexed for its own
