@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { generateToken } from "../src/auth/tokens.store.js";
 import { resolveConfig, type ServerConfig } from "../src/config.js";
 import { type OpenedServer, openServer } from "../src/server.js";
+import { createScratchDatabase } from "../src/storage/scratch-database.test-support.js";
 
 /**
  * Where the suite keeps its data: PostgreSQL when VEXIL_TEST_POSTGRES_URL is set (each test server gets a
@@ -13,23 +13,11 @@ import { type OpenedServer, openServer } from "../src/server.js";
 export const testDatabaseKind = process.env.VEXIL_TEST_POSTGRES_URL ? "postgres" : "sqlite";
 
 /** Creates an empty PostgreSQL database next to the admin URL's; returns its URL and a function dropping it. */
-export async function createPostgresDatabase(adminUrl: string, prefix = "vexil_test") {
-  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
+export function createPostgresDatabase(adminUrl: string, prefix = "vexil_test") {
+  return createScratchDatabase(
+    adminUrl,
+    `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`,
+  );
 }
 
 export interface TestServer extends OpenedServer {
