@@ -210,6 +210,27 @@ describe("duplicate", () => {
     expect(second.body.featureKey).toBe("new_checkout-copy-2");
   });
 
+  it("takes Content-Type application/json with an empty body as the documented no-body call", async () => {
+    // What most HTTP clients send for a POST without a body; Kameleoon documents that call as 201.
+    await createFlag(server, { featureKey: "empty_body_source", name: "Empty body source" });
+    const copy = await server.request("POST", "/feature-flags/demo/empty_body_source/duplicate", {
+      headers: { "content-type": "application/json" },
+      rawBody: "",
+    });
+    expect(copy.status, copy.text).toBe(201);
+    expect(copy.body.featureKey).toBe("empty_body_source-copy");
+    const malformed = await server.request("POST", "/feature-flags/demo/empty_body_source/duplicate", {
+      headers: { "content-type": "application/json" },
+      rawBody: "{",
+    });
+    expectKameleoonError(malformed, 400, /Malformed JSON/);
+    const poisoned = await server.request("POST", "/feature-flags/demo/empty_body_source/duplicate", {
+      headers: { "content-type": "application/json" },
+      rawBody: '{"__proto__": {"featureKey": "x"}}',
+    });
+    expectKameleoonError(poisoned, 400);
+  });
+
   it("takes the key and name from the body, 409 when the key is taken", async () => {
     const named = await server.request("POST", "/feature-flags/demo/minimal/duplicate", {
       body: { featureKey: "minimal_v2", name: "Minimal v2" },

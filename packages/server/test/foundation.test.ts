@@ -21,8 +21,10 @@ describe("access control", () => {
   it("answers 401 without a token or with an unknown one, in each dialect's error body", async () => {
     const kameleoon = await server.request("GET", "/projects", { token: null });
     expect(kameleoon.status).toBe(401);
-    expect(kameleoon.body).toMatchObject({ code: 401, name: "UNAUTHORIZED", status: "ERROR" });
-    expect(typeof kameleoon.body.timestamp).toBe("number");
+    expect(kameleoon.body).toMatchObject({ code: "401", name: "UNAUTHORIZED", status: "ERROR" });
+    // Kameleoon documents time as int64 epoch milliseconds and timestamp as a date-time string.
+    expect(Number.isInteger(kameleoon.body.time)).toBe(true);
+    expect(kameleoon.body.timestamp).toBe(new Date(kameleoon.body.time).toISOString());
     const launchDarkly = await server.request("GET", "/api/v2/projects", { token: "nope" });
     expect(launchDarkly.status).toBe(401);
     expect(launchDarkly.body).toEqual({ code: "unauthorized", message: "Invalid access token" });

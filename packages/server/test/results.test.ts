@@ -205,7 +205,7 @@ describe(`Kameleoon results (${testDatabaseKind})`, () => {
     const other = await requestReport(ab.flagId, { goalsIds: [ab.goalIds[0], ab.goalIds[3]] });
     expect(other.status).toBe(400);
     expect(other.body.message).toMatch(/body\.goalsIds\.1/);
-    expect(other.body).toMatchObject({ code: 400, status: "ERROR", name: "BAD_REQUEST" });
+    expect(other.body).toMatchObject({ code: "400", status: "ERROR", name: "BAD_REQUEST" });
   });
 
   it("gives the same request the same dataCode and one computation; another request another code", async () => {

@@ -210,22 +210,31 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
     },
   );
 
-  app.post(
-    "/feature-flags/:siteCode/:featureKey/duplicate",
-    {
-      config: { access: "writer" },
-      preValidation: async (request) => {
-        request.body ??= {};
-        await dropNullMembers(request);
+  // Kameleoon documents the duplicate call without a body; most HTTP clients still send
+  // `Content-Type: application/json` with it, so here an empty JSON body means no body.
+  app.register(async (scope: TypedApp) => {
+    const parseJson = scope.getDefaultJsonParser("error", "error");
+    scope.removeContentTypeParser("application/json");
+    scope.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) =>
+      body.length === 0 ? done(null, undefined) : parseJson(request, String(body), done),
+    );
+    scope.post(
+      "/feature-flags/:siteCode/:featureKey/duplicate",
+      {
+        config: { access: "writer" },
+        preValidation: async (request) => {
+          request.body ??= {};
+          await dropNullMembers(request);
+        },
+        schema: { tags, params: FlagParams, body: DuplicateBody },
       },
-      schema: { tags, params: FlagParams, body: DuplicateBody },
-    },
-    async (request, reply) => {
-      const { siteCode, featureKey } = request.params;
-      const flag = await service.duplicate(actorOf(request), siteCode, featureKey, request.body ?? {});
-      return sendFlag(reply, flag, 201);
-    },
-  );
+      async (request, reply) => {
+        const { siteCode, featureKey } = request.params;
+        const flag = await service.duplicate(actorOf(request), siteCode, featureKey, request.body ?? {});
+        return sendFlag(reply, flag, 201);
+      },
+    );
+  });
 
   for (const [action, archived] of [
     ["archive", true],

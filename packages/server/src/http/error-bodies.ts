@@ -11,17 +11,20 @@ export function errorDialectOf(url: string): ErrorDialect {
   return "kameleoon";
 }
 
-/** Builds the error body a client of the dialect expects. */
+/**
+ * Builds the error body a client of the dialect expects. Kameleoon documents `code` as a string, `time` as
+ * int64 epoch milliseconds and `timestamp` as a date-time string; strictly typed clients parse them so.
+ */
 export function errorBody(dialect: ErrorDialect, status: number, code: ErrorCode, message: string): object {
   if (dialect === "launchdarkly") return { code, message };
   if (dialect === "ofrep") return { errorCode: code.toUpperCase(), errorDetails: message };
   const now = new Date();
   return {
-    code: status,
+    code: String(status),
     message,
     name: (STATUS_CODES[status] ?? "Error").toUpperCase().replace(/[^A-Z0-9]+/g, "_"),
     status: "ERROR",
-    time: now.toISOString(),
-    timestamp: now.getTime(),
+    time: now.getTime(),
+    timestamp: now.toISOString(),
   };
 }
