@@ -4,9 +4,9 @@ import type { AppContext } from "../app-context.js";
 import type { FlagRecord } from "../flags/flags.document.js";
 import type { Goal } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
+import { link } from "../http/launchdarkly-http.js";
 import { type ExperimentState, experimentPath } from "./experiment-view.js";
 import type { IterationRecord } from "./experiments.store.js";
-import { link } from "./launchdarkly-http.js";
 
 /** LaunchDarkly reports 90 % credible intervals. */
 export const CREDIBLE_LEVEL_ALPHA = 0.1;

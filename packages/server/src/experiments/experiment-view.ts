@@ -1,8 +1,8 @@
 import type { FlagRecord, StoredEnvironment, StoredRule } from "../flags/flags.document.js";
 import type { Goal } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
+import { link } from "../http/launchdarkly-http.js";
 import type { ExperimentRecord, IterationRecord, IterationSet } from "./experiments.store.js";
-import { link } from "./launchdarkly-http.js";
 
 /** An experiment with what its representation and its operations need. */
 export interface ExperimentState {

@@ -4,6 +4,13 @@ import { goalsStore } from "../goals/goals.store.js";
 import { badRequest, notFound } from "../http/api-error.js";
 import { JsonPatchBody } from "../http/json-patch.js";
 import { launchDarklyCollection } from "../http/launchdarkly-collections.js";
+import {
+  acceptApiVersion,
+  actorOf,
+  isSemanticPatch,
+  methodNotAllowed,
+  parseExpand,
+} from "../http/launchdarkly-http.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { experimentResults } from "./experiment-results.js";
 import { experimentRep } from "./experiment-view.js";
@@ -21,13 +28,6 @@ import {
 } from "./experiments.schemas.js";
 import { ExperimentsService } from "./experiments.service.js";
 import type { IterationStatus } from "./experiments.store.js";
-import {
-  actorOf,
-  isSemanticPatch,
-  methodNotAllowed,
-  parseExpand,
-  requireBetaVersion,
-} from "./launchdarkly-http.js";
 import { patchLegacyExperiments } from "./legacy-flag-experiments.js";
 import { legacyResults, resetLegacyResults } from "./legacy-results.js";
 
@@ -78,19 +78,19 @@ function millis(value: string | undefined, name: string): number | undefined {
 }
 
 /**
- * LaunchDarkly REST API v2: Experiments (beta). Every route requires `LD-API-Version: beta` (403 without it),
- * after the usual token check (401) and before the body is read.
+ * LaunchDarkly REST API v2: Experiments. `LD-API-Version` may be `beta`, a dated version or absent (400 for
+ * anything else), checked after the usual token check (401) and before the body is read.
  */
 export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext) {
   const service = new ExperimentsService(context);
   const tags = ["launchdarkly: experiments (beta)"];
-  const beta = { onRequest: requireBetaVersion };
+  const version = { onRequest: acceptApiVersion };
   const base = "/api/v2/projects/:projectKey/environments/:environmentKey/experiments";
 
   app.get(
     base,
     {
-      ...beta,
+      ...version,
       config: { access: "reader" },
       schema: { tags, params: EnvironmentParams, querystring: ListQuery },
     },
@@ -123,7 +123,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
   app.post(
     base,
     {
-      ...beta,
+      ...version,
       config: { access: "writer" },
       schema: { tags, params: EnvironmentParams, body: ExperimentPostSchema },
     },
@@ -137,7 +137,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
   app.get(
     `${base}/:experimentKey`,
     {
-      ...beta,
+      ...version,
       config: { access: "reader" },
       schema: { tags, params: ExperimentParams, querystring: ExpandQuery },
     },
@@ -151,7 +151,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
   app.patch(
     `${base}/:experimentKey`,
     {
-      ...beta,
+      ...version,
       config: { access: "writer" },
       preValidation: async (request) => {
         if (!isSemanticPatch(request)) {
@@ -178,7 +178,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
   app.post(
     `${base}/:experimentKey/iterations`,
     {
-      ...beta,
+      ...version,
       config: { access: "writer" },
       schema: { tags, params: ExperimentParams, body: IterationInputSchema },
     },
@@ -199,7 +199,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
   app.get(
     `${base}/:experimentKey/metrics/:metricKey/results`,
     {
-      ...beta,
+      ...version,
       config: { access: "reader" },
       schema: { tags, params: ExperimentMetricParams, querystring: ResultsQuery },
     },
@@ -240,7 +240,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
   app.get(
     legacyPath,
     {
-      ...beta,
+      ...version,
       config: { access: "reader" },
       schema: {
         tags,
@@ -261,7 +261,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
   );
   app.delete(
     `${legacyPath}/results`,
-    { ...beta, config: { access: "writer" }, schema: { tags, params: LegacyParams } },
+    { ...version, config: { access: "writer" }, schema: { tags, params: LegacyParams } },
     async (request, reply) => {
       const { projectKey, featureFlagKey, environmentKey, metricKey } = request.params;
       await resetLegacyResults(

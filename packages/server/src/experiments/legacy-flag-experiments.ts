@@ -8,9 +8,9 @@ import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
 import { badRequest, notFound } from "../http/api-error.js";
 import { applyJsonPatch, type JsonPatch } from "../http/json-patch.js";
+import { link } from "../http/launchdarkly-http.js";
 import { projectsStore } from "../projects/projects.store.js";
 import type { Database } from "../storage/schema.js";
-import { link } from "./launchdarkly-http.js";
 
 // LaunchDarkly's legacy (per-flag) experiments: a flag's `experiments` object holds the metrics attached to
 // it, each switched on in some environments, and the baseline variation index. Vexil keeps them beside the

@@ -5,9 +5,9 @@ import type { FlagRecord } from "../flags/flags.document.js";
 import type { Actor } from "../flags/write-guards.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { badRequest, notFound } from "../http/api-error.js";
+import { link } from "../http/launchdarkly-http.js";
 import { projectsStore } from "../projects/projects.store.js";
 import { aggregateMetric, type MetricCell, metricSeen } from "./experiment-results.js";
-import { link } from "./launchdarkly-http.js";
 import { isAttached, legacyFlag, legacyStore } from "./legacy-flag-experiments.js";
 
 /** Legacy results are frequentist, at 95 %. */

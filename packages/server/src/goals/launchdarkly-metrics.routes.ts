@@ -1,10 +1,10 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { actorOf, methodNotAllowed, parseExpand } from "../experiments/launchdarkly-http.js";
 import { metricUsage } from "../experiments/metric-usage.js";
 import { badRequest, conflict, notFound } from "../http/api-error.js";
 import { applyJsonPatch, type JsonPatch, JsonPatchBody } from "../http/json-patch.js";
 import { LimitOffset, launchDarklyCollection } from "../http/launchdarkly-collections.js";
+import { actorOf, methodNotAllowed, parseExpand } from "../http/launchdarkly-http.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { projectsStore } from "../projects/projects.store.js";
 import { GoalsService } from "./goals.service.js";

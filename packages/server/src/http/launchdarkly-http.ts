@@ -2,21 +2,31 @@ import type { FastifyRequest } from "fastify";
 import { principalOf } from "../auth/authentication.js";
 import { actorName, type Role } from "../auth/principal.js";
 import type { Actor } from "../flags/write-guards.js";
-import { ApiError } from "../http/api-error.js";
-import type { TypedApp } from "../http/typed-app.js";
+import { ApiError } from "./api-error.js";
+import type { TypedApp } from "./typed-app.js";
 
-/** LaunchDarkly's experiments resources are in beta: every call carries `LD-API-Version: beta`. */
-export async function requireBetaVersion(request: FastifyRequest): Promise<void> {
+/** An 8-digit `YYYYMMDD` that names a real calendar day. */
+function isDatedVersion(value: string): boolean {
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * `LD-API-Version`: LaunchDarkly's clients send `beta`, a dated version such as `20240415`, or nothing (the
+ * current official client treats experiments as generally available and sends no header); all three read the
+ * same representation here. Any other value is a client mistake: 400 naming it.
+ */
+export async function acceptApiVersion(request: FastifyRequest): Promise<void> {
   const header = request.headers["ld-api-version"];
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value?.trim().toLowerCase() !== "beta") {
-    throw new ApiError(
-      403,
-      value === undefined
-        ? "This resource is in beta: send the header 'LD-API-Version: beta' with each call"
-        : `LD-API-Version '${value}' cannot use this beta resource: send 'LD-API-Version: beta'`,
-    );
-  }
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (value === undefined || value === "" || value.toLowerCase() === "beta" || isDatedVersion(value)) return;
+  throw new ApiError(
+    400,
+    `LD-API-Version '${value}' is not a version: send 'beta', a date like 20240415, or no header`,
+  );
 }
 
 /** Whether the request declares a semantic patch (`Content-Type: application/json; domain-model=...`). */
