@@ -3,6 +3,7 @@ import { principalOf } from "../auth/authentication.js";
 import { assertProjectAccess, type Principal } from "../auth/principal.js";
 import { findFlagRecord } from "../flags/flags.service.js";
 import { ApiError } from "../http/api-error.js";
+import { responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { projectsStore } from "../projects/projects.store.js";
 import {
@@ -14,6 +15,7 @@ import {
   RESULTS_CALLBACK_KIND,
 } from "./callback.js";
 import { checkCallbackUrl } from "./callback-target.js";
+import { DataCodeSchema, ResultsEnvelopeSchema } from "./report.schemas.js";
 import {
   dataWatermark,
   loadReportInputs,
@@ -107,14 +109,29 @@ export function resultsRoutes(app: TypedApp, context: AppContext) {
   // Reader is enough: requesting a report changes no configuration.
   app.post(
     "/feature-flags/:featureFlagId/results",
-    { config: { access: "reader" }, schema: { tags, params: FeatureFlagIdParams, body: ResultsRequestBody } },
+    {
+      config: { access: "reader" },
+      schema: {
+        tags,
+        params: FeatureFlagIdParams,
+        body: ResultsRequestBody,
+        response: responses("kameleoon", { 200: DataCodeSchema }),
+      },
+    },
     async (request) =>
       requestResults(context, principalOf(request), request.params.featureFlagId, request.body),
   );
 
   app.get(
     "/results",
-    { config: { access: "reader" }, schema: { tags, querystring: ResultsQuery } },
+    {
+      config: { access: "reader" },
+      schema: {
+        tags,
+        querystring: ResultsQuery,
+        response: responses("kameleoon", { 200: ResultsEnvelopeSchema }),
+      },
+    },
     async (request) => pollResults(context, principalOf(request), request.query.dataCode),
   );
 }
