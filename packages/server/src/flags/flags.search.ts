@@ -1,4 +1,5 @@
 import { ApiError } from "../http/api-error.js";
+import { wildcardMatch } from "../http/wildcard-match.js";
 import type { FlagSummary } from "./flags.store.js";
 
 // Kameleoon's search vocabulary (paramsIO): filter expressions {field, operator, parameters} combined by
@@ -57,14 +58,28 @@ export interface SortKey {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+// Bounds on what one filter may ask, so its cost is at most flags x MAX_FILTER_NODES x (text x pattern length).
+const MAX_FILTER_DEPTH = 10;
+const MAX_FILTER_NODES = 100;
+const MAX_PARAMETERS = 1000;
+const MAX_PATTERN_LENGTH = 256;
+
 /** Parses a filter: one expression, a group, or an array of them (AND). Throws 400 naming the place. */
-export function parseFilter(raw: unknown, path: string, depth = 0): FilterNode {
-  if (depth > 10) throw new ApiError(400, `${path} is nested too deeply`);
+export function parseFilter(raw: unknown, path: string): FilterNode {
+  const budget = { nodes: MAX_FILTER_NODES };
+  return parseNode(raw, path, 0, budget);
+}
+
+function parseNode(raw: unknown, path: string, depth: number, budget: { nodes: number }): FilterNode {
+  if (depth > MAX_FILTER_DEPTH) throw new ApiError(400, `${path} is nested too deeply`);
+  if (--budget.nodes < 0) {
+    throw new ApiError(400, `${path}: a filter may hold at most ${MAX_FILTER_NODES} expressions and groups`);
+  }
   if (Array.isArray(raw)) {
     return {
       kind: "group",
       conditionalOperator: "AND",
-      expressions: raw.map((item, i) => parseFilter(item, `${path}.${i}`, depth + 1)),
+      expressions: raw.map((item, i) => parseNode(item, `${path}.${i}`, depth + 1, budget)),
     };
   }
   if (!isRecord(raw))
@@ -76,11 +91,13 @@ export function parseFilter(raw: unknown, path: string, depth = 0): FilterNode {
     return {
       kind: "group",
       conditionalOperator: op,
-      expressions: raw.expressions.map((item, i) => parseFilter(item, `${path}.expressions.${i}`, depth + 1)),
+      expressions: raw.expressions.map((item, i) =>
+        parseNode(item, `${path}.expressions.${i}`, depth + 1, budget),
+      ),
     };
   }
   const { field, operator } = raw;
-  if (typeof field !== "string" || !(field in FIELDS)) {
+  if (typeof field !== "string" || !Object.hasOwn(FIELDS, field)) {
     throw new ApiError(400, `${path}.field must be one of ${JSON.stringify(FILTER_FIELDS)}`);
   }
   if (typeof operator !== "string" || !(OPERATORS as readonly string[]).includes(operator)) {
@@ -88,6 +105,17 @@ export function parseFilter(raw: unknown, path: string, depth = 0): FilterNode {
   }
   const parameters = raw.parameters ?? [];
   if (!Array.isArray(parameters)) throw new ApiError(400, `${path}.parameters must be an array`);
+  if (parameters.length > MAX_PARAMETERS) {
+    throw new ApiError(400, `${path}.parameters may hold at most ${MAX_PARAMETERS} values`);
+  }
+  parameters.forEach((parameter, i) => {
+    if (typeof parameter === "string" && parameter.length > MAX_PATTERN_LENGTH) {
+      throw new ApiError(400, `${path}.parameters.${i} is longer than ${MAX_PATTERN_LENGTH} characters`);
+    }
+    if (typeof parameter === "object" && parameter !== null) {
+      throw new ApiError(400, `${path}.parameters.${i} must be a string, number, boolean or null`);
+    }
+  });
   const needs: Partial<Record<Operator, number>> = {
     EQUAL: 1,
     NOT_EQUAL: 1,
@@ -152,14 +180,7 @@ function like(actual: unknown, pattern: unknown): boolean {
   const text = String(scalar(actual) ?? "").toLowerCase();
   const p = String(scalar(pattern) ?? "").toLowerCase();
   if (!/[%_]/.test(p)) return text.includes(p);
-  const regex = new RegExp(
-    `^${p
-      .split("")
-      .map((c) => (c === "%" ? ".*" : c === "_" ? "." : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-      .join("")}$`,
-    "s",
-  );
-  return regex.test(text);
+  return wildcardMatch(text, p, "%", "_");
 }
 
 function test(value: unknown, operator: Operator, parameters: unknown[]): boolean {

@@ -1,5 +1,6 @@
 import { type Static, Type } from "typebox";
 import { ApiError } from "../http/api-error.js";
+import { wildcardMatch } from "../http/wildcard-match.js";
 
 /**
  * LaunchDarkly's policy statements, as a webhook uses them to choose which changes it hears. Vexil's
@@ -54,10 +55,7 @@ const NAME = "[A-Za-z0-9._*-]+";
 const FLAG_PATTERN = new RegExp(`^proj/(${NAME}):env/(${NAME}):flag/(${NAME})$`);
 
 /** A glob where `*` matches any run of characters (names hold no other special character). */
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\-]/g, "\\$&").replace(/\*/g, ".*");
-  return new RegExp(`^${escaped}$`);
-}
+const globMatches = (glob: string, text: string) => wildcardMatch(text, glob, "*");
 
 function resourceError(field: string, pattern: string): ApiError {
   if (pattern.includes(";")) {
@@ -92,8 +90,7 @@ export function checkStatements(statements: Statement[], field = "body.statement
     });
     const actionsField = statement.actions ? "actions" : "notActions";
     (statement.actions ?? statement.notActions ?? []).forEach((pattern, i) => {
-      const glob = globToRegExp(pattern);
-      if (!/^[A-Za-z*]+$/.test(pattern) || !FLAG_ACTIONS.some((action) => glob.test(action))) {
+      if (!/^[A-Za-z*]+$/.test(pattern) || !FLAG_ACTIONS.some((action) => globMatches(pattern, action))) {
         throw new ApiError(
           400,
           `${at}.${actionsField}.${i}: '${pattern}' matches no supported action (${FLAG_ACTIONS.join(", ")}, or '*')`,
@@ -107,11 +104,11 @@ function resourceMatches(pattern: string, resource: string): boolean {
   const wanted = FLAG_PATTERN.exec(pattern);
   const actual = FLAG_PATTERN.exec(resource);
   if (!wanted || !actual) return false;
-  return [1, 2, 3].every((i) => globToRegExp(wanted[i]!).test(actual[i]!));
+  return [1, 2, 3].every((i) => globMatches(wanted[i]!, actual[i]!));
 }
 
 function actionMatches(pattern: string, action: string): boolean {
-  return globToRegExp(pattern).test(action);
+  return globMatches(pattern, action);
 }
 
 /** Whether a statement covers an access (its resources/notResources and actions/notActions). */
