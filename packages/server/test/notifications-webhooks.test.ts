@@ -580,6 +580,10 @@ describe(`webhook targets (${testDatabaseKind})`, () => {
         "http://10.0.0.8/hook",
         "http://[::1]:9/hook",
         "http://localhost:9/h",
+        "http://[::127.0.0.1]/h",
+        "http://[64:ff9b::7f00:1]/h",
+        "http://[2002:7f00:1::1]/h",
+        "http://[::ffff:0:10.0.0.1]/h",
       ]) {
         const response = await strict.request("POST", "/api/v2/webhooks", { body: { url } });
         expectLaunchDarklyError(response, 400, /body\.url: .*private, loopback or link-local/);

@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDemoProject } from "../src/demo/demo-project.js";
 import type { Job } from "../src/jobs/job-runner.js";
+import { postJson } from "../src/notifications/signed-delivery.js";
 import { projectsStore } from "../src/projects/projects.store.js";
 import {
   CALLBACK_RETRY_WINDOW_MS,
@@ -14,6 +15,7 @@ import {
 } from "../src/results/callback.js";
 import {
   checkCallbackUrl,
+  guardConnectedSocket,
   guardedLookup,
   isBlockedAddress,
   RefusedCallbackTarget,
@@ -188,6 +190,21 @@ describe("callback targets", () => {
       "fe80::1",
       "::ffff:127.0.0.1",
       "::ffff:10.0.0.1",
+      // IPv6 forms that embed a private or loopback IPv4 address (issue 13, finding 8).
+      "::127.0.0.1",
+      "::7f00:1",
+      "::ffff:0:127.0.0.1",
+      "::ffff:0:a00:1",
+      "64:ff9b::7f00:1",
+      "64:ff9b::10.0.0.1",
+      "64:ff9b:1::a00:1",
+      "2002:7f00:1::1",
+      "2002:c0a8:101::",
+      "2001:0:7f00:1::1",
+      "2001:0:4136:e378:8000:63bf:80ff:fffe",
+      "fe80::1%eth0",
+      "ff02::1",
+      "224.0.0.1",
     ]) {
       expect(isBlockedAddress(address), address).toBe(true);
     }
@@ -198,6 +215,8 @@ describe("callback targets", () => {
       "1.1.1.1",
       "2001:4860:4860::8888",
       "::ffff:8.8.8.8",
+      "64:ff9b::808:808",
+      "2002:808:808::1",
     ]) {
       expect(isBlockedAddress(address), address).toBe(false);
     }
@@ -206,6 +225,13 @@ describe("callback targets", () => {
   it("checks the URL and what its host resolves to, unless configuration allows it", async () => {
     await expect(checkCallbackUrl("http://127.0.0.1/x", strict)).rejects.toThrow(/body\.callbackUrl/);
     await expect(checkCallbackUrl("http://[fe80::1]/x", strict)).rejects.toThrow(/body\.callbackUrl/);
+    for (const url of [
+      "http://[::127.0.0.1]/",
+      "http://[64:ff9b::7f00:1]/",
+      "http://[::ffff:0:127.0.0.1]/",
+    ]) {
+      await expect(checkCallbackUrl(url, strict), url).rejects.toThrow(/body\.callbackUrl/);
+    }
     await expect(checkCallbackUrl("http://localhost:8080/x", strict)).rejects.toThrow(/resolves to/);
     await expect(checkCallbackUrl("http://user:pw@8.8.8.8/x", strict)).rejects.toThrow(/credentials/);
     await expect(checkCallbackUrl("file:///etc/passwd", strict)).rejects.toThrow(/http/);
@@ -230,6 +256,35 @@ describe("callback targets", () => {
     expect(isBlockedAddress(address)).toBe(true);
   });
 
+  it("never sends a byte to a private address however the URL spells it", async () => {
+    const port = (receiver.address() as AddressInfo).port;
+    const before = received.length;
+    for (const host of ["localhost", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "127.1"]) {
+      const attempt = postJson({
+        url: new URL(`http://${host}:${port}/hook`),
+        body: "{}",
+        headers: {},
+        policy: strict,
+        signal: AbortSignal.timeout(10_000),
+        label: "callback",
+      });
+      await expect(attempt, host).rejects.toBeInstanceOf(RefusedCallbackTarget);
+    }
+    expect(received.length).toBe(before);
+  });
+
+  it("drops a socket that connected to a private address whatever name it was opened for", async () => {
+    const port = (receiver.address() as AddressInfo).port;
+    const before = received.length;
+    const socket = net.connect({ host: "127.0.0.1", port });
+    // As if a public name had led here: the connected address is what is judged.
+    guardConnectedSocket(socket, new URL("http://public.example/hook"), strict);
+    socket.write("POST /hook HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n");
+    const error = await new Promise<Error>((resolve) => socket.on("error", resolve));
+    expect(error).toBeInstanceOf(RefusedCallbackTarget);
+    expect(received.length).toBe(before);
+  });
+
   it("answers 400 for a private callbackUrl when configuration does not allow it", async () => {
     const strictServer = await startTestServer();
     try {
@@ -239,6 +294,8 @@ describe("callback targets", () => {
         hookUrl,
         "http://192.168.0.10/hook",
         "http://[::1]:8080/hook",
+        "http://[::127.0.0.1]/",
+        "http://[64:ff9b::7f00:1]/",
         "http://169.254.169.254/",
       ]) {
         const response = await strictServer.request("POST", `/feature-flags/${flag.flagId}/results`, {

@@ -4,6 +4,7 @@ import https from "node:https";
 import {
   assertDeliverableHost,
   type CallbackPolicy,
+  guardConnectedSocket,
   guardedLookup,
   RefusedCallbackTarget,
 } from "../results/callback-target.js";
@@ -69,9 +70,9 @@ export interface JsonPost {
 
 /** POSTs the body; resolves with the status of a 2xx answer, rejects otherwise (status, timeout, refused address). */
 export function postJson({ url, body, headers, policy, signal, label }: JsonPost): Promise<number> {
-  assertDeliverableHost(url, policy);
   const transport = url.protocol === "https:" ? https : http;
   return new Promise<number>((resolve, reject) => {
+    assertDeliverableHost(url, policy);
     const request = transport.request(
       url,
       {
@@ -95,6 +96,7 @@ export function postJson({ url, body, headers, policy, signal, label }: JsonPost
         response.on("error", reject);
       },
     );
+    request.on("socket", (socket) => guardConnectedSocket(socket, url, policy));
     request.on("timeout", () => request.destroy(new DeliveryFailed(`${label} timed out`)));
     request.on("error", reject);
     request.end(body);

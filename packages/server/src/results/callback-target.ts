@@ -1,5 +1,5 @@
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP, type LookupFunction } from "node:net";
+import { BlockList, isIP, type LookupFunction, type Socket } from "node:net";
 import { ApiError } from "../http/api-error.js";
 
 /**
@@ -22,27 +22,82 @@ for (const [network, prefix] of [
   ["127.0.0.0", 8],
   ["169.254.0.0", 16],
   ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
   ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
 ] as const) {
   blocked.addSubnet(network, prefix, "ipv4");
 }
 for (const [network, prefix] of [
   ["::", 128],
   ["::1", 128],
+  ["100::", 64],
+  ["64:ff9b:1::", 48],
   ["fc00::", 7],
   ["fe80::", 10],
+  ["fec0::", 10],
+  ["ff00::", 8],
 ] as const) {
   blocked.addSubnet(network, prefix, "ipv6");
 }
 
-/** True for an address a callback must not reach (IPv4-mapped IPv6 addresses are checked as IPv4). */
+/** The 16 bytes of a textual IPv6 address (already validated by isIP; a zone id is dropped). */
+function ipv6Bytes(address: string): number[] {
+  let text = address.replace(/%.*$/, "");
+  const tail: number[] = [];
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    tail.push(...dotted.slice(1).map(Number));
+    text = `${text.slice(0, dotted.index)}0:0`;
+  }
+  const [head, rest] = text.split("::") as [string, string | undefined];
+  const groups = (part: string | undefined) =>
+    part ? part.split(":").map((g) => Number.parseInt(g, 16)) : [];
+  const left = groups(head);
+  const right = groups(rest);
+  const all =
+    rest === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+  const bytes = all.flatMap((g) => [g >> 8, g & 0xff]);
+  if (tail.length === 4) bytes.splice(12, 4, ...tail);
+  return bytes;
+}
+
+const dottedQuad = (bytes: number[]) => bytes.join(".");
+
+/**
+ * The IPv4 addresses an IPv6 address carries, by the transition schemes that route to them: IPv4-compatible
+ * (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), NAT64 (64:ff9b::/96),
+ * 6to4 (2002::/16) and Teredo (2001::/32, server and obfuscated client).
+ */
+export function embeddedIpv4(address: string): string[] {
+  const b = ipv6Bytes(address);
+  const zeros = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+  const last = b.slice(12, 16);
+  if (zeros(0, 10) && ((b[10] === 0 && b[11] === 0) || (b[10] === 0xff && b[11] === 0xff))) {
+    return [dottedQuad(last)];
+  }
+  if (zeros(0, 8) && b[8] === 0xff && b[9] === 0xff && b[10] === 0 && b[11] === 0) return [dottedQuad(last)];
+  if (b[0] === 0 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(4, 12))
+    return [dottedQuad(last)];
+  if (b[0] === 0x20 && b[1] === 0x02) return [dottedQuad(b.slice(2, 6))];
+  if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0 && b[3] === 0) {
+    return [dottedQuad(b.slice(4, 8)), dottedQuad(last.map((x) => x ^ 0xff))];
+  }
+  return [];
+}
+
+/**
+ * True for an address a callback must not reach: private, loopback, link-local, unspecified, multicast or
+ * reserved, and any IPv6 address embedding such an IPv4 address (see embeddedIpv4). Not an IP: true.
+ */
 export function isBlockedAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked.check(address, "ipv4");
   if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return blocked.check(mapped[1]!, "ipv4");
-    return blocked.check(address, "ipv6");
+    if (blocked.check(address, "ipv6")) return true;
+    return embeddedIpv4(address).some((v4) => blocked.check(v4, "ipv4"));
   }
   return true;
 }
@@ -134,4 +189,21 @@ export function guardedLookup(policy: CallbackPolicy): LookupFunction {
       })
       .catch((error: NodeJS.ErrnoException) => callback(error, "", 4));
   };
+}
+
+/**
+ * Checks the address a socket actually connected to (after any lookup, proxy-free), before a byte of the
+ * request is written: the last line of defence should a lookup path ever bypass guardedLookup.
+ */
+export function guardConnectedSocket(socket: Socket, url: URL, policy: CallbackPolicy): void {
+  if (isAllowedHost(hostOf(url), policy)) return;
+  const check = () => {
+    const address = socket.remoteAddress;
+    if (address !== undefined && isBlockedAddress(address)) {
+      socket.destroy(new RefusedCallbackTarget(`callback target connected to ${address}, a private address`));
+    }
+  };
+  // Prepended so it runs before the request's buffered writes flush on "connect".
+  if (socket.connecting) socket.prependOnceListener("connect", check);
+  else check();
 }
