@@ -1,3 +1,4 @@
+import type { AccountsService } from "./accounts/accounts.service.js";
 import type { AnalyticsStore } from "./analytics/analytics-store.js";
 import type { TokenStore } from "./auth/tokens.store.js";
 import type { ServerConfig } from "./config.js";
@@ -12,6 +13,8 @@ export interface AppContext {
   /** Shorthand for database.db. */
   db: ConfigDatabase["db"];
   tokens: TokenStore;
+  /** Console users and their sessions. */
+  accounts: AccountsService;
   /** Exposure and conversion events: DuckDB embedded, PostgreSQL with a database URL. */
   analytics: AnalyticsStore;
   /** Publish every committed configuration change here; SDK streams listen. */

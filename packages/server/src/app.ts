@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
@@ -14,6 +15,8 @@ import Fastify, {
   type FastifyPluginOptions,
   type FastifyServerOptions,
 } from "fastify";
+import { accountRoutes } from "./accounts/accounts.routes.js";
+import { sessionResolver } from "./accounts/session-auth.js";
 import type { AppContext } from "./app-context.js";
 import { auditRoutes } from "./audit/audit.routes.js";
 import { installAuthentication, presentedToken } from "./auth/authentication.js";
@@ -89,6 +92,7 @@ export async function buildApp(
     parseJsonBody,
   );
   await app.register(formbody);
+  await app.register(cookie);
 
   await app.register(swagger, {
     openapi: {
@@ -122,11 +126,12 @@ export async function buildApp(
     });
   }
 
-  installAuthentication(app, context.tokens, context.config.tokenCacheMs);
+  installAuthentication(app, context.tokens, context.config.tokenCacheMs, sessionResolver(context.accounts));
   const metrics = createMetricsRegistry();
   operationsRoutes(app, context, metrics);
   oauthRoutes(app, context);
   tokenRoutes(app, context);
+  accountRoutes(app, context.accounts);
   auditRoutes(app, context);
   projectRoutes(app, context);
   launchDarklyProjectRoutes(app, context);

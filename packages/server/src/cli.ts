@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import fs from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { runUserCommand, usersUsage } from "./accounts/users.command.js";
 import { runAnalyzeCommand } from "./analyze/analyze.command.js";
 import { createApiToken } from "./auth/tokens.routes.js";
 import { resolveConfig } from "./config.js";
@@ -22,6 +23,7 @@ Commands:
         Start the server (env: VEXIL_PORT, VEXIL_HOST, VEXIL_DATA_DIR, VEXIL_DATABASE_URL, VEXIL_ADMIN_TOKEN).
   token create --role reader|writer|admin [--project KEY] [--name NAME] [--data-dir DIR] [--database-url URL]
         Create an API token and print it (shown once).
+${usersUsage}
   migrate [--data-dir DIR] [--database-url URL]
         Apply storage migrations and exit.
   simulate --project P --environment E --flag KEY --visitors N --goal GOAL --rates off=0.10,on=0.11 [...]
@@ -54,6 +56,7 @@ async function serve(args: string[]): Promise<number> {
   });
   const server = await openServer(config);
   const demo = values.demo ? await ensureDemoData(server.context) : undefined;
+  const firstAdmin = await server.context.accounts.ensureFirstAdmin(config.adminEmail);
   const address = await server.app.listen({ port: config.port, host: config.host });
 
   const storage = config.databaseUrl ? "PostgreSQL" : `SQLite + DuckDB in ${config.dataDir}`;
@@ -63,6 +66,9 @@ async function serve(args: string[]): Promise<number> {
     `  console:  ${address}/`,
     `  API docs: ${address}/docs`,
   ];
+  if (firstAdmin) {
+    lines.push(`  sign in:  ${firstAdmin.email} / ${firstAdmin.password}  (first admin, shown once)`);
+  }
   if (server.generatedAdminToken) {
     lines.push(`  admin token (shown once, stored hashed): ${server.generatedAdminToken}`);
   } else if (config.adminToken) {
@@ -145,6 +151,33 @@ async function tokenCommand(args: string[]): Promise<number> {
   }
 }
 
+async function userCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: storageOptions, strict: false });
+  const dataDir = typeof values["data-dir"] === "string" ? values["data-dir"] : undefined;
+  const databaseUrl = typeof values["database-url"] === "string" ? values["database-url"] : undefined;
+  const storageFlags = new Set(["--data-dir", "--database-url"]);
+  const own = rest.filter((arg, i) => !storageFlags.has(arg) && !storageFlags.has(rest[i - 1] ?? ""));
+  const server = await openServer(
+    // A one-shot command: no automation (it would compete for the scheduler's lease).
+    { ...resolveConfig({ dataDir, databaseUrl }), automation: "off" },
+    { logger: false },
+  );
+  try {
+    return await runUserCommand(sub, own, server.context.accounts, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      readStdin: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks).toString("utf8");
+      },
+    });
+  } finally {
+    await server.close();
+  }
+}
+
 async function migrate(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: storageOptions });
   const config = resolveConfig({ dataDir: values["data-dir"], databaseUrl: values["database-url"] });
@@ -198,6 +231,7 @@ const analyze = (args: string[]) =>
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   serve,
   token: tokenCommand,
+  user: userCommand,
   migrate,
   analyze,
   simulate,

@@ -51,6 +51,12 @@ export interface ServerConfig {
   schedulerLeaseMs: number;
   /** A flag not created, edited or evaluated for this many days reads STALE (VEXIL_FLAG_STALE_DAYS). */
   flagStaleDays: number;
+  /** A console session unused for this long ends, in ms (VEXIL_SESSION_IDLE_MINUTES, default 12 hours). */
+  sessionIdleMs: number;
+  /** A console session ends this long after sign-in, in ms (VEXIL_SESSION_MAX_HOURS, default 7 days). */
+  sessionMaxMs: number;
+  /** The email of the first admin user, created on first start (VEXIL_ADMIN_EMAIL). */
+  adminEmail: string;
 }
 
 export interface ConfigOverrides {
@@ -141,5 +147,9 @@ export function resolveConfig(
     banditMinUnits: integerFrom(env.VEXIL_BANDIT_MIN_UNITS, 100, "VEXIL_BANDIT_MIN_UNITS"),
     schedulerLeaseMs: positiveIntegerFrom(env.VEXIL_SCHEDULER_LEASE_MS, 15_000, "VEXIL_SCHEDULER_LEASE_MS"),
     flagStaleDays: positiveIntegerFrom(env.VEXIL_FLAG_STALE_DAYS, 15, "VEXIL_FLAG_STALE_DAYS"),
+    sessionIdleMs:
+      positiveIntegerFrom(env.VEXIL_SESSION_IDLE_MINUTES, 720, "VEXIL_SESSION_IDLE_MINUTES") * 60_000,
+    sessionMaxMs: positiveIntegerFrom(env.VEXIL_SESSION_MAX_HOURS, 168, "VEXIL_SESSION_MAX_HOURS") * 3600_000,
+    adminEmail: env.VEXIL_ADMIN_EMAIL || "admin@vexil.local",
   };
 }

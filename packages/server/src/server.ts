@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { FastifyServerOptions } from "fastify";
 import { sql } from "kysely";
+import { AccountsService } from "./accounts/accounts.service.js";
 import { openDuckDbAnalyticsStore } from "./analytics/duckdb-store.js";
 import { openPostgresAnalyticsStore } from "./analytics/postgres-store.js";
 import { buildApp } from "./app.js";
@@ -66,6 +67,10 @@ export async function openServer(
   const tokens = new TokenStore(database.db);
   const generatedAdminToken = await ensureAdminToken(tokens, config.adminToken);
   const now = options.now ?? Date.now;
+  const accounts = new AccountsService(database.db, now, {
+    idleMs: config.sessionIdleMs,
+    maxMs: config.sessionMaxMs,
+  });
   const analytics = config.databaseUrl
     ? await openPostgresAnalyticsStore({ connectionString: config.databaseUrl })
     : await openDuckDbAnalyticsStore({ path: path.join(config.dataDir, "events.duckdb") });
@@ -81,6 +86,7 @@ export async function openServer(
     database,
     db: database.db,
     tokens,
+    accounts,
     analytics,
     changes: new ChangeBus(),
     now,

@@ -50,16 +50,26 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/** Another way to authenticate a request without a token (the console's session cookie). */
+export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal | undefined>;
+
 /** Checks the token, role and, where the path names one, project scope of every management route. */
-export function installAuthentication(app: FastifyInstance, tokens: TokenStore, cacheMs: number) {
+export function installAuthentication(
+  app: FastifyInstance,
+  tokens: TokenStore,
+  cacheMs: number,
+  session?: PrincipalResolver,
+) {
   const cache = new PrincipalCache(cacheMs);
   app.decorate("forgetVerifiedTokens", () => cache.clear());
   app.addHook("onRequest", async (request) => {
     const access = request.routeOptions.config.access ?? "admin";
     if (access === "public" || access === "sdk") return;
     const token = presentedToken(request);
-    if (!token) throw new ApiError(401, "Invalid access token: no Authorization header");
-    const principal = await cache.resolve(token, () => tokens.verify(token));
+    const principal = token
+      ? await cache.resolve(token, () => tokens.verify(token))
+      : await session?.(request);
+    if (!token && !principal) throw new ApiError(401, "Invalid access token: no Authorization header");
     if (!principal) throw new ApiError(401, "Invalid access token");
     request.principal = principal;
     assertRole(principal, access);

@@ -10,6 +10,8 @@ export interface Principal {
   role: Role;
   /** null = every project. */
   projectKey: string | null;
+  /** Set when a person signed in to the console (session cookie) rather than a token. */
+  user?: { id: number; email: string };
 }
 
 const rank: Record<Role, number> = { reader: 0, writer: 1, admin: 2 };
@@ -30,5 +32,6 @@ export function assertProjectAccess(principal: Principal, projectKey: string): v
 
 /** How the audit log names the principal. */
 export function actorName(principal: Principal): string {
+  if (principal.user) return `user:${principal.user.id}:${principal.user.email}`;
   return `token:${principal.tokenId}:${principal.name}`;
 }

@@ -7,6 +7,7 @@ import { jobsResultsMigration } from "./migrations/0004-jobs-results.js";
 import { experimentsMigration } from "./migrations/0005-experiments.js";
 import { automationMigration } from "./migrations/0006-automation.js";
 import { notificationsMigration } from "./migrations/0007-notifications.js";
+import { accountsMigration } from "./migrations/0008-accounts.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -20,6 +21,7 @@ const migrations: Record<string, DialectMigration> = {
   "0005-experiments": experimentsMigration,
   "0006-automation": automationMigration,
   "0007-notifications": notificationsMigration,
+  "0008-accounts": accountsMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

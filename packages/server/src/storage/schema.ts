@@ -1,3 +1,4 @@
+import type { AccountsTables } from "../accounts/accounts.tables.js";
 import type { AuditTables } from "../audit/audit.tables.js";
 import type { AuthTables } from "../auth/auth.tables.js";
 import type { AutomationTables } from "../automation/automation.tables.js";
@@ -25,4 +26,5 @@ export interface Database
     JobsTables,
     ExperimentsTables,
     AutomationTables,
-    NotificationsTables {}
+    NotificationsTables,
+    AccountsTables {}
