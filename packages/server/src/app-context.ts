@@ -1,9 +1,9 @@
 import type { AccountsService } from "./accounts/accounts.service.js";
 import type { AnalyticsStore } from "./analytics/analytics-store.js";
 import type { TokenStore } from "./auth/tokens.store.js";
+import type { ChangeBus } from "./changes/change-bus.js";
 import type { ServerConfig } from "./config.js";
 import type { JobRunner } from "./jobs/job-runner.js";
-import type { ChangeBus } from "./sdk-delivery/change-bus.js";
 import type { ConfigDatabase } from "./storage/database.js";
 
 /** What every capability's routes and services are built from; one per running server. */

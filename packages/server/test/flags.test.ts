@@ -2,9 +2,9 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ConfigChange } from "../src/changes/change-bus.js";
 import { withFlagLock } from "../src/flags/flag-lock.js";
 import { FlagsService } from "../src/flags/flags.service.js";
-import type { ConfigChange } from "../src/sdk-delivery/change-bus.js";
 import {
   createFlag,
   exampleBody,

@@ -3,6 +3,13 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDemoProject } from "../src/demo/demo-project.js";
+import {
+  checkCallbackUrl,
+  guardConnectedSocket,
+  guardedLookup,
+  isBlockedAddress,
+  RefusedCallbackTarget,
+} from "../src/http/callback-target.js";
 import type { Job } from "../src/jobs/job-runner.js";
 import { postJson } from "../src/notifications/signed-delivery.js";
 import { projectsStore } from "../src/projects/projects.store.js";
@@ -13,13 +20,6 @@ import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
 } from "../src/results/callback.js";
-import {
-  checkCallbackUrl,
-  guardConnectedSocket,
-  guardedLookup,
-  isBlockedAddress,
-  RefusedCallbackTarget,
-} from "../src/results/callback-target.js";
 import {
   createExperiment,
   type ExperimentSetup,

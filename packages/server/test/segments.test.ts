@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ConfigChange } from "../src/changes/change-bus.js";
 import { ensureDemoProject } from "../src/demo/demo-project.js";
-import type { ConfigChange } from "../src/sdk-delivery/change-bus.js";
 import { createFlag, expectKameleoonError, type J, tokenWith } from "./fixtures/flag-test-helpers.js";
 import { startTestServer, type TestServer } from "./harness.js";
 

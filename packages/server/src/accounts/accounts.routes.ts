@@ -1,7 +1,7 @@
 import { type Static, Type } from "typebox";
-import { principalOf } from "../auth/authentication.js";
-import { actorName } from "../auth/principal.js";
 import { ApiError, forbidden } from "../http/api-error.js";
+import { principalOf } from "../http/authentication.js";
+import { actorName } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import type { AccountsService, ActiveSession } from "./accounts.service.js";
 import type { UserRecord } from "./accounts.store.js";

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
 import { recordAudit } from "../audit/audit.store.js";
-import type { Role } from "../auth/principal.js";
 import { ApiError, notFound } from "../http/api-error.js";
+import type { Role } from "../http/principal.js";
 import { projectsStore } from "../projects/projects.store.js";
 import type { Database } from "../storage/schema.js";
 import { AccountsStore, type UserRecord } from "./accounts.store.js";

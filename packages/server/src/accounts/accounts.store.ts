@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Role } from "../auth/principal.js";
+import type { Role } from "../http/principal.js";
 import type { Database } from "../storage/schema.js";
 import type { ThrottleState } from "./login-throttle.js";
 

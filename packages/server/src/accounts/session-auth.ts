@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Principal } from "../auth/principal.js";
 import { ApiError } from "../http/api-error.js";
+import type { Principal } from "../http/principal.js";
 import { type AccountsService, type ActiveSession, sameSecret } from "./accounts.service.js";
 
 export const SESSION_COOKIE = "vexil_session";

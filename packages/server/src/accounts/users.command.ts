@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { Role } from "../auth/principal.js";
+import type { Role } from "../http/principal.js";
 import type { AccountsService } from "./accounts.service.js";
 
 export const usersUsage = `  user create --email E --role admin|writer|reader [--project KEY] [--password-stdin]

@@ -4,7 +4,6 @@
  * independently of the SQL (no shared code with aggregation-sql.ts beyond the public types).
  */
 
-import { seededRandom } from "../events/seeded-random.js";
 import type {
   AggregationQuery,
   AnalyticsEvent,
@@ -14,6 +13,7 @@ import type {
   VariationStats,
   VisitorAttributes,
 } from "./analytics-store.js";
+import { seededRandom } from "./seeded-random.js";
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;

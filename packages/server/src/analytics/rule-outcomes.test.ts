@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededRandom } from "../events/seeded-random.js";
 import type {
   AnalyticsEvent,
   AnalyticsStore,
@@ -18,6 +17,7 @@ import { DEFAULT_ATTRIBUTION_WINDOW_MS, InvalidAggregationQueryError } from "./a
 import { openDuckDbAnalyticsStore } from "./duckdb-store.js";
 import { openPostgresAnalyticsStore } from "./postgres-store.js";
 import { buildRuleOutcomesSql } from "./rule-outcomes-sql.js";
+import { seededRandom } from "./seeded-random.js";
 
 const POSTGRES_ADMIN_URL =
   process.env.VEXIL_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";

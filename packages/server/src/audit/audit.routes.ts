@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { principalOf } from "../auth/authentication.js";
-import { assertProjectAccess } from "../auth/principal.js";
+import { principalOf } from "../http/authentication.js";
+import { assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { listAudit } from "./audit.store.js";
 

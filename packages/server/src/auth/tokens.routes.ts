@@ -2,10 +2,10 @@ import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
 import { notFound } from "../http/api-error.js";
+import { principalOf } from "../http/authentication.js";
+import { actorName, type Role } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { projectsStore } from "../projects/projects.store.js";
-import { principalOf } from "./authentication.js";
-import { actorName, type Role } from "./principal.js";
 import { generateToken, type TokenRecord } from "./tokens.store.js";
 
 const NewToken = Type.Object(

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { Principal, Role } from "../http/principal.js";
 import type { Database } from "../storage/schema.js";
-import type { Principal, Role } from "./principal.js";
 
 /** SHA-256 of a token, hex: the only form in which tokens are stored. */
 export function hashToken(token: string): string {

@@ -1,4 +1,4 @@
-import type { Actor } from "../flags/write-guards.js";
+import type { Actor } from "../http/write-guards.js";
 
 /**
  * Who automatic changes are made by: the audit log's actor (Kameleoon's createdById: none). Tasks import it

@@ -17,7 +17,7 @@ import { withFlagLock } from "../flags/flag-lock.js";
 import type { StoredRule } from "../flags/flags.document.js";
 import { FlagsService, findRule } from "../flags/flags.service.js";
 import { toRecord } from "../flags/flags.store.js";
-import type { Actor } from "../flags/write-guards.js";
+import type { Actor } from "../http/write-guards.js";
 import type { AutomationTick } from "./automation-tasks.js";
 import { type BanditArm, type BanditSettings, banditDecision } from "./bandit-allocation.js";
 import { describeFailure, type TickFailure } from "./tick-failure.js";

@@ -20,7 +20,7 @@ import { withFlagLock } from "../flags/flag-lock.js";
 import type { FlagView, StoredRollbackCondition, StoredRule } from "../flags/flags.document.js";
 import { FlagsService } from "../flags/flags.service.js";
 import { toRecord } from "../flags/flags.store.js";
-import type { Actor } from "../flags/write-guards.js";
+import type { Actor } from "../http/write-guards.js";
 import { notifyAutomaticAction } from "../notifications/automatic-action.js";
 import type { AutomationTick } from "./automation-tasks.js";
 import {

@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { authenticateSdkKey } from "../auth/sdk-keys.js";
 import { ApiError } from "../http/api-error.js";
 import { errorBody, errorDialectOf } from "../http/error-bodies.js";
 import type { TypedApp } from "../http/typed-app.js";
+import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import { validateEvents } from "./event-validation.js";
 import { GoalLookup } from "./goal-lookup.js";
 import { IngestionGate } from "./ingestion-gate.js";

@@ -1,6 +1,6 @@
 import { createEvaluator, type EvaluationPayload } from "@vexil/engine";
 import type { AnalyticsEvent, ExposureEvent } from "../analytics/analytics-store.js";
-import { normalDraw, seededRandom } from "./seeded-random.js";
+import { normalDraw, seededRandom } from "../analytics/seeded-random.js";
 
 export interface SimulationOptions {
   payload: EvaluationPayload;

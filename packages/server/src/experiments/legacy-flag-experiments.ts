@@ -3,12 +3,12 @@ import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
 import type { FlagRecord, FlagView } from "../flags/flags.document.js";
 import { FlagsService, findFlagByKey, findFlagRecord } from "../flags/flags.service.js";
-import type { Actor } from "../flags/write-guards.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
 import { badRequest, notFound } from "../http/api-error.js";
 import { applyJsonPatch, type JsonPatch } from "../http/json-patch.js";
 import { link } from "../http/launchdarkly-http.js";
+import type { Actor } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
 import type { Database } from "../storage/schema.js";
 

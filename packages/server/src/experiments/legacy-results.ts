@@ -2,10 +2,10 @@ import { analyzeMetric, conversionChiSquare, normalQuantile } from "@vexil/stats
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
 import type { FlagRecord } from "../flags/flags.document.js";
-import type { Actor } from "../flags/write-guards.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { badRequest, notFound } from "../http/api-error.js";
 import { link } from "../http/launchdarkly-http.js";
+import type { Actor } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
 import { aggregateMetric, type MetricCell, metricSeen } from "./experiment-results.js";
 import { isAttached, legacyFlag, legacyStore } from "./legacy-flag-experiments.js";

@@ -2,11 +2,12 @@ import type { CompiledFlag, ConditionTree, EvaluationPayload, Segment } from "@v
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
 import { notFound } from "../http/api-error.js";
-import { projectsStore } from "../projects/projects.store.js";
+import { configVersion, projectsStore } from "../projects/projects.store.js";
+import { inSegmentReferences } from "../segments/segment-references.js";
 import { segmentsStore } from "../segments/segments.store.js";
 import type { Database } from "../storage/schema.js";
 import { compiledRule, environmentsOf, type FlagRecord } from "./flags.document.js";
-import { configVersion, flagsStore } from "./flags.store.js";
+import { flagsStore } from "./flags.store.js";
 
 /**
  * A flag compiled for one environment, in the engine's payload shape; undefined for an archived flag
@@ -42,26 +43,6 @@ function segmentIdsOf(flags: Iterable<CompiledFlag>): Set<number> {
       if (rule.segmentId !== undefined && rule.segmentId !== null) ids.add(rule.segmentId);
   }
   return ids;
-}
-
-/** Segment ids an `inSegment` condition anywhere in the tree names. */
-export function inSegmentReferences(
-  tree: ConditionTree | null | undefined,
-  into = new Set<number>(),
-): Set<number> {
-  if (!tree || typeof tree !== "object") return into;
-  if ("all" in tree && Array.isArray(tree.all))
-    for (const child of tree.all) inSegmentReferences(child, into);
-  else if ("any" in tree && Array.isArray(tree.any))
-    for (const child of tree.any) inSegmentReferences(child, into);
-  else if ("not" in tree) inSegmentReferences(tree.not, into);
-  else if ("operator" in tree && tree.operator === "inSegment") {
-    for (const value of tree.values ?? []) {
-      const id = typeof value === "number" ? value : Number(value);
-      if (Number.isInteger(id)) into.add(id);
-    }
-  }
-  return into;
 }
 
 async function loadPayload(

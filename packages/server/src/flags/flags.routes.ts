@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../app-context.js";
-import { principalOf } from "../auth/authentication.js";
-import { actorName, assertProjectAccess } from "../auth/principal.js";
 import { ApiError } from "../http/api-error.js";
+import { principalOf } from "../http/authentication.js";
+import { dropNullMembers, normalizePatchNulls } from "../http/merge-patch.js";
+import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
+import { etagOf } from "../http/write-guards.js";
 import {
   CreateFlagBody,
   DuplicateBody,
@@ -18,8 +20,6 @@ import {
 } from "./flags.schemas.js";
 import { type FilterNode, parseFilter, parseSort, type SortKey } from "./flags.search.js";
 import { FlagsService, type SearchCriteria } from "./flags.service.js";
-import { dropNullMembers, normalizePatchNulls } from "./merge-patch.js";
-import { etagOf } from "./write-guards.js";
 
 const DEFAULT_PER_PAGE = 200;
 

@@ -1,10 +1,18 @@
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
+import type { ConfigChange } from "../changes/change-bus.js";
 import { goalsStore } from "../goals/goals.store.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
-import { projectsStore } from "../projects/projects.store.js";
-import type { ConfigChange } from "../sdk-delivery/change-bus.js";
+import { applyMergePatch } from "../http/merge-patch.js";
+import {
+  type Actor,
+  assertIfMatch,
+  assertUnlocked,
+  isUniqueViolation,
+  type WriteOptions,
+} from "../http/write-guards.js";
+import { bumpConfigVersion, projectsStore } from "../projects/projects.store.js";
 import { segmentsStore } from "../segments/segments.store.js";
 import type { Database } from "../storage/schema.js";
 import { compileFlag } from "./compile-payload.js";
@@ -28,15 +36,7 @@ import {
   schemaChecker,
 } from "./flags.schemas.js";
 import { type FilterNode, filterUses, matchesFilter, type SortKey, sortSummaries } from "./flags.search.js";
-import { bumpConfigVersion, type FlagWrite, flagsStore } from "./flags.store.js";
-import { applyMergePatch } from "./merge-patch.js";
-import {
-  type Actor,
-  assertIfMatch,
-  assertUnlocked,
-  isUniqueViolation,
-  type WriteOptions,
-} from "./write-guards.js";
+import { type FlagWrite, flagsStore } from "./flags.store.js";
 
 const checkEnvironment = schemaChecker(EnvironmentConfigurationSchema);
 

@@ -1,8 +1,8 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { principalOf } from "../auth/authentication.js";
-import { actorName, assertProjectAccess } from "../auth/principal.js";
-import { dropNullMembers, normalizePatchNulls } from "../flags/merge-patch.js";
+import { principalOf } from "../http/authentication.js";
+import { dropNullMembers, normalizePatchNulls } from "../http/merge-patch.js";
+import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { GoalsService, goalView } from "./goals.service.js";
 import { goalsStore } from "./goals.store.js";

@@ -1,9 +1,9 @@
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
 import { flagsStore } from "../flags/flags.store.js";
-import { applyMergePatch } from "../flags/merge-patch.js";
-import { type Actor, isUniqueViolation } from "../flags/write-guards.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
+import { applyMergePatch } from "../http/merge-patch.js";
+import { type Actor, isUniqueViolation } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
 import { type Goal, type GoalKind, goalsStore } from "./goals.store.js";
 

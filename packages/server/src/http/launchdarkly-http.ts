@@ -1,9 +1,9 @@
 import type { FastifyRequest } from "fastify";
-import { principalOf } from "../auth/authentication.js";
-import { actorName, type Role } from "../auth/principal.js";
-import type { Actor } from "../flags/write-guards.js";
 import { ApiError } from "./api-error.js";
+import { principalOf } from "./authentication.js";
+import { actorName, type Role } from "./principal.js";
 import type { TypedApp } from "./typed-app.js";
+import type { Actor } from "./write-guards.js";
 
 /** An 8-digit `YYYYMMDD` that names a real calendar day. */
 function isDatedVersion(value: string): boolean {

@@ -29,7 +29,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Kysely } from "kysely";
-import { isUniqueViolation } from "../flags/write-guards.js";
+import { isUniqueViolation } from "../http/write-guards.js";
 import type { SqlDialect } from "../storage/database.js";
 import type { Database } from "../storage/schema.js";
 import { insertJob, type Job, type JobStatus, JobsStore, toJob } from "./jobs.store.js";

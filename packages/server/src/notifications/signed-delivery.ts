@@ -7,7 +7,7 @@ import {
   guardConnectedSocket,
   guardedLookup,
   RefusedCallbackTarget,
-} from "../results/callback-target.js";
+} from "../http/callback-target.js";
 
 /**
  * What results callbacks and webhooks share: a JSON POST to a URL a user gave (checked against the callback

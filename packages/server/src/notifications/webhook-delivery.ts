@@ -1,6 +1,6 @@
 import type { AppContext } from "../app-context.js";
+import type { CallbackPolicy } from "../http/callback-target.js";
 import type { Job, JobContext, JobHandlerOptions } from "../jobs/job-runner.js";
-import type { CallbackPolicy } from "../results/callback-target.js";
 import {
   DeliveryFailed,
   hmacHex,

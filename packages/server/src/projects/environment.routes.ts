@@ -1,5 +1,5 @@
-import { principalOf } from "../auth/authentication.js";
-import { actorName } from "../auth/principal.js";
+import { principalOf } from "../http/authentication.js";
+import { actorName } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { EnvironmentParams, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";
 import type { ProjectsService } from "./projects.service.js";

@@ -1,10 +1,10 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { principalOf } from "../auth/authentication.js";
-import { actorName } from "../auth/principal.js";
 import { ApiError } from "../http/api-error.js";
+import { principalOf } from "../http/authentication.js";
 import { applyJsonPatch, type JsonPatch, JsonPatchBody } from "../http/json-patch.js";
 import { LimitOffset, launchDarklyCollection, selfLink } from "../http/launchdarkly-collections.js";
+import { actorName } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { environmentRoutes } from "./environment.routes.js";
 import { EnvironmentParams, Key, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";

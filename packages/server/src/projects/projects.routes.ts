@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { principalOf } from "../auth/authentication.js";
-import { actorName } from "../auth/principal.js";
+import { principalOf } from "../http/authentication.js";
+import { actorName } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { environmentRoutes } from "./environment.routes.js";
 import { EnvironmentParams, Key, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";

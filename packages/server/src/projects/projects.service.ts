@@ -1,8 +1,8 @@
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
-import { forgetSdkKeys } from "../auth/sdk-keys.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
 import { type Environment, newClientKey, newSdkKey, type Project, projectsStore } from "./projects.store.js";
+import { forgetSdkKeys } from "./sdk-keys.js";
 
 /** Projects and environments share this key syntax (DESIGN section 2). */
 export const KEY_PATTERN = "^[A-Za-z0-9._-]{1,64}$";

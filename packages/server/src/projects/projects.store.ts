@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../storage/schema.js";
 
 export interface Environment {
@@ -176,3 +176,20 @@ export const projectsStore = {
       .execute();
   },
 };
+
+/** Bumps the project's configuration version (same transaction as the change); returns the new value. */
+export async function bumpConfigVersion(db: Kysely<Database>, projectKey: string): Promise<number> {
+  const result = await sql<{ config_version: number }>`
+    update projects set config_version = config_version + 1 where key = ${projectKey} returning config_version
+  `.execute(db);
+  return Number(result.rows[0]?.config_version ?? 0);
+}
+
+/** The project's configuration version (SDK payload versions and stream event ids come from it). */
+export async function configVersion(db: Kysely<Database>, projectKey: string): Promise<number | undefined> {
+  const result = await sql<{ config_version: number }>`
+    select config_version from projects where key = ${projectKey}
+  `.execute(db);
+  const row = result.rows[0];
+  return row === undefined ? undefined : Number(row.config_version);
+}

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AppContext } from "../app-context.js";
+import { type CallbackPolicy, RefusedCallbackTarget } from "../http/callback-target.js";
 import { type Job, type JobHandlerOptions, RetryLater } from "../jobs/job-runner.js";
 import {
   postJson,
@@ -9,7 +10,6 @@ import {
   TIMESTAMP_HEADER,
 } from "../notifications/signed-delivery.js";
 import { projectsStore } from "../projects/projects.store.js";
-import { type CallbackPolicy, RefusedCallbackTarget } from "./callback-target.js";
 import {
   RESULTS_REPORT_KIND,
   type ReportJobPayload,

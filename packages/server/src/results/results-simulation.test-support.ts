@@ -5,8 +5,8 @@
  * conversions for CUPED), and small HTTP helpers.
  */
 import type { AnalyticsEvent, ConversionEvent, ExposureEvent } from "../analytics/analytics-store.js";
+import { seededRandom } from "../analytics/seeded-random.js";
 import type { AppContext } from "../app-context.js";
-import { seededRandom } from "../events/seeded-random.js";
 import { simulateTraffic } from "../events/simulator.js";
 import { compileEnvironmentPayload } from "../flags/compile-payload.js";
 import type { OpenedServer } from "../server.js";

@@ -1,8 +1,9 @@
 import type { AppContext } from "../app-context.js";
-import { principalOf } from "../auth/authentication.js";
-import { assertProjectAccess, type Principal } from "../auth/principal.js";
 import { findFlagRecord } from "../flags/flags.service.js";
 import { ApiError } from "../http/api-error.js";
+import { principalOf } from "../http/authentication.js";
+import { checkCallbackUrl } from "../http/callback-target.js";
+import { assertProjectAccess, type Principal } from "../http/principal.js";
 import { responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { projectsStore } from "../projects/projects.store.js";
@@ -14,7 +15,6 @@ import {
   callbackJobKey,
   RESULTS_CALLBACK_KIND,
 } from "./callback.js";
-import { checkCallbackUrl } from "./callback-target.js";
 import { DataCodeSchema, ResultsEnvelopeSchema } from "./report.schemas.js";
 import {
   dataWatermark,

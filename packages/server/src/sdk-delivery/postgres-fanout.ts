@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import pg from "pg";
-import type { ChangeBus, ConfigChange } from "./change-bus.js";
+import type { ChangeBus, ConfigChange } from "../changes/change-bus.js";
 
 /** The PostgreSQL channel every Vexil process of one database shares. */
 export const CHANGES_CHANNEL = "vexil_changes";

@@ -1,9 +1,9 @@
 import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { authenticateSdkKey } from "../auth/sdk-keys.js";
 import { ApiError } from "../http/api-error.js";
 import type { TypedApp } from "../http/typed-app.js";
+import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import { addEvaluations, type EvaluationTally } from "./evaluations.store.js";
 import { SdkDelivery, type SdkDeliveryOptions } from "./sdk-delivery.service.js";
 import { parseLastEventId } from "./sse.js";

@@ -1,9 +1,9 @@
 import type { ServerResponse } from "node:http";
 import type { FastifyBaseLogger } from "fastify";
 import type { AppContext } from "../app-context.js";
-import { configVersion } from "../flags/flags.store.js";
+import type { ConfigChange } from "../changes/change-bus.js";
 import { ApiError } from "../http/api-error.js";
-import type { ConfigChange } from "./change-bus.js";
+import { configVersion } from "../projects/projects.store.js";
 import { EnvironmentFeed, type HistoryLimits, type RefreshOutcome, writeTo } from "./environment-feed.js";
 import { EvaluationRecorder } from "./evaluations.store.js";
 import { type PayloadSource, storedPayloadSource } from "./payload-source.js";

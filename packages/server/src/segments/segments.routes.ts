@@ -1,10 +1,10 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { principalOf } from "../auth/authentication.js";
-import { actorName, assertProjectAccess } from "../auth/principal.js";
-import { dropNullMembers, normalizePatchNulls } from "../flags/merge-patch.js";
-import { etagOf } from "../flags/write-guards.js";
+import { principalOf } from "../http/authentication.js";
+import { dropNullMembers, normalizePatchNulls } from "../http/merge-patch.js";
+import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
+import { etagOf } from "../http/write-guards.js";
 import { SegmentsService, segmentView } from "./segments.service.js";
 
 const SiteCode = Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" });

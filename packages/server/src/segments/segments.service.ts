@@ -2,13 +2,13 @@ import type { ConditionTree } from "@vexil/engine";
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
-import { inSegmentReferences } from "../flags/compile-payload.js";
-import { bumpConfigVersion, flagsStore } from "../flags/flags.store.js";
-import { applyMergePatch } from "../flags/merge-patch.js";
-import { type Actor, assertIfMatch, type WriteOptions } from "../flags/write-guards.js";
+import { flagsStore } from "../flags/flags.store.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
-import { projectsStore } from "../projects/projects.store.js";
+import { applyMergePatch } from "../http/merge-patch.js";
+import { type Actor, assertIfMatch, type WriteOptions } from "../http/write-guards.js";
+import { bumpConfigVersion, projectsStore } from "../projects/projects.store.js";
 import type { Database } from "../storage/schema.js";
+import { inSegmentReferences } from "./segment-references.js";
 import { checkCondition, checkVisitorCodes, findCycle } from "./segment-validation.js";
 import { type SegmentRecord, segmentsStore } from "./segments.store.js";
 

@@ -1,4 +1,4 @@
-import { ApiError } from "../http/api-error.js";
+import { ApiError } from "./api-error.js";
 
 export type Role = "reader" | "writer" | "admin";
 export const roles: readonly Role[] = ["reader", "writer", "admin"];

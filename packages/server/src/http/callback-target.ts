@@ -1,6 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP, type LookupFunction, type Socket } from "node:net";
-import { ApiError } from "../http/api-error.js";
+import { ApiError } from "./api-error.js";
 
 /**
  * Where a results callback may be sent. Private, loopback, link-local and unspecified addresses are

@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { ApiError } from "../http/api-error.js";
+import { ApiError } from "./api-error.js";
 import { assertProjectAccess, assertRole, type Principal, type Role } from "./principal.js";
-import type { TokenStore } from "./tokens.store.js";
+
+/** What the authentication hook needs of the token store (auth/tokens.store.ts). */
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal | null>;
+}
 
 /** Who may call a route: a management role, anyone, or SDK-key holders (checked by the route itself). */
 export type Access = Role | "public" | "sdk";
@@ -56,7 +60,7 @@ export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal |
 /** Checks the token, role and, where the path names one, project scope of every management route. */
 export function installAuthentication(
   app: FastifyInstance,
-  tokens: TokenStore,
+  tokens: TokenVerifier,
   cacheMs: number,
   session?: PrincipalResolver,
 ) {

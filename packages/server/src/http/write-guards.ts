@@ -1,4 +1,4 @@
-import { ApiError } from "../http/api-error.js";
+import { ApiError } from "./api-error.js";
 
 /** Who makes a change: how the audit log names them, and the token id (Kameleoon's createdById). */
 export interface Actor {

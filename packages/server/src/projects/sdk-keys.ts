@@ -1,8 +1,8 @@
 import type { FastifyRequest } from "fastify";
 import type { AppContext } from "../app-context.js";
 import { ApiError } from "../http/api-error.js";
-import { type Environment, projectsStore } from "../projects/projects.store.js";
-import { presentedToken } from "./authentication.js";
+import { presentedToken } from "../http/authentication.js";
+import { type Environment, projectsStore } from "./projects.store.js";
 
 export type SdkKeyKind = "server" | "client";
 
