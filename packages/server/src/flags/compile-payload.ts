@@ -1,4 +1,4 @@
-import type { CompiledFlag, ConditionTree, EvaluationPayload, Segment } from "@vexil/engine";
+import type { CompiledFlag, EvaluationPayload, Segment } from "@vexil/engine";
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
 import { notFound } from "../http/api-error.js";
