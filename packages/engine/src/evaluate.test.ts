@@ -60,7 +60,7 @@ describe("evaluation", () => {
               type: "PROGRESSIVE_EXPOSURE",
               percentageRange: { start: 5, stop: 100 },
               increaseBy: 20,
-              frequency: { unit: "HOUR", value: 1 },
+              frequency: { unit: "Hours", value: 1 },
               releaseDateTime: "2024-01-01T00:00:00Z",
             },
           },

@@ -45,7 +45,7 @@ describe("currentExposition", () => {
       type: "PROGRESSIVE_EXPOSURE",
       percentageRange: { start: 10, stop: 50 },
       increaseBy: 15,
-      frequency: { unit: "HOUR", value: 2 },
+      frequency: { unit: "Hours", value: 2 },
       releaseDateTime: "2024-05-01T08:00:00Z",
     },
   };
@@ -66,7 +66,7 @@ describe("currentExposition", () => {
         type: "PROGRESSIVE_EXPOSURE",
         percentageRange: { start: 0.1, stop: 1 },
         increaseBy: 0.1,
-        frequency: { unit: "MINUTE", value: 1 },
+        frequency: { unit: "Minutes", value: 1 },
         releaseDateTime: "2024-05-01T00:00:00Z",
       },
     };
@@ -84,7 +84,7 @@ describe("currentExposition", () => {
         type: "PROGRESSIVE_EXPOSURE",
         percentageRange: { start: 10, stop: 50 },
         increaseBy: 10,
-        frequency: { unit: "DAY", value: 1 },
+        frequency: { unit: "Days", value: 1 },
         releaseDateTime: "2024-03-29T09:00:00",
       },
     };
@@ -109,7 +109,7 @@ describe("currentExposition", () => {
         type: "PROGRESSIVE_EXPOSURE",
         percentageRange: { start: 25, stop: 100 },
         increaseBy: 25,
-        frequency: { unit: "WEEK", value: 1 },
+        frequency: { unit: "Weeks", value: 1 },
         releaseDateTime: "2024-10-28T09:00:00", // EDT; the 2nd step is after the 2024-11-03 fall back
       },
     };

@@ -8,6 +8,107 @@ import type { CompiledRule, RolloutConfiguration, RuleStatus } from "./types.js"
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Mean Gregorian month, only to estimate a step index (calendar math fixes the estimate). */
+const MEAN_MONTH_MS = 2_629_746_000;
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Kameleoon's `frequency.unit` values (java.time's ChronoUnit). Up to HalfDays a step is a fixed duration;
+ * from Days on it is calendar arithmetic on the wall clock in the rule's time zone (a month is a calendar
+ * month, the day clamped to the month's last). Eras and Forever never end: the ramp stays at its start.
+ */
+export const FREQUENCY_UNITS = [
+  "Nanos",
+  "Micros",
+  "Millis",
+  "Seconds",
+  "Minutes",
+  "Hours",
+  "HalfDays",
+  "Days",
+  "Weeks",
+  "Months",
+  "Years",
+  "Decades",
+  "Centuries",
+  "Millennia",
+  "Eras",
+  "Forever",
+] as const;
+
+const FIXED_MS: Readonly<Record<string, number>> = {
+  Nanos: 1e-6,
+  Micros: 1e-3,
+  Millis: 1,
+  Seconds: 1000,
+  Minutes: MINUTE_MS,
+  Hours: HOUR_MS,
+  HalfDays: 12 * HOUR_MS,
+  // Vexil's names before Kameleoon's enumeration, still read from older payloads.
+  MINUTE: MINUTE_MS,
+  HOUR: HOUR_MS,
+};
+const CALENDAR_DAYS: Readonly<Record<string, number>> = { Days: 1, Weeks: 7, DAY: 1, WEEK: 7 };
+const CALENDAR_MONTHS: Readonly<Record<string, number>> = {
+  Months: 1,
+  Years: 12,
+  Decades: 120,
+  Centuries: 1200,
+  Millennia: 12_000,
+};
+const ENDLESS = new Set(["Eras", "Forever"]);
+
+/** Wall-clock time `months` calendar months after `wall`, the day clamped to the target month's length. */
+function addMonths(wall: number, months: number): number {
+  const date = new Date(wall);
+  const timeOfDay = wall - Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+  const first = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1);
+  const target = new Date(first);
+  const length = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  return first + (Math.min(date.getUTCDate(), length) - 1) * DAY_MS + timeOfDay;
+}
+
+/**
+ * The start instant of step k (k = 0 is the release) of a ramp stepping every `count` `unit`s, and a
+ * step length close enough to estimate k from elapsed time; undefined for an unknown unit. A step past
+ * the representable calendar starts at Infinity (never).
+ */
+export function rampSteps(
+  unit: unknown,
+  count: number,
+  release: number,
+  tz: string,
+): { stepStart(k: number): number; approxStepMs: number } | undefined {
+  if (typeof unit !== "string") return undefined;
+  // A wall time past the calendar JavaScript can represent (Date's ±8.64e15 ms) is never reached.
+  const instantOf = (wallMs: number) => {
+    if (!(Math.abs(wallMs) < MAX_DATE_MS - 2 * DAY_MS)) return Infinity;
+    const instant = wallTimeToEpoch(wallMs, tz);
+    return Number.isNaN(instant) ? Infinity : instant;
+  };
+  const fixed = FIXED_MS[unit];
+  if (fixed !== undefined) {
+    const length = count * fixed;
+    return { stepStart: (k) => release + k * length, approxStepMs: length };
+  }
+  if (ENDLESS.has(unit)) return { stepStart: (k) => (k === 0 ? release : Infinity), approxStepMs: Infinity };
+  const days = CALENDAR_DAYS[unit];
+  const months = CALENDAR_MONTHS[unit];
+  if (days === undefined && months === undefined) return undefined;
+  const wall = epochToWallTime(release, tz);
+  if (days !== undefined) {
+    // Calendar days in the rule's zone: "every day at 09:00" stays at 09:00 across DST changes.
+    return {
+      stepStart: (k) => (k === 0 ? release : instantOf(wall + k * count * days * DAY_MS)),
+      approxStepMs: count * days * DAY_MS,
+    };
+  }
+  const step = count * (months as number);
+  return {
+    stepStart: (k) => (k === 0 ? release : instantOf(addMonths(wall, k * step))),
+    approxStepMs: step * MEAN_MONTH_MS,
+  };
+}
 
 /** Active interval [from, to) of a rule in epoch ms (infinite ends when unset). */
 export interface ReleaseInterval {
@@ -109,28 +210,9 @@ function progressiveExposure(config: Record<string, unknown>, tz: string): Expos
   const final = increaseBy > 0 ? stop : start;
   const valueAt = (k: number): number => (k >= lastStep ? final : roundPercent(start + k * increaseBy));
 
-  let stepStart: (k: number) => number;
-  let approxStepMs: number;
-  switch (frequency.unit) {
-    case "MINUTE":
-    case "HOUR": {
-      const length = count * (frequency.unit === "MINUTE" ? MINUTE_MS : HOUR_MS);
-      stepStart = (k) => release + k * length;
-      approxStepMs = length;
-      break;
-    }
-    case "DAY":
-    case "WEEK": {
-      // Calendar days in the rule's zone: "every day at 09:00" stays at 09:00 across DST changes.
-      const days = count * (frequency.unit === "DAY" ? 1 : 7);
-      const wall = epochToWallTime(release, tz);
-      stepStart = (k) => (k === 0 ? release : wallTimeToEpoch(wall + k * days * DAY_MS, tz));
-      approxStepMs = days * DAY_MS;
-      break;
-    }
-    default:
-      return undefined;
-  }
+  const steps = rampSteps(frequency.unit, count, release, tz);
+  if (steps === undefined) return undefined;
+  const { stepStart, approxStepMs } = steps;
 
   return new StepSchedule((now) => {
     if (now < release) return [-Infinity, release, 0];

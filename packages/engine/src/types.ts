@@ -60,10 +60,12 @@ export interface ProgressiveExposureConfiguration {
   /** Percentage points added at each step (>= 0). */
   increaseBy: number;
   /**
-   * Step length. MINUTE/HOUR are absolute durations; DAY/WEEK are calendar days in the rule's time zone
-   * (a step at 09:00 stays at 09:00 across DST). `value` is a positive integer.
+   * Step length: `value` (a positive integer) times `unit`, one of Kameleoon's units (FREQUENCY_UNITS).
+   * Nanos to HalfDays are absolute durations; Days to Millennia are calendar steps in the rule's time zone
+   * (a step at 09:00 stays at 09:00 across DST; a month is a calendar month); Eras and Forever never step.
+   * Vexil's older MINUTE, HOUR, DAY and WEEK still read as Minutes, Hours, Days and Weeks.
    */
-  frequency: { unit: "MINUTE" | "HOUR" | "DAY" | "WEEK"; value: number };
+  frequency: { unit: string; value: number };
   /** First step; before it the exposition is 0. */
   releaseDateTime: string;
 }

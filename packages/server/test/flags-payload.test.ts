@@ -156,7 +156,7 @@ describe("compileEnvironmentPayload", () => {
         type: "PROGRESSIVE_EXPOSURE",
         percentageRange: { start: 10, stop: 100 },
         increaseBy: 10,
-        frequency: { unit: "DAY", value: 1 },
+        frequency: { unit: "Days", value: 1 },
         releaseDateTime: "2025-06-01T09:00:00",
       },
     });

@@ -1,4 +1,4 @@
-import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine";
+import { type CompiledRule, currentExposition, FREQUENCY_UNITS, ruleStatus } from "@vexil/engine";
 import { describe, expect, it } from "vitest";
 import { ruleClock } from "../src/flags/rule-clock.js";
 
@@ -65,7 +65,8 @@ function randomRule(random: () => number, id: number): CompiledRule {
       percentageRange: { start, stop: Math.min(100, start + Math.floor(random() * 60)) },
       increaseBy: pick([0.5, 1, 5, 10, 33.3]),
       frequency: {
-        unit: pick(["MINUTE", "HOUR", "DAY", "WEEK"] as const),
+        // Every documented unit, and an older Vexil name stored payloads may still carry.
+        unit: pick([...FREQUENCY_UNITS, "DAY"]),
         value: 1 + Math.floor(random() * 3),
       },
       releaseDateTime: random() < 0.5 ? pick(anchors) : iso(base + random() * 86_400_000, random() < 0.5),

@@ -65,7 +65,7 @@ const exposure = {
   type: "PROGRESSIVE_EXPOSURE",
   percentageRange: { start: 10, stop: 50 },
   increaseBy: 10,
-  frequency: { unit: "HOUR", value: 2 },
+  frequency: { unit: "Hours", value: 2 },
   releaseDateTime: "2025-06-01T00:00:00Z",
 };
 
@@ -396,7 +396,7 @@ const createCases: Case[] = [
   ],
   [
     "ramp frequency zero",
-    withRule(progressive({ ...exposure, frequency: { unit: "DAY", value: 0 } })),
+    withRule(progressive({ ...exposure, frequency: { unit: "Days", value: 0 } })),
     400,
     /rolloutConfiguration\.frequency\.value must be >= 1/,
   ],

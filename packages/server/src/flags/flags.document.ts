@@ -832,7 +832,7 @@ function resolveRollout(
       type: "PROGRESSIVE_EXPOSURE",
       percentageRange: input.percentageRange ?? { start: 0, stop: 0 },
       increaseBy: input.increaseBy ?? 0,
-      frequency: input.frequency ?? { unit: "DAY", value: 1 },
+      frequency: input.frequency ?? { unit: "Days", value: 1 },
       releaseDateTime: input.releaseDateTime ?? "",
     };
   }

@@ -1,3 +1,4 @@
+import { FREQUENCY_UNITS } from "@vexil/engine";
 import { type Static, type TSchema, Type } from "typebox";
 import { Compile } from "typebox/compile";
 import { ApiError } from "../http/api-error.js";
@@ -24,7 +25,8 @@ export const COMPARISON_OPERATORS = ["GREATER_THAN", "LESS_THAN"] as const;
 export const ROLLBACK_TARGETS = ["RULE", "ENVIRONMENT"] as const;
 export const TRAFFIC_ALLOCATION_METHODS = ["MANUAL", "MULTI_ARMED_BANDIT", "CONTEXTUAL_BANDIT"] as const;
 export const ROLLOUT_TYPES = ["PROGRESSIVE_EXPOSURE", "CUSTOM_RAMP_UP"] as const;
-export const FREQUENCY_UNITS = ["MINUTE", "HOUR", "DAY", "WEEK"] as const;
+/** Kameleoon's frequency units (java.time's ChronoUnit names); what each means is in the engine. */
+export { FREQUENCY_UNITS };
 export const BUCKETING_KEY_TYPES = ["VISITOR_CODE", "CUSTOM_DATA"] as const;
 
 const Id = Type.Integer({ minimum: 1 });

@@ -3,6 +3,7 @@ import {
   currentExposition,
   parseInstant,
   type RuleStatus,
+  rampSteps,
   ruleStatus,
 } from "@vexil/engine";
 
@@ -15,9 +16,6 @@ import {
 // Anything this module cannot bound exactly is simply not cached. flags-rule-clock.test.ts checks it
 // against the engine on random schedules and instants, DST transitions included.
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const MAX_ENTRIES = 100_000;
 
 interface Piece {
@@ -69,37 +67,6 @@ function zoneOf(rule: CompiledRule): string | undefined {
   return formatters.get(tz) ? tz : undefined;
 }
 
-/** Wall-clock milliseconds of an instant in a zone (as if UTC): the engine's epochToWallTime. */
-function wallTime(epochMs: number, timeZone: string): number {
-  const formatter = formatters.get(timeZone);
-  if (!formatter) return Number.NaN;
-  const fields: Record<string, number> = {};
-  let bc = false;
-  for (const part of formatter.formatToParts(epochMs)) {
-    if (part.type === "era") bc = part.value.startsWith("B");
-    else if (part.type !== "literal") fields[part.type] = Number(part.value);
-  }
-  const year = bc ? 1 - (fields.year ?? 0) : (fields.year ?? 0);
-  const wall = Date.UTC(
-    year,
-    (fields.month ?? 1) - 1,
-    fields.day ?? 1,
-    (fields.hour ?? 0) % 24,
-    fields.minute ?? 0,
-    fields.second ?? 0,
-  );
-  const milliseconds = ((epochMs % 1000) + 1000) % 1000;
-  return wall + milliseconds;
-}
-
-/** The instant of a wall-clock time in a zone, through the engine's parser (offset-less ISO text). */
-function instantOfWall(wallMs: number, timeZone: string): number {
-  const date = new Date(wallMs);
-  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 0 || date.getUTCFullYear() > 9999)
-    return Number.NaN;
-  return parseInstant(date.toISOString().slice(0, -1), timeZone);
-}
-
 function statusWindow(rule: CompiledRule, now: number): Window {
   if (rule.state !== "ACTIVE") return ALWAYS;
   const tz = zoneOf(rule);
@@ -143,21 +110,9 @@ function expositionWindow(rule: CompiledRule, now: number): Window {
   if (now < release) return [-Infinity, release];
   const lastStep = increaseBy > 0 ? Math.ceil(roundPercent((stop - start) / increaseBy)) : 0;
 
-  let stepStart: (k: number) => number;
-  let approxStepMs: number;
-  if (frequency.unit === "MINUTE" || frequency.unit === "HOUR") {
-    const length = count * (frequency.unit === "MINUTE" ? MINUTE_MS : HOUR_MS);
-    stepStart = (k) => release + k * length;
-    approxStepMs = length;
-  } else if (frequency.unit === "DAY" || frequency.unit === "WEEK") {
-    const days = count * (frequency.unit === "DAY" ? 1 : 7);
-    const wall = tz === "UTC" ? release : wallTime(release, tz);
-    if (Number.isNaN(wall)) return NEVER;
-    stepStart = (k) => (k === 0 ? release : instantOfWall(wall + k * days * DAY_MS, tz));
-    approxStepMs = days * DAY_MS;
-  } else {
-    return ALWAYS;
-  }
+  const steps = rampSteps(frequency.unit, count, release, tz);
+  if (steps === undefined) return ALWAYS;
+  const { stepStart, approxStepMs } = steps;
   let k = Math.min(lastStep, Math.floor((now - release) / approxStepMs));
   while (k < lastStep && stepStart(k + 1) <= now) k++;
   while (k > 0 && stepStart(k) > now) k--;

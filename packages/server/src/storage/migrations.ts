@@ -8,6 +8,7 @@ import { experimentsMigration } from "./migrations/0005-experiments.js";
 import { automationMigration } from "./migrations/0006-automation.js";
 import { notificationsMigration } from "./migrations/0007-notifications.js";
 import { accountsMigration } from "./migrations/0008-accounts.js";
+import { frequencyUnitsMigration } from "./migrations/0009-frequency-units.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -22,6 +23,7 @@ const migrations: Record<string, DialectMigration> = {
   "0006-automation": automationMigration,
   "0007-notifications": notificationsMigration,
   "0008-accounts": accountsMigration,
+  "0009-frequency-units": frequencyUnitsMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
