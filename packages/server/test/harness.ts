@@ -5,6 +5,7 @@ import { generateToken } from "../src/auth/tokens.store.js";
 import { resolveConfig, type ServerConfig } from "../src/config.js";
 import { type OpenedServer, openServer } from "../src/server.js";
 import { createScratchDatabase } from "../src/storage/scratch-database.test-support.js";
+import { checkResponses } from "./response-check.js";
 
 /**
  * Where the suite keeps its data: PostgreSQL when VEXIL_TEST_POSTGRES_URL is set (each test server gets a
@@ -58,6 +59,8 @@ export async function startTestServer(
     logger: { level: "error" },
     ...(options.now ? { now: options.now } : {}),
   });
+  // Every response of every test is checked against its route's response schema; close() reports misses.
+  const responseCheck = checkResponses(server.app);
   let baseUrl = "";
   if (options.listen) baseUrl = await server.app.listen({ port: 0, host: "127.0.0.1" });
 
@@ -93,6 +96,9 @@ export async function startTestServer(
       await server.close();
       await postgres?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      const violations = responseCheck.violations();
+      if (violations.length > 0)
+        throw new Error(`responses that do not match their schema:\n${violations.slice(0, 20).join("\n")}`);
     },
   };
 }
