@@ -16,13 +16,13 @@ import { Emitter } from "./emitter.js";
 import { isAuthFailure, VexilError } from "./errors.js";
 import { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
 import { EventQueue } from "./event-queue.js";
-import { type ConversionEvent, type ExposureEvent, eventAttributes } from "./events.js";
+import { attributesMember, conversionJson } from "./events.js";
+import { ExposureRecorder } from "./exposures.js";
 import { describe, type FetchLike, HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
 import { PayloadStore, type PayloadUpdate, parsePayload, parseStreamMessage } from "./payload-store.js";
 import { ConfigStream, type StreamState } from "./stream.js";
 import { after } from "./timers.js";
-import { VisitTracker } from "./visits.js";
 
 /** Options of `createClient`. Durations are in milliseconds. */
 export interface VexilClientOptions {
@@ -153,8 +153,7 @@ export class VexilClient {
   private readonly queue: EventQueue | undefined;
   private readonly counter: EvaluationCounter | undefined;
   private readonly reporter: EvaluationReporter | undefined;
-  private readonly visits: VisitTracker;
-  private readonly exposureKeys = new WeakMap<EvaluationDetails, string>();
+  private readonly exposures: ExposureRecorder;
   private readonly lifetime = new AbortController();
   private resolveReady!: () => void;
   private rejectReady!: (error: VexilError) => void;
@@ -166,14 +165,13 @@ export class VexilClient {
   private streamOutage = false;
   private fatalError: VexilError | undefined;
   private closing: Promise<void> | undefined;
-  private dedupedExposures = 0;
 
   constructor(options: VexilClientOptions) {
     this.logger = resolveLogger(options.logger);
     this.now = options.now ?? Date.now;
     this.emitter = new Emitter((error) => this.logger.error("an event listener threw", error));
     this.offline = options.offline === true;
-    this.visits = new VisitTracker(options.visitCacheSize ?? 10_000);
+    this.exposures = new ExposureRecorder(options.visitCacheSize ?? 10_000);
     this.readyPromise = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -389,17 +387,8 @@ export class VexilClient {
       return;
     }
     const now = this.now();
-    const event: ConversionEvent = {
-      kind: "conversion",
-      visitorCode,
-      visitId: this.visits.touch(visitorCode, now).id,
-      goal,
-      time: now,
-    };
-    if (value !== undefined) event.value = value;
-    const attrs = eventAttributes(attributes);
-    if (attrs !== undefined) event.attributes = attrs;
-    this.queue.push(event);
+    const visitId = this.exposures.visits.touch(visitorCode, now);
+    this.queue.push(conversionJson(visitorCode, visitId, goal, value, now, attributesMember(attributes)));
   }
 
   /** Sends queued events and evaluation counts now. */
@@ -447,7 +436,7 @@ export class VexilClient {
       queuedEvents: queue?.queued ?? 0,
       sentEvents: queue?.sent ?? 0,
       droppedEvents: queue?.dropped ?? 0,
-      dedupedExposures: this.dedupedExposures,
+      dedupedExposures: this.exposures.deduped,
     };
   }
 
@@ -472,32 +461,8 @@ export class VexilClient {
 
   private expose(featureKey: string, visitor: Visitor, result: EvaluationDetails, now: number): void {
     if (this.queue === undefined || this.closing !== undefined) return;
-    const code = visitor.code;
-    // Results are frozen and shared per (flag, rule, variation): their key is built once.
-    let key = this.exposureKeys.get(result);
-    if (key === undefined) {
-      key = `${featureKey}\u0000${result.ruleId}\u0000${result.variationKey}`;
-      this.exposureKeys.set(result, key);
-    }
-    if (this.visits.current(code, now)?.exposures.has(key) === true) {
-      this.dedupedExposures++;
-      return;
-    }
-    const visit = this.visits.touch(code, now);
-    visit.exposures.add(key);
-    const event: ExposureEvent = {
-      kind: "exposure",
-      visitorCode: code,
-      visitId: visit.id,
-      featureKey,
-      ruleId: result.ruleId!,
-      experimentId: result.experimentId!,
-      variationKey: result.variationKey,
-      time: now,
-    };
-    const attrs = eventAttributes(visitor.attributes);
-    if (attrs !== undefined) event.attributes = attrs;
-    this.queue.push(event);
+    const json = this.exposures.record(featureKey, visitor, result, now);
+    if (json !== undefined) this.queue.push(json);
   }
 
   private async poll(): Promise<void> {
@@ -527,6 +492,7 @@ export class VexilClient {
     const result = this.store.apply(update);
     if (!result.applied) return;
     this.evaluator = createEvaluator(this.store.payload!);
+    this.exposures.newConfiguration();
     if (first) {
       this.cancelInitTimer?.();
       if (!this.readySettled) {

@@ -1,7 +1,11 @@
 // The event queue: batched by size and time, bounded, retried, idempotent.
 //
-// - One request at a time, in order. A batch gets an X-Vexil-Payload-Id when it is formed and keeps it on
-//   every retry, so the server can discard a retry of a batch it already stored.
+// - One request at a time, in order. A request carries `batchSize` events, or, when more than that are waiting
+//   (events come faster than one request per round trip delivers them), all that wait up to the server's
+//   limits (10,000 events, and 1.5 M characters of JSON: at most 4.5 MB, under its 5 MB body limit), so the
+//   rate the queue sustains grows with the load instead of being batchSize / round-trip time. A batch gets an
+//   X-Vexil-Payload-Id when it is formed and keeps it on every retry, so the server can discard a retry of a
+//   batch it already stored.
 // - Retries: network errors, 408, 429 and 5xx, after exponential backoff with full jitter, or after the
 //   server's Retry-After when it sends one. 400: the server stored nothing; the events it names as invalid
 //   (`errors[].index`) are dropped and counted and the rest is sent again at once as a new batch (if it names
@@ -13,11 +17,14 @@
 
 import { Backoff, type BackoffOptions, parseRetryAfter } from "./backoff.js";
 import { isAuthFailure, isRetryableStatus, VexilError } from "./errors.js";
-import type { VexilEvent } from "./events.js";
 import { describe, type HttpClient } from "./http.js";
 import { randomUuid } from "./ids.js";
 import type { Logger } from "./logger.js";
 import { after, every } from "./timers.js";
+
+/** Events and JSON characters per request at most when a backlog is sent (the server's limits, with room). */
+const MAX_REQUEST_EVENTS = 10_000;
+const MAX_REQUEST_CHARS = 1_500_000;
 
 /** Path of the events endpoint. */
 export const EVENTS_PATH = "/events/v1/bulk";
@@ -53,7 +60,8 @@ export interface EventQueueStats {
 
 interface Batch {
   id: string;
-  events: VexilEvent[];
+  /** Each event's JSON text (events.ts). */
+  events: string[];
 }
 
 type SendResult =
@@ -88,7 +96,8 @@ export function badIndexes(body: string, count: number): Set<number> | undefined
 
 /** Batches events to POST /events/v1/bulk. */
 export class EventQueue {
-  private queue: VexilEvent[] = [];
+  /** Each event's JSON text (events.ts): compact, and a batch body is one join. */
+  private queue: string[] = [];
   /** A formed batch not yet acknowledged (in a request, or awaiting its retry). */
   private pending: Batch | null = null;
   private inRequest = false;
@@ -116,8 +125,8 @@ export class EventQueue {
     });
   }
 
-  /** Adds an event (dropping the oldest when full); a full batch is sent at once. */
-  push(event: VexilEvent): void {
+  /** Adds an event, as its JSON text (dropping the oldest when full); a full batch is sent at once. */
+  push(event: string): void {
     if (this.stopped) {
       this.counters.dropped++;
       return;
@@ -172,6 +181,19 @@ export class EventQueue {
     this.pending = null;
   }
 
+  // How many queued events the next request carries.
+  private requestSize(): number {
+    const queue = this.queue;
+    if (queue.length <= this.batchSize) return this.batchSize;
+    let n = 0;
+    let chars = 0;
+    while (n < queue.length && n < MAX_REQUEST_EVENTS && chars + queue[n]!.length <= MAX_REQUEST_CHARS) {
+      chars += queue[n]!.length;
+      n++;
+    }
+    return Math.max(n, this.batchSize);
+  }
+
   private armRetry(delay: number): void {
     this.cancelRetry?.();
     this.cancelRetry = after(delay, () => void this.drain(false, false));
@@ -198,7 +220,7 @@ export class EventQueue {
       }
       if (this.pending === null) {
         if (this.queue.length === 0 || (!all && this.queue.length < this.batchSize)) return;
-        const events = this.queue.splice(0, this.batchSize);
+        const events = this.queue.splice(0, this.requestSize());
         this.pending = { id: (this.options.newPayloadId ?? randomUuid)(), events };
       }
       const batch = this.pending;
@@ -266,7 +288,7 @@ export class EventQueue {
       response = await this.http.request(EVENTS_PATH, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-Vexil-Payload-Id": batch.id },
-        body: JSON.stringify(batch.events),
+        body: `[${batch.events.join(",")}]`,
         signal: this.abort.signal,
       });
     } catch (error) {

@@ -1,19 +1,40 @@
 // Random identifiers for visits and event payloads. crypto.randomUUID exists in Node 20 and in browsers on
 // secure origins only; getRandomValues exists everywhere that matters, Math.random is the last resort.
 
+function randomBytes(n: number): Uint8Array {
+  const bytes = new Uint8Array(n);
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (typeof c?.getRandomValues === "function") c.getRandomValues(bytes);
+  else for (let i = 0; i < n; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return bytes;
+}
+
+function hex(bytes: Uint8Array, dashes: boolean): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) {
+    out += bytes[i]!.toString(16).padStart(2, "0");
+    if (dashes && (i === 3 || i === 5 || i === 7 || i === 9)) out += "-";
+  }
+  return out;
+}
+
 /** A random RFC 4122 version 4 UUID. */
 export function randomUuid(): string {
   const c = (globalThis as { crypto?: Crypto }).crypto;
   if (typeof c?.randomUUID === "function") return c.randomUUID();
-  const bytes = new Uint8Array(16);
-  if (typeof c?.getRandomValues === "function") c.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  const bytes = randomBytes(16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  let hex = "";
-  for (let i = 0; i < 16; i++) {
-    hex += bytes[i]!.toString(16).padStart(2, "0");
-    if (i === 3 || i === 5 || i === 7 || i === 9) hex += "-";
-  }
-  return hex;
+  return hex(bytes, true);
+}
+
+/**
+ * Visit ids: 96 random bits drawn once, then a counter ("3f9c…e1.0", ".1", …). Unique across clients with
+ * overwhelming probability like a UUID, but a new visit costs an increment instead of a random draw
+ * (servers open a visit for most evaluations they see).
+ */
+export function visitIdGenerator(): () => string {
+  const prefix = `${hex(randomBytes(12), false)}.`;
+  let next = 0;
+  return () => prefix + (next++).toString(36);
 }

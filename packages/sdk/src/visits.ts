@@ -1,53 +1,133 @@
 // Visits (sessions): a visitor's visit id stays while events keep coming and renews after 30 minutes
 // without any (DESIGN section 2). Only queued events extend a visit, not evaluations: "without events".
-// A visit also remembers the exposures already sent in it, so deduplication and visits share one bounded
-// LRU keyed by visitor, and the evaluation hot path costs one Map lookup and one Set lookup.
+// A visit also remembers the exposures already queued in it (small integer ids), so deduplication and visits
+// share one bounded structure keyed by visitor.
+//
+// Servers see mostly new visitors, so the structure allocates nothing per visitor but its id: visits live in
+// a ring of slots (parallel arrays) and a Map from visitor code to slot. A new visit, or an event extending
+// one, takes the slot after the newest; the slot it overwrites is the least recently active visitor's, who
+// is forgotten. A repeated exposure costs one Map lookup and allocates nothing.
 
-import { randomUuid } from "./ids.js";
-import { LruMap } from "./lru.js";
+import { visitIdGenerator } from "./ids.js";
 
 /** Inactivity after which a visitor's next event opens a new visit. */
 export const VISIT_TIMEOUT_MS = 30 * 60_000;
 
-/** A visitor's current visit. */
-export interface Visit {
-  readonly id: string;
-  lastEventAt: number;
-  /** Exposure keys (feature x rule x variation) already queued in this visit. */
-  readonly exposures: Set<string>;
-}
+const NONE = -1;
 
-/** Tracks the current visit of each visitor (bounded: the least recently active visitors are forgotten). */
+/** Tracks the current visit of each visitor; holds the `capacity` most recently active ones. */
 export class VisitTracker {
-  private readonly visits: LruMap<string, Visit>;
+  private readonly slotOf = new Map<string, number>();
+  private readonly codes: (string | undefined)[];
+  private readonly ids: string[];
+  private readonly lastEventAt: Float64Array;
+  /** The first exposure id queued in the slot's visit (most visits have one), NONE if none. */
+  private readonly firstExposure: Int32Array;
+  /** Further exposure ids of the slot's visit, when it has more than one. */
+  private readonly moreExposures: (number[] | undefined)[];
+  private next = 0;
 
   constructor(
-    capacity = 10_000,
+    readonly capacity = 10_000,
     private readonly timeoutMs = VISIT_TIMEOUT_MS,
-    private readonly newId: () => string = randomUuid,
+    private readonly newId: () => string = visitIdGenerator(),
   ) {
-    this.visits = new LruMap(capacity);
+    if (!(capacity >= 1) || !Number.isInteger(capacity))
+      throw new RangeError("visit capacity must be an integer >= 1");
+    this.codes = new Array<string | undefined>(capacity).fill(undefined);
+    this.ids = new Array<string>(capacity).fill("");
+    this.lastEventAt = new Float64Array(capacity);
+    this.firstExposure = new Int32Array(capacity).fill(NONE);
+    this.moreExposures = new Array<number[] | undefined>(capacity).fill(undefined);
   }
 
-  /** The visit `visitorCode` is in at `now`, or undefined when none is active; records nothing. */
-  current(visitorCode: string, now: number): Visit | undefined {
-    const visit = this.visits.peek(visitorCode);
-    return visit !== undefined && now - visit.lastEventAt < this.timeoutMs ? visit : undefined;
+  /** The id of the visit `visitorCode` is in at `now`, or undefined when none is active; records nothing. */
+  current(visitorCode: string, now: number): string | undefined {
+    const slot = this.slotOf.get(visitorCode);
+    return slot !== undefined && this.isActive(slot, now) ? this.ids[slot] : undefined;
   }
 
-  /** The visit for an event of `visitorCode` at `now`, recording the event (renews after the timeout). */
-  touch(visitorCode: string, now: number): Visit {
-    const visit = this.visits.get(visitorCode);
-    if (visit !== undefined && now - visit.lastEventAt < this.timeoutMs) {
-      if (now > visit.lastEventAt) visit.lastEventAt = now;
-      return visit;
+  /** The visit id for an event of `visitorCode` at `now`, recording the event (renews after the timeout). */
+  touch(visitorCode: string, now: number): string {
+    const slot = this.slotOf.get(visitorCode);
+    if (slot === undefined || !this.isActive(slot, now)) return this.ids[this.open(visitorCode, now, slot)]!;
+    return this.ids[this.extend(visitorCode, slot, now)]!;
+  }
+
+  /**
+   * Records exposure `exposureId` (>= 0) of `visitorCode` at `now`: the visit id to queue it with, or
+   * undefined when this visit already has it (then nothing is recorded and nothing allocated).
+   */
+  expose(visitorCode: string, exposureId: number, now: number): string | undefined {
+    let slot = this.slotOf.get(visitorCode);
+    if (slot === undefined || !this.isActive(slot, now)) {
+      slot = this.open(visitorCode, now, slot);
+      this.firstExposure[slot] = exposureId;
+      return this.ids[slot];
     }
-    const fresh: Visit = { id: this.newId(), lastEventAt: now, exposures: new Set() };
-    this.visits.set(visitorCode, fresh);
-    return fresh;
+    const first = this.firstExposure[slot]!;
+    const more = this.moreExposures[slot];
+    if (first === exposureId || more?.includes(exposureId) === true) return undefined;
+    slot = this.extend(visitorCode, slot, now);
+    if (this.firstExposure[slot] === NONE) this.firstExposure[slot] = exposureId;
+    else {
+      const further = this.moreExposures[slot];
+      if (further === undefined) this.moreExposures[slot] = [exposureId];
+      else further.push(exposureId);
+    }
+    return this.ids[slot];
   }
 
+  /** Visitors held. */
   get size(): number {
-    return this.visits.size;
+    return this.slotOf.size;
+  }
+
+  private isActive(slot: number, now: number): boolean {
+    return now - this.lastEventAt[slot]! < this.timeoutMs;
+  }
+
+  // The next slot, whose previous visitor (the least recently active) is forgotten.
+  private take(visitorCode: string): number {
+    const slot = this.next;
+    this.next = slot + 1 === this.capacity ? 0 : slot + 1;
+    const evicted = this.codes[slot];
+    if (evicted !== undefined && evicted !== visitorCode) this.slotOf.delete(evicted);
+    this.codes[slot] = visitorCode;
+    this.slotOf.set(visitorCode, slot);
+    return slot;
+  }
+
+  // `expired`: the slot of the visitor's previous visit, if still held.
+  private open(visitorCode: string, now: number, expired: number | undefined): number {
+    if (expired !== undefined) this.vacate(expired);
+    const slot = this.take(visitorCode);
+    this.ids[slot] = this.newId();
+    this.lastEventAt[slot] = now;
+    this.firstExposure[slot] = NONE;
+    this.moreExposures[slot] = undefined;
+    return slot;
+  }
+
+  // Moves an active visit to the newest slot (unless it is there already), with the event's time.
+  private extend(visitorCode: string, from: number, now: number): number {
+    let slot = from;
+    if (from !== (this.next === 0 ? this.capacity - 1 : this.next - 1)) {
+      slot = this.take(visitorCode);
+      if (slot !== from) {
+        this.ids[slot] = this.ids[from]!;
+        this.lastEventAt[slot] = this.lastEventAt[from]!;
+        this.firstExposure[slot] = this.firstExposure[from]!;
+        this.moreExposures[slot] = this.moreExposures[from];
+        this.vacate(from);
+      }
+    }
+    if (now > this.lastEventAt[slot]!) this.lastEventAt[slot] = now;
+    return slot;
+  }
+
+  private vacate(slot: number): void {
+    this.codes[slot] = undefined;
+    this.moreExposures[slot] = undefined;
   }
 }

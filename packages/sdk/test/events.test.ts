@@ -2,11 +2,11 @@
 // idempotent payload ids, Retry-After, bounded queue, deduplication and visits.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { eventAttributes, type VexilEvent } from "../src/events.js";
+import { attributesMember, type EventAttributes, type VexilEvent } from "../src/events.js";
 import { createClient, type VexilClient, type VexilClientOptions } from "../src/index.js";
 import { silentLogger } from "../src/logger.js";
 import { VISIT_TIMEOUT_MS } from "../src/visits.js";
-import { samplePayload } from "./fixtures.js";
+import { experimentFlag, samplePayload } from "./fixtures.js";
 import { delay, type Peer, SDK_KEY, startPeer, unreachableUrl, waitFor } from "./peer-server.js";
 
 const open: { clients: VexilClient[]; peers: Peer[] } = { clients: [], peers: [] };
@@ -105,6 +105,35 @@ describe("exposures", () => {
     expect(events[4]).not.toHaveProperty("value");
   });
 
+  it("keeps deduplicating across configuration updates that leave the flag x rule x variation as it was", async () => {
+    const p = await peer();
+    const c = client(p.url, { streaming: true });
+    await waitFor(() => c.stats().stream === "open", 5000, "the stream");
+    const first = c.evaluate("checkout", "alice");
+    p.send(
+      "patch",
+      { kind: "flag", key: "checkout", version: 2, flag: experimentFlag({ version: 2 }), segments: {} },
+      2,
+    );
+    await waitFor(() => c.stats().payloadVersion === 2, 5000, "the update");
+    expect(c.evaluate("checkout", "alice").variationKey).toBe(first.variationKey);
+    expect(c.stats().dedupedExposures).toBe(1);
+    // The same rule now answers another variation key for everyone: a new exposure.
+    const renamed = experimentFlag({ version: 3 });
+    renamed.variations = renamed.variations.map((v) => ({ ...v, key: `${v.key}-2` }));
+    renamed.defaultVariationKey = `${renamed.defaultVariationKey}-2`;
+    for (const rule of renamed.rules)
+      for (const t of rule.trafficAllocations ?? []) t.variationKey = `${t.variationKey}-2`;
+    p.send("patch", { kind: "flag", key: "checkout", version: 3, flag: renamed, segments: {} }, 3);
+    await waitFor(() => c.stats().payloadVersion === 3, 5000, "the second update");
+    expect(c.evaluate("checkout", "alice").variationKey).toBe(`${first.variationKey}-2`);
+    await c.flush();
+    expect(eventsOf(p).map((e) => (e as { variationKey: string }).variationKey)).toEqual([
+      first.variationKey,
+      `${first.variationKey}-2`,
+    ]);
+  });
+
   it("bounds the deduplication memory (LRU of visitors): a forgotten visitor is sent again", async () => {
     const p = await peer();
     const c = client(p.url, { visitCacheSize: 2 });
@@ -138,9 +167,11 @@ describe("event queue", () => {
   it("batches by size at once and by time", async () => {
     const p = await peer();
     const c = client(p.url, { eventsBatchSize: 3, eventsFlushIntervalMs: 150 });
-    for (let i = 0; i < 7; i++) c.track(`v${i}`, "g");
+    for (let i = 0; i < 6; i++) c.track(`v${i}`, "g");
     await waitFor(() => batches(p).length === 2, 2000, "two full batches");
+    // The first full batch leaves at once; the 3 queued while it was in flight make the next full batch.
     expect(batches(p).map((r) => (JSON.parse(r.body) as unknown[]).length)).toEqual([3, 3]);
+    c.track("v6", "g"); // less than a batch: the timer sends it
     await waitFor(() => c.stats().sentEvents === 7, 2000, "the timed flush");
     expect((JSON.parse(batches(p)[2]!.body) as unknown[]).length).toBe(1);
     const ids = batches(p).map((r) => r.headers["x-vexil-payload-id"]);
@@ -151,6 +182,28 @@ describe("event queue", () => {
     expect(r.headers["content-type"]).toBe("application/json");
     expect(r.headers.authorization).toBe(SDK_KEY);
     expect(c.stats()).toMatchObject({ sentEvents: 7, queuedEvents: 0, droppedEvents: 0 });
+  });
+
+  it("sends a backlog in requests as big as the server accepts (10,000 events, 1.5 M characters)", async () => {
+    const p = await peer();
+    const c = client(p.url, { eventsBatchSize: 2, maxQueueSize: 30_000 });
+    // All queued while the first request (2 events) is in flight: more than a batch waits afterwards.
+    for (let i = 0; i < 25_000; i++) c.track(`v${i}`, "g");
+    await waitFor(() => c.stats().sentEvents === 25_000, 10_000, "the backlog");
+    expect(batches(p).map((r) => (JSON.parse(r.body) as unknown[]).length)).toEqual([
+      2, 10_000, 10_000, 4998,
+    ]);
+
+    // Large events: the character bound splits the backlog (the server refuses bodies over 5 MB).
+    const q = await peer();
+    const d = client(q.url, { eventsBatchSize: 2 });
+    const bulky = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "x".repeat(250)]));
+    for (let i = 0; i < 400; i++) d.track(`v${i}`, "g", undefined, bulky);
+    await waitFor(() => d.stats().sentEvents === 400, 10_000, "the bulky backlog");
+    const sizes = batches(q).map((r) => r.body.length);
+    expect(sizes.length).toBeGreaterThan(3); // 400 x ~13.5 K characters = ~5.4 M: at least 4 requests
+    for (const size of sizes) expect(size).toBeLessThanOrEqual(1_500_000 + 2); // the JSON array's brackets
+    expect(c.stats().droppedEvents + d.stats().droppedEvents).toBe(0);
   });
 
   it("retries network errors and 5xx with the same payload id, then succeeds", async () => {
@@ -319,6 +372,14 @@ describe("evaluation counts", () => {
   });
 });
 
+// The attributes an event carries, as the server receives them.
+function eventAttributes(attributes: Record<string, unknown> | undefined): EventAttributes | undefined {
+  const member = attributesMember(attributes);
+  return member === ""
+    ? undefined
+    : (JSON.parse(`{${member.slice(1)}}`) as { attributes: EventAttributes }).attributes;
+}
+
 describe("event attributes", () => {
   it("keeps built-ins of the right type and short primitive custom attributes, within the server's limits", () => {
     const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i]));
@@ -342,5 +403,20 @@ describe("event attributes", () => {
     expect(attributes!.custom).not.toHaveProperty("long");
     expect(eventAttributes({ url: "u", tags: ["a"] })).toBeUndefined();
     expect(eventAttributes(undefined)).toBeUndefined();
+  });
+
+  it("writes valid JSON whatever the keys and strings hold (quotes, control characters, __proto__)", () => {
+    const tricky = {
+      'a"b\\c': 'x"\n\u0000y',
+      ["__proto__"]: "p",
+      ünï: "çødé",
+      country: 'F"R',
+      n: -0,
+      big: 1e21,
+    };
+    expect(eventAttributes(JSON.parse(JSON.stringify(tricky)))).toEqual({
+      country: 'F"R',
+      custom: { 'a"b\\c': 'x"\n\u0000y', ["__proto__"]: "p", ünï: "çødé", n: 0, big: 1e21 },
+    });
   });
 });

@@ -1,0 +1,70 @@
+// Exposure recording on the evaluation hot path. An evaluation that puts a visitor in an experiment costs,
+// when the visit already has that exposure, one Map lookup for the result's exposure id and one for the
+// visitor, and allocates nothing. Otherwise it queues one string: the event's JSON, built from a fragment
+// prepared once per feature x rule x variation.
+
+import type { EvaluationResult, Visitor } from "@vexil/engine";
+import { attributesMember, exposureJson, exposureMembers } from "./events.js";
+import { VisitTracker } from "./visits.js";
+
+/** The parts of an evaluation result an exposure uses (the object itself is the cache key). */
+type Result = Pick<EvaluationResult, "variationKey" | "ruleId" | "experimentId">;
+
+/** What every exposure to one feature x rule x variation shares. */
+interface Exposure {
+  /** Stable while the client lives (the same triple keeps its id across configuration updates). */
+  readonly id: number;
+  readonly featureKey: string;
+  readonly members: string;
+}
+
+/** Records exposures once per visitor x feature x rule x variation per visit, and conversions' visits. */
+export class ExposureRecorder {
+  readonly visits: VisitTracker;
+  /** Exposures not queued because the visit already had them. */
+  deduped = 0;
+  // Engine results are frozen and shared per feature x rule x variation: the exposure is found by identity.
+  private byResult = new Map<Result, Exposure>();
+  private readonly ids = new Map<string, number>();
+
+  constructor(visitCapacity: number) {
+    this.visits = new VisitTracker(visitCapacity);
+  }
+
+  /** The JSON of the exposure to queue for this evaluation, or undefined when this visit already has it. */
+  record(featureKey: string, visitor: Visitor, result: Result, now: number): string | undefined {
+    let exposure = this.byResult.get(result);
+    if (exposure === undefined || exposure.featureKey !== featureKey) {
+      exposure = this.exposure(featureKey, result);
+    }
+    const visitId = this.visits.expose(visitor.code, exposure.id, now);
+    if (visitId === undefined) {
+      this.deduped++;
+      return undefined;
+    }
+    return exposureJson(visitor.code, visitId, exposure.members, now, attributesMember(visitor.attributes));
+  }
+
+  /** Forgets the results of the previous configuration (their exposure ids stay). */
+  newConfiguration(): void {
+    this.byResult = new Map();
+  }
+
+  private exposure(featureKey: string, result: Result): Exposure {
+    const ruleId = result.ruleId ?? 0;
+    const experimentId = result.experimentId ?? 0;
+    const key = `${featureKey}\u0000${ruleId}\u0000${result.variationKey}`;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+    }
+    const exposure: Exposure = {
+      id,
+      featureKey,
+      members: exposureMembers(featureKey, ruleId, experimentId, result.variationKey),
+    };
+    this.byResult.set(result, exposure);
+    return exposure;
+  }
+}
