@@ -3,6 +3,7 @@ import type { AnalyticsStore } from "./analytics/analytics-store.js";
 import type { TokenStore } from "./auth/tokens.store.js";
 import type { ChangeBus } from "./changes/change-bus.js";
 import type { ServerConfig } from "./config.js";
+import type { RevocationFeed } from "./http/authentication.js";
 import type { JobRunner } from "./jobs/job-runner.js";
 import type { ConfigDatabase } from "./storage/database.js";
 
@@ -15,6 +16,8 @@ export interface AppContext {
   tokens: TokenStore;
   /** Console users and their sessions. */
   accounts: AccountsService;
+  /** Tells every process of the database that tokens were revoked (their caches forget them). */
+  revocations: RevocationFeed;
   /** Exposure and conversion events: DuckDB embedded, PostgreSQL with a database URL. */
   analytics: AnalyticsStore;
   /** Publish every committed configuration change here; SDK streams listen. */

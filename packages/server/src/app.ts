@@ -28,8 +28,9 @@ import { flagRoutes } from "./flags/flags.routes.js";
 import { goalRoutes } from "./goals/goals.routes.js";
 import { launchDarklyMetricRoutes } from "./goals/launchdarkly-metrics.routes.js";
 import { ApiError } from "./http/api-error.js";
-import { installAuthentication, presentedToken } from "./http/authentication.js";
+import { installAuthentication, presentedToken, tokenResolver } from "./http/authentication.js";
 import { installErrorHandling } from "./http/error-handler.js";
+import { FailedAttempts } from "./http/failed-attempts.js";
 import type { TypedApp } from "./http/typed-app.js";
 import { notificationRoutes } from "./notifications/notifications.routes.js";
 import { ofrepRoutes } from "./ofrep/ofrep.routes.js";
@@ -126,7 +127,14 @@ export async function buildApp(
     });
   }
 
-  installAuthentication(app, context.tokens, context.config.tokenCacheMs, sessionResolver(context.accounts));
+  installAuthentication(app, {
+    resolvers: [
+      tokenResolver(context.tokens, context.config.tokenCacheMs, context.revocations),
+      sessionResolver(context.accounts),
+    ],
+    revocations: context.revocations,
+    failures: new FailedAttempts(context.config.authFailuresPerMinute),
+  });
   const metrics = createMetricsRegistry();
   operationsRoutes(app, context, metrics);
   oauthRoutes(app, context);

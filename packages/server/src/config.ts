@@ -13,8 +13,13 @@ export interface ServerConfig {
   rateLimitPerMinute: number;
   /** Lifetime of tokens issued by POST /oauth/token. */
   oauthTokenTtlSeconds: number;
-  /** How long a verified token is trusted without re-reading storage (revocation delay). */
+  /**
+   * How long a verified token is trusted without re-reading storage; revocations still take effect at once
+   * on every process (docs/security.md).
+   */
   tokenCacheMs: number;
+  /** Failed authentication attempts (401) per client address and minute before 429; 0 disables (VEXIL_AUTH_FAILURES_PER_MINUTE). */
+  authFailuresPerMinute: number;
   logLevel: string;
   /** Raw events older than this many days are deleted (hourly); 0 keeps them forever. */
   eventRetentionDays: number;
@@ -118,6 +123,11 @@ export function resolveConfig(
       "VEXIL_OAUTH_TOKEN_TTL_SECONDS",
     ),
     tokenCacheMs: integerFrom(env.VEXIL_TOKEN_CACHE_MS, 5000, "VEXIL_TOKEN_CACHE_MS"),
+    authFailuresPerMinute: integerFrom(
+      env.VEXIL_AUTH_FAILURES_PER_MINUTE,
+      60,
+      "VEXIL_AUTH_FAILURES_PER_MINUTE",
+    ),
     logLevel: env.VEXIL_LOG_LEVEL ?? "info",
     eventRetentionDays: integerFrom(env.VEXIL_EVENT_RETENTION_DAYS, 0, "VEXIL_EVENT_RETENTION_DAYS"),
     consoleDir: env.VEXIL_CONSOLE_DIR || undefined,

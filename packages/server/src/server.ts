@@ -6,6 +6,7 @@ import { openDuckDbAnalyticsStore } from "./analytics/duckdb-store.js";
 import { openPostgresAnalyticsStore } from "./analytics/postgres-store.js";
 import { buildApp } from "./app.js";
 import type { AppContext } from "./app-context.js";
+import { localRevocationFeed, startPostgresRevocationFeed } from "./auth/token-revocations.js";
 import { generateToken, TokenStore } from "./auth/tokens.store.js";
 import type { AutomationTask } from "./automation/automation-tasks.js";
 import { AutomationScheduler } from "./automation/scheduler.js";
@@ -81,12 +82,23 @@ export async function openServer(
     pollMs: config.jobsPollMs,
     concurrency: config.jobsConcurrency,
   });
+  const revocations =
+    database.dialect === "postgres" && config.databaseUrl
+      ? await startPostgresRevocationFeed({
+          connectionString: config.databaseUrl,
+          notify: async (channel, payload) => {
+            await sql`select pg_notify(${channel}, ${payload})`.execute(database.db);
+          },
+          logger: console,
+        })
+      : localRevocationFeed();
   const context: AppContext = {
     config,
     database,
     db: database.db,
     tokens,
     accounts,
+    revocations,
     analytics,
     changes: new ChangeBus(),
     now,
@@ -122,6 +134,7 @@ export async function openServer(
       await automation.stop();
       await jobs.stop();
       await fanout?.stop();
+      await revocations.stop();
       await app.close();
       await analytics.close();
       await database.close();

@@ -11,5 +11,7 @@ export interface AuthTables {
     created_at: string;
     expires_at: string | null;
     revoked: Generated<number>;
+    /** The API token an OAuth access token was minted from (revoked with it). */
+    parent_id: number | null;
   };
 }

@@ -9,20 +9,26 @@ const TokenRequest = Type.Object({
   client_secret: Type.Optional(Type.String()),
 });
 
-/** Client credentials from the form body or from HTTP Basic authentication (RFC 6749 section 2.3.1). */
+/**
+ * Client credentials from the form body or from HTTP Basic authentication (RFC 6749 section 2.3.1, where
+ * both parts are form-urlencoded); null when the Basic header is malformed.
+ */
 function clientCredentials(
   body: { client_id?: string | undefined; client_secret?: string | undefined },
   authorization?: string,
-) {
+): { clientId: string | undefined; clientSecret: string | undefined } | null {
   const basic = /^Basic\s+(.+)$/i.exec(authorization ?? "");
   if (basic?.[1]) {
     const decoded = Buffer.from(basic[1], "base64").toString("utf8");
     const colon = decoded.indexOf(":");
-    if (colon > 0) {
+    if (colon <= 0) return null;
+    try {
       return {
         clientId: decodeURIComponent(decoded.slice(0, colon)),
         clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
       };
+    } catch {
+      return null;
     }
   }
   return { clientId: body.client_id, clientSecret: body.client_secret };
@@ -36,14 +42,18 @@ function clientCredentials(
 export function oauthRoutes(app: TypedApp, context: AppContext) {
   app.post(
     "/oauth/token",
-    { config: { access: "public" }, schema: { tags: ["auth"], body: TokenRequest } },
+    { config: { access: "public", checksCredentials: true }, schema: { tags: ["auth"], body: TokenRequest } },
     async (request, reply) => {
       const oauthError = (status: number, error: string, description: string) =>
         reply.status(status).send({ error, error_description: description });
       if (request.body.grant_type !== "client_credentials") {
         return oauthError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
       }
-      const { clientId, clientSecret } = clientCredentials(request.body, request.headers.authorization);
+      const credentials = clientCredentials(request.body, request.headers.authorization);
+      if (!credentials) {
+        return oauthError(400, "invalid_request", "Malformed HTTP Basic credentials: base64 of id:secret");
+      }
+      const { clientId, clientSecret } = credentials;
       if (!clientId || !clientSecret) {
         return oauthError(400, "invalid_request", "client_id and client_secret are required");
       }
@@ -60,6 +70,7 @@ export function oauthRoutes(app: TypedApp, context: AppContext) {
         role: principal.role,
         projectKey: principal.projectKey,
         kind: "oauth",
+        parentId: principal.tokenId,
         expiresAt: new Date(context.now() + ttl * 1000).toISOString(),
       });
       reply.header("cache-control", "no-store");

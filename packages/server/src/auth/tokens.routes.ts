@@ -1,9 +1,9 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
-import { notFound } from "../http/api-error.js";
+import { ApiError, notFound } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
-import { actorName, type Role } from "../http/principal.js";
+import { actorName, assertProjectAccess, assertRole, type Principal, type Role } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { projectsStore } from "../projects/projects.store.js";
 import { generateToken, type TokenRecord } from "./tokens.store.js";
@@ -47,18 +47,39 @@ export async function createApiToken(
   return { token, record };
 }
 
-/** Admin-only token management under /tokens. */
+/**
+ * A token never grants more than its creator holds: a role up to the creator's, and a creator scoped to a
+ * project creates tokens of that project only. Throws 403 saying which.
+ */
+export function assertGrantable(creator: Principal, wanted: { role: Role; projectKey?: string | undefined }) {
+  assertRole(creator, wanted.role);
+  if (creator.projectKey === null) return;
+  if (wanted.projectKey === undefined) {
+    throw new ApiError(
+      403,
+      `The token is scoped to project '${creator.projectKey}': body.projectKey must be '${creator.projectKey}'`,
+    );
+  }
+  assertProjectAccess(creator, wanted.projectKey);
+}
+
+/**
+ * Admin-only token management under /tokens. An admin scoped to a project lists, creates and revokes that
+ * project's tokens only; other tokens answer 404 to it, as if they did not exist.
+ */
 export function tokenRoutes(app: TypedApp, context: AppContext) {
   const tags = ["auth"];
-  app.get("/tokens", { config: { access: "admin" }, schema: { tags } }, async () =>
-    (await context.tokens.list()).map(tokenView),
+  app.get("/tokens", { config: { access: "admin" }, schema: { tags } }, async (request) =>
+    (await context.tokens.list(principalOf(request).projectKey)).map(tokenView),
   );
 
   app.post(
     "/tokens",
     { config: { access: "admin" }, schema: { tags, body: NewToken } },
     async (request, reply) => {
-      const { token, record } = await createApiToken(context, actorName(principalOf(request)), request.body);
+      const principal = principalOf(request);
+      assertGrantable(principal, request.body);
+      const { token, record } = await createApiToken(context, actorName(principal), request.body);
       return reply.status(201).send({ ...tokenView(record), token });
     },
   );
@@ -67,12 +88,16 @@ export function tokenRoutes(app: TypedApp, context: AppContext) {
     "/tokens/:tokenId",
     { config: { access: "admin" }, schema: { tags, params: Type.Object({ tokenId: Type.Integer() }) } },
     async (request, reply) => {
-      if (!(await context.tokens.revoke(request.params.tokenId))) {
+      const principal = principalOf(request);
+      const existing = await context.tokens.find(request.params.tokenId);
+      const visible =
+        existing && (principal.projectKey === null || existing.projectKey === principal.projectKey);
+      if (!visible || !(await context.tokens.revoke(request.params.tokenId))) {
         throw notFound(`Token ${request.params.tokenId} not found`);
       }
-      app.forgetVerifiedTokens();
+      await app.forgetVerifiedTokens();
       await recordAudit(context.db, {
-        projectKey: null,
+        projectKey: existing.projectKey,
         actor: actorName(principalOf(request)),
         action: "token.revoke",
         resourceType: "token",

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Principal, Role } from "../http/principal.js";
 import type { Database } from "../storage/schema.js";
 
@@ -23,6 +23,18 @@ export interface TokenRecord {
   expiresAt: string | null;
 }
 
+function recordOf(row: Selectable<Database["access_tokens"]>): TokenRecord {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    role: row.role as Role,
+    projectKey: row.project_key,
+    kind: row.kind as "api" | "oauth",
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
 /** Access tokens: created, looked up by hash, revoked. */
 export class TokenStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -35,6 +47,8 @@ export class TokenStore {
     projectKey: string | null;
     kind: "api" | "oauth";
     expiresAt?: string | null;
+    /** For an OAuth access token: the API token it was minted from. */
+    parentId?: number | null;
   }): Promise<TokenRecord> {
     const createdAt = new Date().toISOString();
     const row = await this.db
@@ -47,6 +61,7 @@ export class TokenStore {
         kind: input.kind,
         created_at: createdAt,
         expires_at: input.expiresAt ?? null,
+        parent_id: input.parentId ?? null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -64,17 +79,21 @@ export class TokenStore {
   /** The principal a presented token stands for, or null when unknown, revoked or expired. */
   async verify(token: string, now = Date.now()): Promise<(Principal & { kind: string }) | null> {
     const hash = hashToken(token);
+    // An OAuth access token lives only while the API token it was minted from does (a revocation racing
+    // a mint leaves the new token's parent revoked; the join catches it).
     const row = await this.db
       .selectFrom("access_tokens")
-      .selectAll()
-      .where("token_hash", "=", hash)
+      .leftJoin("access_tokens as parent", "parent.id", "access_tokens.parent_id")
+      .selectAll("access_tokens")
+      .select("parent.revoked as parent_revoked")
+      .where("access_tokens.token_hash", "=", hash)
       .executeTakeFirst();
-    if (!row || row.revoked) return null;
+    if (!row || row.revoked || row.parent_revoked) return null;
     // The index lookup found the row; still compare the digests in constant time before trusting it.
     if (!timingSafeEqual(Buffer.from(row.token_hash, "hex"), Buffer.from(hash, "hex"))) return null;
     if (row.expires_at && Date.parse(row.expires_at) <= now) return null;
     return {
-      tokenId: row.id,
+      tokenId: Number(row.id),
       name: row.name,
       role: row.role as Role,
       projectKey: row.project_key,
@@ -82,32 +101,36 @@ export class TokenStore {
     };
   }
 
-  /** Lists long-lived tokens (never their secrets). */
-  async list(): Promise<TokenRecord[]> {
-    const rows = await this.db
+  /** Lists live long-lived tokens (never their secrets), of one project only when `projectKey` is given. */
+  async list(projectKey: string | null = null): Promise<TokenRecord[]> {
+    let query = this.db
       .selectFrom("access_tokens")
       .selectAll()
       .where("kind", "=", "api")
-      .where("revoked", "=", 0)
-      .orderBy("id")
-      .execute();
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      role: row.role as Role,
-      projectKey: row.project_key,
-      kind: row.kind as "api",
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-    }));
+      .where("revoked", "=", 0);
+    if (projectKey !== null) query = query.where("project_key", "=", projectKey);
+    const rows = await query.orderBy("id").execute();
+    return rows.map(recordOf);
   }
 
-  /** Revokes a token; false when there was none. */
+  /** A live API token's record by id, or undefined. */
+  async find(id: number): Promise<TokenRecord | undefined> {
+    const row = await this.db
+      .selectFrom("access_tokens")
+      .selectAll()
+      .where("id", "=", id)
+      .where("kind", "=", "api")
+      .where("revoked", "=", 0)
+      .executeTakeFirst();
+    return row && recordOf(row);
+  }
+
+  /** Revokes a token and the OAuth access tokens minted from it; false when there was none. */
   async revoke(id: number): Promise<boolean> {
     const result = await this.db
       .updateTable("access_tokens")
       .set({ revoked: 1 })
-      .where("id", "=", id)
+      .where((eb) => eb.or([eb("id", "=", id), eb("parent_id", "=", id)]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }

@@ -2,7 +2,9 @@ import type { FastifyBaseLogger } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { ApiError } from "../http/api-error.js";
+import { principalOf } from "../http/authentication.js";
 import { errorBody, errorDialectOf } from "../http/error-bodies.js";
+import { assertProjectAccess, type Principal } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import { validateEvents } from "./event-validation.js";
@@ -85,10 +87,19 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
       },
     },
     async (request) => ({
-      counts: await context.analytics.counts(request.query),
+      // A token scoped to a project sees that project's counts only.
+      counts: await context.analytics.counts(scopedCountsQuery(principalOf(request), request.query)),
       pendingEvents: gate.pendingEvents,
     }),
   );
+}
+
+function scopedCountsQuery<Query extends { projectKey?: string | undefined }>(
+  principal: Principal,
+  query: Query,
+): Query {
+  if (query.projectKey !== undefined) assertProjectAccess(principal, query.projectKey);
+  return principal.projectKey === null ? query : { ...query, projectKey: principal.projectKey };
 }
 
 /** Deletes raw events older than the retention period, at start and then every hour; returns a stopper. */

@@ -4,7 +4,7 @@ import { type Static, Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
 import { schemaChecker } from "../flags/flags.schemas.js";
-import { ApiError, notFound } from "../http/api-error.js";
+import { notFound } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { type CallbackPolicy, checkCallbackUrl } from "../http/callback-target.js";
 import { applyJsonPatch, type JsonPatch, JsonPatchBody } from "../http/json-patch.js";
@@ -95,17 +95,6 @@ function deliveryView(delivery: Delivery) {
   };
 }
 
-/** Webhooks span projects (their statements choose), so a token scoped to one project may not see or change them. */
-function assertUnscoped(request: FastifyRequest): void {
-  const principal = principalOf(request);
-  if (principal.projectKey !== null) {
-    throw new ApiError(
-      403,
-      `Webhooks span projects: the token is scoped to project '${principal.projectKey}'; use a token for every project`,
-    );
-  }
-}
-
 /** The fields stored for a body: defaults applied, a secret generated when signing without one. */
 function webhookFields(input: WebhookInput): WebhookFields {
   const sign = input.sign ?? input.secret !== undefined;
@@ -165,18 +154,20 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
     );
   }
 
-  app.get("/api/v2/webhooks", { config: { access: "reader" }, schema: { tags } }, async (request) => {
-    assertUnscoped(request);
-    const showSecret = principalOf(request).role === "admin";
-    const items = (await webhooksStore.list(context.db)).map((w) => webhookView(w, showSecret));
-    return { _links: { self: link("/api/v2/webhooks") }, items, totalCount: items.length };
-  });
+  app.get(
+    "/api/v2/webhooks",
+    { config: { access: "reader", scope: "global" }, schema: { tags } },
+    async (request) => {
+      const showSecret = principalOf(request).role === "admin";
+      const items = (await webhooksStore.list(context.db)).map((w) => webhookView(w, showSecret));
+      return { _links: { self: link("/api/v2/webhooks") }, items, totalCount: items.length };
+    },
+  );
 
   app.post(
     "/api/v2/webhooks",
-    { config: { access: "admin" }, schema: { tags, body: WebhookBody } },
+    { config: { access: "admin", scope: "global" }, schema: { tags, body: WebhookBody } },
     async (request) => {
-      assertUnscoped(request);
       const input = request.body;
       checkStatements(input.statements ?? []);
       await checkCallbackUrl(input.url, policy, "body.url");
@@ -193,18 +184,19 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/api/v2/webhooks/:id",
-    { config: { access: "reader" }, schema: { tags, params: WebhookParams } },
+    { config: { access: "reader", scope: "global" }, schema: { tags, params: WebhookParams } },
     async (request) => {
-      assertUnscoped(request);
       return webhookView(await existing(request.params.id), principalOf(request).role === "admin");
     },
   );
 
   app.patch(
     "/api/v2/webhooks/:id",
-    { config: { access: "admin" }, schema: { tags, params: WebhookParams, body: JsonPatchBody } },
+    {
+      config: { access: "admin", scope: "global" },
+      schema: { tags, params: WebhookParams, body: JsonPatchBody },
+    },
     async (request) => {
-      assertUnscoped(request);
       const current = await existing(request.params.id);
       const document: Record<string, unknown> = {
         url: current.url,
@@ -242,9 +234,8 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/api/v2/webhooks/:id",
-    { config: { access: "admin" }, schema: { tags, params: WebhookParams } },
+    { config: { access: "admin", scope: "global" }, schema: { tags, params: WebhookParams } },
     async (request, reply) => {
-      assertUnscoped(request);
       const current = await existing(request.params.id);
       await webhooksStore.delete(context.db, current.id);
       await audit(request, "webhook.delete", current);
@@ -255,7 +246,7 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
   app.get(
     "/api/v2/webhooks/:id/deliveries",
     {
-      config: { access: "reader" },
+      config: { access: "reader", scope: "global" },
       schema: {
         tags,
         description: "Vexil extension: the webhook's delivery log, newest first.",
@@ -264,7 +255,6 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
       },
     },
     async (request) => {
-      assertUnscoped(request);
       const webhook = await existing(request.params.id);
       const { limit, offset, status } = request.query;
       const { items, total } = await webhooksStore.deliveries(context.db, webhook.id, {

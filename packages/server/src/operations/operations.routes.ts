@@ -41,8 +41,12 @@ export function operationsRoutes(app: TypedApp, context: AppContext, metrics: Me
     }
   });
 
-  app.get("/metrics", { config: { access: "admin" }, schema: { tags } }, async (_request, reply) => {
-    reply.header("content-type", metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  app.get(
+    "/metrics",
+    { config: { access: "admin", scope: "global" }, schema: { tags } },
+    async (_request, reply) => {
+      reply.header("content-type", metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
 }

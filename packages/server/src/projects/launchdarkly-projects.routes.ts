@@ -100,7 +100,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
   app.post(
     "/api/v2/projects",
     {
-      config: { access: "admin" },
+      config: { access: "admin", scope: "global" },
       schema: {
         tags,
         body: Type.Object(

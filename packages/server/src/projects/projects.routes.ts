@@ -66,7 +66,7 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
 
   app.post(
     "/projects",
-    { config: { access: "admin" }, schema: { tags, body: NewProjectBody } },
+    { config: { access: "admin", scope: "global" }, schema: { tags, body: NewProjectBody } },
     async (request, reply) => {
       const { project, environments } = await service.create(actorName(principalOf(request)), request.body);
       return reply.status(201).send(projectView(project, environments));

@@ -9,6 +9,7 @@ import { automationMigration } from "./migrations/0006-automation.js";
 import { notificationsMigration } from "./migrations/0007-notifications.js";
 import { accountsMigration } from "./migrations/0008-accounts.js";
 import { frequencyUnitsMigration } from "./migrations/0009-frequency-units.js";
+import { tokenParentsMigration } from "./migrations/0010-token-parents.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -24,6 +25,7 @@ const migrations: Record<string, DialectMigration> = {
   "0007-notifications": notificationsMigration,
   "0008-accounts": accountsMigration,
   "0009-frequency-units": frequencyUnitsMigration,
+  "0010-token-parents": tokenParentsMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
