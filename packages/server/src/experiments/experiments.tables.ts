@@ -60,6 +60,13 @@ export interface ExperimentsTables {
     /** Index in the flag's variations of the legacy results' baseline. */
     baseline_idx: number;
   };
+  /** When a legacy experiment (flag + metric in an environment) was reset: its results count from then. */
+  legacy_results_resets: {
+    flag_id: number;
+    environment_key: string;
+    goal_id: number;
+    reset_at: number;
+  };
   /** What a LaunchDarkly metric has that a goal does not. */
   launchdarkly_metric_settings: {
     goal_id: number;

@@ -1,8 +1,9 @@
+import type { TObject } from "typebox";
 import { principalOf } from "../http/authentication.js";
 import { actorName } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { EnvironmentParams, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";
-import type { ProjectsService } from "./projects.service.js";
+import type { NewEnvironment, ProjectsService } from "./projects.service.js";
 import type { Environment } from "./projects.store.js";
 
 /**
@@ -12,19 +13,26 @@ import type { Environment } from "./projects.store.js";
 export function environmentRoutes(
   app: TypedApp,
   service: ProjectsService,
-  options: { prefix: string; tags: string[]; view: (environment: Environment) => object },
+  options: {
+    prefix: string;
+    tags: string[];
+    view: (environment: Environment) => object;
+    /** The dialect's create body and how it reads (default: Vexil's NewEnvironmentBody as it is). */
+    create?: { body: TObject; input: (body: never) => NewEnvironment };
+  },
 ) {
   const { prefix, tags, view } = options;
+  const create = options.create ?? { body: NewEnvironmentBody, input: (body: NewEnvironment) => body };
   const collection = `${prefix}/projects/:projectKey/environments`;
 
   app.post(
     collection,
-    { config: { access: "admin" }, schema: { tags, params: ProjectParams, body: NewEnvironmentBody } },
+    { config: { access: "admin" }, schema: { tags, params: ProjectParams, body: create.body } },
     async (request, reply) => {
       const environment = await service.createEnvironment(
         actorName(principalOf(request)),
         request.params.projectKey,
-        request.body,
+        create.input(request.body as never),
       );
       return reply.status(201).send(view(environment));
     },

@@ -7,8 +7,14 @@ import { LimitOffset, launchDarklyCollection, selfLink } from "../http/launchdar
 import { actorName } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { environmentRoutes } from "./environment.routes.js";
-import { EnvironmentParams, Key, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";
-import { ProjectsService } from "./projects.service.js";
+import {
+  EnvironmentParams,
+  LaunchDarklyEnvironmentBody,
+  type LaunchDarklyEnvironmentInput,
+  LaunchDarklyProjectBody,
+  ProjectParams,
+} from "./project-schemas.js";
+import { type NewEnvironment, ProjectsService } from "./projects.service.js";
 import { type Environment, type Project, projectsStore } from "./projects.store.js";
 
 const Expand = Type.Optional(Type.String({ description: "comma-separated: environments" }));
@@ -16,6 +22,7 @@ const Expand = Type.Optional(Type.String({ description: "comma-separated: enviro
 /** LaunchDarkly's Environment representation; `_id` and `mobileKey` carry Vexil's client-side key. */
 export function launchDarklyEnvironment(environment: Environment) {
   const path = `/api/v2/projects/${environment.projectKey}/environments/${environment.key}`;
+  const settings = environment.settings;
   return {
     _links: selfLink(path),
     _id: environment.clientKey,
@@ -24,33 +31,63 @@ export function launchDarklyEnvironment(environment: Environment) {
     apiKey: environment.sdkKey,
     mobileKey: environment.clientKey,
     color: environment.color,
-    defaultTtl: 0,
+    defaultTtl: settings.defaultTtl ?? 0,
     secureMode: false,
-    defaultTrackEvents: false,
-    requireComments: false,
-    confirmChanges: false,
-    tags: [] as string[],
-    critical: environment.key === "production",
+    defaultTrackEvents: settings.defaultTrackEvents ?? false,
+    requireComments: settings.requireComments ?? false,
+    confirmChanges: settings.confirmChanges ?? false,
+    tags: settings.tags ?? [],
+    critical: settings.critical ?? environment.key === "production",
   };
 }
 
-function launchDarklyProject(project: Project, environments: Environment[] | undefined) {
+/** What a LaunchDarkly EnvironmentPost creates; 400 for the options Vexil cannot honour. */
+function environmentInput(body: LaunchDarklyEnvironmentInput, path = "body"): NewEnvironment {
+  const { key, name, color, secureMode, source, ...settings } = body;
+  if (secureMode) {
+    throw new ApiError(
+      400,
+      `${path}.secureMode: secure mode is not supported (client-side evaluation does not check a hash); send false or omit it`,
+    );
+  }
+  if (source !== undefined) {
+    throw new ApiError(
+      400,
+      `${path}.source: creating an environment as a copy of another is not supported; copy flags with POST /api/v2/flags/{projectKey}/{flagKey}/copy`,
+    );
+  }
+  return { key, name, color, settings };
+}
+
+/**
+ * LaunchDarkly's Project representation. `environments` is the collection `Environments` on reads (with
+ * `expand=environments`) and a plain array on create, as LaunchDarkly's ProjectRep reads it.
+ */
+function launchDarklyProject(
+  project: Project,
+  environments: Environment[] | undefined,
+  shape: "collection" | "array" = "collection",
+) {
   const path = `/api/v2/projects/${project.key}`;
+  const settings = project.settings;
+  const items = environments?.map(launchDarklyEnvironment);
   return {
     _links: { ...selfLink(path), environments: { href: `${path}/environments`, type: "application/json" } },
     _id: project.key,
     key: project.key,
     name: project.name,
     tags: project.tags,
-    includeInSnippetByDefault: false,
-    defaultClientSideAvailability: { usingMobileKey: true, usingEnvironmentId: true },
-    ...(environments
+    includeInSnippetByDefault: settings.includeInSnippetByDefault ?? false,
+    defaultClientSideAvailability: settings.defaultClientSideAvailability ?? {
+      usingMobileKey: true,
+      usingEnvironmentId: settings.includeInSnippetByDefault ?? false,
+    },
+    ...(items
       ? {
-          environments: launchDarklyCollection(
-            `${path}/environments`,
-            environments.map(launchDarklyEnvironment),
-            { limit: 1000, offset: 0 },
-          ),
+          environments:
+            shape === "array"
+              ? items
+              : launchDarklyCollection(`${path}/environments`, items, { limit: 1000, offset: 0 }),
         }
       : {}),
   };
@@ -103,20 +140,19 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
       config: { access: "admin", scope: "global" },
       schema: {
         tags,
-        body: Type.Object(
-          {
-            key: Key,
-            name: Type.String({ minLength: 1, maxLength: 256 }),
-            tags: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 100 })),
-            environments: Type.Optional(Type.Array(NewEnvironmentBody, { minItems: 1, maxItems: 50 })),
-          },
-          { additionalProperties: false },
-        ),
+        body: LaunchDarklyProjectBody,
       },
     },
     async (request, reply) => {
-      const { project, environments } = await service.create(actorName(principalOf(request)), request.body);
-      return reply.status(201).send(launchDarklyProject(project, environments));
+      const { key, name, tags, environments, ...settings } = request.body;
+      const { project, environments: created } = await service.create(actorName(principalOf(request)), {
+        key,
+        name,
+        tags,
+        settings,
+        environments: environments?.map((e, i) => environmentInput(e, `body.environments.${i}`)),
+      });
+      return reply.status(201).send(launchDarklyProject(project, created, "array"));
     },
   );
 
@@ -186,7 +222,12 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
     },
   );
 
-  environmentRoutes(app, service, { prefix: "/api/v2", tags, view: launchDarklyEnvironment });
+  environmentRoutes(app, service, {
+    prefix: "/api/v2",
+    tags,
+    view: launchDarklyEnvironment,
+    create: { body: LaunchDarklyEnvironmentBody, input: environmentInput },
+  });
 
   // LaunchDarkly resets the server-side key at /apiKey and the mobile key at /mobileKey.
   for (const [suffix, which] of [

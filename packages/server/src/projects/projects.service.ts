@@ -1,7 +1,15 @@
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
-import { type Environment, newClientKey, newSdkKey, type Project, projectsStore } from "./projects.store.js";
+import {
+  type Environment,
+  type EnvironmentSettings,
+  newClientKey,
+  newSdkKey,
+  type Project,
+  type ProjectSettings,
+  projectsStore,
+} from "./projects.store.js";
 import { forgetSdkKeys } from "./sdk-keys.js";
 
 /** Projects and environments share this key syntax (DESIGN section 2). */
@@ -17,6 +25,7 @@ export interface NewEnvironment {
   key: string;
   name: string;
   color?: string | undefined;
+  settings?: EnvironmentSettings | undefined;
 }
 
 export interface NewProject {
@@ -24,6 +33,7 @@ export interface NewProject {
   name: string;
   description?: string | undefined;
   tags?: string[] | undefined;
+  settings?: ProjectSettings | undefined;
   /** Omitted: development, staging and production. */
   environments?: NewEnvironment[] | undefined;
 }
@@ -60,6 +70,7 @@ export class ProjectsService {
       description: input.description ?? "",
       tags: input.tags ?? [],
       createdAt,
+      settings: input.settings ?? {},
     };
     return this.context.db.transaction().execute(async (trx) => {
       if (await projectsStore.find(trx, input.key)) throw conflict(`Project '${input.key}' already exists`);
@@ -198,6 +209,7 @@ export class ProjectsService {
       sdkKey: newSdkKey(),
       clientKey: newClientKey(),
       createdAt,
+      settings: input.settings ?? {},
     };
   }
 }

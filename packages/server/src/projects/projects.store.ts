@@ -2,6 +2,26 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../storage/schema.js";
 
+/**
+ * Options a LaunchDarkly client gives an environment; docs/api.md says what each one does in Vexil.
+ * `requireComments` is enforced by the LaunchDarkly flags resource; the others are kept and shown.
+ */
+export interface EnvironmentSettings {
+  tags?: string[];
+  critical?: boolean;
+  requireComments?: boolean;
+  confirmChanges?: boolean;
+  defaultTtl?: number;
+  defaultTrackEvents?: boolean;
+}
+
+/** Options a LaunchDarkly client gives a project: defaults of flags created through that dialect. */
+export interface ProjectSettings {
+  includeInSnippetByDefault?: boolean;
+  defaultClientSideAvailability?: { usingEnvironmentId: boolean; usingMobileKey: boolean };
+  namingConvention?: { case?: string; prefix?: string };
+}
+
 export interface Environment {
   projectKey: string;
   key: string;
@@ -13,6 +33,7 @@ export interface Environment {
   /** Client-side key: may only ask the server to evaluate. Public. */
   clientKey: string;
   createdAt: string;
+  settings: EnvironmentSettings;
 }
 
 export interface Project {
@@ -21,6 +42,7 @@ export interface Project {
   description: string;
   tags: string[];
   createdAt: string;
+  settings: ProjectSettings;
 }
 
 /** A fresh server-side SDK key. */
@@ -41,6 +63,7 @@ function toEnvironment(row: EnvironmentRow): Environment {
     sdkKey: row.sdk_key,
     clientKey: row.client_key,
     createdAt: row.created_at,
+    settings: JSON.parse(row.settings) as EnvironmentSettings,
   };
 }
 
@@ -51,6 +74,7 @@ function toProject(row: ProjectRow): Project {
     description: row.description,
     tags: JSON.parse(row.tags) as string[],
     createdAt: row.created_at,
+    settings: JSON.parse(row.settings) as ProjectSettings,
   };
 }
 
@@ -77,6 +101,7 @@ export const projectsStore = {
         tags: JSON.stringify(project.tags),
         callback_secret: randomBytes(32).toString("base64url"),
         created_at: project.createdAt,
+        settings: JSON.stringify(project.settings),
       })
       .execute();
   },
@@ -84,7 +109,12 @@ export const projectsStore = {
   async update(db: Kysely<Database>, project: Project): Promise<void> {
     await db
       .updateTable("projects")
-      .set({ name: project.name, description: project.description, tags: JSON.stringify(project.tags) })
+      .set({
+        name: project.name,
+        description: project.description,
+        tags: JSON.stringify(project.tags),
+        settings: JSON.stringify(project.settings),
+      })
       .where("key", "=", project.key)
       .execute();
   },
@@ -150,6 +180,7 @@ export const projectsStore = {
         sdk_key: environment.sdkKey,
         client_key: environment.clientKey,
         created_at: environment.createdAt,
+        settings: JSON.stringify(environment.settings),
       })
       .execute();
   },
@@ -162,6 +193,7 @@ export const projectsStore = {
         color: environment.color,
         sdk_key: environment.sdkKey,
         client_key: environment.clientKey,
+        settings: JSON.stringify(environment.settings),
       })
       .where("project_key", "=", environment.projectKey)
       .where("key", "=", environment.key)

@@ -7,6 +7,8 @@ export interface ProjectsTables {
     /** Secret that signs results callbacks and webhooks of this project. */
     callback_secret: string;
     created_at: string;
+    /** JSON ProjectSettings (LaunchDarkly's project options). */
+    settings: string;
   };
   environments: {
     project_key: string;
@@ -17,5 +19,7 @@ export interface ProjectsTables {
     sdk_key: string;
     client_key: string;
     created_at: string;
+    /** JSON EnvironmentSettings (LaunchDarkly's environment options). */
+    settings: string;
   };
 }

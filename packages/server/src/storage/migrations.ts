@@ -10,6 +10,7 @@ import { notificationsMigration } from "./migrations/0007-notifications.js";
 import { accountsMigration } from "./migrations/0008-accounts.js";
 import { frequencyUnitsMigration } from "./migrations/0009-frequency-units.js";
 import { tokenParentsMigration } from "./migrations/0010-token-parents.js";
+import { launchDarklyDialectMigration } from "./migrations/0011-launchdarkly-dialect.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -26,6 +27,7 @@ const migrations: Record<string, DialectMigration> = {
   "0008-accounts": accountsMigration,
   "0009-frequency-units": frequencyUnitsMigration,
   "0010-token-parents": tokenParentsMigration,
+  "0011-launchdarkly-dialect": launchDarklyDialectMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
