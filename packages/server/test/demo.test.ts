@@ -32,6 +32,32 @@ describe("the demo project of `vexil serve --demo`", () => {
     };
     expect(rate("off")).toBeGreaterThan(0.08);
     expect(rate("on")).toBeGreaterThan(rate("off"));
+    // LaunchDarkly's view of the same experiment counts the same 20,000 units: its iteration (read from the
+    // rule) starts with the simulated traffic, not after it.
+    const experiments = await server.request(
+      "GET",
+      "/api/v2/projects/demo/environments/production/experiments",
+    );
+    expect(experiments.body.total_count).toBe(1);
+    const { key } = experiments.body.items[0];
+    const results = await server.request(
+      "GET",
+      `/api/v2/projects/demo/environments/production/experiments/${key}/metrics/purchase/results`,
+    );
+    expect(results.status, results.text).toBe(200);
+    expect(results.body.treatmentResults.reduce((s: number, t: { units: number }) => s + t.units, 0)).toBe(
+      20_000,
+    );
+    const legacy = await server.request(
+      "GET",
+      "/api/v2/flags/demo/new_checkout/experiments/production/purchase",
+    );
+    expect(
+      legacy.body.totals.reduce(
+        (s: number, t: { cumulativeImpressionCount: number }) => s + t.cumulativeImpressionCount,
+        0,
+      ),
+    ).toBe(20_000);
     expect(await ensureDemoData(server.context)).toEqual({ created: false, events: 0 });
   });
 });

@@ -366,9 +366,9 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
       key: "experiment-key-123abc",
       name: "Example experiment",
       description: "An example experiment, used in testing",
-      maintainerId: "12ab3c45de678910fgh12345",
+      _maintainerId: "12ab3c45de678910fgh12345",
       environmentKey: "production",
-      creationDate: T0,
+      _creationDate: T0,
       _links: { self: { href: `${EXPERIMENTS}/experiment-key-123abc` } },
       currentIteration: {
         status: "not_started",
@@ -376,7 +376,7 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
         canReshuffleTraffic: true,
         randomizationUnit: "user",
         attributes: ["country", "os"],
-        primaryMetric: { key: "signup", kind: "custom", isNumeric: false },
+        primaryMetric: { key: "signup", kind: "custom", isNumeric: false, isGroup: false },
         secondaryMetrics: [{ key: "revenue", isNumeric: true }],
       },
     });
@@ -585,6 +585,20 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
     expect(results.body.metricSeen.ever).toBe(true);
     expect(results.body.metricSeen.timestamp).toBeGreaterThanOrEqual(T0 - DAY);
 
+    // expand=traffic adds each treatment's exposed units; without it there is no traffic field.
+    expect(results.body.treatmentResults.every((t: J) => t.traffic === undefined)).toBe(true);
+    const withTraffic = await ld(
+      "GET",
+      `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results?expand=traffic`,
+    );
+    expect(withTraffic.body.treatmentResults.map((t: J) => t.traffic)).toEqual(units);
+    expectLdError(
+      await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results?expand=nope`),
+      400,
+      "invalid_request",
+      /expand: unknown field 'nope'/,
+    );
+
     // The numeric secondary metric has no conversions yet: units, no events seen.
     const revenue = await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/revenue/results`);
     expect(revenue.status, revenue.text).toBe(200);
@@ -639,8 +653,10 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
     expect(typeof stats.minSampleSizeMet).toBe("boolean");
     expect(series.length).toBeGreaterThanOrEqual(2);
     const last = series.at(-1);
-    expect(last.variationData).toHaveLength(3);
-    expect(last.variationData[2].cumulativeCount).toBe(totals[2].cumulativeCount);
+    // LaunchDarkly's ExperimentTimeSeriesSlice: `Time` and `VariationData`, capitalised.
+    expect(Object.keys(last).sort()).toEqual(["Time", "VariationData"]);
+    expect(last.VariationData).toHaveLength(3);
+    expect(last.VariationData[2].cumulativeCount).toBe(totals[2].cumulativeCount);
     expect(legacy.body.metricSeen.ever).toBe(true);
 
     const windowed = await ld(
@@ -809,7 +825,7 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
     expect(previous.body.treatmentResults.reduce((s: number, t: J) => s + t.units, 0)).toBe(30_000);
   });
 
-  it("resets the results: the experiment's data leaves the store and results show zero units", async () => {
+  it("resets one legacy experiment (flag + metric): only its results restart", async () => {
     const reader = await tokenWith(server, "reader");
     const path = "/api/v2/flags/demo/checkout-cta/experiments/production/signup/results";
     expectLdError(await ld("DELETE", path, { token: reader }), 403, "forbidden");
@@ -819,17 +835,28 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
       "not_found",
       /nope/,
     );
+    const legacyOf = (metric: string) =>
+      ld("GET", `/api/v2/flags/demo/checkout-cta/experiments/production/${metric}`);
+    const impressions = (body: J) => body.totals.map((t: J) => t.cumulativeImpressionCount);
+    const full = await ld("GET", `${EXPERIMENTS}/experiment-key-123abc?expand=previousIterations`);
+    const previousUrl = `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results?iterationId=${full.body.previousIterations[0]._id}`;
+    const before = {
+      revenue: impressions((await legacyOf("revenue")).body),
+      previous: (await ld("GET", previousUrl)).body.treatmentResults.map((t: J) => t.units),
+    };
+    expect(before.previous.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThan(0);
+
     const reset = await ld("DELETE", path);
     expect(reset.status, reset.text).toBe(204);
-    const full = await ld("GET", `${EXPERIMENTS}/experiment-key-123abc?expand=previousIterations`);
-    const previous = await ld(
-      "GET",
-      `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results?iterationId=${full.body.previousIterations[0]._id}`,
+    // This legacy experiment counts from the reset: nothing yet.
+    const signup = await legacyOf("signup");
+    expect(impressions(signup.body)).toEqual([0, 0, 0]);
+    expect(signup.body.stats.chi2).toBeUndefined();
+    // The flag's other metric and the experiment's iterations keep their data (events stay in the store).
+    expect(impressions((await legacyOf("revenue")).body)).toEqual(before.revenue);
+    expect((await ld("GET", previousUrl)).body.treatmentResults.map((t: J) => t.units)).toEqual(
+      before.previous,
     );
-    expect(previous.body.treatmentResults.map((t: J) => t.units)).toEqual([0, 0, 0]);
-    const legacy = await ld("GET", "/api/v2/flags/demo/checkout-cta/experiments/production/signup");
-    expect(legacy.body.totals.map((t: J) => t.cumulativeImpressionCount)).toEqual([0, 0, 0]);
-    expect(legacy.body.stats.chi2).toBeUndefined();
   });
 
   it("archives and restores it", async () => {
@@ -885,12 +912,19 @@ describe("LaunchDarkly experiments: an EXPERIMENTATION rule and an experiment ar
       _id: String(rule.experimentId),
       key: `banner-${rule.id}`,
       name: "Banner test",
-      currentIteration: { status: "running", primaryMetric: { key: "purchase" } },
+      currentIteration: { _id: `rule-${rule.id}`, status: "running", primaryMetric: { key: "purchase" } },
     });
     expect(list.body.items[0].currentIteration.treatments.map((t: J) => t.allocationPercent)).toEqual([
       "50",
       "50",
     ]);
+    // The iteration read from the rule has an _id, so its results can be asked by iteration.
+    const byIteration = await ld(
+      "GET",
+      `${url}/banner-${rule.id}/metrics/purchase/results?iterationId=rule-${rule.id}`,
+    );
+    expect(byIteration.status, byIteration.text).toBe(200);
+    expect(byIteration.body.iterationId).toBe(`rule-${rule.id}`);
 
     const ids = Object.fromEntries(flag.variations.map((v: J) => [v.key, v.id]));
     const body = {

@@ -8,6 +8,7 @@ import { projectsStore } from "../projects/projects.store.js";
 export const DEMO_PROJECT_KEY = "demo";
 const DEMO_FLAG = "new_checkout";
 const DEMO_VISITORS = 20_000;
+const DEMO_DAYS = 14;
 
 /** Creates the `demo` project (development, staging, production) unless it exists. */
 export async function ensureDemoProject(context: AppContext): Promise<boolean> {
@@ -27,14 +28,18 @@ export async function ensureDemoProject(context: AppContext): Promise<boolean> {
 export async function ensureDemoData(context: AppContext): Promise<{ created: boolean; events: number }> {
   if (!(await ensureDemoProject(context))) return { created: false, events: 0 };
   const actor = { name: "system:demo", id: null };
-  const goal = await new GoalsService(context).create(actor, {
+  // The goal, flag and experiment date from the start of the simulated traffic, so every results view
+  // (Kameleoon's, the experiment's iteration from its start, LaunchDarkly's legacy one) counts all of it.
+  const trafficStart = context.now() - DEMO_DAYS * 86_400_000;
+  const then: AppContext = { ...context, now: () => trafficStart };
+  const goal = await new GoalsService(then).create(actor, {
     siteCode: DEMO_PROJECT_KEY,
     name: "Purchase",
     key: "purchase",
     isNumeric: true,
     unit: "EUR",
   });
-  await new FlagsService(context).create(actor, {
+  await new FlagsService(then).create(actor, {
     siteCode: DEMO_PROJECT_KEY,
     featureKey: DEMO_FLAG,
     name: "New checkout",
@@ -75,7 +80,7 @@ export async function ensureDemoData(context: AppContext): Promise<{ created: bo
       goal: String(goal.id),
       rates: { off: 0.1, on: 0.12 },
       values: { mean: 60, sd: 20 },
-      days: 14,
+      days: DEMO_DAYS,
       seed: 1,
       direct: true,
       url: "",

@@ -191,6 +191,7 @@ export async function simulateDirect(
   let events = 0;
   for (const { events: batch, visitorsDone } of simulateTraffic({
     ...simulationOf(args, payload),
+    end: context.now(),
     goalId: goal.id,
     batchSize: 10_000,
   })) {

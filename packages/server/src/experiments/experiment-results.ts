@@ -5,7 +5,7 @@ import type { FlagRecord } from "../flags/flags.document.js";
 import type { Goal } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
 import { link } from "../http/launchdarkly-http.js";
-import { type ExperimentState, experimentPath } from "./experiment-view.js";
+import { type ExperimentState, experimentPath, iterationIdOf } from "./experiment-view.js";
 import type { IterationRecord } from "./experiments.store.js";
 
 /** LaunchDarkly reports 90 % credible intervals. */
@@ -97,6 +97,7 @@ export async function experimentResults(
   state: ExperimentState,
   iteration: IterationRecord,
   goal: Goal,
+  options: { traffic?: boolean } = {},
 ) {
   const { experiment, flag } = state;
   const self = `${experimentPath(experiment)}/metrics/${goal.key}/results`;
@@ -157,6 +158,8 @@ export async function experimentResults(
       .filter((d) => finite(d.lower) && finite(d.upper))
       .map((d) => ({ fromTreatmentId: d.fromVariation, lower: d.lower, upper: d.upper }));
     result.units = cellOf(t.variationId).units;
+    // expand=traffic: the total count of units exposed to the treatment in the iteration.
+    if (options.traffic) result.traffic = cellOf(t.variationId).units;
     return result;
   });
   return {
@@ -164,7 +167,7 @@ export async function experimentResults(
     metric: metricV2Rep(experiment.projectKey, goal, goal.id),
     treatmentResults,
     metricSeen: metricSeen(aggregation),
-    ...(iteration.id !== null ? { iterationId: String(iteration.id) } : {}),
+    iterationId: iterationIdOf(iteration),
     ...(analysis.srm
       ? { sampleRatioMismatch: { pValue: analysis.srm.pValue, flagged: analysis.srm.flagged } }
       : {}),

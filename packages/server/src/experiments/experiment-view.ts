@@ -18,6 +18,13 @@ export interface ExperimentState {
 export const experimentPath = (experiment: ExperimentRecord) =>
   `/api/v2/projects/${experiment.projectKey}/environments/${experiment.environmentKey}/experiments/${experiment.key}`;
 
+/**
+ * An iteration's `_id`: its stored id, or `rule-<ruleId>` for the iteration read from a rule the
+ * LaunchDarkly API never touched (made through the Kameleoon API), so its results can be asked by id too.
+ */
+export const iterationIdOf = (iteration: IterationRecord): string =>
+  iteration.id !== null ? String(iteration.id) : `rule-${iteration.ruleId}`;
+
 /** A number as LaunchDarkly writes allocation percentages: a decimal string. */
 export const percentText = (value: number) => String(Math.round(value * 1000) / 1000);
 
@@ -32,7 +39,7 @@ export function iterationRep(
   const flagKey = flag?.doc.featureKey ?? iteration.treatments[0]?.flagKey ?? "";
   const defaultVariationId = flag?.doc.variations.find((v) => v.key === environment?.defaultVariationKey)?.id;
   const rep: Record<string, unknown> = {};
-  if (iteration.id !== null) rep._id = String(iteration.id);
+  rep._id = iterationIdOf(iteration);
   rep.hypothesis = iteration.hypothesis;
   rep.status = iteration.status;
   rep.createdAt = iteration.createdAt;
@@ -53,7 +60,9 @@ export function iterationRep(
   const primary = iteration.metrics.find((m) => m.primary) ?? iteration.metrics[0];
   if (primary) {
     const metric = metricV2Rep(projectKey, goals.get(primary.goalId), primary.goalId);
-    rep.primaryMetric = metric;
+    // primaryMetric is LaunchDarkly's DependentMetricOrMetricGroupRep (says isGroup); metric groups are
+    // not supported, so it is always a single metric.
+    rep.primaryMetric = { ...metric, isGroup: false };
     rep.primarySingleMetric = metric;
   }
   rep.randomizationUnit = iteration.randomizationUnit;
@@ -93,8 +102,8 @@ export function experimentRep(
     key: experiment.key,
     name: experiment.name || state.rule?.name || experiment.key,
     description: experiment.description,
-    maintainerId: experiment.maintainerId ?? "",
-    creationDate: Date.parse(experiment.createdAt),
+    _maintainerId: experiment.maintainerId ?? "",
+    _creationDate: Date.parse(experiment.createdAt),
     environmentKey: experiment.environmentKey,
     _links: {
       parent: link(`/api/v2/projects/${experiment.projectKey}/environments/${experiment.environmentKey}`),

@@ -139,7 +139,10 @@ export const ExpandQuery = Type.Object(
 );
 
 export const ResultsQuery = Type.Object(
-  { iterationId: Type.Optional(Type.String({ maxLength: 64 })) },
+  {
+    iterationId: Type.Optional(Type.String({ maxLength: 64 })),
+    expand: Type.Optional(Type.String({ maxLength: 64, description: "traffic: each treatment's units" })),
+  },
   { additionalProperties: false },
 );
 

@@ -13,7 +13,7 @@ import {
 } from "../http/launchdarkly-http.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { experimentResults } from "./experiment-results.js";
-import { experimentRep } from "./experiment-view.js";
+import { experimentRep, iterationIdOf } from "./experiment-view.js";
 import {
   EnvironmentParams,
   EXPERIMENT_EXPANDS,
@@ -212,7 +212,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
       const iteration =
         iterationId === undefined
           ? state.iterations.current
-          : state.iterations.all.find((i) => i.id !== null && String(i.id) === iterationId);
+          : state.iterations.all.find((i) => iterationIdOf(i) === iterationId);
       if (!iteration) {
         throw notFound(
           iterationId === undefined
@@ -225,7 +225,8 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
           `Metric '${metricKey}' is not a metric of this iteration of experiment '${experimentKey}'`,
         );
       }
-      return experimentResults(context, state, iteration, goal);
+      const expand = parseExpand(request.query.expand, ["traffic"]);
+      return experimentResults(context, state, iteration, goal, { traffic: expand.has("traffic") });
     },
   );
 

@@ -70,6 +70,10 @@ export async function legacyResults(
     );
   }
   const legacy = await legacyStore.load(context.db, flag.meta.id);
+  // After a reset, the results start at the reset.
+  const resetAt = await resetTime(context, flag.meta.id, environmentKey, goal.id);
+  const from =
+    resetAt === undefined ? range.from : range.from === undefined ? resetAt : Math.max(range.from, resetAt);
   const variations = flag.doc.variations;
   const baselineIdx = legacy.baselineIdx < variations.length ? legacy.baselineIdx : 0;
   const aggregation = await aggregateMetric(
@@ -78,7 +82,7 @@ export async function legacyResults(
       projectKey,
       environmentKey,
       featureKey: flag.doc.featureKey,
-      ...(range.from !== undefined ? { from: range.from } : {}),
+      ...(from !== undefined ? { from } : {}),
       ...(range.to !== undefined ? { to: range.to } : {}),
     },
     goal,
@@ -139,9 +143,10 @@ export async function legacyResults(
     sum: 0,
     sumSquares: 0,
   }));
+  // LaunchDarkly's ExperimentTimeSeriesSlice capitalises these two names.
   const series = days.map((day) => ({
-    time: Date.parse(`${day}T00:00:00Z`),
-    variationData: variations.map((variation, i) => {
+    Time: Date.parse(`${day}T00:00:00Z`),
+    VariationData: variations.map((variation, i) => {
       const points = aggregation.series.filter((p) => p.day === day && p.variationKey === variation.key);
       const daily = { units: 0, conversions: 0, convertedUnits: 0, sum: 0, sumSquares: 0 };
       for (const p of points) {
@@ -206,10 +211,28 @@ export async function legacyResults(
   };
 }
 
+/** When the legacy experiment (flag + metric in an environment) was last reset, if ever. */
+async function resetTime(
+  context: AppContext,
+  flagId: number,
+  environmentKey: string,
+  goalId: number,
+): Promise<number | undefined> {
+  const row = await context.db
+    .selectFrom("legacy_results_resets")
+    .select("reset_at")
+    .where("flag_id", "=", flagId)
+    .where("environment_key", "=", environmentKey)
+    .where("goal_id", "=", goalId)
+    .executeTakeFirst();
+  return row ? Number(row.reset_at) : undefined;
+}
+
 /**
- * DELETE .../experiments/{environmentKey}/{metricKey}/results: removes the flag's exposures in the
- * environment from the event store (conversions stay: they belong to goals). Every results view of the flag
- * there (legacy and experiments) then starts from zero units.
+ * DELETE .../experiments/{environmentKey}/{metricKey}/results: resets one legacy experiment (this flag and
+ * this metric in this environment, as LaunchDarkly scopes it): its results count only exposures from now on.
+ * Events stay in the store, so the flag's other metrics, its experiments and the Kameleoon results keep
+ * theirs.
  */
 export async function resetLegacyResults(
   context: AppContext,
@@ -218,20 +241,28 @@ export async function resetLegacyResults(
   flagKey: string,
   environmentKey: string,
   metricKey: string,
-): Promise<number> {
-  const { flag } = await resolve(context, projectKey, flagKey, environmentKey, metricKey);
-  const removed = await context.analytics.deleteExperimentData({
-    projectKey,
-    environmentKey,
-    featureKey: flag.doc.featureKey,
+): Promise<void> {
+  const { flag, goal } = await resolve(context, projectKey, flagKey, environmentKey, metricKey);
+  const resetAt = context.now();
+  await context.db.transaction().execute(async (trx) => {
+    const key = { flag_id: flag.meta.id, environment_key: environmentKey, goal_id: goal.id };
+    await trx
+      .deleteFrom("legacy_results_resets")
+      .where("flag_id", "=", key.flag_id)
+      .where("environment_key", "=", environmentKey)
+      .where("goal_id", "=", goal.id)
+      .execute();
+    await trx
+      .insertInto("legacy_results_resets")
+      .values({ ...key, reset_at: resetAt })
+      .execute();
+    await recordAudit(trx, {
+      projectKey,
+      actor: actor.name,
+      action: "experiment.reset-results",
+      resourceType: "feature-flag",
+      resourceId: String(flag.meta.id),
+      after: { environmentKey, metricKey, resetAt },
+    });
   });
-  await recordAudit(context.db, {
-    projectKey,
-    actor: actor.name,
-    action: "experiment.reset-results",
-    resourceType: "feature-flag",
-    resourceId: String(flag.meta.id),
-    after: { environmentKey, metricKey, exposuresRemoved: removed },
-  });
-  return removed;
 }

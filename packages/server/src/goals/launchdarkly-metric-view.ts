@@ -30,6 +30,7 @@ export function metricV2Rep(projectKey: string, goal: Goal | undefined, goalId: 
   if (!goal) {
     return {
       key: `deleted-goal-${goalId}`,
+      _versionId: `deleted-goal-${goalId}`,
       name: `(deleted goal ${goalId})`,
       kind: "custom",
       isNumeric: false,
