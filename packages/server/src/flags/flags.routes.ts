@@ -7,6 +7,12 @@ import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { etagOf } from "../http/write-guards.js";
 import {
+  createdFlagResponse,
+  deletedFlagResponse,
+  flagListResponse,
+  flagResponse,
+} from "./flags.responses.js";
+import {
   CreateFlagBody,
   DuplicateBody,
   EnvironmentParams,
@@ -88,7 +94,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/feature-flags",
-    { config: { access: "reader" }, schema: { tags, querystring: ListQuery } },
+    { config: { access: "reader" }, schema: { tags, querystring: ListQuery, response: flagListResponse } },
     async (request, reply) => {
       const query = request.query;
       let filter: FilterNode | undefined;
@@ -118,7 +124,10 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
 
   app.post(
     "/feature-flags/search",
-    { config: { access: "reader" }, schema: { tags, querystring: ListQuery, body: SearchBody } },
+    {
+      config: { access: "reader" },
+      schema: { tags, querystring: ListQuery, body: SearchBody, response: flagListResponse },
+    },
     async (request, reply) => {
       const body = request.body ?? {};
       const query = request.query;
@@ -139,7 +148,11 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
 
   app.post(
     "/feature-flags",
-    { config: { access: "writer" }, preValidation: dropNullMembers, schema: { tags, body: CreateFlagBody } },
+    {
+      config: { access: "writer" },
+      preValidation: dropNullMembers,
+      schema: { tags, body: CreateFlagBody, response: createdFlagResponse },
+    },
     async (request, reply) => {
       assertProjectAccess(principalOf(request), request.body.siteCode);
       const flag = await service.create(actorOf(request), request.body);
@@ -149,7 +162,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/feature-flags/:siteCode/:featureKey",
-    { config: { access: "reader" }, schema: { tags, params: FlagParams } },
+    { config: { access: "reader" }, schema: { tags, params: FlagParams, response: flagResponse } },
     async (request, reply) =>
       sendFlag(reply, await service.get(request.params.siteCode, request.params.featureKey)),
   );
@@ -159,7 +172,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
     {
       config: { access: "writer" },
       preValidation: normalizePatchNulls,
-      schema: { tags, params: FlagParams, body: FlagPatchBody },
+      schema: { tags, params: FlagParams, body: FlagPatchBody, response: flagResponse },
     },
     async (request, reply) => {
       const { siteCode, featureKey } = request.params;
@@ -175,7 +188,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
     {
       config: { access: "writer" },
       preValidation: normalizePatchNulls,
-      schema: { tags, params: RuleParams, body: RulePatchBody },
+      schema: { tags, params: RuleParams, body: RulePatchBody, response: flagResponse },
     },
     async (request, reply) => {
       const principal = principalOf(request);
@@ -192,7 +205,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
     {
       config: { access: "writer" },
       preValidation: normalizePatchNulls,
-      schema: { tags, params: EnvironmentParams, body: EnvironmentPatchBody },
+      schema: { tags, params: EnvironmentParams, body: EnvironmentPatchBody, response: flagResponse },
     },
     async (request, reply) => {
       const { siteCode, featureKey, environmentKey } = request.params;
@@ -226,7 +239,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
           request.body ??= {};
           await dropNullMembers(request);
         },
-        schema: { tags, params: FlagParams, body: DuplicateBody },
+        schema: { tags, params: FlagParams, body: DuplicateBody, response: createdFlagResponse },
       },
       async (request, reply) => {
         const { siteCode, featureKey } = request.params;
@@ -242,7 +255,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
   ] as const) {
     app.post(
       `/feature-flags/:siteCode/:featureKey/${action}`,
-      { config: { access: "writer" }, schema: { tags, params: FlagParams } },
+      { config: { access: "writer" }, schema: { tags, params: FlagParams, response: flagResponse } },
       async (request, reply) => {
         const { siteCode, featureKey } = request.params;
         const flag = await service.setArchived(actorOf(request), siteCode, featureKey, archived, {
@@ -255,7 +268,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/feature-flags/:siteCode/:featureKey",
-    { config: { access: "admin" }, schema: { tags, params: FlagParams } },
+    { config: { access: "admin" }, schema: { tags, params: FlagParams, response: deletedFlagResponse } },
     async (request, reply) => {
       const { siteCode, featureKey } = request.params;
       await service.delete(actorOf(request), siteCode, featureKey, { ifMatch: ifMatch(request) });

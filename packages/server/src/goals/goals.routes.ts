@@ -4,6 +4,12 @@ import { principalOf } from "../http/authentication.js";
 import { dropNullMembers, normalizePatchNulls } from "../http/merge-patch.js";
 import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
+import {
+  createdGoalResponse,
+  deletedGoalResponse,
+  goalListResponse,
+  goalResponse,
+} from "./goals.responses.js";
 import { GoalsService, goalView } from "./goals.service.js";
 import { goalsStore } from "./goals.store.js";
 
@@ -68,7 +74,7 @@ export function goalRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/goals",
-    { config: { access: "reader" }, schema: { tags, querystring: ListQuery } },
+    { config: { access: "reader" }, schema: { tags, querystring: ListQuery, response: goalListResponse } },
     async (request) => {
       const principal = principalOf(request);
       const siteCode = request.query.siteCode;
@@ -80,7 +86,11 @@ export function goalRoutes(app: TypedApp, context: AppContext) {
 
   app.post(
     "/goals",
-    { config: { access: "writer" }, preValidation: dropNullMembers, schema: { tags, body: CreateGoalBody } },
+    {
+      config: { access: "writer" },
+      preValidation: dropNullMembers,
+      schema: { tags, body: CreateGoalBody, response: createdGoalResponse },
+    },
     async (request, reply) => {
       assertProjectAccess(principalOf(request), request.body.siteCode);
       const goal = await service.create(actorOf(request), request.body);
@@ -90,7 +100,7 @@ export function goalRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/goals/:goalId",
-    { config: { access: "reader" }, schema: { tags, params: GoalParams } },
+    { config: { access: "reader" }, schema: { tags, params: GoalParams, response: goalResponse } },
     async (request) => {
       const goal = await service.get(request.params.goalId);
       assertProjectAccess(principalOf(request), goal.projectKey);
@@ -103,7 +113,7 @@ export function goalRoutes(app: TypedApp, context: AppContext) {
     {
       config: { access: "writer" },
       preValidation: normalizePatchNulls,
-      schema: { tags, params: GoalParams, body: GoalPatchBody },
+      schema: { tags, params: GoalParams, body: GoalPatchBody, response: goalResponse },
     },
     async (request) => {
       const existing = await service.get(request.params.goalId);
@@ -114,7 +124,7 @@ export function goalRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/goals/:goalId",
-    { config: { access: "writer" }, schema: { tags, params: GoalParams } },
+    { config: { access: "writer" }, schema: { tags, params: GoalParams, response: deletedGoalResponse } },
     async (request, reply) => {
       const existing = await service.get(request.params.goalId);
       assertProjectAccess(principalOf(request), existing.projectKey);

@@ -5,6 +5,7 @@ import { ApiError, conflict, notFound } from "../http/api-error.js";
 import { applyMergePatch } from "../http/merge-patch.js";
 import { type Actor, isUniqueViolation } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
+import type { GoalView } from "./goals.responses.js";
 import { type Goal, type GoalKind, goalsStore } from "./goals.store.js";
 
 /** Kameleoon's goal types that map to a Vexil goal kind. */
@@ -32,7 +33,7 @@ export interface GoalInput {
 }
 
 /** A goal as the API shows it: Vexil's fields plus Kameleoon's `type` and `siteCode`. */
-export function goalView(goal: Goal) {
+export function goalView(goal: Goal): GoalView {
   return {
     id: goal.id,
     key: goal.key,
@@ -52,7 +53,6 @@ export function goalView(goal: Goal) {
     dateModified: goal.dateModified,
   };
 }
-export type GoalView = ReturnType<typeof goalView>;
 
 /** A key made from a name: lower case, [a-z0-9._-], at most 100 characters. */
 function slug(name: string): string {

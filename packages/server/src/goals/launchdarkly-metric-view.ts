@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { Static } from "typebox";
 import type { Database } from "../storage/schema.js";
+import type { MetricRepSchema } from "./goals.responses.js";
 import type { Goal } from "./goals.store.js";
+
+/** LaunchDarkly's MetricRep, as its schema declares it. */
+export type MetricRep = Static<typeof MetricRepSchema>;
 
 // A LaunchDarkly metric is a Vexil goal: key = metricKey, kind/isNumeric/unit/eventKey/successCriteria/
 // unitAggregationType are goal columns. What LaunchDarkly has beyond that (maintainer, click selector, URL
@@ -62,7 +67,7 @@ export function metricRep(
   expand: ReadonlySet<string> = new Set(),
 ) {
   const self = metricPath(goal.projectKey, goal.key);
-  const rep: Record<string, unknown> = {
+  const rep: MetricRep = {
     _id: String(goal.id),
     _versionId: metricVersionId(goal),
     key: goal.key,

@@ -7,6 +7,12 @@ import { LimitOffset, launchDarklyCollection } from "../http/launchdarkly-collec
 import { actorOf, methodNotAllowed, parseExpand } from "../http/launchdarkly-http.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { projectsStore } from "../projects/projects.store.js";
+import {
+  createdMetricResponse,
+  deletedMetricResponse,
+  metricListResponse,
+  metricResponse,
+} from "./goals.responses.js";
 import { GoalsService } from "./goals.service.js";
 import { type Goal, goalsStore } from "./goals.store.js";
 import {
@@ -326,6 +332,7 @@ export function launchDarklyMetricRoutes(app: TypedApp, context: AppContext) {
           },
           { additionalProperties: false },
         ),
+        response: metricListResponse,
       },
     },
     async (request) => {
@@ -364,7 +371,10 @@ export function launchDarklyMetricRoutes(app: TypedApp, context: AppContext) {
 
   app.post(
     "/api/v2/metrics/:projectKey",
-    { config: { access: "writer" }, schema: { tags, params: ProjectParams, body: MetricPostBody } },
+    {
+      config: { access: "writer" },
+      schema: { tags, params: ProjectParams, body: MetricPostBody, response: createdMetricResponse },
+    },
     async (request, reply) => {
       const { projectKey } = request.params;
       const body = request.body;
@@ -421,6 +431,7 @@ export function launchDarklyMetricRoutes(app: TypedApp, context: AppContext) {
           { expand: Type.Optional(Type.String({ maxLength: 200 })) },
           { additionalProperties: false },
         ),
+        response: metricResponse,
       },
     },
     async (request) => {
@@ -444,6 +455,7 @@ export function launchDarklyMetricRoutes(app: TypedApp, context: AppContext) {
             { additionalProperties: false },
           ),
         ]),
+        response: metricResponse,
       },
     },
     async (request) => {
@@ -498,7 +510,7 @@ export function launchDarklyMetricRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/api/v2/metrics/:projectKey/:metricKey",
-    { config: { access: "writer" }, schema: { tags, params: MetricParams } },
+    { config: { access: "writer" }, schema: { tags, params: MetricParams, response: deletedMetricResponse } },
     async (request, reply) => {
       const goal = await metricOrThrow(request.params.projectKey, request.params.metricKey);
       const usage = (await metricUsage(context, goal.projectKey, [goal.id])).get(goal.id)!;

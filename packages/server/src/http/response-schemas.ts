@@ -48,7 +48,7 @@ const errorSchemas: Record<ErrorDialect, TSchema> = {
 };
 
 /** The schema of an empty answer (204, 202 without a body, 304). */
-export const NoContent = Type.Null({ description: "no body" });
+export const NoContent = Type.Unsafe<void>({ type: "null", description: "no body" });
 
 /**
  * A route's `response` map: its success answers plus every 4xx and 5xx in the dialect's error body.
@@ -57,4 +57,14 @@ export const NoContent = Type.Null({ description: "no body" });
 export function responses<T extends Record<number | string, TSchema>>(dialect: ErrorDialect, answers: T) {
   const error = errorSchemas[dialect];
   return { ...answers, "4xx": error, "5xx": error } as T & { "4xx": TSchema; "5xx": TSchema };
+}
+
+/** LaunchDarkly's link object. */
+export const LinkSchema = Type.Object({ href: Type.String(), type: Type.String() });
+/** LaunchDarkly's `_links`: a map of named links. */
+export const LinksSchema = Type.Record(Type.String(), LinkSchema);
+
+/** A LaunchDarkly collection (launchDarklyCollection): items, totalCount and page `_links`. */
+export function CollectionOf<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), totalCount: Type.Integer(), _links: LinksSchema });
 }

@@ -5,6 +5,12 @@ import { dropNullMembers, normalizePatchNulls } from "../http/merge-patch.js";
 import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { etagOf } from "../http/write-guards.js";
+import {
+  createdSegmentResponse,
+  deletedSegmentResponse,
+  segmentListResponse,
+  segmentResponse,
+} from "./segments.responses.js";
 import { SegmentsService, segmentView } from "./segments.service.js";
 
 const SiteCode = Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" });
@@ -62,7 +68,7 @@ export function segmentRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/segments",
-    { config: { access: "reader" }, schema: { tags, querystring: ListQuery } },
+    { config: { access: "reader" }, schema: { tags, querystring: ListQuery, response: segmentListResponse } },
     async (request) => {
       const principal = principalOf(request);
       const siteCode = request.query.siteCode;
@@ -77,7 +83,7 @@ export function segmentRoutes(app: TypedApp, context: AppContext) {
     {
       config: { access: "writer" },
       preValidation: dropNullMembers,
-      schema: { tags, body: CreateSegmentBody },
+      schema: { tags, body: CreateSegmentBody, response: createdSegmentResponse },
     },
     async (request, reply) => {
       assertProjectAccess(principalOf(request), request.body.siteCode);
@@ -88,7 +94,7 @@ export function segmentRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/segments/:segmentId",
-    { config: { access: "reader" }, schema: { tags, params: SegmentParams } },
+    { config: { access: "reader" }, schema: { tags, params: SegmentParams, response: segmentResponse } },
     async (request, reply) => {
       const segment = await service.get(request.params.segmentId);
       assertProjectAccess(principalOf(request), segment.projectKey);
@@ -101,7 +107,7 @@ export function segmentRoutes(app: TypedApp, context: AppContext) {
     {
       config: { access: "writer" },
       preValidation: normalizePatchNulls,
-      schema: { tags, params: SegmentParams, body: SegmentPatchBody },
+      schema: { tags, params: SegmentParams, body: SegmentPatchBody, response: segmentResponse },
     },
     async (request, reply) => {
       const existing = await service.get(request.params.segmentId);
@@ -115,7 +121,10 @@ export function segmentRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/segments/:segmentId",
-    { config: { access: "writer" }, schema: { tags, params: SegmentParams } },
+    {
+      config: { access: "writer" },
+      schema: { tags, params: SegmentParams, response: deletedSegmentResponse },
+    },
     async (request, reply) => {
       const existing = await service.get(request.params.segmentId);
       assertProjectAccess(principalOf(request), existing.projectKey);

@@ -10,6 +10,7 @@ import { bumpConfigVersion, projectsStore } from "../projects/projects.store.js"
 import type { Database } from "../storage/schema.js";
 import { inSegmentReferences } from "./segment-references.js";
 import { checkCondition, checkVisitorCodes, findCycle } from "./segment-validation.js";
+import type { SegmentView } from "./segments.responses.js";
 import { type SegmentRecord, segmentsStore } from "./segments.store.js";
 
 export interface SegmentInput {
@@ -23,7 +24,7 @@ export interface SegmentInput {
 }
 
 /** A segment as the API shows it. */
-export function segmentView(segment: SegmentRecord) {
+export function segmentView(segment: SegmentRecord): SegmentView {
   return {
     id: segment.id,
     siteCode: segment.projectKey,
@@ -38,7 +39,6 @@ export function segmentView(segment: SegmentRecord) {
     dateModified: segment.dateModified,
   };
 }
-export type SegmentView = ReturnType<typeof segmentView>;
 
 /** Fields a segment PATCH may change (read-only ones are accepted when unchanged). */
 const READ_ONLY = ["id", "siteCode", "version", "dateCreated", "dateModified"] as const;
