@@ -1,6 +1,8 @@
-import type { TObject } from "typebox";
+import type { TObject, TSchema } from "typebox";
 import { principalOf } from "../http/authentication.js";
+import type { ErrorDialect } from "../http/error-bodies.js";
 import { actorName } from "../http/principal.js";
+import { NoContent, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { EnvironmentParams, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";
 import type { NewEnvironment, ProjectsService } from "./projects.service.js";
@@ -17,17 +19,28 @@ export function environmentRoutes(
     prefix: string;
     tags: string[];
     view: (environment: Environment) => object;
+    /** The response schema of `view`, and the dialect of the error bodies. */
+    viewSchema: TSchema;
+    dialect: ErrorDialect;
     /** The dialect's create body and how it reads (default: Vexil's NewEnvironmentBody as it is). */
     create?: { body: TObject; input: (body: never) => NewEnvironment };
   },
 ) {
-  const { prefix, tags, view } = options;
+  const { prefix, tags, view, viewSchema, dialect } = options;
   const create = options.create ?? { body: NewEnvironmentBody, input: (body: NewEnvironment) => body };
   const collection = `${prefix}/projects/:projectKey/environments`;
 
   app.post(
     collection,
-    { config: { access: "admin" }, schema: { tags, params: ProjectParams, body: create.body } },
+    {
+      config: { access: "admin" },
+      schema: {
+        tags,
+        params: ProjectParams,
+        body: create.body,
+        response: responses(dialect, { 201: viewSchema }),
+      },
+    },
     async (request, reply) => {
       const environment = await service.createEnvironment(
         actorName(principalOf(request)),
@@ -40,14 +53,20 @@ export function environmentRoutes(
 
   app.get(
     `${collection}/:environmentKey`,
-    { config: { access: "reader" }, schema: { tags, params: EnvironmentParams } },
+    {
+      config: { access: "reader" },
+      schema: { tags, params: EnvironmentParams, response: responses(dialect, { 200: viewSchema }) },
+    },
     async (request) =>
       view(await service.environment(request.params.projectKey, request.params.environmentKey)),
   );
 
   app.delete(
     `${collection}/:environmentKey`,
-    { config: { access: "admin" }, schema: { tags, params: EnvironmentParams } },
+    {
+      config: { access: "admin" },
+      schema: { tags, params: EnvironmentParams, response: responses(dialect, { 204: NoContent }) },
+    },
     async (request, reply) => {
       const { projectKey, environmentKey } = request.params;
       await service.deleteEnvironment(actorName(principalOf(request)), projectKey, environmentKey);

@@ -14,13 +14,24 @@ import {
   LaunchDarklyProjectBody,
   ProjectParams,
 } from "./project-schemas.js";
+import {
+  type LaunchDarklyEnvironment,
+  LaunchDarklyEnvironmentSchema,
+  type LaunchDarklyProjectRep,
+  ldCreatedProjectResponse,
+  ldDeletedResponse,
+  ldEnvironmentListResponse,
+  ldEnvironmentResponse,
+  ldProjectListResponse,
+  ldProjectResponse,
+} from "./projects.responses.js";
 import { type NewEnvironment, ProjectsService } from "./projects.service.js";
 import { type Environment, type Project, projectsStore } from "./projects.store.js";
 
 const Expand = Type.Optional(Type.String({ description: "comma-separated: environments" }));
 
 /** LaunchDarkly's Environment representation; `_id` and `mobileKey` carry Vexil's client-side key. */
-export function launchDarklyEnvironment(environment: Environment) {
+export function launchDarklyEnvironment(environment: Environment): LaunchDarklyEnvironment {
   const path = `/api/v2/projects/${environment.projectKey}/environments/${environment.key}`;
   const settings = environment.settings;
   return {
@@ -107,6 +118,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
       schema: {
         tags,
         querystring: Type.Object({ ...LimitOffset, expand: Expand, filter: Type.Optional(Type.String()) }),
+        response: ldProjectListResponse,
       },
     },
     async (request) => {
@@ -141,6 +153,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
       schema: {
         tags,
         body: LaunchDarklyProjectBody,
+        response: ldCreatedProjectResponse,
       },
     },
     async (request, reply) => {
@@ -152,7 +165,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
         settings,
         environments: environments?.map((e, i) => environmentInput(e, `body.environments.${i}`)),
       });
-      return reply.status(201).send(launchDarklyProject(project, created, "array"));
+      return reply.status(201).send(launchDarklyProject(project, created, "array") as LaunchDarklyProjectRep);
     },
   );
 
@@ -160,7 +173,12 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
     "/api/v2/projects/:projectKey",
     {
       config: { access: "reader" },
-      schema: { tags, params: ProjectParams, querystring: Type.Object({ expand: Expand }) },
+      schema: {
+        tags,
+        params: ProjectParams,
+        querystring: Type.Object({ expand: Expand }),
+        response: ldProjectResponse,
+      },
     },
     async (request) => {
       const project = await service.get(request.params.projectKey);
@@ -173,7 +191,10 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
 
   app.patch(
     "/api/v2/projects/:projectKey",
-    { config: { access: "writer" }, schema: { tags, params: ProjectParams, body: JsonPatchBody } },
+    {
+      config: { access: "writer" },
+      schema: { tags, params: ProjectParams, body: JsonPatchBody, response: ldProjectResponse },
+    },
     async (request) => {
       const patch = request.body as JsonPatch;
       const updated = await service.update(
@@ -195,7 +216,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/api/v2/projects/:projectKey",
-    { config: { access: "admin" }, schema: { tags, params: ProjectParams } },
+    { config: { access: "admin" }, schema: { tags, params: ProjectParams, response: ldDeletedResponse } },
     async (request, reply) => {
       await service.delete(actorName(principalOf(request)), request.params.projectKey);
       return reply.status(204).send();
@@ -206,7 +227,12 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
     "/api/v2/projects/:projectKey/environments",
     {
       config: { access: "reader" },
-      schema: { tags, params: ProjectParams, querystring: Type.Object(LimitOffset) },
+      schema: {
+        tags,
+        params: ProjectParams,
+        querystring: Type.Object(LimitOffset),
+        response: ldEnvironmentListResponse,
+      },
     },
     async (request) => {
       const { projectKey } = request.params;
@@ -226,6 +252,8 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
     prefix: "/api/v2",
     tags,
     view: launchDarklyEnvironment,
+    viewSchema: LaunchDarklyEnvironmentSchema,
+    dialect: "launchdarkly",
     create: { body: LaunchDarklyEnvironmentBody, input: environmentInput },
   });
 
@@ -236,7 +264,10 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
   ] as const) {
     app.post(
       `/api/v2/projects/:projectKey/environments/:environmentKey/${suffix}`,
-      { config: { access: "admin" }, schema: { tags, params: EnvironmentParams } },
+      {
+        config: { access: "admin" },
+        schema: { tags, params: EnvironmentParams, response: ldEnvironmentResponse },
+      },
       async (request) => {
         const { projectKey, environmentKey } = request.params;
         const rotated = await service.rotateKeys(

@@ -5,6 +5,17 @@ import { actorName } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { environmentRoutes } from "./environment.routes.js";
 import { EnvironmentParams, Key, NewEnvironmentBody, ProjectParams } from "./project-schemas.js";
+import {
+  createdProjectResponse,
+  deletedResponse,
+  type EnvironmentView,
+  EnvironmentViewSchema,
+  environmentListResponse,
+  environmentResponse,
+  type ProjectView,
+  projectListResponse,
+  projectResponse,
+} from "./projects.responses.js";
 import { ProjectsService } from "./projects.service.js";
 import { type Environment, type Project, projectsStore } from "./projects.store.js";
 
@@ -36,7 +47,7 @@ const RotateQuery = Type.Object(
 );
 
 /** An environment in Vexil's own API: both SDK keys are shown (the server key to writers and above). */
-function environmentView(environment: Environment) {
+function environmentView(environment: Environment): EnvironmentView {
   return {
     key: environment.key,
     name: environment.name,
@@ -47,7 +58,7 @@ function environmentView(environment: Environment) {
   };
 }
 
-const projectView = (project: Project, environments: Environment[]) => ({
+const projectView = (project: Project, environments: Environment[]): ProjectView => ({
   ...project,
   environments: environments.map(environmentView),
 });
@@ -57,16 +68,23 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
   const service = new ProjectsService(context);
   const tags = ["projects"];
 
-  app.get("/projects", { config: { access: "reader" }, schema: { tags } }, async (request) => {
-    const projects = await projectsStore.list(context.db, principalOf(request).projectKey);
-    return Promise.all(
-      projects.map(async (p) => projectView(p, await projectsStore.environments(context.db, p.key))),
-    );
-  });
+  app.get(
+    "/projects",
+    { config: { access: "reader" }, schema: { tags, response: projectListResponse } },
+    async (request) => {
+      const projects = await projectsStore.list(context.db, principalOf(request).projectKey);
+      return Promise.all(
+        projects.map(async (p) => projectView(p, await projectsStore.environments(context.db, p.key))),
+      );
+    },
+  );
 
   app.post(
     "/projects",
-    { config: { access: "admin", scope: "global" }, schema: { tags, body: NewProjectBody } },
+    {
+      config: { access: "admin", scope: "global" },
+      schema: { tags, body: NewProjectBody, response: createdProjectResponse },
+    },
     async (request, reply) => {
       const { project, environments } = await service.create(actorName(principalOf(request)), request.body);
       return reply.status(201).send(projectView(project, environments));
@@ -75,7 +93,7 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/projects/:projectKey",
-    { config: { access: "reader" }, schema: { tags, params: ProjectParams } },
+    { config: { access: "reader" }, schema: { tags, params: ProjectParams, response: projectResponse } },
     async (request) => {
       const project = await service.get(request.params.projectKey);
       return projectView(project, await projectsStore.environments(context.db, project.key));
@@ -84,7 +102,10 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
 
   app.patch(
     "/projects/:projectKey",
-    { config: { access: "writer" }, schema: { tags, params: ProjectParams, body: ProjectPatchBody } },
+    {
+      config: { access: "writer" },
+      schema: { tags, params: ProjectParams, body: ProjectPatchBody, response: projectResponse },
+    },
     async (request) =>
       service.update(actorName(principalOf(request)), request.params.projectKey, (project) => ({
         ...project,
@@ -94,7 +115,7 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/projects/:projectKey",
-    { config: { access: "admin" }, schema: { tags, params: ProjectParams } },
+    { config: { access: "admin" }, schema: { tags, params: ProjectParams, response: deletedResponse } },
     async (request, reply) => {
       await service.delete(actorName(principalOf(request)), request.params.projectKey);
       return reply.status(204).send();
@@ -103,18 +124,30 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/projects/:projectKey/environments",
-    { config: { access: "reader" }, schema: { tags, params: ProjectParams } },
+    {
+      config: { access: "reader" },
+      schema: { tags, params: ProjectParams, response: environmentListResponse },
+    },
     async (request) => {
       await service.get(request.params.projectKey);
       return (await projectsStore.environments(context.db, request.params.projectKey)).map(environmentView);
     },
   );
 
-  environmentRoutes(app, service, { prefix: "", tags, view: environmentView });
+  environmentRoutes(app, service, {
+    prefix: "",
+    tags,
+    view: environmentView,
+    viewSchema: EnvironmentViewSchema,
+    dialect: "kameleoon",
+  });
 
   app.post(
     "/projects/:projectKey/environments/:environmentKey/rotate-keys",
-    { config: { access: "admin" }, schema: { tags, params: EnvironmentParams, querystring: RotateQuery } },
+    {
+      config: { access: "admin" },
+      schema: { tags, params: EnvironmentParams, querystring: RotateQuery, response: environmentResponse },
+    },
     async (request) => {
       const { projectKey, environmentKey } = request.params;
       const environment = await service.rotateKeys(
