@@ -47,3 +47,21 @@ export interface TestOptions {
   alpha?: number;
   alternative?: Alternative;
 }
+
+/** A Beta(alpha, beta) distribution (posterior of a conversion rate). */
+export interface BetaDist {
+  alpha: number;
+  beta: number;
+}
+
+/** A normal distribution (posterior of a mean or an effect). */
+export interface NormalDist {
+  mean: number;
+  sd: number;
+}
+
+/** Beta prior of a conversion rate; Beta(1, 1) (uniform) by default. */
+export interface BetaPrior {
+  alpha: number;
+  beta: number;
+}

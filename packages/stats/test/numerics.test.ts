@@ -8,6 +8,7 @@ import {
   chiSquareSf,
   confidenceSequence,
   eppoMultiplier,
+  logitNormal,
   msprt,
   noncentralTCdf,
   noncentralTSf,
@@ -73,6 +74,39 @@ describe("P(B > A) for Beta posteriors", () => {
     // 40-digit mpmath quadrature; the quadrature form is only accurate in absolute terms here.
     expect(r.greater / 1.39151268513354e-18).toBeCloseTo(1, 8);
     expect(Math.abs(q.greater - r.greater)).toBeLessThan(1e-15);
+  });
+  it("stays exact at 1e9 and 1e12 units per arm (Edgeworth on the logit scale); P(best) sums to 1", () => {
+    // Reference: Evan Miller's closed-form sum ("sum"), exact for integer parameters; the quadrature
+    // lost 7e-5 here (rate 0.3 at 1e9).
+    const cases = [
+      [1e9, 0.01],
+      [1e9, 0.3],
+      [1e12, 1e-5],
+    ] as const;
+    for (const [n, rate] of cases) {
+      const ca = Math.round(rate * n);
+      const cb = Math.round(ca + 1.3 * Math.sqrt(ca));
+      const a = { alpha: 1 + ca, beta: 1 + n - ca };
+      const b = { alpha: 1 + cb, beta: 1 + n - cb };
+      const auto = probabilityBetaGreater(b, a);
+      expect(auto.method).toBe("edgeworth");
+      expect(Math.abs(auto.greater - probabilityBetaGreater(b, a, "sum").greater)).toBeLessThan(1e-10);
+      expect(auto.greater + auto.less).toBeCloseTo(1, 14);
+      const best = probabilityToBeBestBeta([a, b]);
+      expect(Math.abs(best.pBest[1]! - auto.greater)).toBeLessThan(1e-9);
+      const three = probabilityToBeBestBeta([a, b, { alpha: a.alpha + 7, beta: a.beta - 7 }]);
+      expect(three.pBest.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 10);
+    }
+    // 1e12 units at 1 %: beyond the closed-form sum's budget; the expansion's two tails still add to 1
+    // and it agrees with the first-order normal on the logit scale to its skewness term (~1e-6).
+    const a = { alpha: 1e10 + 1, beta: 1e12 - 1e10 + 1 };
+    const b = { alpha: 1e10 + 1e5 + 1, beta: 1e12 - 1e10 - 1e5 + 1 };
+    const p = probabilityBetaGreater(b, a);
+    expect(p.greater + p.less).toBeCloseTo(1, 14);
+    const ln = logitNormal(b, a);
+    const sd0 = logitNormal(a, a).sd;
+    expect(Math.abs(p.greater - normalCdf(ln.mean / Math.hypot(ln.sd, sd0)))).toBeLessThan(1e-5);
+    expect(probabilityToBeBestBeta([a, b]).pBest[1]).toBeCloseTo(p.greater, 8);
   });
   it("handles non-integer posteriors (Jeffreys prior) by quadrature", () => {
     const r = probabilityBetaGreater({ alpha: 2.5, beta: 48.5 }, { alpha: 0.5, beta: 50.5 });
