@@ -1,13 +1,21 @@
 import { tCdf, tQuantile } from "./distributions.js";
+import { StatsInputError } from "./errors.js";
 import type { Alternative, Inference, Interval, SufficientStats, Summary, TestOptions } from "./types.js";
 
-/** Mean and per-unit variance from sufficient statistics; proportions use p(1-p), other metrics n-1. */
+/**
+ * Mean and per-unit variance from sufficient statistics; proportions use p(1-p), other metrics n-1.
+ * Throws StatsInputError without units (or, for a variance with n-1, with fewer than 2).
+ */
 export function summarize(stats: SufficientStats, isProportion = false): Summary {
   const { n, sum, sumSquares } = stats;
-  const mean = n > 0 ? sum / n : Number.NaN;
+  if (!(n >= (isProportion ? 1 : 2)))
+    throw new StatsInputError(
+      `a ${isProportion ? "rate" : "variance"} needs at least ${isProportion ? 1 : 2} units`,
+    );
+  const mean = sum / n;
   if (isProportion) return { n, mean, variance: mean * (1 - mean) };
   // Clamp: sums of squares minus the squared sum can round slightly below zero for constant data.
-  const variance = n > 1 ? Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1)) : Number.NaN;
+  const variance = Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1));
   return { n, mean, variance };
 }
 
@@ -50,13 +58,18 @@ export function intervalOf(
     : [Number.NEGATIVE_INFINITY, estimate + q * se];
 }
 
-/** Test and interval for an estimate with a standard error (df = Infinity for the normal). */
+/**
+ * Test and interval for an estimate with a standard error (df = Infinity for the normal). Throws
+ * StatsInputError when the standard error is not positive or the estimate not finite (no test exists).
+ */
 export function inferenceOf(
   estimate: number,
   se: number,
   df = Number.POSITIVE_INFINITY,
   options: TestOptions = {},
 ): Inference {
+  if (!(se > 0 && Number.isFinite(se)) || !Number.isFinite(estimate))
+    throw new StatsInputError(`no test for estimate ${estimate} with standard error ${se}`);
   const alpha = options.alpha ?? 0.05;
   const alternative = options.alternative ?? "two-sided";
   const statistic = estimate / se;

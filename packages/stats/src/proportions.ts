@@ -1,4 +1,5 @@
 import { chiSquareSf, normalSf } from "./distributions.js";
+import { StatsInputError } from "./errors.js";
 import { inferenceOf, pValueOf } from "./frequentist.js";
 import { relativeLiftTest } from "./relative.js";
 import type { Inference, Summary, TestOptions } from "./types.js";
@@ -11,7 +12,8 @@ export interface ConversionCounts {
 
 /** Summary of a conversion metric: the rate, with the per-unit variance p(1-p) (no n/(n-1)). */
 export function proportionSummary(counts: ConversionCounts): Summary {
-  const p = counts.n > 0 ? counts.conversions / counts.n : Number.NaN;
+  if (!(counts.n > 0)) throw new StatsInputError("a conversion rate needs at least one unit");
+  const p = counts.conversions / counts.n;
   return { n: counts.n, mean: p, variance: p * (1 - p) };
 }
 
@@ -24,11 +26,14 @@ export interface TwoProportionResult {
   pooled: { se: number; z: number; pValue: number };
   /** Wald test and interval with the unpooled SE. */
   unpooled: Inference;
-  /** Relative lift with delta-method SE and the normal quantile. */
-  relative: Inference;
+  /** Relative lift with delta-method SE and the normal quantile; null when the control rate is 0. */
+  relative: Inference | null;
 }
 
-/** Two-proportion z-test: pooled test, unpooled (Wald) interval, relative lift by the delta method. */
+/**
+ * Two-proportion z-test: pooled test, unpooled (Wald) interval, relative lift by the delta method. Throws
+ * StatsInputError without units in an arm, or when no arm has both outcomes (no variance to test with).
+ */
 export function twoProportionZTest(
   control: ConversionCounts,
   treatment: ConversionCounts,
@@ -38,6 +43,8 @@ export function twoProportionZTest(
   const b = proportionSummary(treatment);
   const diff = b.mean - a.mean;
   const pool = (control.conversions + treatment.conversions) / (control.n + treatment.n);
+  if (pool === 0 || pool === 1)
+    throw new StatsInputError("the z-test needs both outcomes in the data (pooled rate is 0 or 1)");
   const pooledSe = Math.sqrt(pool * (1 - pool) * (1 / control.n + 1 / treatment.n));
   const z = diff / pooledSe;
   const unpooledSe = Math.sqrt(a.variance / a.n + b.variance / b.n);
@@ -47,7 +54,7 @@ export function twoProportionZTest(
     diff,
     pooled: { se: pooledSe, z, pValue: pValueOf(z, Number.POSITIVE_INFINITY, options.alternative) },
     unpooled: inferenceOf(diff, unpooledSe, Number.POSITIVE_INFINITY, options),
-    relative: relativeLiftTest(a, b, { ...options, distribution: "normal" }),
+    relative: a.mean > 0 ? relativeLiftTest(a, b, { ...options, distribution: "normal" }) : null,
   };
 }
 

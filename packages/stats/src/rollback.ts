@@ -11,7 +11,7 @@ export interface RollbackCondition {
 }
 
 /**
- * Evaluate a rollback condition on point estimates: UPLIFT = (cr_t/cr_c - 1) 100, DOWNLIFT =
+ * Evaluate a rollback condition on point estimates (value null when not evaluated): UPLIFT = (cr_t/cr_c - 1) 100, DOWNLIFT =
  * (1 - cr_t/cr_c) 100, CONVERSION_RATE = cr_t 100; evaluated once total visitors reach minVisitors.
  * Kameleoon publishes no formula; this is the documented reading (no significance gate).
  */
@@ -20,16 +20,18 @@ export function evaluateRollbackCondition(
   control: ConversionCounts,
   treatment: ConversionCounts,
 ): { evaluated: boolean; triggered: boolean; value: number | null } {
-  const crc = control.n > 0 ? control.conversions / control.n : Number.NaN;
-  const crt = treatment.n > 0 ? treatment.conversions / treatment.n : Number.NaN;
+  // Not evaluated (too few visitors, or a rate without units or a zero control rate): no value.
+  if (control.n + treatment.n < condition.minVisitors || treatment.n <= 0)
+    return { evaluated: false, triggered: false, value: null };
+  const crt = treatment.conversions / treatment.n;
   let value: number;
   if (condition.kpi === "CONVERSION_RATE") value = crt * 100;
-  else if (condition.kpi === "UPLIFT") value = (crt / crc - 1) * 100;
-  else value = (1 - crt / crc) * 100;
-  const finite = Number.isFinite(value);
-  const evaluated = control.n + treatment.n >= condition.minVisitors && finite;
+  else {
+    const crc = control.n > 0 ? control.conversions / control.n : 0;
+    if (!(crc > 0)) return { evaluated: false, triggered: false, value: null };
+    value = condition.kpi === "UPLIFT" ? (crt / crc - 1) * 100 : (1 - crt / crc) * 100;
+  }
   const triggered =
-    evaluated &&
-    (condition.operator === "GREATER_THAN" ? value > condition.thresholdPct : value < condition.thresholdPct);
-  return { evaluated, triggered, value: finite ? value : null };
+    condition.operator === "GREATER_THAN" ? value > condition.thresholdPct : value < condition.thresholdPct;
+  return { evaluated: true, triggered, value };
 }

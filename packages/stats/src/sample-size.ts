@@ -1,4 +1,5 @@
 import { noncentralTSf, normalQuantile, tQuantile } from "./distributions.js";
+import { StatsInputError } from "./errors.js";
 import { findRoot } from "./numerics.js";
 
 /** Common inputs of the sample-size formulas. */
@@ -35,6 +36,9 @@ export function sampleSizeProportions(
   pTreatment: number,
   options: PowerOptions & { method?: ProportionSampleSizeMethod } = {},
 ): number {
+  if (!(pControl >= 0 && pControl <= 1 && pTreatment >= 0 && pTreatment <= 1))
+    throw new StatsInputError("rates must lie in [0, 1]");
+  if (pControl === pTreatment) throw new StatsInputError("no sample size detects a difference of 0");
   const { za, zb } = quantiles(options);
   const k = options.ratio ?? 1;
   const method = options.method ?? "pooled";
@@ -60,6 +64,9 @@ export function sampleSizeMeans(
   delta: number,
   options: PowerOptions & { method?: "normal" | "t" } = {},
 ): number {
+  if (!(delta !== 0 && Number.isFinite(delta)))
+    throw new StatsInputError("no sample size detects a difference of 0");
+  if (!(sigma >= 0 && Number.isFinite(sigma))) throw new StatsInputError("sigma must be finite and >= 0");
   const { za, zb, alpha, power } = quantiles(options);
   const k = options.ratio ?? 1;
   const normal = ((za + zb) ** 2 * sigma * sigma * (1 + 1 / k)) / (delta * delta);

@@ -1,4 +1,5 @@
 import { normalCdf, normalQuantile } from "./distributions.js";
+import { StatsInputError } from "./errors.js";
 import type { Interval } from "./types.js";
 
 /** Default tuning parameter N* of the asymptotic confidence sequence (units of both arms). */
@@ -38,6 +39,7 @@ export function confidenceSequence(
   n: number,
   options: { alpha?: number; tuningN?: number } = {},
 ): SequentialResult {
+  if (!(se > 0 && n > 0)) throw new StatsInputError("a confidence sequence needs se > 0 and n > 0");
   const alpha = options.alpha ?? 0.05;
   const rho = confidenceSequenceRho(alpha, options.tuningN ?? DEFAULT_TUNING_N);
   const nr2 = n * rho * rho;
@@ -80,6 +82,7 @@ export function msprt(
   tau2: number,
   options: { alpha?: number; theta0?: number } = {},
 ): { lambda: number; logLambda: number; pValue: number; halfwidth: number; ci: Interval } {
+  if (!(se > 0 && tau2 > 0)) throw new StatsInputError("the mSPRT needs se > 0 and a mixing variance > 0");
   const alpha = options.alpha ?? 0.05;
   const s2 = se * se;
   const d = estimate - (options.theta0 ?? 0);

@@ -8,7 +8,7 @@ export interface SrmResult {
   /** p < threshold (0.001 by default). */
   flagged: boolean;
   threshold: number;
-  /** Expected units per arm (NaN for skipped zero-weight arms). */
+  /** Expected units per arm (0 for arms with weight 0, which the check skips). */
   expected: number[];
 }
 
@@ -20,7 +20,7 @@ export function sampleRatioMismatch(units: number[], weights: number[], threshol
   const active = units.map((_, i) => i).filter((i) => (weights[i] ?? 0) > 0 && Number.isFinite(units[i]!));
   const total = active.reduce((s, i) => s + units[i]!, 0);
   const weightSum = active.reduce((s, i) => s + weights[i]!, 0);
-  const expected = units.map(() => Number.NaN);
+  const expected = units.map(() => 0);
   let chi2 = 0;
   for (const i of active) {
     const e = (weights[i]! / weightSum) * total;

@@ -132,9 +132,9 @@ const adapters: Record<string, (input: Json) => Json> = {
       z_unpooled: r.unpooled.statistic,
       p_value_unpooled: r.unpooled.pValue,
       ci_diff_unpooled: r.unpooled.ci,
-      lift: r.relative.estimate,
-      lift_se: r.relative.se,
-      lift_ci: r.relative.ci,
+      lift: r.relative!.estimate,
+      lift_se: r.relative!.se,
+      lift_ci: r.relative!.ci,
     };
   },
   chi_square_independence(input) {
