@@ -6,9 +6,6 @@ import {
   cupedComparison,
   type MetricAnalysis,
   type MetricInput,
-  relativeLiftTest,
-  summarize,
-  welchTTest,
 } from "../src/index.js";
 
 // Every number in a result must be a real number; infinities only as interval bounds (arrays).
@@ -49,11 +46,17 @@ describe("analyzeMetric", () => {
     const b = r.variations[1]!;
     expect(b.conversionRate).toBeCloseTo(0.125, 12);
     const c = b.comparison!;
-    // Same numbers as the building blocks: Welch on p(1-p) variances, relative lift at the Welch df.
-    const sa = summarize({ n: 2000, sum: 200, sumSquares: 200 }, true);
-    const sb = summarize({ n: 2000, sum: 250, sumSquares: 250 }, true);
-    expect(c.absolute!.pValue).toBeCloseTo(welchTTest(sa, sb).pValue, 14);
-    expect(c.relative!.ci[0]).toBeCloseTo(relativeLiftTest(sa, sb).ci[0], 14);
+    // One test behind both effects: the pooled score test (= prop.test without continuity correction,
+    // scipy chi2_contingency(correction=False): p = 0.012350947711191402), Miettinen-Nurminen score
+    // intervals of the difference and of the ratio (scipy: restricted likelihood maximised numerically,
+    // bounds by brentq, /tmp-free script in docs/statistics.md).
+    expect(c.test).toBe("pooled-z");
+    expect(c.absolute!.pValue).toBeCloseTo(0.012350947711191402, 12);
+    expect(c.relative!.pValue).toBe(c.absolute!.pValue);
+    expect(c.absolute!.ci[0]).toBeCloseTo(0.005432125806082183, 9);
+    expect(c.absolute!.ci[1]).toBeCloseTo(0.04466291660649731, 9);
+    expect(c.relative!.ci[0]).toBeCloseTo(0.04935172950709843, 9);
+    expect(c.relative!.ci[1]).toBeCloseTo(0.4893683713766337, 9);
     expect(c.improvementRate).toBeCloseTo(25, 10);
     expect(c.reliability).toBeCloseTo(100 * (1 - c.absolute!.pValue), 10);
     expect(c.zTest!.pValue).toBeCloseTo(0.01235094771, 9);
@@ -121,7 +124,9 @@ describe("analyzeMetric", () => {
         crossSum: 22786.7573,
       },
     );
-    expect(c.relative!.se).toBeCloseTo(direct.relative.se, 14);
+    expect(c.absolute!.se).toBeCloseTo(direct.absolute.se, 14);
+    expect(c.absolute!.pValue).toBeCloseTo(direct.absolute.pValue, 14);
+    expect(c.test).toBe("cuped-z");
     // Without covariates CUPED is skipped with a warning.
     const plain = analyzeMetric(revenue, { cuped: true });
     expect(plain.cuped).toBeNull();
@@ -145,13 +150,9 @@ describe("analyzeMetric", () => {
     const r = analyzeMetric(conversions, { correction: "bonferroni" });
     const b = r.variations[1]!.comparison!.absolute!;
     expect(b.pValueAdjusted).toBeCloseTo(Math.min(1, 2 * b.pValue), 14);
-    const at = welchTTest(
-      summarize({ n: 2000, sum: 200, sumSquares: 200 }, true),
-      summarize({ n: 2000, sum: 250, sumSquares: 250 }, true),
-      { alpha: 0.025 },
-    ).ci;
-    expect(b.ciAdjusted![0]).toBeCloseTo(at[0], 12);
-    expect(b.ciAdjusted![1]).toBeCloseTo(at[1], 12);
+    // The score interval at alpha / 2 (scipy, as above, at alpha = 0.025).
+    expect(b.ciAdjusted![0]).toBeCloseTo(0.0026135665010062273, 9);
+    expect(b.ciAdjusted![1]).toBeCloseTo(0.04751009560646367, 9);
     const holm = analyzeMetric(conversions, { correction: "holm" });
     for (const v of holm.variations.slice(1)) {
       const e = v.comparison!.relative!;
@@ -238,7 +239,9 @@ describe("analyzeMetric on degenerate input", () => {
       },
       (r) => {
         const c = r.variations[1]!.comparison!;
-        expect(c.reason).toMatch(/no variance/);
+        expect(c.reason).toMatch(/no conversions in any arm/);
+        expect(c.pValue).toBe(1);
+        expect(c.significant).toBe(false);
         // The Beta posteriors still say something.
         expect(c.bayesian!.chanceToBeat).toBeCloseTo(0.5, 12);
         expect(r.chiSquare).toBeNull();
@@ -325,7 +328,8 @@ describe("analyzeMetric on degenerate input", () => {
         ],
       },
       (r) => {
-        expect(r.variations[1]!.comparison!.reason).toMatch(/no variance/);
+        expect(r.variations[1]!.comparison!.reason).toMatch(/every unit converted/);
+        expect(r.variations[1]!.comparison!.pValue).toBe(1);
       },
     ],
     [
