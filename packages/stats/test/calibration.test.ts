@@ -1,22 +1,27 @@
 // Calibration on simulated experiments with fixed seeds. Sufficient statistics are drawn directly (a
 // mean from N(mu, s^2/n), a scatter from chi-square/Wishart, conversions from a binomial) instead of
 // looping over users, so thousands of experiments take seconds.
-import randomBinomial from "@stdlib/random-base-binomial";
 import randomChisquare from "@stdlib/random-base-chisquare";
 import randomNormal from "@stdlib/random-base-normal";
 import { describe, expect, it } from "vitest";
 import {
   analyzeMetric,
-  confidenceSequence,
+  type Calibration,
+  fixedCalibration,
   type MetricInput,
-  relativeLiftTest,
+  meanEffects,
+  proportionEffects,
+  sequentialCalibration,
   summarize,
   thompsonWeights,
   topTwoThompsonWeights,
   type VariationInput,
+  welchDf,
 } from "../src/index.js";
+import { samplers } from "./sampling.js";
 
-const binomial = randomBinomial.factory({ seed: 20240101 });
+// Exact binomial draws (see sampling.ts: the stdlib binomial sampler is biased for n p ~ 10-30).
+const binomial = samplers(20240101).binomial;
 const normal = randomNormal.factory({ seed: 20240102 });
 const chisq = randomChisquare.factory({ seed: 20240103 });
 
@@ -125,9 +130,27 @@ describe("calibration (seeded simulations)", () => {
         }
         const a = summarize(acc[0]!, proportion);
         const b = summarize(acc[1]!, proportion);
-        const rel = relativeLiftTest(a, b);
-        if (confidenceSequence(rel.estimate, rel.se, a.n + b.n).pValue < 0.05) rejected = true;
-        if (rel.pValue < 0.05) naive = true;
+        // The path analyzeMetric takes: one test (score or Welch) read always-valid, and at fixed horizon.
+        const effects = (cal: (df: number) => Calibration) =>
+          proportion
+            ? proportionEffects(
+                { n: a.n, conversions: acc[0]!.sum },
+                { n: b.n, conversions: acc[1]!.sum },
+                cal(Number.POSITIVE_INFINITY),
+                { alpha: 0.05, exact: false },
+              )
+            : meanEffects(
+                { mean: a.mean, varianceOfMean: a.variance / a.n },
+                { mean: b.mean, varianceOfMean: b.variance / b.n },
+                cal(welchDf(a, b)),
+                "welch",
+                0.05,
+              );
+        const seq = effects(() =>
+          sequentialCalibration({ method: "confidence-sequence", tuningN: 5000, n: a.n + b.n, alpha: 0.05 }),
+        );
+        if (seq.relative!.pValue < 0.05) rejected = true;
+        if (effects((df) => fixedCalibration(df)).relative!.pValue < 0.05) naive = true;
       }
       if (rejected) sequentialRejections++;
       if (naive) naiveRejections++;
