@@ -367,9 +367,20 @@ describe(`Kameleoon results (${testDatabaseKind})`, () => {
     ).data;
     const onGoal =
       sequential.variationData[String(ab.variationIds.on)].generalData.goalsData[String(ab.goalIds[0])];
-    expect(onGoal.sequential.pValue).toBeGreaterThanOrEqual(onGoal.pValue);
-    expect(onGoal.sequential.improvementInterval.lower).toBeLessThan(onGoal.improvementInterval.lower);
-    expect(onGoal.sequential.improvementInterval.upper).toBeGreaterThan(onGoal.improvementInterval.upper);
+    // The headline is the always-valid test; the fixed-horizon one is kept beside it.
+    expect(onGoal.pValue).toBe(onGoal.sequential.pValue);
+    expect(onGoal.improvementInterval).toEqual(onGoal.sequential.improvementInterval);
+    expect(onGoal.sequential.pValue).toBeGreaterThanOrEqual(onGoal.fixedHorizon.pValue);
+    expect(onGoal.sequential.improvementInterval.lower).toBeLessThan(
+      onGoal.fixedHorizon.improvementInterval.lower,
+    );
+    expect(onGoal.sequential.improvementInterval.upper).toBeGreaterThan(
+      onGoal.fixedHorizon.improvementInterval.upper,
+    );
+    // The verdict agrees with the (adjusted) interval printed beside it.
+    const excludes0 = (i: Json) => i.lower > 0 || i.upper < 0;
+    expect(onGoal.significant).toBe(excludes0(onGoal.improvementIntervalAdjusted));
+    expect(onGoal.relativeEffect.pValue).toBe(onGoal.absoluteEffect.pValue);
     expect(onGoal.pValueAdjusted).toBeGreaterThanOrEqual(onGoal.sequential.pValue);
     expect(onGoal.improvementIntervalAdjusted.lower).toBeLessThanOrEqual(
       onGoal.sequential.improvementInterval.lower,
@@ -437,8 +448,13 @@ describe(`Kameleoon results (${testDatabaseKind})`, () => {
     expect(cuped.applied).toBe(true);
     expect(cuped.varianceReduction).toBeGreaterThan(5);
     expect(cuped.theta).toBeGreaterThan(0);
+    // The goal's headline numbers are the adjusted ones; the same goal without CUPED is wider.
+    expect(on[cupedGoal].improvementInterval).toEqual(cuped.improvementInterval);
+    expect(on[cupedGoal].test).toBe("CUPED_Z");
+    const plain = (await report(ab.flagId, { visitorData: true, goalsIds: [ab.goalIds[2]] })).data
+      .variationData[String(ab.variationIds.on)].generalData.goalsData[cupedGoal];
     const width = (i: Json) => i.upper - i.lower;
-    expect(width(cuped.improvementInterval)).toBeLessThan(width(on[cupedGoal].improvementInterval));
+    expect(width(cuped.improvementInterval)).toBeLessThan(width(plain.improvementInterval));
     // True lift 0.22 / 0.20 - 1 = +10 %.
     expect(cuped.improvementInterval.lower).toBeLessThan(10);
     expect(cuped.improvementInterval.upper).toBeGreaterThan(10);

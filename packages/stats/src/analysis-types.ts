@@ -36,6 +36,8 @@ export interface MetricInput {
   isProportion?: boolean;
   /** Smaller is better (e.g. latency, bounce rate): flips chance to beat, P(best), loss and winner. */
   lowerIsBetter?: boolean;
+  /** Apply CUPED to this metric (default: the analysis' `cuped` option). */
+  cuped?: boolean;
   variations: VariationInput[];
 }
 

@@ -89,7 +89,7 @@ export function analyzeMetric(metric: MetricInput, options: AnalysisOptions = {}
 
   let cupedArms: Map<number, CupedArm> | null = null;
   let theta = 0;
-  if (options.cuped) {
+  if (metric.cuped ?? options.cuped) {
     const cu = cupedArmsOf(usable, ref);
     if ("reason" in cu) {
       result.cupedReason = cu.reason;

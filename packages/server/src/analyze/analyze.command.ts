@@ -179,25 +179,35 @@ export function formatTables(results: MetricAnalysis[]): string {
       `Metric ${r.metric ?? "(unnamed)"} (${r.isProportion ? "conversion" : "mean"}${r.lowerIsBetter ? ", lower is better" : ""})  reference ${r.reference ?? "-"}  alpha ${r.alpha}  ${flags.join(", ")}`,
     );
     const adjusted = r.correction !== "none";
+    // The verdict (note "significant", reliability, winner) and the intervals beside it come from one
+    // test: the frequentist one for both effects, or with the Bayesian engine the lift's credible interval.
+    const bayes = r.engine === "bayesian";
+    const level = pct(1 - r.alpha, 0);
     const header = [
       "variation",
       "units",
       r.isProportion ? "rate" : "mean",
+      ...(bayes ? [] : ["diff", `diff ${level} CI`]),
       "lift",
-      `lift ${pct(1 - r.alpha, 0)} CI`,
+      bayes ? `lift ${level} CrI` : `lift ${level} CI`,
       "p-value",
       ...(adjusted ? ["adj. p"] : []),
       "reliability",
       "P(beat)",
       "P(best)",
       "loss",
+      "test",
       "note",
     ];
     const rows: string[][] = [header];
     for (const v of r.variations) {
       const c = v.comparison;
       const lift = c?.relative ?? null;
-      const ci = lift ? (adjusted && lift.ciAdjusted ? lift.ciAdjusted : lift.ci) : null;
+      const diff = c?.absolute ?? null;
+      const shown = (e: typeof lift) => (e ? (adjusted && e.ciAdjusted ? e.ciAdjusted : e.ci) : null);
+      const ci = bayes ? (c?.bayesian?.relativeInterval ?? null) : shown(lift);
+      const diffCi = shown(diff);
+      const value = r.isProportion ? pct : num;
       const note = v.isReference
         ? "reference"
         : (c?.reason ?? v.reason ?? (c?.significant ? "significant" : ""));
@@ -205,6 +215,9 @@ export function formatTables(results: MetricAnalysis[]): string {
         v.key,
         String(v.units),
         r.isProportion ? pct(v.sampleMean) : num(v.sampleMean),
+        ...(bayes
+          ? []
+          : [diff ? value(diff.estimate) : "-", diffCi ? `[${value(diffCi[0])}, ${value(diffCi[1])}]` : "-"]),
         lift ? pct(lift.estimate) : "-",
         ci ? `[${pct(ci[0])}, ${pct(ci[1])}]` : "-",
         pValue(c?.pValue),
@@ -213,6 +226,7 @@ export function formatTables(results: MetricAnalysis[]): string {
         pct(c?.bayesian?.chanceToBeat, 1),
         pct(v.pBest, 1),
         num(c?.bayesian?.expectedLoss.chooseVariation),
+        c?.test ?? "-",
         note,
       ]);
     }

@@ -1,4 +1,4 @@
-import { analyzeMetric, conversionChiSquare, normalQuantile } from "@vexil/stats";
+import { analyzeMetric, conversionChiSquare, fisherExactTest, normalQuantile } from "@vexil/stats";
 import type { AppContext } from "../app-context.js";
 import { recordAudit } from "../audit/audit.store.js";
 import type { FlagRecord } from "../flags/flags.document.js";
@@ -181,7 +181,9 @@ export async function legacyResults(
   const units = arms.reduce((s, a) => s + a.n, 0);
   if (arms.length >= 2 && converted > 0 && converted < units) {
     const chi = conversionChiSquare(arms);
-    stats.pValue = chi.pValue;
+    // With an expected count below 5 the chi-square's p-value does not hold; two arms get Fisher's exact.
+    const thin = Math.min(...chi.expected.flat()) < 5;
+    stats.pValue = thin && arms.length === 2 ? fisherExactTest(arms[0]!, arms[1]!).pValue : chi.pValue;
     stats.chi2 = chi.chi2;
   }
   let leader = -1;

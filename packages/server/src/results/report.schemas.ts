@@ -11,6 +11,16 @@ const Num = Nullable(Type.Number());
 /** `{lower, upper}` of an interval, in %. */
 export const IntervalSchema = Type.Object({ lower: Num, upper: Num });
 
+/** An effect with its own p-value and intervals (absolute: metric units; relative: %). */
+export const EffectSchema = Type.Object({
+  estimate: Num,
+  pValue: Num,
+  interval: Nullable(IntervalSchema),
+  pValueAdjusted: Num,
+  intervalAdjusted: Nullable(IntervalSchema),
+  fixedHorizon: Nullable(Type.Object({ pValue: Num, interval: Nullable(IntervalSchema) })),
+});
+
 /** One goal's numbers for one variation (and breakdown value). */
 export const GoalDataSchema = Type.Object({
   conversionCount: Type.Integer(),
@@ -25,6 +35,19 @@ export const GoalDataSchema = Type.Object({
   improvementInterval: Type.Optional(Nullable(IntervalSchema)),
   pValueAdjusted: Type.Optional(Num),
   improvementIntervalAdjusted: Type.Optional(Nullable(IntervalSchema)),
+  test: Type.Optional(
+    Nullable(
+      Type.Enum(["WELCH", "CUPED_Z", "POOLED_Z", "FISHER_EXACT"], {
+        description: "the one test behind pValue, both effects' intervals and the frequentist verdict",
+      }),
+    ),
+  ),
+  thinData: Type.Optional(
+    Type.Boolean({ description: "an expected count below 5: Fisher's exact test at fixed horizon" }),
+  ),
+  absoluteEffect: Type.Optional(Nullable(EffectSchema)),
+  relativeEffect: Type.Optional(Nullable(EffectSchema)),
+  fixedHorizon: Type.Optional(Type.Object({ pValue: Num, improvementInterval: Nullable(IntervalSchema) })),
   sequential: Type.Optional(
     Type.Object({
       pValue: Num,
@@ -45,6 +68,7 @@ export const GoalDataSchema = Type.Object({
   cuped: Type.Optional(
     Type.Object({
       applied: Type.Boolean(),
+      reason: Nullable(Type.String()),
       conversionRate: Num,
       improvementRate: Num,
       reliability: Num,

@@ -6,6 +6,7 @@
 import {
   type AnalysisOptions,
   analyzeExperiment,
+  type EffectEstimate,
   type MetricAnalysis,
   type MetricInput,
   sampleRatioMismatch,
@@ -263,10 +264,9 @@ function foldBreakdown(
   return { cells, breakdownKeys: [...kept, OTHER_VALUES_KEY] };
 }
 
-/** The statistics of one breakdown key: every goal, plain and (for CUPED goals) adjusted. */
+/** The statistics of one breakdown key: every goal (CUPED-adjusted for the CUPED goals). */
 interface KeyAnalysis {
   byGoal: Map<number, MetricAnalysis>;
-  cuped: Map<number, MetricAnalysis>;
 }
 
 export interface Analyzed {
@@ -292,41 +292,34 @@ export function analyze(inputs: ReportInputs, aggregated: Aggregated): Analyzed 
   const byKey = new Map<string, KeyAnalysis>();
   for (const key of [TOTAL, ...aggregated.breakdownKeys]) {
     const cells = aggregated.cells.get(key) ?? new Map<string, Cell>();
-    const metricOf = (goal: Goal, withCovariate: boolean): MetricInput => ({
-      key: String(goal.id),
-      isProportion: proportion,
-      lowerIsBetter: goal.successCriteria === "LowerThanBaseline",
-      variations: flag.doc.variations.map((variation) => {
-        const cell = cells.get(variation.key);
-        const g = cell?.goals.get(goal.id);
-        return {
-          key: String(variation.id),
-          n: cell?.units ?? 0,
-          sum: g?.sum ?? 0,
-          sumSquares: g?.sumSquares ?? 0,
-          ...(proportion ? { conversions: g?.sum ?? 0 } : {}),
-          ...(withCovariate
-            ? { preSum: g?.preSum ?? 0, preSumSquares: g?.preSumSquares ?? 0, crossSum: g?.crossSum ?? 0 }
-            : {}),
-        };
-      }),
-    });
-    const plain = analyzeExperiment(
-      goals.map((goal) => metricOf(goal, false)),
-      options,
-    );
-    const cupedList = goals.filter((goal) => cupedGoals.has(goal.id));
-    const adjusted =
-      cupedList.length > 0
-        ? analyzeExperiment(
-            cupedList.map((goal) => metricOf(goal, true)),
-            { ...options, cuped: true },
-          )
-        : [];
-    byKey.set(key, {
-      byGoal: new Map(goals.map((goal, i) => [goal.id, plain[i]!])),
-      cuped: new Map(cupedList.map((goal, i) => [goal.id, adjusted[i]!])),
-    });
+    const metricOf = (goal: Goal): MetricInput => {
+      const withCovariate = cupedGoals.has(goal.id);
+      return {
+        key: String(goal.id),
+        isProportion: proportion,
+        lowerIsBetter: goal.successCriteria === "LowerThanBaseline",
+        cuped: withCovariate,
+        variations: flag.doc.variations.map((variation) => {
+          const cell = cells.get(variation.key);
+          const g = cell?.goals.get(goal.id);
+          return {
+            key: String(variation.id),
+            n: cell?.units ?? 0,
+            sum: g?.sum ?? 0,
+            sumSquares: g?.sumSquares ?? 0,
+            ...(proportion ? { conversions: g?.sum ?? 0 } : {}),
+            // Units without pre-period data have no covariate sums: CUPED is then not applied, with the reason.
+            ...(withCovariate && g?.preSum !== undefined
+              ? { preSum: g.preSum, preSumSquares: g.preSumSquares ?? 0, crossSum: g.crossSum ?? 0 }
+              : {}),
+          };
+        }),
+      };
+    };
+    // One family for the correction: every goal, CUPED-adjusted where asked (so every output of a CUPED
+    // goal, Bayesian included, uses the adjusted estimate).
+    const analyses = analyzeExperiment(goals.map(metricOf), options);
+    byKey.set(key, { byGoal: new Map(goals.map((goal, i) => [goal.id, analyses[i]!])) });
   }
   return { byKey, srm: srmOf(inputs, aggregated) };
 }
@@ -352,6 +345,34 @@ const percent = (value: number | null | undefined): number | null => {
 const percentInterval = (interval: readonly [number, number] | null | undefined) =>
   interval ? { lower: percent(interval[0]), upper: percent(interval[1]) } : null;
 
+/** The test behind a comparison, as the report names it. */
+const TEST_NAMES = {
+  welch: "WELCH",
+  "cuped-z": "CUPED_Z",
+  "pooled-z": "POOLED_Z",
+  "fisher-exact": "FISHER_EXACT",
+} as const;
+
+/** One effect (absolute in metric units, relative in %) with its own p-value and intervals. */
+function effectData(
+  effect: EffectEstimate | null,
+  toOutput: (v: number | null | undefined) => number | null,
+) {
+  if (!effect) return null;
+  const interval = (i: readonly [number, number] | null) =>
+    i ? { lower: toOutput(i[0]), upper: toOutput(i[1]) } : null;
+  return {
+    estimate: toOutput(effect.estimate),
+    pValue: finiteOrNull(effect.pValue),
+    interval: interval(effect.ci),
+    pValueAdjusted: finiteOrNull(effect.pValueAdjusted),
+    intervalAdjusted: interval(effect.ciAdjusted),
+    fixedHorizon: effect.fixedHorizon
+      ? { pValue: finiteOrNull(effect.fixedHorizon.pValue), interval: interval(effect.fixedHorizon.ci) }
+      : null,
+  };
+}
+
 /** The analyzed metric of a goal, as the report names it. */
 export function analyzedMetricOf(request: CanonicalResultsRequest, goal: Goal): string {
   if (request.conversionType === "CONVERTED_VISITS") return "CONVERTED_UNITS_RATE";
@@ -363,8 +384,7 @@ function goalData(
   goal: Goal,
   cell: Cell | undefined,
   analysis: VariationAnalysis | undefined,
-  cuped: VariationAnalysis | undefined,
-  cupedMetric: MetricAnalysis | undefined,
+  metric: MetricAnalysis | undefined,
 ) {
   const g = cell?.goals.get(goal.id) ?? emptyGoalCell();
   const units = cell?.units ?? 0;
@@ -381,28 +401,41 @@ function goalData(
   };
   if (!analysis) return data;
   const c = analysis.comparison;
-  const sequential = request.sequentialTesting;
   const absolute = c?.absolute ?? null;
   const relative = c?.relative ?? null;
+  const b = c?.bayesian ?? null;
+  // The verdict (significant, reliability) and the interval printed beside it come from one test: the
+  // frequentist test's interval, or with `bayesian` the credible interval behind the chance to beat.
   data.improvementRate = finiteOrNull(c?.improvementRate);
   data.reliability = finiteOrNull(c?.reliability);
   data.significant = c ? c.significant : null;
-  data.pValue = finiteOrNull(sequential ? absolute?.fixedHorizon?.pValue : absolute?.pValue);
-  data.improvementInterval = percentInterval(sequential ? relative?.fixedHorizon?.ci : relative?.ci);
+  data.pValue = finiteOrNull(c?.pValue);
+  data.improvementInterval = request.bayesian
+    ? b
+      ? percentInterval(b.relativeInterval)
+      : null
+    : percentInterval(relative?.ci);
+  data.test = c?.test ? TEST_NAMES[c.test] : null;
+  data.thinData = c ? c.thin : false;
+  data.absoluteEffect = effectData(absolute, finiteOrNull);
+  data.relativeEffect = effectData(relative, percent);
   if (request.enabledMultipleTesting) {
     data.pValueAdjusted = finiteOrNull(c?.pValueAdjusted);
     data.improvementIntervalAdjusted = percentInterval(relative?.ciAdjusted);
   }
-  if (sequential) {
+  if (request.sequentialTesting) {
     data.sequential = {
       pValue: finiteOrNull(absolute?.pValue),
       improvementInterval: percentInterval(relative?.ci),
       tuningN: c?.sequential?.tuningN ?? null,
       units: c?.sequential?.n ?? null,
     };
+    data.fixedHorizon = {
+      pValue: finiteOrNull(absolute?.fixedHorizon?.pValue),
+      improvementInterval: percentInterval(relative?.fixedHorizon?.ci),
+    };
   }
   if (request.bayesian) {
-    const b = c?.bayesian ?? null;
     data.bayesian = {
       chanceToBeatReference: percent(b?.chanceToBeat),
       chanceToBeBest: percent(analysis.pBest),
@@ -411,22 +444,20 @@ function goalData(
       model: b?.model ?? null,
     };
   }
-  if (cuped) {
-    const cc = cuped.comparison;
-    const applied = cupedMetric?.cuped !== null && cupedMetric?.cuped !== undefined;
+  if (request.goalIdsCuped.includes(goal.id)) {
+    const applied = metric?.cuped !== null && metric?.cuped !== undefined;
+    // The headline numbers above are the adjusted ones when applied; this block restates them with the
+    // adjustment's own figures, or says why CUPED was not applied.
     data.cuped = {
       applied,
-      conversionRate: finiteOrNull(cuped.adjustedMean),
-      improvementRate: applied ? finiteOrNull(cc?.improvementRate) : null,
-      reliability: applied ? finiteOrNull(cc?.reliability) : null,
-      pValue: applied
-        ? finiteOrNull(sequential ? cc?.absolute?.fixedHorizon?.pValue : cc?.absolute?.pValue)
-        : null,
-      improvementInterval: applied
-        ? percentInterval(sequential ? cc?.relative?.fixedHorizon?.ci : cc?.relative?.ci)
-        : null,
-      varianceReduction: applied ? percent(cc?.cuped?.varianceReduction) : null,
-      theta: finiteOrNull(cupedMetric?.cuped?.theta),
+      reason: metric?.cupedReason ?? null,
+      conversionRate: applied ? finiteOrNull(analysis.adjustedMean) : null,
+      improvementRate: applied ? finiteOrNull(c?.improvementRate) : null,
+      reliability: applied ? finiteOrNull(c?.reliability) : null,
+      pValue: applied ? finiteOrNull(c?.pValue) : null,
+      improvementInterval: applied ? percentInterval(relative?.ci) : null,
+      varianceReduction: applied ? percent(c?.cuped?.varianceReduction) : null,
+      theta: finiteOrNull(metric?.cuped?.theta),
     };
   }
   const warnings = [...analysis.warnings, ...(c?.reason ? [c.reason] : [])];
@@ -444,14 +475,12 @@ function generalData(
   const goalsData: Record<string, unknown> = {};
   for (const goal of inputs.goals) {
     const metric = keyAnalysis?.byGoal.get(goal.id);
-    const cupedMetric = keyAnalysis?.cuped.get(goal.id);
     goalsData[String(goal.id)] = goalData(
       inputs.request,
       goal,
       cell,
       variationIndex === null ? undefined : metric?.variations[variationIndex],
-      variationIndex === null ? undefined : cupedMetric?.variations[variationIndex],
-      cupedMetric,
+      metric,
     );
   }
   return {
