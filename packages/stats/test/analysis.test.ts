@@ -49,7 +49,7 @@ describe("analyzeMetric", () => {
     // One test behind both effects: the pooled score test (= prop.test without continuity correction,
     // scipy chi2_contingency(correction=False): p = 0.012350947711191402), Miettinen-Nurminen score
     // intervals of the difference and of the ratio (scipy: restricted likelihood maximised numerically,
-    // bounds by brentq, /tmp-free script in docs/statistics.md).
+    // bounds by brentq).
     expect(c.test).toBe("pooled-z");
     expect(c.absolute!.pValue).toBeCloseTo(0.012350947711191402, 12);
     expect(c.relative!.pValue).toBe(c.absolute!.pValue);
