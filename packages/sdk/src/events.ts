@@ -46,9 +46,11 @@ const BUILT_IN_STRINGS = ["browser", "deviceType", "os", "country"] as const;
 const MAX_STRING = 256;
 const MAX_CUSTOM = 50;
 
-// High-cardinality and possibly personal (query strings): never copied into events; and the built-ins.
+// High-cardinality and possibly personal (query strings): never copied into events; the built-ins; and
+// "__proto__", which servers parsing JSON safely refuse (the whole batch would be rejected).
 function notCustom(key: string): boolean {
   switch (key) {
+    case "__proto__":
     case "url":
     case "browser":
     case "deviceType":

@@ -1,5 +1,7 @@
+import { createClient, type VexilEvent } from "@vexil/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalyticsEvent } from "../src/analytics/analytics-store.js";
+import type { WireEvent } from "../src/analytics/event-schema.js";
 import { toWireEvent } from "../src/events/simulate.command.js";
 import { simulateTraffic } from "../src/events/simulator.js";
 import { compileEnvironmentPayload } from "../src/flags/compile-payload.js";
@@ -74,7 +76,7 @@ const exposure = (visitorCode: string, extra: Record<string, unknown> = {}) => (
 });
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ listen: true });
   const demo = await setupDemo(server);
   goalId = demo.goalIds[0] as number;
   await createFlag(server, experiment);
@@ -84,7 +86,45 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
+// Compile-time: every event the SDK can write is one the event schema describes (typecheck fails otherwise).
+const sdkEventsFitTheSchema = (event: VexilEvent): WireEvent => event;
+
 describe("POST /events/v1/bulk", () => {
+  it("stores what the SDK writes, awkward attributes included", async () => {
+    expect(typeof sdkEventsFitTheSchema).toBe("function");
+    // Its own flag and environment (staging), so the other tests' counts are not touched.
+    const staging = experiment.environmentConfigurations.map((c) => ({ ...c, environmentKey: "staging" }));
+    await createFlag(server, {
+      ...experiment,
+      featureKey: "sdk_written",
+      environmentConfigurations: staging,
+    });
+    const environment = await server.request("GET", "/projects/demo/environments/staging");
+    const sdk = createClient({
+      sdkKey: environment.body.serverSdkKey,
+      baseUrl: server.baseUrl,
+      streaming: false,
+    });
+    await sdk.ready();
+    const custom = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`k${i}`, i % 2 ? `v"${i}\\` : i]),
+    );
+    const visitor = {
+      code: 'vis"itor\\ü',
+      attributes: { country: "FR", browser: "Fire\nfox", newVisitor: false, ["__proto__"]: "p", ...custom },
+    };
+    expect(sdk.evaluate("sdk_written", visitor).inExperiment).toBe(true);
+    sdk.track(visitor.code, goalId, 12.5, visitor.attributes);
+    await sdk.flush();
+    expect(sdk.stats()).toMatchObject({ sentEvents: 2, droppedEvents: 0 });
+    await sdk.close();
+    const stored = await server.request("GET", "/admin/events?projectKey=demo&environmentKey=staging");
+    const counts = Object.fromEntries(
+      (stored.body.counts as { kind: string; count: number }[]).map((row) => [row.kind, row.count]),
+    );
+    expect(counts).toEqual({ exposure: 1, conversion: 1 });
+  });
+
   it("stores simulated traffic posted over HTTP exactly as generated", async () => {
     const payload = await compileEnvironmentPayload(server.context, "demo", "production");
     const generated: AnalyticsEvent[] = [];

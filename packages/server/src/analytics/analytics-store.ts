@@ -4,50 +4,14 @@
  * (embedded default, `<dataDir>/events.duckdb`) and PostgreSQL (`VEXIL_DATABASE_URL`).
  */
 
-/**
- * Visitor attributes as the SDK reports them; custom values are compared and grouped as text.
- * A type alias (not an interface) so it stays assignable to Record<string, unknown>.
- */
-export type VisitorAttributes = {
-  browser?: string;
-  deviceType?: string;
-  os?: string;
-  country?: string;
-  newVisitor?: boolean;
-  custom?: Record<string, string | number | boolean>;
-};
+export type {
+  AnalyticsEvent,
+  ConversionEvent,
+  ExposureEvent,
+  VisitorAttributes,
+} from "./event-schema.js";
 
-export interface ExposureEvent {
-  kind: "exposure";
-  projectKey: string;
-  environmentKey: string;
-  visitorCode: string;
-  visitId: string;
-  featureKey: string;
-  flagId: number;
-  ruleId: number;
-  experimentId: number | null;
-  variationKey: string;
-  /** Epoch milliseconds. */
-  time: number;
-  attributes: VisitorAttributes;
-}
-
-export interface ConversionEvent {
-  kind: "conversion";
-  projectKey: string;
-  environmentKey: string;
-  visitorCode: string;
-  visitId: string;
-  goalId: number;
-  /** Revenue or numeric value; 1 when the goal is not numeric. */
-  value: number;
-  /** Epoch milliseconds. */
-  time: number;
-  attributes?: VisitorAttributes;
-}
-
-export type AnalyticsEvent = ExposureEvent | ConversionEvent;
+import type { AnalyticsEvent } from "./event-schema.js";
 
 export interface AppendResult {
   stored: number;

@@ -1,4 +1,17 @@
-import type { AnalyticsEvent, ExposureEvent } from "../analytics/analytics-store.js";
+// Validation of a bulk body against the one event schema (analytics/event-schema.ts), compiled once: a valid
+// event costs the compiled check plus the two checks a schema cannot make (its time against the clock, its
+// goal against the project's goals), and becomes its stored form with no other object in between (the
+// validated attributes object is stored as it is). Problems name each bad event's index, so an SDK can drop
+// exactly those and resend the rest.
+
+import { Compile } from "typebox/compile";
+import {
+  type AnalyticsEvent,
+  type ConversionWire,
+  ConversionWireSchema,
+  type ExposureWire,
+  ExposureWireSchema,
+} from "../analytics/event-schema.js";
 
 /** A problem with one event of a bulk request. */
 export interface EventProblem {
@@ -14,132 +27,71 @@ export interface IngestionScope {
   goalId(goal: number | string): number | undefined;
 }
 
-const MAX_STRING = 256;
-const MAX_CUSTOM_ATTRIBUTES = 50;
 // Events may be a little in the future (client clocks) or up to a year old (offline queues).
 const MAX_FUTURE_MS = 24 * 3600_000;
 const MAX_AGE_MS = 366 * 24 * 3600_000;
 
-type Raw = Record<string, unknown>;
+const exposureCheck = Compile(ExposureWireSchema);
+const conversionCheck = Compile(ConversionWireSchema);
 
-const KNOWN_ATTRIBUTES = new Set(["browser", "deviceType", "os", "country", "newVisitor", "custom"]);
-
-function isObject(value: unknown): value is Raw {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+interface SchemaIssue {
+  keyword: string;
+  instancePath: string;
+  message: string;
+  params: Record<string, unknown>;
 }
 
-function requireString(event: Raw, field: string, problems: string[]): string {
-  const value = event[field];
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_STRING) {
-    problems.push(`${field} must be a non-empty string of at most ${MAX_STRING} characters`);
-    return "";
+/** Readable lines for a failed check: `attributes.colour is not a known attribute (use attributes.custom)`. */
+function describeIssues(issues: SchemaIssue[]): string[] {
+  const lines = new Set<string>();
+  for (const issue of issues) {
+    const field = issue.instancePath.slice(1).replaceAll("/", ".");
+    if (issue.keyword === "boolean") continue; // repeats an additionalProperties issue
+    if (issue.keyword === "additionalProperties" && field === "attributes") {
+      for (const name of (issue.params.additionalProperties as string[] | undefined) ?? [])
+        lines.add(`attributes.${name} is not a known attribute (use attributes.custom)`);
+    } else if (issue.keyword === "required") {
+      const names = (issue.params.requiredProperties as string[] | undefined) ?? [];
+      for (const name of names) lines.add(`${field === "" ? "" : `${field}.`}${name} is required`);
+    } else lines.add(`${field === "" ? "event" : field} ${issue.message}`);
   }
-  return value;
+  return [...lines];
 }
 
-function optionalInteger(event: Raw, field: string, problems: string[]): number | null {
-  const value = event[field];
-  if (value === undefined || value === null) return null;
-  if (!Number.isSafeInteger(value)) problems.push(`${field} must be an integer`);
-  return value as number;
+function timeProblem(time: number, now: number): string | undefined {
+  return time > now + MAX_FUTURE_MS || time < now - MAX_AGE_MS
+    ? "time must be within the last year and not more than a day ahead"
+    : undefined;
 }
 
-function checkTime(event: Raw, now: number, problems: string[]): number {
-  const time = event.time;
-  if (typeof time !== "number" || !Number.isFinite(time)) {
-    problems.push("time must be epoch milliseconds");
-    return 0;
-  }
-  if (time > now + MAX_FUTURE_MS || time < now - MAX_AGE_MS) {
-    problems.push("time must be within the last year and not more than a day ahead");
-  }
-  return Math.trunc(time);
-}
-
-function checkAttributes(value: unknown, problems: string[]): ExposureEvent["attributes"] {
-  if (value === undefined || value === null) return {};
-  if (!isObject(value)) {
-    problems.push("attributes must be an object");
-    return {};
-  }
-  const attributes: ExposureEvent["attributes"] = {};
-  for (const field of ["browser", "deviceType", "os", "country"] as const) {
-    const v = value[field];
-    if (v === undefined || v === null) continue;
-    if (typeof v !== "string" || v.length > MAX_STRING)
-      problems.push(`attributes.${field} must be a short string`);
-    else attributes[field] = v;
-  }
-  if (value.newVisitor !== undefined && value.newVisitor !== null) {
-    if (typeof value.newVisitor !== "boolean") problems.push("attributes.newVisitor must be a boolean");
-    else attributes.newVisitor = value.newVisitor;
-  }
-  if (value.custom !== undefined && value.custom !== null) {
-    if (!isObject(value.custom) || Object.keys(value.custom).length > MAX_CUSTOM_ATTRIBUTES) {
-      problems.push(`attributes.custom must be an object of at most ${MAX_CUSTOM_ATTRIBUTES} entries`);
-    } else {
-      const custom: Record<string, string | number | boolean> = {};
-      for (const [key, v] of Object.entries(value.custom)) {
-        if (typeof v === "string" ? v.length > MAX_STRING : typeof v !== "number" && typeof v !== "boolean") {
-          problems.push(`attributes.custom.${key} must be a short string, a number or a boolean`);
-        } else custom[key] = v as string | number | boolean;
-      }
-      attributes.custom = custom;
-    }
-  }
-  for (const key in value) {
-    if (!KNOWN_ATTRIBUTES.has(key) && Object.hasOwn(value, key)) {
-      problems.push(`attributes.${key} is not a known attribute (use attributes.custom)`);
-    }
-  }
-  return attributes;
-}
-
-function parseExposure(raw: Raw, scope: IngestionScope, now: number, problems: string[]): AnalyticsEvent {
-  const ruleId = optionalInteger(raw, "ruleId", problems);
-  const flagId = optionalInteger(raw, "flagId", problems);
+function exposure(raw: ExposureWire, scope: IngestionScope): AnalyticsEvent {
   return {
     kind: "exposure",
     projectKey: scope.projectKey,
     environmentKey: scope.environmentKey,
-    visitorCode: requireString(raw, "visitorCode", problems),
-    visitId: requireString(raw, "visitId", problems),
-    featureKey: requireString(raw, "featureKey", problems),
-    flagId: flagId ?? 0,
-    ruleId: ruleId ?? 0,
-    experimentId: optionalInteger(raw, "experimentId", problems),
-    variationKey: requireString(raw, "variationKey", problems),
-    time: checkTime(raw, now, problems),
-    attributes: checkAttributes(raw.attributes, problems),
+    visitorCode: raw.visitorCode,
+    visitId: raw.visitId,
+    featureKey: raw.featureKey,
+    flagId: raw.flagId ?? 0,
+    ruleId: raw.ruleId ?? 0,
+    experimentId: raw.experimentId ?? null,
+    variationKey: raw.variationKey,
+    time: Math.trunc(raw.time),
+    attributes: raw.attributes ?? {},
   };
 }
 
-function parseConversion(raw: Raw, scope: IngestionScope, now: number, problems: string[]): AnalyticsEvent {
-  let goalId = 0;
-  if (typeof raw.goal !== "number" && typeof raw.goal !== "string") {
-    problems.push("goal must be a goal id or key");
-  } else {
-    const resolved = scope.goalId(raw.goal);
-    if (resolved === undefined)
-      problems.push(`goal '${raw.goal}' does not exist in project '${scope.projectKey}'`);
-    else goalId = resolved;
-  }
-  let value = 1;
-  if (raw.value !== undefined && raw.value !== null) {
-    if (typeof raw.value !== "number" || !Number.isFinite(raw.value))
-      problems.push("value must be a finite number");
-    else value = raw.value;
-  }
+function conversion(raw: ConversionWire, goalId: number, scope: IngestionScope): AnalyticsEvent {
   return {
     kind: "conversion",
     projectKey: scope.projectKey,
     environmentKey: scope.environmentKey,
-    visitorCode: requireString(raw, "visitorCode", problems),
-    visitId: requireString(raw, "visitId", problems),
+    visitorCode: raw.visitorCode,
+    visitId: raw.visitId,
     goalId,
-    value,
-    time: checkTime(raw, now, problems),
-    attributes: checkAttributes(raw.attributes, problems),
+    value: raw.value ?? 1,
+    time: Math.trunc(raw.time),
+    attributes: raw.attributes ?? {},
   };
 }
 
@@ -153,18 +105,36 @@ export function validateEvents(
     return { events: [], problems: [{ index: -1, message: "body must be an array of events" }] };
   const events: AnalyticsEvent[] = new Array(body.length);
   const problems: EventProblem[] = [];
-  // One problem list for the whole batch (empty in the common case); each event's share is what it added.
-  const eventProblems: string[] = [];
   for (let index = 0; index < body.length; index++) {
     const raw: unknown = body[index];
-    if (!isObject(raw)) eventProblems.push("event must be an object");
-    else if (raw.kind === "exposure") events[index] = parseExposure(raw, scope, now, eventProblems);
-    else if (raw.kind === "conversion") events[index] = parseConversion(raw, scope, now, eventProblems);
-    else eventProblems.push("kind must be 'exposure' or 'conversion'");
-    if (eventProblems.length > 0) {
-      for (const message of eventProblems) problems.push({ index, message });
-      eventProblems.length = 0;
-    }
+    const kind = (raw as { kind?: unknown } | null)?.kind;
+    if (kind === "exposure") {
+      if (!exposureCheck.Check(raw)) {
+        for (const message of describeIssues([...exposureCheck.Errors(raw)] as SchemaIssue[]))
+          problems.push({ index, message });
+        continue;
+      }
+      const late = timeProblem(raw.time, now);
+      if (late !== undefined) problems.push({ index, message: late });
+      else if (problems.length === 0) events[index] = exposure(raw, scope);
+    } else if (kind === "conversion") {
+      if (!conversionCheck.Check(raw)) {
+        for (const message of describeIssues([...conversionCheck.Errors(raw)] as SchemaIssue[]))
+          problems.push({ index, message });
+        continue;
+      }
+      const late = timeProblem(raw.time, now);
+      if (late !== undefined) problems.push({ index, message: late });
+      const goalId = scope.goalId(raw.goal);
+      if (goalId === undefined)
+        problems.push({
+          index,
+          message: `goal '${raw.goal}' does not exist in project '${scope.projectKey}'`,
+        });
+      else if (problems.length === 0) events[index] = conversion(raw, goalId, scope);
+    } else if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+      problems.push({ index, message: "event must be an object" });
+    else problems.push({ index, message: "kind must be 'exposure' or 'conversion'" });
   }
   return { events: problems.length > 0 ? [] : events, problems };
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { Type } from "typebox";
+import { EventsBodySchema, MAX_EVENTS_PER_REQUEST } from "../analytics/event-schema.js";
 import type { AppContext } from "../app-context.js";
 import { ApiError } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
@@ -11,7 +12,7 @@ import { validateEvents } from "./event-validation.js";
 import { GoalLookup } from "./goal-lookup.js";
 import { IngestionGate } from "./ingestion-gate.js";
 
-const MAX_EVENTS = 10_000;
+const MAX_EVENTS = MAX_EVENTS_PER_REQUEST;
 const MAX_BYTES = 5 * 1024 * 1024;
 const MAX_PENDING_EVENTS = 200_000;
 const MAX_PAYLOAD_ID = 128;
@@ -26,11 +27,15 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
     {
       config: { access: "sdk" },
       bodyLimit: MAX_BYTES,
-      schema: { tags: ["events"], body: Type.Array(Type.Unknown()) },
+      schema: { tags: ["events"], body: EventsBodySchema },
+      // The schema documents the body; validateEvents checks it, compiled from the same schema, per event,
+      // so a 400 names each bad event's index (SDKs drop those and resend the rest) and nothing is coerced.
+      validatorCompiler: () => () => true,
     },
     async (request, reply) => {
       const caller = await authenticateSdkKey(context, request, "any");
-      const body = request.body;
+      const body: unknown = request.body;
+      if (!Array.isArray(body)) throw new ApiError(400, "The body must be an array of events");
       if (body.length > MAX_EVENTS)
         throw new ApiError(413, `At most ${MAX_EVENTS} events per request (got ${body.length})`);
       const payloadId = request.headers["x-vexil-payload-id"];

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { EvaluationPayload } from "@vexil/engine";
 import type { AnalyticsEvent } from "../analytics/analytics-store.js";
+import type { WireEvent } from "../analytics/event-schema.js";
 import type { AppContext } from "../app-context.js";
 import { compileEnvironmentPayload } from "../flags/compile-payload.js";
 import { findGoalById, findGoalByKey } from "../goals/goals.service.js";
@@ -101,7 +102,7 @@ export function parseSimulateArguments(args: string[], env: NodeJS.ProcessEnv): 
 }
 
 /** The wire form of an event for POST /events/v1/bulk: conversions name their goal as given. */
-export function toWireEvent(event: AnalyticsEvent, goal: string): Record<string, unknown> {
+export function toWireEvent(event: AnalyticsEvent, goal: string): WireEvent {
   if (event.kind === "exposure") {
     const { projectKey: _p, environmentKey: _e, ...rest } = event;
     return rest;
