@@ -8,6 +8,9 @@ import {
   bucketFromState,
   experimentSalt,
   expositionThreshold,
+  launchDarklyBucket,
+  launchDarklyPrefix,
+  launchDarklyWeights,
   ruleSalt,
   saltState,
 } from "./bucketing.js";
@@ -89,6 +92,12 @@ class RulePlan {
   /** Experimentation: cumulative bucket bounds (round(allocation % x 1000), summed in list order) and answers. */
   cumulative: number[] = [];
   splits: EvaluationResult[] = [];
+  /** Bucketing mode `launchdarkly`: the hash prefix of the rule's one draw (null in mode `vexil`). */
+  ldPrefix: string | null = null;
+  /** `launchdarkly` experiments: running sums of weight / 100000, summed as LaunchDarkly's SDKs do. */
+  ldBounds: number[] = [];
+  /** `launchdarkly` experiments: the weights sum to 100000, so a draw past them answers the last split. */
+  ldFull = false;
 
   constructor(readonly error: EvaluationResult) {}
 }
@@ -135,6 +144,11 @@ class FlagPlan {
         if (rule.paused || t < rule.from || t >= rule.to) continue;
         if (rule.segment !== null && !rule.segment.matches(code, attributes)) continue;
         const threshold = rule.schedule === null ? rule.threshold : expositionThreshold(rule.schedule.at(t));
+        if (rule.ldPrefix !== null) {
+          const answer = launchDarklyAnswer(rule, threshold, code, this.fallback);
+          if (answer !== null) return answer;
+          continue;
+        }
         // Bucket < threshold; the hash is skipped when the answer is known (0 % or 100 %).
         const entered =
           threshold >= BUCKETS || (threshold > 0 && bucketFromState(rule.salt!, code) < threshold);
@@ -153,11 +167,34 @@ class FlagPlan {
   }
 }
 
+// One rule in bucketing mode `launchdarkly`: null means "continue with the next rule".
+function launchDarklyAnswer(
+  rule: RulePlan,
+  threshold: number,
+  code: string,
+  fallback: EvaluationResult,
+): EvaluationResult | null {
+  if (rule.kind === KIND_DELIVERY) {
+    // LaunchDarkly: a rollout [variation: threshold, default: the rest], or a plain variation at 100 %.
+    const entered =
+      threshold >= BUCKETS ||
+      (threshold > 0 && launchDarklyBucket(rule.ldPrefix!, code) < threshold / BUCKETS);
+    return entered ? rule.matched! : fallback;
+  }
+  const bounds = rule.ldBounds;
+  if (bounds.length === 0) return null;
+  const u = launchDarklyBucket(rule.ldPrefix!, code);
+  for (let j = 0; j < bounds.length; j++) if (u < bounds[j]!) return rule.splits[j]!;
+  return rule.ldFull ? rule.splits[bounds.length - 1]! : null;
+}
+
 interface FlagContext {
   flag: Record<string, unknown>;
   defaultKey: string;
   variations: Map<string, ResolvedVariables>;
   defaultVariables: ResolvedVariables;
+  /** Bucketing mode `launchdarkly`: `flagKey.salt`, the prefix of rules without a seed; null in mode `vexil`. */
+  ldFlagPrefix: string | null;
   resolveSegment: (id: string) => CompiledSegment | undefined;
 }
 
@@ -261,6 +298,27 @@ function compileRuleChecked(ctx: FlagContext, raw: unknown): RulePlan {
     kind = KIND_DELIVERY;
   }
 
+  if (ctx.ldFlagPrefix !== null) {
+    const seed = rule.seed ?? (type === "EXPERIMENTATION" ? rule.respoolTime : null);
+    // Seed 0 is absent for some of LaunchDarkly's SDKs and present for others: refused as ambiguous.
+    if (seed !== undefined && seed !== null && (!Number.isSafeInteger(seed) || seed === 0)) return plan;
+    plan.ldPrefix = seed === undefined || seed === null ? ctx.ldFlagPrefix : launchDarklyPrefix("", "", seed);
+    if (kind === KIND_EXPERIMENT) {
+      const weights = launchDarklyWeights(
+        rule.exposition,
+        (rule.trafficAllocations ?? []).map((a) => a.exposition),
+      );
+      let bound = 0;
+      let total = 0;
+      for (const w of weights) {
+        bound += w / BUCKETS;
+        total += w;
+        plan.ldBounds.push(bound);
+      }
+      plan.ldFull = total === BUCKETS && weights.length > 0;
+    }
+  }
+
   plan.kind = kind;
   plan.paused = rule.state !== "ACTIVE";
   plan.from = interval.from;
@@ -300,7 +358,19 @@ function compileFlag(flag: unknown, resolveSegment: (id: string) => CompiledSegm
     return plan;
   }
 
-  const ctx: FlagContext = { flag, defaultKey, variations, defaultVariables, resolveSegment };
+  let ldFlagPrefix: string | null = null;
+  if (flag.bucketing === "launchdarkly") {
+    const salt = flag.salt ?? "";
+    if (typeof flag.key !== "string" || typeof salt !== "string") {
+      plan.broken = makeResult(defaultKey, defaultVariables.values, "ERROR", { errorCode: "PARSE_ERROR" });
+      return plan;
+    }
+    ldFlagPrefix = launchDarklyPrefix(flag.key, salt);
+  } else if (flag.bucketing !== undefined && flag.bucketing !== "vexil") {
+    plan.broken = makeResult(defaultKey, defaultVariables.values, "ERROR", { errorCode: "PARSE_ERROR" });
+    return plan;
+  }
+  const ctx: FlagContext = { flag, defaultKey, variations, defaultVariables, resolveSegment, ldFlagPrefix };
   const defaults = defaultVariables.values;
   plan.enabled = flag.enabled === true;
   plan.invalidContext = makeResult(defaultKey, defaults, "ERROR", { errorCode: "INVALID_CONTEXT" });

@@ -1,6 +1,14 @@
 // Public surface of @vexil/engine: pure, synchronous flag evaluation with no runtime dependencies.
 
-export { BUCKETS, bucket, experimentSalt, ruleSalt } from "./bucketing.js";
+export {
+  BUCKETS,
+  bucket,
+  experimentSalt,
+  launchDarklyBucket,
+  launchDarklyPrefix,
+  launchDarklyWeights,
+  ruleSalt,
+} from "./bucketing.js";
 export { ipInCidr, parseCidr, parseIp } from "./cidr.js";
 export { OPERATORS } from "./conditions.js";
 export { createEvaluator, type Evaluator, evaluateFlag } from "./evaluate.js";

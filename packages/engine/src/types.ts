@@ -111,7 +111,22 @@ export interface CompiledRule {
   experimentId?: number;
   /** EXPERIMENTATION: set by a re-allocation; the split salt becomes `exp:<experimentId>:<respoolTime>`. */
   respoolTime?: number | null;
+  /**
+   * Bucketing mode `launchdarkly` only: the rollout seed (a non-zero integer); the rule's one draw hashes
+   * `seed.code`. Without it an EXPERIMENTATION rule with a `respoolTime` uses that as the seed, and any other
+   * rule hashes `flagKey.salt.code`.
+   */
+  seed?: number | null;
 }
+
+/**
+ * How rules draw visitors. `vexil` (default): MurmurHash3, an entry draw per rule and a split draw per
+ * experiment (DESIGN section 3). `launchdarkly`: one LaunchDarkly draw per rule (SHA-1, weights out of
+ * 100000), so LaunchDarkly's SDKs give the same answers: a delivery rule delivers iff draw < exposition; an
+ * experiment splits with weights round(exposition x allocation x 10), a draw past them continuing with the
+ * next rule (or, when the weights sum to 100000, answering the last split as LaunchDarkly does).
+ */
+export type BucketingMode = "vexil" | "launchdarkly";
 
 /** A flag compiled for one environment. */
 export interface CompiledFlag {
@@ -130,6 +145,10 @@ export interface CompiledFlag {
   variables: Variable[];
   /** The environment's ordered `rolloutRules`. */
   rules: CompiledRule[];
+  /** How rules draw visitors; default `vexil`. */
+  bucketing?: BucketingMode;
+  /** Bucketing mode `launchdarkly`: the flag's salt (LaunchDarkly's `salt`); default "". */
+  salt?: string;
 }
 
 /** Condition operators (listed in `OPERATORS`). Several `values` mean "any of them matches". */

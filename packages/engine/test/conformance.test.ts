@@ -3,7 +3,14 @@
 // are checked against the engine and the independent reference implementation, and so are the vectors.
 
 import { describe, expect, it } from "vitest";
-import { bucket, createEvaluator, evaluateFlag, murmurhash3 } from "../src/index.js";
+import {
+  bucket,
+  createEvaluator,
+  evaluateFlag,
+  launchDarklyBucket,
+  launchDarklyPrefix,
+  murmurhash3,
+} from "../src/index.js";
 import { conformanceFiles, loadCorpusFile as load, payloadOf } from "./conformance-corpus.js";
 import { referenceBucket, referenceHash } from "./reference.js";
 
@@ -74,4 +81,14 @@ describe("vectors", () => {
       expect(referenceBucket(v.salt, v.code)).toBe(v.bucket);
     }
   });
+  const ld = load<{
+    vectors: { flagKey: string; salt: string; seed?: number; code: string; bucket: number }[];
+  }>("vectors/launchdarkly-bucketing.json").vectors;
+  it.each(ld.map((v) => [v.code, v.seed ?? "none", v] as const))(
+    "LaunchDarkly's published bucket of %s (seed %s)",
+    (_code, _seed, v) => {
+      const u = launchDarklyBucket(launchDarklyPrefix(v.flagKey, v.salt, v.seed), v.code);
+      expect(Math.abs(u - v.bucket)).toBeLessThan(1e-7);
+    },
+  );
 });
