@@ -1,8 +1,14 @@
+import type { Static } from "typebox";
 import type { FlagRecord, StoredEnvironment, StoredRule } from "../flags/flags.document.js";
 import type { Goal } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
 import { link } from "../http/launchdarkly-http.js";
+import type { ExperimentRepSchema, IterationRepSchema } from "./experiments.responses.js";
 import type { ExperimentRecord, IterationRecord, IterationSet } from "./experiments.store.js";
+
+/** LaunchDarkly's IterationRep and Experiment, as their response schemas declare them. */
+export type IterationRep = Static<typeof IterationRepSchema>;
+export type ExperimentRep = Static<typeof ExperimentRepSchema>;
 
 /** An experiment with what its representation and its operations need. */
 export interface ExperimentState {
@@ -86,7 +92,8 @@ export function iterationRep(
       isGroup: false,
     }));
   }
-  return rep;
+  // Built field by field in LaunchDarkly's order; the schema (experiments.responses.ts) is its type.
+  return rep as IterationRep;
 }
 
 /** LaunchDarkly's Experiment representation. */
@@ -118,7 +125,7 @@ export function experimentRep(
   if (expand.has("previousIterations") && iterations.previous.length > 0) {
     rep.previousIterations = iterations.previous.map((i) => iterationRep(state, i, goals, expand));
   }
-  return rep;
+  return rep as ExperimentRep;
 }
 
 /** Every goal id the experiment's iterations use. */

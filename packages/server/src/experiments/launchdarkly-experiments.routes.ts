@@ -15,6 +15,16 @@ import type { TypedApp } from "../http/typed-app.js";
 import { experimentResults } from "./experiment-results.js";
 import { experimentRep, iterationIdOf } from "./experiment-view.js";
 import {
+  createdExperimentResponse,
+  createdIterationResponse,
+  experimentListResponse,
+  experimentResponse,
+  experimentResultsResponse,
+  legacyFlagResponse,
+  legacyResetResponse,
+  legacyResultsResponse,
+} from "./experiments.responses.js";
+import {
   EnvironmentParams,
   EXPERIMENT_EXPANDS,
   ExpandQuery,
@@ -92,7 +102,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
     {
       ...version,
       config: { access: "reader" },
-      schema: { tags, params: EnvironmentParams, querystring: ListQuery },
+      schema: { tags, params: EnvironmentParams, querystring: ListQuery, response: experimentListResponse },
     },
     async (request) => {
       const { projectKey, environmentKey } = request.params;
@@ -125,7 +135,12 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
     {
       ...version,
       config: { access: "writer" },
-      schema: { tags, params: EnvironmentParams, body: ExperimentPostSchema },
+      schema: {
+        tags,
+        params: EnvironmentParams,
+        body: ExperimentPostSchema,
+        response: createdExperimentResponse,
+      },
     },
     async (request, reply) => {
       const { projectKey, environmentKey } = request.params;
@@ -139,7 +154,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
     {
       ...version,
       config: { access: "reader" },
-      schema: { tags, params: ExperimentParams, querystring: ExpandQuery },
+      schema: { tags, params: ExperimentParams, querystring: ExpandQuery, response: experimentResponse },
     },
     async (request) => {
       const { projectKey, environmentKey, experimentKey } = request.params;
@@ -160,7 +175,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
           );
         }
       },
-      schema: { tags, params: ExperimentParams, body: SemanticPatchSchema },
+      schema: { tags, params: ExperimentParams, body: SemanticPatchSchema, response: experimentResponse },
     },
     async (request) => {
       const { projectKey, environmentKey, experimentKey } = request.params;
@@ -180,7 +195,12 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
     {
       ...version,
       config: { access: "writer" },
-      schema: { tags, params: ExperimentParams, body: IterationInputSchema },
+      schema: {
+        tags,
+        params: ExperimentParams,
+        body: IterationInputSchema,
+        response: createdIterationResponse,
+      },
     },
     async (request, reply) => {
       const { projectKey, environmentKey, experimentKey } = request.params;
@@ -201,7 +221,12 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
     {
       ...version,
       config: { access: "reader" },
-      schema: { tags, params: ExperimentMetricParams, querystring: ResultsQuery },
+      schema: {
+        tags,
+        params: ExperimentMetricParams,
+        querystring: ResultsQuery,
+        response: experimentResultsResponse,
+      },
     },
     async (request) => {
       const { projectKey, environmentKey, experimentKey, metricKey } = request.params;
@@ -250,6 +275,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
           { from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) },
           { additionalProperties: false },
         ),
+        response: legacyResultsResponse,
       },
     },
     async (request) => {
@@ -262,7 +288,11 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
   );
   app.delete(
     `${legacyPath}/results`,
-    { ...version, config: { access: "writer" }, schema: { tags, params: LegacyParams } },
+    {
+      ...version,
+      config: { access: "writer" },
+      schema: { tags, params: LegacyParams, response: legacyResetResponse },
+    },
     async (request, reply) => {
       const { projectKey, featureFlagKey, environmentKey, metricKey } = request.params;
       await resetLegacyResults(
@@ -302,6 +332,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
             { additionalProperties: false },
           ),
         ]),
+        response: legacyFlagResponse,
       },
     },
     async (request) => {

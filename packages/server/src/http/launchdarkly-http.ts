@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { ApiError } from "./api-error.js";
 import { principalOf } from "./authentication.js";
 import { actorName, type Role } from "./principal.js";
+import { responses } from "./response-schemas.js";
 import type { TypedApp } from "./typed-app.js";
 import type { Actor } from "./write-guards.js";
 
@@ -69,7 +70,7 @@ export function methodNotAllowed(app: TypedApp, url: string, allowed: string[], 
     method: others as ("GET" | "POST" | "PUT" | "PATCH" | "DELETE")[],
     url,
     config: { access },
-    schema: { hide: true },
+    schema: { hide: true, response: responses("launchdarkly", {}) },
     handler: async (request) => {
       throw new ApiError(
         405,
