@@ -35,7 +35,6 @@ import { resolveConfig } from "../packages/server/src/config.js";
 import { ensureDemoProject } from "../packages/server/src/demo/demo-project.js";
 import type { FlagView } from "../packages/server/src/flags/flags.document.js";
 import type { FlagInput } from "../packages/server/src/flags/flags.schemas.js";
-import { FlagsService } from "../packages/server/src/flags/flags.service.js";
 import { openServer } from "../packages/server/src/server.js";
 import { benchOptions } from "./support/options.js";
 import { createDatabase } from "./support/postgres.js";
@@ -195,7 +194,7 @@ async function main() {
     const goalId = await goal("bench-purchase");
     const otherGoalId = await goal("bench-other");
 
-    const flags = new FlagsService(context);
+    const flags = context.services.flags;
     const rollbackRules: WatchedRule[] = [];
     const criteria = [
       { criteria: "DOWNLIFT", comparisonOperator: "GREATER_THAN", matchValue: 90 },

@@ -13,7 +13,6 @@ import os from "node:os";
 import path from "node:path";
 import { resolveConfig } from "../packages/server/src/config.js";
 import { ensureDemoProject } from "../packages/server/src/demo/demo-project.js";
-import { FlagsService } from "../packages/server/src/flags/flags.service.js";
 import { openServer } from "../packages/server/src/server.js";
 import { type LoadResult, runAutocannon } from "./support/autocannon.js";
 import { benchOptions } from "./support/options.js";
@@ -104,7 +103,7 @@ async function seed(dataDir: string): Promise<void> {
     },
   );
   await ensureDemoProject(server.context);
-  const service = new FlagsService(server.context);
+  const service = server.context.services.flags;
   const actor = { name: "bench", id: null };
   for (let i = 0; i < FLAGS; i++) {
     // biome-ignore lint/suspicious/noExplicitAny: literal rule types widen to string in the generator

@@ -2,10 +2,25 @@ import type { AccountsService } from "./accounts/accounts.service.js";
 import type { AnalyticsStore } from "./analytics/analytics-store.js";
 import type { TokenStore } from "./auth/tokens.store.js";
 import type { ChangeBus } from "./changes/change-bus.js";
+import type { Outbox } from "./changes/outbox.js";
 import type { ServerConfig } from "./config.js";
+import type { ExperimentsService } from "./experiments/experiments.service.js";
+import type { FlagsService } from "./flags/flags.service.js";
+import type { GoalsService } from "./goals/goals.service.js";
 import type { RevocationFeed } from "./http/authentication.js";
 import type { JobRunner } from "./jobs/job-runner.js";
+import type { ProjectsService } from "./projects/projects.service.js";
+import type { SegmentsService } from "./segments/segments.service.js";
 import type { ConfigDatabase } from "./storage/database.js";
+
+/** The services the composition root builds once; routes, jobs and automation share them. */
+export interface Services {
+  projects: ProjectsService;
+  flags: FlagsService;
+  segments: SegmentsService;
+  goals: GoalsService;
+  experiments: ExperimentsService;
+}
 
 /** What every capability's routes and services are built from; one per running server. */
 export interface AppContext {
@@ -22,6 +37,10 @@ export interface AppContext {
   analytics: AnalyticsStore;
   /** Publish every committed configuration change here; SDK streams listen. */
   changes: ChangeBus;
+  /** Services publish each domain change here, in its transaction: audit and notifications subscribe. */
+  outbox: Outbox;
+  /** The one instance of each service, built by the composition root (composition.ts). */
+  services: Services;
   /** The clock; tests move it to exercise schedules without waiting. */
   now: () => number;
   /** Durable background jobs (results reports, callbacks, automation); see jobs/README.md. */

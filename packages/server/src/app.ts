@@ -9,11 +9,11 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyPluginCallback,
   type FastifyPluginOptions,
-  type FastifyServerOptions,
 } from "fastify";
 import { accountRoutes } from "./accounts/accounts.routes.js";
 import { sessionResolver } from "./accounts/session-auth.js";
@@ -22,7 +22,7 @@ import { auditRoutes } from "./audit/audit.routes.js";
 import { oauthRoutes } from "./auth/oauth.routes.js";
 import { tokenRoutes } from "./auth/tokens.routes.js";
 import { hashToken } from "./auth/tokens.store.js";
-import { eventRoutes, startEventRetention } from "./events/events.routes.js";
+import { eventRoutes } from "./events/events.routes.js";
 import { launchDarklyExperimentRoutes } from "./experiments/launchdarkly-experiments.routes.js";
 import { flagRoutes } from "./flags/flags.routes.js";
 import { goalRoutes } from "./goals/goals.routes.js";
@@ -39,6 +39,7 @@ import { launchDarklyProjectRoutes } from "./projects/launchdarkly-projects.rout
 import { projectRoutes } from "./projects/projects.routes.js";
 import { resultsRoutes } from "./results/results.routes.js";
 import { sdkDeliveryRoutes } from "./sdk-delivery/sdk-delivery.routes.js";
+import type { SdkDelivery } from "./sdk-delivery/sdk-delivery.service.js";
 import { segmentRoutes } from "./segments/segments.routes.js";
 
 const MANAGEMENT_BODY_LIMIT = 1024 * 1024;
@@ -72,13 +73,18 @@ function publicRoutes<Options extends FastifyPluginOptions>(
   };
 }
 
-/** Builds the HTTP application over an opened context: every surface, its schemas, auth and errors. */
+/** Builds the HTTP application over a composed context (composition.ts): every surface, its schemas, auth and errors. */
 export async function buildApp(
   context: AppContext,
-  options: { logger?: FastifyServerOptions["logger"] } = {},
+  options: {
+    /** The process logger (composition.ts); Fastify logs through it. */
+    logger: FastifyBaseLogger;
+    /** SDK payloads and streams, shared by the SDK and OFREP routes. */
+    sdkDelivery: SdkDelivery;
+  },
 ) {
   const app: TypedApp = Fastify({
-    logger: options.logger ?? { level: context.config.logLevel },
+    loggerInstance: options.logger,
     bodyLimit: MANAGEMENT_BODY_LIMIT,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: true },
@@ -149,12 +155,10 @@ export async function buildApp(
   launchDarklyMetricRoutes(app, context);
   launchDarklyExperimentRoutes(app, context);
   notificationRoutes(app, context);
-  const sdkDelivery = sdkDeliveryRoutes(app, context);
-  ofrepRoutes(app, context, sdkDelivery);
+  sdkDeliveryRoutes(app, context, options.sdkDelivery);
+  ofrepRoutes(app, context, options.sdkDelivery);
   resultsRoutes(app, context);
   eventRoutes(app, context);
-  const stopRetention = startEventRetention(context, context.config.eventRetentionDays, app.log);
-  app.addHook("onClose", async () => stopRetention());
 
   const consoleDir = context.config.consoleDir ?? defaultConsoleDir();
   if (fs.existsSync(path.join(consoleDir, "index.html"))) {

@@ -3,7 +3,8 @@ import fs from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { runUserCommand, usersUsage } from "./accounts/users.command.js";
 import { runAnalyzeCommand } from "./analyze/analyze.command.js";
-import { createApiToken } from "./auth/tokens.routes.js";
+import { createApiToken } from "./auth/tokens.service.js";
+import { openRoot } from "./composition.js";
 import { resolveConfig } from "./config.js";
 import { ensureDemoData } from "./demo/demo-project.js";
 import {
@@ -12,15 +13,18 @@ import {
   simulateOverHttp,
   simulateUsage,
 } from "./events/simulate.command.js";
-import { openServer } from "./server.js";
+import { openServer, openWorker } from "./server.js";
 import { openConfigDatabase } from "./storage/database.js";
 import { migrateToLatest } from "./storage/migrations.js";
 
 const usage = `Usage: vexil <command> [options]
 
 Commands:
-  serve [--port 8420] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://...] [--demo]
+  serve [--port 8420] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://...] [--demo] [--no-workers]
         Start the server (env: VEXIL_PORT, VEXIL_HOST, VEXIL_DATA_DIR, VEXIL_DATABASE_URL, VEXIL_ADMIN_TOKEN).
+        It also runs jobs and automation unless --no-workers (VEXIL_WORKERS=0): then run vexil worker.
+  worker [--database-url postgres://...] [--data-dir DIR] [--admin-port PORT]
+        Run jobs and automation without the public HTTP API (GET /healthz on --admin-port when given).
   token create --role reader|writer|admin [--project KEY] [--name NAME] [--data-dir DIR] [--database-url URL]
         Create an API token and print it (shown once).
 ${usersUsage}
@@ -46,6 +50,7 @@ async function serve(args: string[]): Promise<number> {
       port: { type: "string" },
       host: { type: "string" },
       demo: { type: "boolean" },
+      "no-workers": { type: "boolean" },
     },
   });
   const config = resolveConfig({
@@ -53,6 +58,7 @@ async function serve(args: string[]): Promise<number> {
     host: values.host,
     dataDir: values["data-dir"],
     databaseUrl: values["database-url"],
+    workers: values["no-workers"] ? false : undefined,
   });
   const server = await openServer(config);
   const demo = values.demo ? await ensureDemoData(server.context) : undefined;
@@ -65,6 +71,9 @@ async function serve(args: string[]): Promise<number> {
     `Vexil is running at ${address}  (storage: ${storage})`,
     `  console:  ${address}/`,
     `  API docs: ${address}/docs`,
+    config.workers
+      ? `  jobs and automation: in this process`
+      : `  jobs and automation: off here (run vexil worker)`,
   ];
   if (firstAdmin) {
     lines.push(`  sign in:  ${firstAdmin.email} / ${firstAdmin.password}  (first admin, shown once)`);
@@ -88,12 +97,36 @@ async function serve(args: string[]): Promise<number> {
   }
   process.stdout.write(`${lines.join("\n")}\n\n`);
 
+  onSignals(server.app.log, () => server.close());
+  return new Promise<number>(() => {});
+}
+
+async function worker(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...storageOptions, "admin-port": { type: "string" } } });
+  const config = resolveConfig({
+    dataDir: values["data-dir"],
+    databaseUrl: values["database-url"],
+    adminPort: values["admin-port"] === undefined ? undefined : Number(values["admin-port"]),
+  });
+  const opened = await openWorker(config);
+  const lines = [``, `Vexil worker ${opened.context.jobs.workerId} is running jobs and automation`];
+  if (config.adminPort !== undefined) {
+    const address = await opened.admin.listen({ port: config.adminPort, host: config.host });
+    lines.push(`  health: ${address}/healthz`);
+  }
+  process.stdout.write(`${lines.join("\n")}\n\n`);
+  onSignals(opened.admin.log, () => opened.close());
+  return new Promise<number>(() => {});
+}
+
+/** Closes on SIGTERM/SIGINT, then exits. */
+function onSignals(log: { info(object: object, message: string): void }, close: () => Promise<void>) {
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    server.app.log.info({ signal }, "shutting down");
-    server.close().then(
+    log.info({ signal }, "shutting down");
+    close().then(
       () => process.exit(0),
       (error) => {
         console.error(error);
@@ -103,7 +136,6 @@ async function serve(args: string[]): Promise<number> {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
-  return new Promise<number>(() => {});
 }
 
 async function tokenCommand(args: string[]): Promise<number> {
@@ -126,15 +158,10 @@ async function tokenCommand(args: string[]): Promise<number> {
     process.stderr.write("--role must be reader, writer or admin\n");
     return 2;
   }
-  const server = await openServer(
-    // A one-shot command: no automation (it would compete for the scheduler's lease).
-    {
-      ...resolveConfig({ dataDir: values["data-dir"], databaseUrl: values["database-url"] }),
-      automation: "off",
-    },
-    {
-      logger: false,
-    },
+  // A one-shot command: the composition root without HTTP or background work.
+  const server = await openRoot(
+    resolveConfig({ dataDir: values["data-dir"], databaseUrl: values["database-url"] }),
+    { logger: false },
   );
   try {
     const { token, record } = await createApiToken(server.context, "cli", {
@@ -158,11 +185,8 @@ async function userCommand(args: string[]): Promise<number> {
   const databaseUrl = typeof values["database-url"] === "string" ? values["database-url"] : undefined;
   const storageFlags = new Set(["--data-dir", "--database-url"]);
   const own = rest.filter((arg, i) => !storageFlags.has(arg) && !storageFlags.has(rest[i - 1] ?? ""));
-  const server = await openServer(
-    // A one-shot command: no automation (it would compete for the scheduler's lease).
-    { ...resolveConfig({ dataDir, databaseUrl }), automation: "off" },
-    { logger: false },
-  );
+  // A one-shot command: the composition root without HTTP or background work.
+  const server = await openRoot(resolveConfig({ dataDir, databaseUrl }), { logger: false });
   try {
     return await runUserCommand(sub, own, server.context.accounts, {
       stdout: process.stdout,
@@ -204,13 +228,10 @@ async function simulate(args: string[]): Promise<number> {
     process.stdout.write(`Posted ${events} events to ${parsed.url}\n`);
     return 0;
   }
-  const server = await openServer(
-    // A one-shot command: no automation (it would compete for the scheduler's lease).
-    { ...resolveConfig({ dataDir: parsed.dataDir, databaseUrl: parsed.databaseUrl }), automation: "off" },
-    {
-      logger: false,
-    },
-  );
+  // A one-shot command: the composition root without HTTP or background work.
+  const server = await openRoot(resolveConfig({ dataDir: parsed.dataDir, databaseUrl: parsed.databaseUrl }), {
+    logger: false,
+  });
   try {
     const { events } = await simulateDirect(server.context, parsed);
     process.stdout.write(`Stored ${events} events\n`);
@@ -230,6 +251,7 @@ const analyze = (args: string[]) =>
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   serve,
+  worker,
   token: tokenCommand,
   user: userCommand,
   migrate,

@@ -33,6 +33,13 @@ export interface ServerConfig {
   jobsPollMs: number;
   /** Jobs (results reports, callbacks, automation) this process runs at once; 0 = no worker (VEXIL_JOBS_CONCURRENCY). */
   jobsConcurrency: number;
+  /**
+   * Whether `vexil serve` also runs the job worker, automation and event retention (VEXIL_WORKERS, default
+   * true; `serve --no-workers`). Off on API replicas when `vexil worker` processes run them (docs/deployment.md).
+   */
+  workers: boolean;
+  /** Port of a `vexil worker`'s GET /healthz (VEXIL_ADMIN_PORT, `worker --admin-port`); unset = no HTTP. */
+  adminPort: number | undefined;
   /** Where notification emails go, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host (VEXIL_SMTP_URL); unset = emails skipped. */
   smtpUrl: string | undefined;
   /** The From address of notification emails (VEXIL_SMTP_FROM). */
@@ -69,6 +76,8 @@ export interface ConfigOverrides {
   host?: string | undefined;
   dataDir?: string | undefined;
   databaseUrl?: string | undefined;
+  workers?: boolean | undefined;
+  adminPort?: number | undefined;
 }
 
 function integerFrom(value: string | undefined, fallback: number, name: string): number {
@@ -142,6 +151,10 @@ export function resolveConfig(
       .filter(Boolean),
     jobsPollMs: integerFrom(env.VEXIL_JOBS_POLL_MS, 1000, "VEXIL_JOBS_POLL_MS"),
     jobsConcurrency: integerFrom(env.VEXIL_JOBS_CONCURRENCY, 2, "VEXIL_JOBS_CONCURRENCY"),
+    workers: overrides.workers ?? booleanFrom(env.VEXIL_WORKERS, true, "VEXIL_WORKERS"),
+    adminPort:
+      overrides.adminPort ??
+      (env.VEXIL_ADMIN_PORT ? integerFrom(env.VEXIL_ADMIN_PORT, 0, "VEXIL_ADMIN_PORT") : undefined),
     smtpUrl: env.VEXIL_SMTP_URL || undefined,
     smtpFrom: env.VEXIL_SMTP_FROM || "Vexil <vexil@localhost>",
     notificationRetryWindowMs:

@@ -4,7 +4,6 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConfigChange } from "../src/changes/change-bus.js";
 import { withFlagLock } from "../src/flags/flag-lock.js";
-import { FlagsService } from "../src/flags/flags.service.js";
 import {
   createFlag,
   exampleBody,
@@ -472,7 +471,7 @@ describe("optimistic concurrency", () => {
 describe("automation lock", () => {
   it("answers 423 naming the holder to user writes while automation holds the lock", async () => {
     const flag = (await server.request("GET", "/feature-flags/demo/minimal")).body;
-    const service = new FlagsService(server.context);
+    const service = server.context.services.flags;
     const result = await withFlagLock(server.context, flag.id, "automation:ramp", async () => {
       const blocked = await server.request("PATCH", "/feature-flags/demo/minimal", {
         body: { description: "user" },
@@ -827,7 +826,7 @@ describe("entry points for automation and other capabilities", () => {
         { environmentKey: "staging", featureEnabled: true, rolloutRules: [{ type: "EXPERIMENTATION" }] },
       ],
     });
-    const service = new FlagsService(server.context);
+    const service = server.context.services.flags;
     const actor = { name: "automation:bandit", id: null };
     const rule = flag.environmentConfigurations[1].rolloutRules[0];
     expect(rule.trafficAllocations).toEqual([

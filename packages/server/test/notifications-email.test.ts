@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDemoProject } from "../src/demo/demo-project.js";
-import { FlagsService } from "../src/flags/flags.service.js";
 import { type AutomaticActionNotice, notifyAutomaticAction } from "../src/notifications/automatic-action.js";
 import { EMAIL_KIND } from "../src/notifications/email-delivery.js";
 import { createFlag, type J } from "./fixtures/flag-test-helpers.js";
@@ -266,7 +265,7 @@ describe(`an automatic action end to end (${testDatabaseKind})`, () => {
       const rule = flag.environmentConfigurations.find((e: J) => e.environmentKey === "production")
         .rolloutRules[0];
       // What the rollback engineer's code does: pause the rule as automation, then notify.
-      await new FlagsService(server.context).patchRule({ name: "automation:rollback", id: null }, rule.id, {
+      await server.context.services.flags.patchRule({ name: "automation:rollback", id: null }, rule.id, {
         state: "PAUSED",
       });
       const summary = `Rule ${rule.id} paused: DOWNLIFT 14.2 % > 10 % on goal 3 (5,012 visitors)`;

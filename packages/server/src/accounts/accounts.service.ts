@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
-import { recordAudit } from "../audit/audit.store.js";
+import { insertAudit } from "../audit/audit.store.js";
 import { ApiError, notFound } from "../http/api-error.js";
 import type { Role } from "../http/principal.js";
 import { projectsStore } from "../projects/projects.store.js";
@@ -202,7 +202,7 @@ export class AccountsService {
     const session = await this.store.findSession(hashSessionId(sessionId));
     if (!session) return;
     await this.store.deleteSession(session.idHash);
-    await recordAudit(this.db, {
+    await insertAudit(this.db, {
       projectKey: null,
       actor: `user:${session.userId}:${session.email}`,
       action: "user.sign-out",
@@ -219,7 +219,7 @@ export class AccountsService {
   }
 
   private async audit(actor: string, action: string, user: UserRecord, before?: UserRecord): Promise<void> {
-    await recordAudit(this.db, {
+    await insertAudit(this.db, {
       projectKey: null,
       actor,
       action,

@@ -1,17 +1,9 @@
 import type { Kysely } from "kysely";
-import { queueWebhookDeliveries } from "../notifications/webhook-outbox.js";
+import type { DomainChange } from "../changes/outbox.js";
 import type { Database } from "../storage/schema.js";
 
-/** One change: who did what to which resource, with the resource before and after. */
-export interface AuditEntry {
-  projectKey: string | null;
-  actor: string;
-  action: string;
-  resourceType: string;
-  resourceId: string;
-  before?: unknown;
-  after?: unknown;
-}
+/** An audit entry is a published domain change (changes/outbox.ts). */
+export type AuditEntry = DomainChange;
 
 export interface AuditRecord extends Required<Omit<AuditEntry, "before" | "after">> {
   id: number;
@@ -28,15 +20,8 @@ export interface AuditFilter {
   offset: number;
 }
 
-/**
- * Writes an audit entry; pass the transaction of the change so both commit or neither does. A feature-flag
- * entry also queues its webhook deliveries in the same transaction (notifications/webhook-outbox.ts).
- */
-export async function recordAudit(db: Kysely<Database>, entry: AuditEntry, at = new Date()): Promise<void> {
-  if (entry.resourceType === "feature-flag" && !db.isTransaction) {
-    await db.transaction().execute((trx) => recordAudit(trx, entry, at));
-    return;
-  }
+/** Writes an audit entry in `db` (the outbox's journal: pass the transaction of the change); returns its id. */
+export async function insertAudit(db: Kysely<Database>, entry: AuditEntry, at = new Date()): Promise<number> {
   const row = await db
     .insertInto("audit_log")
     .values({
@@ -51,18 +36,7 @@ export async function recordAudit(db: Kysely<Database>, entry: AuditEntry, at = 
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  if (entry.resourceType === "feature-flag" && entry.projectKey !== null) {
-    await queueWebhookDeliveries(db, {
-      eventId: Number(row.id),
-      projectKey: entry.projectKey,
-      actor: entry.actor,
-      action: entry.action,
-      flagId: Number(entry.resourceId),
-      before: entry.before,
-      after: entry.after,
-      at,
-    });
-  }
+  return Number(row.id);
 }
 
 /** Reads audit entries, newest first. */

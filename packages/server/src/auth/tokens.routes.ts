@@ -1,12 +1,10 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { recordAudit } from "../audit/audit.store.js";
-import { ApiError, notFound } from "../http/api-error.js";
+import { ApiError } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { actorName, assertProjectAccess, assertRole, type Principal, type Role } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
-import { projectsStore } from "../projects/projects.store.js";
-import { generateToken, type TokenRecord } from "./tokens.store.js";
+import { createApiToken, tokenView } from "./tokens.service.js";
 
 const NewToken = Type.Object(
   {
@@ -16,36 +14,6 @@ const NewToken = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const tokenView = (record: TokenRecord) => ({ ...record, clientId: `vexil-${record.id}` });
-
-/** Creates an API token (the secret is returned once and stored only as its hash). */
-export async function createApiToken(
-  context: AppContext,
-  actor: string,
-  input: { name: string; role: Role; projectKey?: string | undefined },
-): Promise<{ token: string; record: TokenRecord }> {
-  if (input.projectKey && !(await projectsStore.find(context.db, input.projectKey))) {
-    throw notFound(`Project '${input.projectKey}' not found`);
-  }
-  const token = generateToken();
-  const record = await context.tokens.create({
-    token,
-    name: input.name,
-    role: input.role,
-    projectKey: input.projectKey ?? null,
-    kind: "api",
-  });
-  await recordAudit(context.db, {
-    projectKey: input.projectKey ?? null,
-    actor,
-    action: "token.create",
-    resourceType: "token",
-    resourceId: String(record.id),
-    after: tokenView(record),
-  });
-  return { token, record };
-}
 
 /**
  * A token never grants more than its creator holds: a role up to the creator's, and a creator scoped to a
@@ -93,10 +61,10 @@ export function tokenRoutes(app: TypedApp, context: AppContext) {
       const visible =
         existing && (principal.projectKey === null || existing.projectKey === principal.projectKey);
       if (!visible || !(await context.tokens.revoke(request.params.tokenId))) {
-        throw notFound(`Token ${request.params.tokenId} not found`);
+        throw new ApiError(404, `Token ${request.params.tokenId} not found`);
       }
       await app.forgetVerifiedTokens();
-      await recordAudit(context.db, {
+      await context.outbox.publish(context.db, {
         projectKey: existing.projectKey,
         actor: actorName(principalOf(request)),
         action: "token.revoke",

@@ -15,7 +15,7 @@ import type { RuleOutcome } from "../analytics/analytics-store.js";
 import type { AppContext } from "../app-context.js";
 import { withFlagLock } from "../flags/flag-lock.js";
 import type { StoredRule } from "../flags/flags.document.js";
-import { FlagsService, findRule } from "../flags/flags.service.js";
+import { findRule } from "../flags/flags.service.js";
 import { toRecord } from "../flags/flags.store.js";
 import type { Actor } from "../http/write-guards.js";
 import type { AutomationTick } from "./automation-tasks.js";
@@ -63,7 +63,7 @@ export async function runBanditTick(
   const aggregationMs = performance.now() - started;
   const byRule = groupByRule(outcomes);
 
-  const service = new FlagsService(context);
+  const service = context.services.flags;
   let reallocated = 0;
   let unchanged = 0;
   let waiting = 0;

@@ -24,7 +24,6 @@ import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine"
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord, Health, StoredEnvironment } from "../flags/flags.document.js";
 import { environmentsOf } from "../flags/flags.document.js";
-import { FlagsService } from "../flags/flags.service.js";
 import { toRecord } from "../flags/flags.store.js";
 import { clockPieces } from "../flags/rule-clock.js";
 import { lastEvaluatedAt } from "../sdk-delivery/evaluations.store.js";
@@ -132,7 +131,7 @@ export async function runHealthTick(
     }
   }
 
-  const service = new FlagsService(context);
+  const service = context.services.flags;
   const changed: Record<string, number> = {};
   const failures: TickFailure[] = [];
   for (const record of records) {

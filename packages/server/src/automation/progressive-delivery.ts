@@ -14,7 +14,7 @@
 import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
 import type { FlagView } from "../flags/flags.document.js";
-import { type AutomationAuditNote, FlagsService } from "../flags/flags.service.js";
+import type { AutomationAuditNote } from "../flags/flags.service.js";
 import { toRecord } from "../flags/flags.store.js";
 import { clockPieces } from "../flags/rule-clock.js";
 import { AUTOMATION_ACTOR } from "./automation-actor.js";
@@ -65,7 +65,7 @@ export async function runProgressiveTick(
     .where("document", "like", '%"PROGRESSIVE_DELIVERY"%')
     .orderBy("id")
     .execute();
-  const service = new FlagsService(context);
+  const service = context.services.flags;
   let flagsChanged = 0;
   let rulesChanged = 0;
   let finished = 0;

@@ -18,7 +18,7 @@ import type { RuleOutcome } from "../analytics/analytics-store.js";
 import type { AppContext } from "../app-context.js";
 import { withFlagLock } from "../flags/flag-lock.js";
 import type { FlagView, StoredRollbackCondition, StoredRule } from "../flags/flags.document.js";
-import { FlagsService } from "../flags/flags.service.js";
+import type { FlagsService } from "../flags/flags.service.js";
 import { toRecord } from "../flags/flags.store.js";
 import type { Actor } from "../http/write-guards.js";
 import { notifyAutomaticAction } from "../notifications/automatic-action.js";
@@ -79,7 +79,7 @@ export async function runRollbackTick(
   const aggregationMs = performance.now() - started;
   const byRule = groupByRuleAndGoal(outcomes);
 
-  const service = new FlagsService(context);
+  const service = context.services.flags;
   const rolledBack: RolledBack[] = [];
   const failures: TickFailure[] = [];
   let met = 0;

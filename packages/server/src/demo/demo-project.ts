@@ -1,8 +1,6 @@
 import type { AppContext } from "../app-context.js";
+import { buildServices } from "../composition.js";
 import { simulateDirect } from "../events/simulate.command.js";
-import { FlagsService } from "../flags/flags.service.js";
-import { GoalsService } from "../goals/goals.service.js";
-import { ProjectsService } from "../projects/projects.service.js";
 import { projectsStore } from "../projects/projects.store.js";
 
 export const DEMO_PROJECT_KEY = "demo";
@@ -13,7 +11,7 @@ const DEMO_DAYS = 14;
 /** Creates the `demo` project (development, staging, production) unless it exists. */
 export async function ensureDemoProject(context: AppContext): Promise<boolean> {
   if (await projectsStore.find(context.db, DEMO_PROJECT_KEY)) return false;
-  await new ProjectsService(context).create("system:demo", {
+  await context.services.projects.create("system:demo", {
     key: DEMO_PROJECT_KEY,
     name: "Demo",
     description: "A project to try Vexil with.",
@@ -31,15 +29,15 @@ export async function ensureDemoData(context: AppContext): Promise<{ created: bo
   // The goal, flag and experiment date from the start of the simulated traffic, so every results view
   // (Kameleoon's, the experiment's iteration from its start, LaunchDarkly's legacy one) counts all of it.
   const trafficStart = context.now() - DEMO_DAYS * 86_400_000;
-  const then: AppContext = { ...context, now: () => trafficStart };
-  const goal = await new GoalsService(then).create(actor, {
+  const then = buildServices({ ...context, now: () => trafficStart });
+  const goal = await then.goals.create(actor, {
     siteCode: DEMO_PROJECT_KEY,
     name: "Purchase",
     key: "purchase",
     isNumeric: true,
     unit: "EUR",
   });
-  await new FlagsService(then).create(actor, {
+  await then.flags.create(actor, {
     siteCode: DEMO_PROJECT_KEY,
     featureKey: DEMO_FLAG,
     name: "New checkout",

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../app-context.js";
-import { recordAudit } from "../audit/audit.store.js";
 import { environmentsOf, type FlagRecord, type FlagView, type StoredRule } from "../flags/flags.document.js";
-import { FlagsService, findFlagByKey, findFlagRecord } from "../flags/flags.service.js";
+import { type FlagsService, findFlagByKey, findFlagRecord } from "../flags/flags.service.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { ApiError, badRequest, conflict, notFound } from "../http/api-error.js";
 import { type Actor, isUniqueViolation } from "../http/write-guards.js";
@@ -18,6 +17,7 @@ import {
   type StoredMetric,
   type StoredTreatment,
 } from "./experiments.store.js";
+import { metricUsage } from "./metric-usage.js";
 
 /** Rule ids that mean "the flag's default targeting": Vexil then adds an EXPERIMENTATION rule. */
 const FALLTHROUGH = new Set(["", "fallthrough", "default", "defaultRule"]);
@@ -135,9 +135,14 @@ function withGoals(view: FlagView, goalIds: number[]): { next: FlagView; changed
  * through FlagsService, so they are validated, audited, versioned and reach SDKs like any other.
  */
 export class ExperimentsService {
-  private readonly flags: FlagsService;
-  constructor(private readonly context: AppContext) {
-    this.flags = new FlagsService(context);
+  constructor(
+    private readonly context: AppContext,
+    private readonly flags: FlagsService,
+  ) {}
+
+  /** Where each goal is used: flags that measure it and experiments whose iterations have it as a metric. */
+  metricUsage(projectKey: string, goalIds: number[]) {
+    return metricUsage(this.context, projectKey, goalIds);
   }
 
   private nowIso(): string {
@@ -606,7 +611,7 @@ export class ExperimentsService {
           trx,
           this.newIteration(experiment.id, resolved, ruleId, flag.meta.version),
         );
-        await recordAudit(
+        await this.context.outbox.publish(
           trx,
           {
             projectKey,
@@ -679,7 +684,7 @@ export class ExperimentsService {
         this.newIteration(state.experiment.id, resolved, state.experiment.ruleId, flag.meta.version),
       );
       await experimentsStore.update(trx, state.experiment.id, { source: "launchdarkly", updatedAt: now });
-      await recordAudit(
+      await this.context.outbox.publish(
         trx,
         {
           projectKey,
@@ -878,7 +883,7 @@ export class ExperimentsService {
     const now = this.nowIso();
     await this.context.db.transaction().execute(async (trx) => {
       await experimentsStore.update(trx, state.experiment.id, { ...fields, updatedAt: now });
-      await recordAudit(
+      await this.context.outbox.publish(
         trx,
         {
           projectKey: state.experiment.projectKey,
@@ -966,7 +971,7 @@ export class ExperimentsService {
         throw conflict(
           "The iteration was started or replaced by a concurrent request; read the experiment again",
         );
-      await recordAudit(
+      await this.context.outbox.publish(
         trx,
         {
           projectKey: experiment.projectKey,
@@ -1012,7 +1017,7 @@ export class ExperimentsService {
       } else if (!(await experimentsStore.transition(trx, current.id, "running", "stopped", fields))) {
         throw conflict("The iteration was stopped by a concurrent request; read the experiment again");
       }
-      await recordAudit(
+      await this.context.outbox.publish(
         trx,
         {
           projectKey: experiment.projectKey,

@@ -36,7 +36,6 @@ import {
   ResultsQuery,
   SemanticPatchSchema,
 } from "./experiments.schemas.js";
-import { ExperimentsService } from "./experiments.service.js";
 import type { IterationStatus } from "./experiments.store.js";
 import { patchLegacyExperiments } from "./legacy-flag-experiments.js";
 import { legacyResults, resetLegacyResults } from "./legacy-results.js";
@@ -92,7 +91,7 @@ function millis(value: string | undefined, name: string): number | undefined {
  * anything else), checked after the usual token check (401) and before the body is read.
  */
 export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext) {
-  const service = new ExperimentsService(context);
+  const service = context.services.experiments;
   const tags = ["launchdarkly: experiments (beta)"];
   const version = { onRequest: acceptApiVersion };
   const base = "/api/v2/projects/:projectKey/environments/:environmentKey/experiments";

@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
-import { recordAudit } from "../audit/audit.store.js";
 import type { FlagRecord, FlagView } from "../flags/flags.document.js";
-import { FlagsService, findFlagByKey, findFlagRecord } from "../flags/flags.service.js";
+import { findFlagByKey, findFlagRecord } from "../flags/flags.service.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
 import { badRequest, notFound } from "../http/api-error.js";
@@ -295,7 +294,7 @@ export async function patchLegacyExperiments(
   const value: LegacyExperiments = { baselineIdx: baselineIdx as number, items: resolved };
 
   // Newly attached metrics become goals of the flag (protected from deletion, in Kameleoon results too).
-  const flags = new FlagsService(context);
+  const flags = context.services.flags;
   const newGoals = resolved.map((i) => i.goalId).filter((id) => !previousByGoal.has(id));
   if (newGoals.length > 0) {
     await flags.update(actor, flag.meta.id, (view: FlagView) => {
@@ -319,7 +318,7 @@ export async function patchLegacyExperiments(
   if (JSON.stringify(before) !== JSON.stringify(after)) {
     await context.db.transaction().execute(async (trx) => {
       await legacyStore.save(trx, flag.meta.id, value);
-      await recordAudit(
+      await context.outbox.publish(
         trx,
         {
           projectKey,

@@ -1,6 +1,5 @@
 import { analyzeMetric, conversionChiSquare, fisherExactTest, normalQuantile } from "@vexil/stats";
 import type { AppContext } from "../app-context.js";
-import { recordAudit } from "../audit/audit.store.js";
 import type { FlagRecord } from "../flags/flags.document.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { badRequest, notFound } from "../http/api-error.js";
@@ -258,7 +257,7 @@ export async function resetLegacyResults(
       .insertInto("legacy_results_resets")
       .values({ ...key, reset_at: resetAt })
       .execute();
-    await recordAudit(trx, {
+    await context.outbox.publish(trx, {
       projectKey,
       actor: actor.name,
       action: "experiment.reset-results",

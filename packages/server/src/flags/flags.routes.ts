@@ -25,7 +25,7 @@ import {
   SearchBody,
 } from "./flags.schemas.js";
 import { type FilterNode, parseFilter, parseSort, type SortKey } from "./flags.search.js";
-import { FlagsService, type SearchCriteria } from "./flags.service.js";
+import type { SearchCriteria } from "./flags.service.js";
 
 const DEFAULT_PER_PAGE = 200;
 
@@ -89,7 +89,7 @@ function criteriaOf(
 
 /** Kameleoon's feature-flag dialect: /feature-flags... */
 export function flagRoutes(app: TypedApp, context: AppContext) {
-  const service = new FlagsService(context);
+  const service = context.services.flags;
   const tags = ["feature-flags"];
 
   app.get(

@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
-import { recordAudit } from "../audit/audit.store.js";
 import type { ConfigChange } from "../changes/change-bus.js";
 import { goalsStore } from "../goals/goals.store.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
@@ -337,7 +336,7 @@ export class FlagsService {
           doc: draft,
         };
         const view = this.view(record, environmentKeys);
-        await recordAudit(
+        await this.context.outbox.publish(
           trx,
           {
             projectKey,
@@ -452,7 +451,7 @@ export class FlagsService {
         await flagsStore.syncReferences(trx, current.meta.id, draft);
         await bumpConfigVersion(trx, current.meta.projectKey);
         const view = this.view(after, environmentKeys);
-        await recordAudit(
+        await this.context.outbox.publish(
           trx,
           {
             projectKey: current.meta.projectKey,
@@ -466,7 +465,7 @@ export class FlagsService {
           new Date(now),
         );
         for (const note of change.alsoAudit?.() ?? []) {
-          await recordAudit(
+          await this.context.outbox.publish(
             trx,
             {
               projectKey: current.meta.projectKey,
@@ -756,7 +755,7 @@ export class FlagsService {
       const before = this.view(current, environmentKeys);
       await flagsStore.delete(trx, current.meta.id);
       await bumpConfigVersion(trx, projectKey);
-      await recordAudit(
+      await this.context.outbox.publish(
         trx,
         {
           projectKey,
@@ -820,7 +819,7 @@ export class FlagsService {
 
 /** Looks a flag up by its numeric id (results, experiments, automation). */
 export async function findFlagById(context: AppContext, id: number): Promise<FlagView | undefined> {
-  return new FlagsService(context).getById(id);
+  return context.services.flags.getById(id);
 }
 
 /** Looks a flag up by project and feature key; undefined when there is none. */
@@ -831,7 +830,7 @@ export async function findFlagByKey(
 ): Promise<FlagView | undefined> {
   const record = await flagsStore.findByKey(context.db, projectKey, featureKey);
   if (!record) return undefined;
-  const service = new FlagsService(context);
+  const service = context.services.flags;
   return service.view(record, await service.environmentKeys(context.db, projectKey));
 }
 

@@ -317,6 +317,19 @@ export const flagsStore = {
     return rows.map((r) => ({ ...r, flagId: Number(r.flagId), archived: Boolean(r.archived) }));
   },
 
+  /** The ids of the segments or goals the project's flags use directly. */
+  async referencedIds(db: Kysely<Database>, projectKey: string, kind: "segment" | "goal"): Promise<number[]> {
+    const rows = await db
+      .selectFrom("flag_references")
+      .innerJoin("flags", "flags.id", "flag_references.flag_id")
+      .select("flag_references.ref_id")
+      .distinct()
+      .where("flags.project_key", "=", projectKey)
+      .where("flag_references.kind", "=", kind)
+      .execute();
+    return rows.map((r) => Number(r.ref_id));
+  },
+
   /** The flag and environment of a rule. */
   async ruleLocation(
     db: Kysely<Database>,

@@ -10,7 +10,7 @@ import {
   goalListResponse,
   goalResponse,
 } from "./goals.responses.js";
-import { GoalsService, goalView } from "./goals.service.js";
+import { goalView } from "./goals.service.js";
 import { goalsStore } from "./goals.store.js";
 
 const SiteCode = Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" });
@@ -65,7 +65,7 @@ const ListQuery = Type.Object({ siteCode: Type.Optional(SiteCode) }, { additiona
 
 /** Goals (metrics) under /goals. */
 export function goalRoutes(app: TypedApp, context: AppContext) {
-  const service = new GoalsService(context);
+  const service = context.services.goals;
   const tags = ["goals"];
   const actorOf = (request: Parameters<typeof principalOf>[0]) => {
     const principal = principalOf(request);

@@ -1,10 +1,10 @@
+import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
-import { recordAudit } from "../audit/audit.store.js";
-import { flagsStore } from "../flags/flags.store.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
 import { applyMergePatch } from "../http/merge-patch.js";
 import { type Actor, isUniqueViolation } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
+import type { Database } from "../storage/schema.js";
 import type { GoalView } from "./goals.responses.js";
 import { type Goal, type GoalKind, goalsStore } from "./goals.store.js";
 
@@ -74,8 +74,24 @@ function kindOf(kind: GoalKind | undefined, type: string | undefined, path = "bo
 }
 
 /** Goals (Kameleoon goalId / LaunchDarkly metricKey): created, changed, deleted unless in use. */
+/** Who uses a goal, asked of the capabilities that reference goals (wired in composition.ts). */
+export interface GoalUsage {
+  /** Flags that use the goal (primary/secondary goal, rollback condition), read in `db`. */
+  flagsUsing(db: Kysely<Database>, goalId: number): Promise<FlagUse[]>;
+}
+
+/** One flag's use of a goal or segment, as a 409 names it. */
+export interface FlagUse {
+  featureKey: string;
+  archived: boolean;
+  detail: string;
+}
+
 export class GoalsService {
-  constructor(private readonly context: AppContext) {}
+  constructor(
+    private readonly context: AppContext,
+    private readonly usage: GoalUsage,
+  ) {}
 
   async get(id: number): Promise<Goal> {
     const goal = await goalsStore.findById(this.context.db, id);
@@ -117,7 +133,7 @@ export class GoalsService {
         };
         const id = await goalsStore.insert(trx, goal);
         const created = { ...goal, id };
-        await recordAudit(
+        await this.context.outbox.publish(
           trx,
           {
             projectKey: goal.projectKey,
@@ -184,7 +200,7 @@ export class GoalsService {
           return before;
         }
         await goalsStore.update(trx, after);
-        await recordAudit(
+        await this.context.outbox.publish(
           trx,
           {
             projectKey: after.projectKey,
@@ -211,12 +227,12 @@ export class GoalsService {
     await this.context.db.transaction().execute(async (trx) => {
       const before = await goalsStore.findById(trx, id, this.context.database.dialect);
       if (!before) throw notFound(`Goal ${id} not found`);
-      const users = (await flagsStore.usersOf(trx, "goal", id)).map(
+      const users = (await this.usage.flagsUsing(trx, id)).map(
         (use) => `feature flag '${use.featureKey}'${use.archived ? " (archived)" : ""} ${use.detail}`,
       );
       if (users.length > 0) throw conflict(`Goal ${id} is in use by ${users.join("; ")}`);
       await goalsStore.delete(trx, id);
-      await recordAudit(
+      await this.context.outbox.publish(
         trx,
         {
           projectKey: before.projectKey,

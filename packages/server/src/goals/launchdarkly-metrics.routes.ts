@@ -1,6 +1,5 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { metricUsage } from "../experiments/metric-usage.js";
 import { badRequest, conflict, notFound } from "../http/api-error.js";
 import { applyJsonPatch, type JsonPatch, JsonPatchBody } from "../http/json-patch.js";
 import { LimitOffset, launchDarklyCollection } from "../http/launchdarkly-collections.js";
@@ -13,7 +12,6 @@ import {
   metricListResponse,
   metricResponse,
 } from "./goals.responses.js";
-import { GoalsService } from "./goals.service.js";
 import { type Goal, goalsStore } from "./goals.store.js";
 import {
   emptyMetricSettings,
@@ -290,7 +288,7 @@ function applySort(items: Listed[], sort: string | undefined): Listed[] {
 
 /** LaunchDarkly REST API v2: Metrics. */
 export function launchDarklyMetricRoutes(app: TypedApp, context: AppContext) {
-  const goals = new GoalsService(context);
+  const goals = context.services.goals;
   const tags = ["launchdarkly: metrics"];
   const ProjectParams = Type.Object({ projectKey: ProjectKey });
   const MetricParams = Type.Object({
@@ -311,7 +309,7 @@ export function launchDarklyMetricRoutes(app: TypedApp, context: AppContext) {
   const represent = async (goal: Goal, expand: ReadonlySet<string>) => {
     const [settings, usage] = await Promise.all([
       metricSettingsStore.get(context.db, [goal.id]),
-      metricUsage(context, goal.projectKey, [goal.id]),
+      context.services.experiments.metricUsage(goal.projectKey, [goal.id]),
     ]);
     return metricRep(goal, settings.get(goal.id) ?? emptyMetricSettings(), usage.get(goal.id)!, expand);
   };
@@ -344,7 +342,7 @@ export function launchDarklyMetricRoutes(app: TypedApp, context: AppContext) {
       const ids = all.map((g) => g.id);
       const [settings, usage] = await Promise.all([
         metricSettingsStore.get(context.db, ids),
-        metricUsage(context, projectKey, ids),
+        context.services.experiments.metricUsage(projectKey, ids),
       ]);
       const connections = (g: Goal) => usage.get(g.id)!.flags.length + usage.get(g.id)!.experiments.length;
       const listed = applySort(
@@ -513,7 +511,9 @@ export function launchDarklyMetricRoutes(app: TypedApp, context: AppContext) {
     { config: { access: "writer" }, schema: { tags, params: MetricParams, response: deletedMetricResponse } },
     async (request, reply) => {
       const goal = await metricOrThrow(request.params.projectKey, request.params.metricKey);
-      const usage = (await metricUsage(context, goal.projectKey, [goal.id])).get(goal.id)!;
+      const usage = (await context.services.experiments.metricUsage(goal.projectKey, [goal.id])).get(
+        goal.id,
+      )!;
       const users = [
         ...usage.experiments.map((e) => `experiment '${e.key}' (${e.environmentKey})`),
         ...usage.flags.map((f) => `flag '${f.key}'`),

@@ -35,7 +35,7 @@ export interface FlagChangeEvent {
   after: unknown;
 }
 
-/** A feature-flag audit entry, as recordAudit writes it. */
+/** A feature-flag change, as the outbox publishes it. */
 export interface AuditedFlagChange {
   eventId: number;
   projectKey: string;

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { type Static, Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { recordAudit } from "../audit/audit.store.js";
 import { schemaChecker } from "../flags/flags.schemas.js";
 import { notFound } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
@@ -11,10 +10,7 @@ import { applyJsonPatch, type JsonPatch, JsonPatchBody } from "../http/json-patc
 import { methodNotAllowed } from "../http/launchdarkly-http.js";
 import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
-import { EMAIL_KIND, emailDelivery } from "./email-delivery.js";
 import { emailsStore } from "./emails.store.js";
-import { webhookDeliveryHandler, webhookHandlerOptions } from "./webhook-delivery.js";
-import { WEBHOOK_DELIVERY_KIND } from "./webhook-outbox.js";
 import { checkStatements, StatementSchema } from "./webhook-statements.js";
 import { type Delivery, type Webhook, type WebhookFields, webhooksStore } from "./webhooks.store.js";
 
@@ -109,23 +105,8 @@ function webhookFields(input: WebhookInput): WebhookFields {
   };
 }
 
-/** Webhooks (LaunchDarkly's REST v2 resource) with their delivery log, the email log, and the delivery jobs. */
+/** Webhooks (LaunchDarkly's REST v2 resource) with their delivery log and the email log. */
 export function notificationRoutes(app: TypedApp, context: AppContext) {
-  context.jobs.register(
-    WEBHOOK_DELIVERY_KIND,
-    webhookDeliveryHandler(context),
-    webhookHandlerOptions(context),
-  );
-  const email = emailDelivery(context, app.log);
-  context.jobs.register(EMAIL_KIND, email.handler, email.options);
-  // Deliveries are queued inside flag-change transactions; a published change means one just committed, so
-  // the worker looks at once instead of at its next poll.
-  const stopWaking = context.changes.subscribe(() => context.jobs.wake());
-  app.addHook("onClose", async () => {
-    stopWaking();
-    email.close();
-  });
-
   const policy: CallbackPolicy = {
     allowPrivate: context.config.callbackAllowPrivate,
     allowedHosts: context.config.callbackAllowedHosts,
@@ -139,7 +120,7 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
   }
 
   async function audit(request: FastifyRequest, action: string, before?: Webhook, after?: Webhook) {
-    await recordAudit(
+    await context.outbox.publish(
       context.db,
       {
         projectKey: null,

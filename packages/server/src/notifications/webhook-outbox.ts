@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { ChangeSubscriber } from "../changes/outbox.js";
 import { enqueueInTransaction } from "../jobs/job-runner.js";
 import type { Database } from "../storage/schema.js";
 import {
@@ -43,7 +44,7 @@ async function identityFromStorage(
 
 /**
  * Queues the webhook deliveries of a feature-flag audit entry, in the transaction that writes the entry
- * (called by recordAudit): one `webhook_deliveries` row (the log) and one job per enabled webhook whose
+ * (through the outbox, queueFlagWebhooks below): one `webhook_deliveries` row (the log) and one job per enabled webhook whose
  * statements allow the change. The jobs are claimed on the worker's next poll; the notifications routes also
  * wake the worker when a flag change is published after its commit.
  */
@@ -88,3 +89,18 @@ export async function queueWebhookDeliveries(
     );
   }
 }
+
+/** The outbox subscriber: a feature-flag change queues its webhook deliveries in the change's transaction. */
+export const queueFlagWebhooks: ChangeSubscriber = async (trx, change) => {
+  if (change.resourceType !== "feature-flag" || change.projectKey === null) return;
+  await queueWebhookDeliveries(trx, {
+    eventId: change.eventId,
+    projectKey: change.projectKey,
+    actor: change.actor,
+    action: change.action,
+    flagId: Number(change.resourceId),
+    before: change.before,
+    after: change.after,
+    at: change.at,
+  });
+};

@@ -4,10 +4,10 @@ import type { FastifyError } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { ApiError, errorCodeFor } from "../http/api-error.js";
+import { allowBrowsers, etagMatches, preflight } from "../http/sdk-http.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import type { EnvironmentFeed } from "../sdk-delivery/environment-feed.js";
-import { allowBrowsers, etagMatches, preflight } from "../sdk-delivery/sdk-delivery.routes.js";
 import type { SdkDelivery } from "../sdk-delivery/sdk-delivery.service.js";
 import { ofrepValue, valueShape } from "./ofrep-values.js";
 

@@ -25,7 +25,7 @@ import {
   ldProjectListResponse,
   ldProjectResponse,
 } from "./projects.responses.js";
-import { type NewEnvironment, ProjectsService } from "./projects.service.js";
+import type { NewEnvironment } from "./projects.service.js";
 import { type Environment, type Project, projectsStore } from "./projects.store.js";
 
 const Expand = Type.Optional(Type.String({ description: "comma-separated: environments" }));
@@ -108,7 +108,7 @@ const expands = (expand: string | undefined) => new Set((expand ?? "").split(","
 
 /** LaunchDarkly REST API v2: projects and environments. */
 export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
-  const service = new ProjectsService(context);
+  const service = context.services.projects;
   const tags = ["launchdarkly: projects"];
 
   app.get(

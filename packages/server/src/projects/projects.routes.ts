@@ -16,7 +16,6 @@ import {
   projectListResponse,
   projectResponse,
 } from "./projects.responses.js";
-import { ProjectsService } from "./projects.service.js";
 import { type Environment, type Project, projectsStore } from "./projects.store.js";
 
 const NewProjectBody = Type.Object(
@@ -65,7 +64,7 @@ const projectView = (project: Project, environments: Environment[]): ProjectView
 
 /** Vexil's own project and environment API under /projects. */
 export function projectRoutes(app: TypedApp, context: AppContext) {
-  const service = new ProjectsService(context);
+  const service = context.services.projects;
   const tags = ["projects"];
 
   app.get(

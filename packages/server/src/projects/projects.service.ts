@@ -1,5 +1,4 @@
 import type { AppContext } from "../app-context.js";
-import { recordAudit } from "../audit/audit.store.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
 import {
   type Environment,
@@ -81,7 +80,7 @@ export class ProjectsService {
         await projectsStore.insertEnvironment(trx, environment);
         created.push(environment);
       }
-      await recordAudit(trx, {
+      await this.context.outbox.publish(trx, {
         projectKey: project.key,
         actor,
         action: "project.create",
@@ -99,7 +98,7 @@ export class ProjectsService {
       if (!before) throw notFound(`Project '${key}' not found`);
       const after = { ...change(structuredClone(before)), key: before.key, createdAt: before.createdAt };
       await projectsStore.update(trx, after);
-      await recordAudit(trx, {
+      await this.context.outbox.publish(trx, {
         projectKey: key,
         actor,
         action: "project.update",
@@ -117,7 +116,7 @@ export class ProjectsService {
       const before = await projectsStore.find(trx, key);
       if (!before) throw notFound(`Project '${key}' not found`);
       await projectsStore.delete(trx, key);
-      await recordAudit(trx, {
+      await this.context.outbox.publish(trx, {
         projectKey: key,
         actor,
         action: "project.delete",
@@ -143,7 +142,7 @@ export class ProjectsService {
         new Date(this.context.now()).toISOString(),
       );
       await projectsStore.insertEnvironment(trx, environment);
-      await recordAudit(trx, {
+      await this.context.outbox.publish(trx, {
         projectKey,
         actor,
         action: "environment.create",
@@ -160,7 +159,7 @@ export class ProjectsService {
     await this.context.db.transaction().execute(async (trx) => {
       await projectsStore.deleteEnvironment(trx, projectKey, key);
       forgetSdkKeys(this.context);
-      await recordAudit(trx, {
+      await this.context.outbox.publish(trx, {
         projectKey,
         actor,
         action: "environment.delete",
@@ -181,7 +180,7 @@ export class ProjectsService {
     };
     await this.context.db.transaction().execute(async (trx) => {
       await projectsStore.updateEnvironment(trx, after);
-      await recordAudit(trx, {
+      await this.context.outbox.publish(trx, {
         projectKey,
         actor,
         action: "environment.rotate-keys",

@@ -10,8 +10,6 @@ import { projectsStore } from "../projects/projects.store.js";
 import {
   CALLBACK_MAX_ATTEMPTS,
   type CallbackJobPayload,
-  callbackHandler,
-  callbackHandlerOptions,
   callbackJobKey,
   RESULTS_CALLBACK_KIND,
 } from "./callback.js";
@@ -22,8 +20,6 @@ import {
   RESULTS_REPORT_KIND,
   type ReportJobPayload,
   type ReportJobResult,
-  reportHandler,
-  reportHandlerOptions,
   resultsEnvelope,
 } from "./report-job.js";
 import {
@@ -102,8 +98,6 @@ export async function pollResults(context: AppContext, principal: Principal, dat
 
 /** Kameleoon's feature-flag results: POST /feature-flags/{featureFlagId}/results and GET /results. */
 export function resultsRoutes(app: TypedApp, context: AppContext) {
-  context.jobs.register(RESULTS_REPORT_KIND, reportHandler(context), reportHandlerOptions(context));
-  context.jobs.register(RESULTS_CALLBACK_KIND, callbackHandler(context), callbackHandlerOptions(context));
   const tags = ["results"];
 
   // Reader is enough: requesting a report changes no configuration.

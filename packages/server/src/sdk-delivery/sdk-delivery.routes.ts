@@ -1,11 +1,11 @@
-import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { ApiError } from "../http/api-error.js";
+import { allowBrowsers, etagMatches, preflight } from "../http/sdk-http.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import { addEvaluations, type EvaluationTally } from "./evaluations.store.js";
-import { SdkDelivery, type SdkDeliveryOptions } from "./sdk-delivery.service.js";
+import type { SdkDelivery } from "./sdk-delivery.service.js";
 import { parseLastEventId } from "./sse.js";
 
 declare module "fastify" {
@@ -33,44 +33,11 @@ const EvaluationsBody = Type.Object(
   { description: "Per-flag evaluation counts of one SDK over [from, to]" },
 );
 
-/** True when `If-None-Match` lists the current ETag (weak comparison, `*` included). */
-export function etagMatches(header: string | string[] | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  const value = Array.isArray(header) ? header.join(",") : header;
-  for (const candidate of value.split(",")) {
-    const tag = candidate.trim();
-    if (tag === "*" || tag === etag || tag === `W/${etag}`) return true;
-  }
-  return false;
-}
-
-/** CORS for the routes browsers call with the client-side key (OFREP, evaluation counts). */
-export function allowBrowsers(reply: FastifyReply): FastifyReply {
-  return reply
-    .header("access-control-allow-origin", "*")
-    .header("access-control-expose-headers", "ETag, Retry-After");
-}
-
-/** Answers a CORS preflight. */
-export function preflight(reply: FastifyReply, methods: string): FastifyReply {
-  return allowBrowsers(reply)
-    .header("access-control-allow-methods", methods)
-    .header("access-control-allow-headers", "Authorization, Content-Type, If-None-Match")
-    .header("access-control-max-age", "86400")
-    .status(204)
-    .send();
-}
-
 /**
  * GET /sdk/v1/config, GET /sdk/v1/stream (SSE) and POST /sdk/v1/evaluations (docs/sdk-protocol.md).
- * Returns the delivery state, which OFREP shares.
+ * The delivery state (built by the composition root) is shared with OFREP.
  */
-export function sdkDeliveryRoutes(
-  app: TypedApp,
-  context: AppContext,
-  options: SdkDeliveryOptions = {},
-): SdkDelivery {
-  const delivery = new SdkDelivery(context, app.log, options);
+export function sdkDeliveryRoutes(app: TypedApp, context: AppContext, delivery: SdkDelivery): void {
   app.decorate("sdkDelivery", delivery);
   app.addHook("preClose", async () => delivery.close());
 
@@ -177,6 +144,4 @@ export function sdkDeliveryRoutes(
       return reply.status(202).send({ accepted: byFlag.size, ignored });
     },
   );
-
-  return delivery;
 }

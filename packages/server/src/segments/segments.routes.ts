@@ -11,7 +11,7 @@ import {
   segmentListResponse,
   segmentResponse,
 } from "./segments.responses.js";
-import { SegmentsService, segmentView } from "./segments.service.js";
+import { segmentView } from "./segments.service.js";
 
 const SiteCode = Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" });
 const VisitorCodes = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 10_000 });
@@ -59,7 +59,7 @@ const ListQuery = Type.Object({ siteCode: Type.Optional(SiteCode) }, { additiona
 
 /** Kameleoon-dialect segments under /segments. */
 export function segmentRoutes(app: TypedApp, context: AppContext) {
-  const service = new SegmentsService(context);
+  const service = context.services.segments;
   const tags = ["segments"];
   const actorOf = (request: Parameters<typeof principalOf>[0]) => {
     const principal = principalOf(request);

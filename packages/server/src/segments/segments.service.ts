@@ -1,8 +1,6 @@
 import type { ConditionTree } from "@vexil/engine";
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
-import { recordAudit } from "../audit/audit.store.js";
-import { flagsStore } from "../flags/flags.store.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
 import { applyMergePatch } from "../http/merge-patch.js";
 import { type Actor, assertIfMatch, type WriteOptions } from "../http/write-guards.js";
@@ -44,8 +42,26 @@ export function segmentView(segment: SegmentRecord): SegmentView {
 const READ_ONLY = ["id", "siteCode", "version", "dateCreated", "dateModified"] as const;
 
 /** Creating, changing and deleting segments: validated, audited, versioned and published. */
+/** One flag's use of a segment, as a 409 names it. */
+export interface FlagUse {
+  featureKey: string;
+  archived: boolean;
+  detail: string;
+}
+
+/** Who uses a segment, asked of flags (wired in composition.ts). */
+export interface SegmentUsage {
+  /** Flags whose rules target the segment directly, read in `db`. */
+  flagsUsing(db: Kysely<Database>, segmentId: number): Promise<FlagUse[]>;
+  /** Segment ids the project's flags target directly. */
+  segmentsUsedByFlags(db: Kysely<Database>, projectKey: string): Promise<number[]>;
+}
+
 export class SegmentsService {
-  constructor(private readonly context: AppContext) {}
+  constructor(
+    private readonly context: AppContext,
+    private readonly usage: SegmentUsage,
+  ) {}
 
   /** The segment, or 404. */
   async get(id: number, db: Kysely<Database> = this.context.db): Promise<SegmentRecord> {
@@ -102,7 +118,7 @@ export class SegmentsService {
       const id = await segmentsStore.insert(trx, record);
       const segment = { ...record, id };
       await bumpConfigVersion(trx, segment.projectKey);
-      await recordAudit(
+      await this.context.outbox.publish(
         trx,
         {
           projectKey: segment.projectKey,
@@ -161,7 +177,7 @@ export class SegmentsService {
       after.dateModified = now;
       await segmentsStore.update(trx, after);
       await bumpConfigVersion(trx, after.projectKey);
-      await recordAudit(
+      await this.context.outbox.publish(
         trx,
         {
           projectKey: after.projectKey,
@@ -188,7 +204,7 @@ export class SegmentsService {
       if (!before) throw notFound(`Segment ${id} not found`);
       assertIfMatch(before.version, options.ifMatch, `segment ${id}`);
       const users: string[] = [];
-      for (const use of await flagsStore.usersOf(trx, "segment", id)) {
+      for (const use of await this.usage.flagsUsing(trx, id)) {
         users.push(`feature flag '${use.featureKey}'${use.archived ? " (archived)" : ""} ${use.detail}`);
       }
       for (const other of await segmentsStore.list(trx, before.projectKey)) {
@@ -199,7 +215,7 @@ export class SegmentsService {
       if (users.length > 0) throw conflict(`Segment ${id} is in use by ${users.join("; ")}`);
       await segmentsStore.delete(trx, id);
       await bumpConfigVersion(trx, before.projectKey);
-      await recordAudit(
+      await this.context.outbox.publish(
         trx,
         {
           projectKey: before.projectKey,
@@ -225,17 +241,10 @@ export class SegmentsService {
 
   /** Whether a flag of the project uses the segment, directly or through inSegment. */
   private async usedByFlags(db: Kysely<Database>, projectKey: string, segmentId: number): Promise<boolean> {
-    const direct = await db
-      .selectFrom("flag_references")
-      .innerJoin("flags", "flags.id", "flag_references.flag_id")
-      .select("flag_references.ref_id")
-      .distinct()
-      .where("flags.project_key", "=", projectKey)
-      .where("flag_references.kind", "=", "segment")
-      .execute();
+    const direct = await this.usage.segmentsUsedByFlags(db, projectKey);
     const all = new Map((await segmentsStore.list(db, projectKey)).map((s) => [s.id, s]));
     const seen = new Set<number>();
-    const pending = direct.map((r) => Number(r.ref_id));
+    const pending = [...direct];
     while (pending.length > 0) {
       const id = pending.pop()!;
       if (id === segmentId) return true;
