@@ -2,6 +2,7 @@ import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { principalOf } from "../http/authentication.js";
 import { assertProjectAccess } from "../http/principal.js";
+import { Nullable, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { listAudit } from "./audit.store.js";
 
@@ -16,11 +17,36 @@ const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** A page of the audit log, newest first; `before`/`after` are the resource as its API showed it. */
+const AuditPage = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      projectKey: Nullable(Type.String()),
+      actor: Type.String(),
+      action: Type.String(),
+      resourceType: Type.String(),
+      resourceId: Type.String(),
+      before: Type.Unknown(),
+      after: Type.Unknown(),
+      at: Type.String(),
+    }),
+  ),
+  total: Type.Integer(),
+});
+
 /** GET /audit-log: every change, who made it, before and after; readable by readers. */
 export function auditRoutes(app: TypedApp, context: AppContext) {
   app.get(
     "/audit-log",
-    { config: { access: "reader" }, schema: { tags: ["audit"], querystring: AuditQuery } },
+    {
+      config: { access: "reader" },
+      schema: {
+        tags: ["audit"],
+        querystring: AuditQuery,
+        response: responses("kameleoon", { 200: AuditPage }),
+      },
+    },
     async (request) => {
       const principal = principalOf(request);
       const projectKey = request.query.projectKey ?? principal.projectKey ?? undefined;

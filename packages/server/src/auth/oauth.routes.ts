@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
+import { KameleoonErrorSchema, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { generateToken } from "./tokens.store.js";
 
@@ -7,6 +8,23 @@ const TokenRequest = Type.Object({
   grant_type: Type.String(),
   client_id: Type.Optional(Type.String()),
   client_secret: Type.Optional(Type.String()),
+});
+
+/** RFC 6749's token response and error body. */
+const AccessToken = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal("Bearer"),
+  expires_in: Type.Integer({ description: "seconds" }),
+});
+const OAuthError = Type.Object(
+  { error: Type.String(), error_description: Type.String() },
+  { title: "OAuthError" },
+);
+// The grant's own errors follow RFC 6749; a body the schema refuses (or a rate limit) gets Kameleoon's body.
+const tokenResponses = responses("kameleoon", {
+  200: AccessToken,
+  400: Type.Union([OAuthError, KameleoonErrorSchema]),
+  401: Type.Union([OAuthError, KameleoonErrorSchema]),
 });
 
 /**
@@ -42,7 +60,10 @@ function clientCredentials(
 export function oauthRoutes(app: TypedApp, context: AppContext) {
   app.post(
     "/oauth/token",
-    { config: { access: "public", checksCredentials: true }, schema: { tags: ["auth"], body: TokenRequest } },
+    {
+      config: { access: "public", checksCredentials: true },
+      schema: { tags: ["auth"], body: TokenRequest, response: tokenResponses },
+    },
     async (request, reply) => {
       const oauthError = (status: number, error: string, description: string) =>
         reply.status(status).send({ error, error_description: description });

@@ -3,6 +3,7 @@ import type { AppContext } from "../app-context.js";
 import { ApiError } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { actorName, assertProjectAccess, assertRole, type Principal, type Role } from "../http/principal.js";
+import { NoContent, Nullable, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { createApiToken, tokenView } from "./tokens.service.js";
 
@@ -14,6 +15,22 @@ const NewToken = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** An API or OAuth token as /tokens shows it (never its secret, but once at creation). */
+const TokenViewSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  role: Type.Enum(["reader", "writer", "admin"]),
+  projectKey: Nullable(Type.String()),
+  kind: Type.Enum(["api", "oauth"]),
+  createdAt: Type.String(),
+  expiresAt: Nullable(Type.String()),
+  clientId: Type.String({ description: "the OAuth client_id of this API token" }),
+});
+const CreatedTokenSchema = Type.Object({
+  ...TokenViewSchema.properties,
+  token: Type.String({ description: "the secret, shown this once" }),
+});
 
 /**
  * A token never grants more than its creator holds: a role up to the creator's, and a creator scoped to a
@@ -37,13 +54,19 @@ export function assertGrantable(creator: Principal, wanted: { role: Role; projec
  */
 export function tokenRoutes(app: TypedApp, context: AppContext) {
   const tags = ["auth"];
-  app.get("/tokens", { config: { access: "admin" }, schema: { tags } }, async (request) =>
-    (await context.tokens.list(principalOf(request).projectKey)).map(tokenView),
+  const listResponse = responses("kameleoon", { 200: Type.Array(TokenViewSchema) });
+  app.get(
+    "/tokens",
+    { config: { access: "admin" }, schema: { tags, response: listResponse } },
+    async (request) => (await context.tokens.list(principalOf(request).projectKey)).map(tokenView),
   );
 
   app.post(
     "/tokens",
-    { config: { access: "admin" }, schema: { tags, body: NewToken } },
+    {
+      config: { access: "admin" },
+      schema: { tags, body: NewToken, response: responses("kameleoon", { 201: CreatedTokenSchema }) },
+    },
     async (request, reply) => {
       const principal = principalOf(request);
       assertGrantable(principal, request.body);
@@ -54,7 +77,14 @@ export function tokenRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/tokens/:tokenId",
-    { config: { access: "admin" }, schema: { tags, params: Type.Object({ tokenId: Type.Integer() }) } },
+    {
+      config: { access: "admin" },
+      schema: {
+        tags,
+        params: Type.Object({ tokenId: Type.Integer() }),
+        response: responses("kameleoon", { 204: NoContent }),
+      },
+    },
     async (request, reply) => {
       const principal = principalOf(request);
       const existing = await context.tokens.find(request.params.tokenId);

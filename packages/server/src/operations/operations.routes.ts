@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import client from "prom-client";
+import { type TSchema, Type } from "typebox";
 import type { AppContext } from "../app-context.js";
+import { responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 
 /** Prometheus metrics of one server: default process metrics and an HTTP latency histogram. */
@@ -30,20 +32,41 @@ export function operationsRoutes(app: TypedApp, context: AppContext, metrics: Me
   });
 
   const tags = ["operations"];
-  app.get("/healthz", { config: { access: "public" }, schema: { tags } }, async () => ({ status: "ok" }));
+  const Health = Type.Object({ status: Type.String(), reason: Type.Optional(Type.String()) });
+  app.get(
+    "/healthz",
+    { config: { access: "public" }, schema: { tags, response: responses("kameleoon", { 200: Health }) } },
+    async () => ({ status: "ok" }),
+  );
 
-  app.get("/readyz", { config: { access: "public" }, schema: { tags } }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(context.db);
-      return { status: "ready" };
-    } catch (error) {
-      return reply.status(503).send({ status: "unavailable", reason: String(error) });
-    }
-  });
+  const readiness = responses("kameleoon", { 200: Health, 503: Health });
+  app.get(
+    "/readyz",
+    { config: { access: "public" }, schema: { tags, response: readiness } },
+    async (_request, reply) => {
+      try {
+        await sql`select 1`.execute(context.db);
+        return { status: "ready" };
+      } catch (error) {
+        return reply.status(503).send({ status: "unavailable", reason: String(error) });
+      }
+    },
+  );
 
   app.get(
     "/metrics",
-    { config: { access: "admin", scope: "global" }, schema: { tags } },
+    {
+      config: { access: "admin", scope: "global" },
+      schema: {
+        tags,
+        response: responses("kameleoon", {
+          200: {
+            description: "Prometheus text exposition format",
+            content: { "text/plain": { schema: Type.String() } },
+          } as unknown as TSchema,
+        }),
+      },
+    },
     async (_request, reply) => {
       reply.header("content-type", metrics.registry.contentType);
       return metrics.registry.metrics();
