@@ -9,6 +9,11 @@ import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import type { EnvironmentFeed } from "../sdk-delivery/environment-feed.js";
 import type { SdkDelivery } from "../sdk-delivery/sdk-delivery.service.js";
+import {
+  bulkEvaluationResponse,
+  configurationResponse,
+  singleEvaluationResponse,
+} from "./ofrep.responses.js";
 import { ofrepValue, valueShape } from "./ofrep-values.js";
 
 /** OpenFeature error codes an OFREP answer can carry. */
@@ -190,6 +195,7 @@ export function ofrepRoutes(app: TypedApp, context: AppContext, delivery: SdkDel
           tags: ["ofrep"],
           summary: "OFREP single flag evaluation (either SDK key)",
           params: KeyParams,
+          response: singleEvaluationResponse,
         },
       },
       async (request, reply) => {
@@ -212,7 +218,11 @@ export function ofrepRoutes(app: TypedApp, context: AppContext, delivery: SdkDel
       "/ofrep/v1/evaluate/flags",
       {
         config: { access: "sdk" },
-        schema: { tags: ["ofrep"], summary: "OFREP bulk evaluation of every flag (either SDK key)" },
+        schema: {
+          tags: ["ofrep"],
+          summary: "OFREP bulk evaluation of every flag (either SDK key)",
+          response: bulkEvaluationResponse,
+        },
       },
       async (request, reply) => {
         allowBrowsers(reply);
@@ -240,7 +250,11 @@ export function ofrepRoutes(app: TypedApp, context: AppContext, delivery: SdkDel
       "/ofrep/v1/configuration",
       {
         config: { access: "sdk" },
-        schema: { tags: ["ofrep"], summary: "OFREP provider configuration (either SDK key)" },
+        schema: {
+          tags: ["ofrep"],
+          summary: "OFREP provider configuration (either SDK key)",
+          response: configurationResponse,
+        },
       },
       async (request, reply) => {
         allowBrowsers(reply);

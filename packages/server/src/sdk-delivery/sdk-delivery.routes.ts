@@ -5,6 +5,7 @@ import { allowBrowsers, etagMatches, preflight } from "../http/sdk-http.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import { addEvaluations, type EvaluationTally } from "./evaluations.store.js";
+import { configResponse, evaluationsResponse, streamResponse } from "./sdk-delivery.responses.js";
 import type { SdkDelivery } from "./sdk-delivery.service.js";
 import { parseLastEventId } from "./sse.js";
 
@@ -49,6 +50,7 @@ export function sdkDeliveryRoutes(app: TypedApp, context: AppContext, delivery: 
         tags: ["sdk"],
         summary: "The environment's evaluation payload (server-side SDK key)",
         headers: Type.Object({ "if-none-match": Type.Optional(Type.String()) }),
+        response: configResponse,
       },
     },
     async (request, reply) => {
@@ -71,6 +73,7 @@ export function sdkDeliveryRoutes(app: TypedApp, context: AppContext, delivery: 
         tags: ["sdk"],
         summary: "Server-Sent Events: put, then patch/delete on each change (server-side SDK key)",
         headers: Type.Object({ "last-event-id": Type.Optional(Type.String()) }),
+        response: streamResponse,
       },
     },
     async (request, reply) => {
@@ -115,6 +118,7 @@ export function sdkDeliveryRoutes(app: TypedApp, context: AppContext, delivery: 
         tags: ["sdk"],
         summary: "Per-flag evaluation counts (either SDK key)",
         body: EvaluationsBody,
+        response: evaluationsResponse,
       },
     },
     async (request, reply) => {

@@ -1,0 +1,28 @@
+import { Type } from "typebox";
+import { NoContent, responses } from "../http/response-schemas.js";
+
+// The SDK surface (docs/sdk-protocol.md). The payload is sent as pre-serialised JSON text, so these schemas
+// document it (OpenAPI) without re-serialising it.
+
+/** The engine's EvaluationPayload: compiled flags by key and the segments they use, by id. */
+export const EvaluationPayloadSchema = Type.Object({
+  version: Type.Integer({ description: "increases with every change" }),
+  projectKey: Type.String(),
+  environmentKey: Type.String(),
+  flags: Type.Record(Type.String(), Type.Unknown({ description: "CompiledFlag (docs/sdk-protocol.md)" })),
+  segments: Type.Record(Type.String(), Type.Unknown({ description: "Segment (docs/sdk-protocol.md)" })),
+});
+
+export const configResponse = responses("kameleoon", { 200: EvaluationPayloadSchema, 304: NoContent });
+export const streamResponse = responses("kameleoon", {
+  200: {
+    description: "Server-Sent Events: put, then patch/delete on each change",
+    content: { "text/event-stream": { schema: Type.String() } },
+  } as unknown as ReturnType<typeof Type.String>,
+});
+export const evaluationsResponse = responses("kameleoon", {
+  202: Type.Object({
+    accepted: Type.Integer({ description: "flags whose counts were recorded" }),
+    ignored: Type.Integer({ description: "entries naming no flag of the environment" }),
+  }),
+});
