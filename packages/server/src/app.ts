@@ -32,6 +32,7 @@ import { installAuthentication, presentedToken, tokenResolver } from "./http/aut
 import { installErrorHandling } from "./http/error-handler.js";
 import { FailedAttempts } from "./http/failed-attempts.js";
 import type { TypedApp } from "./http/typed-app.js";
+import { launchDarklySdkRoutes } from "./launchdarkly-sdk/launchdarkly-sdk.routes.js";
 import { notificationRoutes } from "./notifications/notifications.routes.js";
 import { ofrepRoutes } from "./ofrep/ofrep.routes.js";
 import { createMetricsRegistry, operationsRoutes } from "./operations/operations.routes.js";
@@ -157,6 +158,7 @@ export async function buildApp(
   notificationRoutes(app, context);
   sdkDeliveryRoutes(app, context, options.sdkDelivery);
   ofrepRoutes(app, context, options.sdkDelivery);
+  launchDarklySdkRoutes(app, context, options.sdkDelivery);
   resultsRoutes(app, context);
   eventRoutes(app, context);
 

@@ -32,6 +32,9 @@ export function compileFlag(record: FlagRecord, environmentKey: string): Compile
     })),
     variables: record.doc.variables.map((v) => ({ key: v.key, type: v.type, value: v.value })),
     rules: environment.rolloutRules.map(compiledRule),
+    ...(record.doc.bucketing === "launchdarkly"
+      ? { bucketing: "launchdarkly" as const, salt: record.doc.salt ?? String(record.meta.id) }
+      : {}),
   };
 }
 

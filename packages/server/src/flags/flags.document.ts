@@ -86,6 +86,10 @@ export interface StoredFlag {
   tags: string[];
   attributionWindow?: number;
   bucketingKey?: { bucketingKeyType?: "VISITOR_CODE"; customDataId?: number };
+  /** Bucketing mode `launchdarkly` (engine): LaunchDarkly's SHA-1 rollouts; absent = Vexil's MurmurHash3. */
+  bucketing?: "launchdarkly";
+  /** LaunchDarkly salt of the flag in mode `launchdarkly`; absent = the flag id (decimal). */
+  salt?: string;
   primaryGoalId?: number;
   secondaryGoalIds: number[];
   variables: StoredVariable[];
@@ -245,6 +249,7 @@ export function flagView(record: FlagRecord, environmentKeys: readonly string[],
   };
   if (doc.attributionWindow !== undefined) view.attributionWindow = doc.attributionWindow;
   if (doc.bucketingKey !== undefined) view.bucketingKey = doc.bucketingKey;
+  if (doc.bucketing === "launchdarkly") view.bucketingMode = "LAUNCHDARKLY";
   if (doc.primaryGoalId !== undefined) view.primaryGoalId = doc.primaryGoalId;
   view.secondaryGoalIds = doc.secondaryGoalIds;
   view.variables = doc.variables;
@@ -483,6 +488,7 @@ export function resolveFlag(input: FlagInput, context: ResolveContext, prefix = 
   };
   if (input.attributionWindow !== undefined) draft.attributionWindow = input.attributionWindow;
   if (input.bucketingKey !== undefined) draft.bucketingKey = input.bucketingKey as StoredFlag["bucketingKey"];
+  if (input.bucketingMode === "LAUNCHDARKLY") draft.bucketing = "launchdarkly";
   if (input.primaryGoalId !== undefined) draft.primaryGoalId = input.primaryGoalId;
   return draft;
 }

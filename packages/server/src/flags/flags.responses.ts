@@ -124,6 +124,7 @@ export const FlagViewSchema = Type.Object({
   health: Type.Enum([...HEALTHS]),
   version: Type.Integer({ description: "increments on every change; the ETag" }),
   attributionWindow: Type.Optional(Type.Integer({ description: "milliseconds" })),
+  bucketingMode: Type.Optional(Type.Enum(["VEXIL", "LAUNCHDARKLY"], { description: "Vexil extension" })),
   bucketingKey: Type.Optional(
     Type.Object({
       bucketingKeyType: Type.Optional(Type.Enum([...BUCKETING_KEY_TYPES])),

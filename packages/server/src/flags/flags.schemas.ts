@@ -199,6 +199,12 @@ const flagFields = {
   tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 100 })),
   attributionWindow: Type.Optional(Type.Integer({ minimum: 0, description: "milliseconds" })),
   bucketingKey: Type.Optional(BucketingKeySchema),
+  bucketingMode: Type.Optional(
+    Type.Enum(["VEXIL", "LAUNCHDARKLY"], {
+      description:
+        "Vexil extension: how rules draw visitors. VEXIL (default): MurmurHash3; LAUNCHDARKLY: LaunchDarkly's SHA-1 rollouts, so LaunchDarkly SDKs serve percentage rollouts and experiments (docs/launchdarkly-sdks.md). Changing it reshuffles visitors.",
+    }),
+  ),
   primaryGoalId: Type.Optional(Id),
   secondaryGoalIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
   variables: Type.Optional(Type.Array(VariableSchema, { maxItems: 200 })),

@@ -5,8 +5,14 @@ import type { ErrorCode } from "./api-error.js";
 export type ErrorDialect = "kameleoon" | "launchdarkly" | "ofrep";
 
 /** The dialect of a request path: LaunchDarkly under /api/v2, OFREP under /ofrep, Kameleoon elsewhere. */
+/** LaunchDarkly's SDK protocol paths (launchdarkly-sdk/): their errors are LaunchDarkly's too. */
+function isLaunchDarklySdkPath(url: string): boolean {
+  const path = url.split("?", 1)[0]!;
+  return path.startsWith("/sdk/latest-") || path === "/all" || path === "/bulk" || path === "/diagnostic";
+}
+
 export function errorDialectOf(url: string): ErrorDialect {
-  if (url.startsWith("/api/v2")) return "launchdarkly";
+  if (url.startsWith("/api/v2") || isLaunchDarklySdkPath(url)) return "launchdarkly";
   if (url.startsWith("/ofrep")) return "ofrep";
   return "kameleoon";
 }

@@ -30,6 +30,11 @@ async function lookup(context: AppContext, key: string): Promise<SdkCaller | nul
   return found;
 }
 
+/** The environment an SDK key opens (null when none), from the same short cache as requests. */
+export function sdkKeyEnvironment(context: AppContext, key: string): Promise<SdkCaller | null> {
+  return lookup(context, key);
+}
+
 /**
  * Authenticates an SDK request: 401 for a missing or unknown key, 403 when the route needs the server-side
  * key and a client-side one was sent.

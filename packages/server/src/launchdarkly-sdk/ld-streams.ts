@@ -1,0 +1,155 @@
+import type { ServerResponse } from "node:http";
+import type { EvaluationPayload } from "@vexil/engine";
+import type { AppContext } from "../app-context.js";
+import { sdkKeyEnvironment } from "../projects/sdk-keys.js";
+import type { EnvironmentFeed } from "../sdk-delivery/environment-feed.js";
+import type { SdkDelivery } from "../sdk-delivery/sdk-delivery.service.js";
+import { type LdModel, toLaunchDarkly } from "./ld-model.js";
+
+// LaunchDarkly's streaming protocol (GET /all) on top of Vexil's change fan-out: every reload of an
+// environment's feed (sdk-delivery) is compiled to LaunchDarkly's model once, diffed against the previous
+// one, and the differences go to that environment's streams as `patch` / `delete` events.
+
+const HEARTBEAT = Buffer.from(":\n\n");
+const DEFAULT_HEARTBEAT_MS = 15_000;
+
+interface LdStream {
+  response: ServerResponse;
+  /** The SDK key it connected with: a stream whose key was rotated away is ended. */
+  key: string;
+}
+
+/** Item JSON without its version: what decides whether an item changed. */
+function contents(items: Record<string, Record<string, unknown>>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, item] of Object.entries(items)) out.set(key, JSON.stringify({ ...item, version: 0 }));
+  return out;
+}
+
+/** One SSE event of LaunchDarkly's stream protocol. */
+function event(name: "put" | "patch" | "delete", data: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export class LdStreams {
+  private readonly models = new WeakMap<EvaluationPayload, LdModel>();
+  private readonly sent = new Map<string, { flags: Map<string, string>; segments: Map<string, string> }>();
+  private readonly streams = new Map<string, Set<LdStream>>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly heartbeatMs: number;
+
+  constructor(
+    private readonly context: AppContext,
+    delivery: SdkDelivery,
+  ) {
+    delivery.onReload((feed) => this.changed(feed));
+    const fromEnv = Number(process.env.VEXIL_SSE_HEARTBEAT_MS);
+    this.heartbeatMs = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_HEARTBEAT_MS;
+  }
+
+  /** The feed's payload in LaunchDarkly's model, compiled once per payload. */
+  model(feed: EnvironmentFeed): LdModel {
+    let model = this.models.get(feed.payload);
+    if (!model) {
+      model = toLaunchDarkly(feed.payload, this.context.now());
+      this.models.set(feed.payload, model);
+    }
+    return model;
+  }
+
+  /** Attaches a stream: a `put` of everything, then the changes. */
+  attach(feed: EnvironmentFeed, response: ServerResponse, key: string): void {
+    const id = `${feed.projectKey}\0${feed.environmentKey}`;
+    const model = this.model(feed);
+    if (!this.sent.has(id))
+      this.sent.set(id, { flags: contents(model.flags), segments: contents(model.segments) });
+    response.write(event("put", { path: "/", data: { flags: model.flags, segments: model.segments } }));
+    let set = this.streams.get(id);
+    if (!set) {
+      set = new Set();
+      this.streams.set(id, set);
+    }
+    const stream = { response, key };
+    set.add(stream);
+    response.once("close", () => set.delete(stream));
+    this.startHeartbeat();
+  }
+
+  private changed(feed: EnvironmentFeed): void {
+    const id = `${feed.projectKey}\0${feed.environmentKey}`;
+    const streams = this.streams.get(id);
+    const previous = this.sent.get(id);
+    if (!streams || streams.size === 0 || !previous) {
+      this.sent.delete(id);
+      return;
+    }
+    const model = this.model(feed);
+    const next = { flags: contents(model.flags), segments: contents(model.segments) };
+    const version = feed.version;
+    let text = "";
+    // Segments first: a patched flag may use a new segment.
+    for (const [key, json] of next.segments) {
+      if (previous.segments.get(key) !== json)
+        text += event("patch", { path: `/segments/${key}`, data: model.segments[key] });
+    }
+    for (const [key, json] of next.flags) {
+      if (previous.flags.get(key) !== json)
+        text += event("patch", { path: `/flags/${key}`, data: model.flags[key] });
+    }
+    for (const key of previous.flags.keys())
+      if (!next.flags.has(key)) text += event("delete", { path: `/flags/${key}`, version });
+    for (const key of previous.segments.keys())
+      if (!next.segments.has(key)) text += event("delete", { path: `/segments/${key}`, version });
+    this.sent.set(id, next);
+    if (text === "") return;
+    const bytes = Buffer.from(text);
+    for (const stream of streams) write(stream.response, bytes);
+  }
+
+  private startHeartbeat(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.tick().catch(() => {});
+    }, this.heartbeatMs);
+    this.timer.unref();
+  }
+
+  /** Heartbeats, and ends the streams whose SDK key no longer opens their environment (rotated). */
+  async tick(): Promise<void> {
+    for (const [id, streams] of this.streams) {
+      if (streams.size === 0) {
+        this.streams.delete(id);
+        continue;
+      }
+      for (const stream of streams) {
+        const caller = await sdkKeyEnvironment(this.context, stream.key);
+        const [projectKey, environmentKey] = id.split("\0");
+        if (
+          caller === null ||
+          caller.keyKind !== "server" ||
+          caller.environment.projectKey !== projectKey ||
+          caller.environment.key !== environmentKey
+        ) {
+          streams.delete(stream);
+          stream.response.end();
+        } else write(stream.response, HEARTBEAT);
+      }
+    }
+    if (this.streams.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const streams of this.streams.values()) for (const stream of streams) stream.response.end();
+    this.streams.clear();
+  }
+}
+
+function write(response: ServerResponse, bytes: Buffer): void {
+  if (response.destroyed || response.writableEnded) return;
+  if (response.writableLength > 8 * 1024 * 1024) response.destroy();
+  else response.write(bytes);
+}
