@@ -11,12 +11,13 @@
  * weights it came from) in the same transaction; it reaches SDK streams like any edit. `reallocation: true`
  * also sets a new respool time, which re-buckets visitors. Unchanged allocations are not written.
  */
+
 import type { RuleOutcome } from "../analytics/analytics-store.js";
 import type { AppContext } from "../app-context.js";
 import { withFlagLock } from "../flags/flag-lock.js";
 import type { StoredRule } from "../flags/flags.document.js";
+import { flagRules } from "../flags/flags.read-model.js";
 import { findRule } from "../flags/flags.service.js";
-import { toRecord } from "../flags/flags.store.js";
 import type { Actor } from "../http/write-guards.js";
 import type { AutomationTick } from "./automation-tasks.js";
 import { type BanditArm, type BanditSettings, banditDecision } from "./bandit-allocation.js";
@@ -142,37 +143,24 @@ export async function runBanditTick(
 
 /** Every ACTIVE bandit rule of every non-archived flag, with the goal it optimizes. */
 async function banditRules(context: AppContext): Promise<{ rules: BanditRule[]; withoutGoal: number }> {
-  // The LIKE skips parsing the documents of flags without a bandit (documents are JSON.stringify output).
-  const rows = await context.db
-    .selectFrom("flags")
-    .selectAll()
-    .where("archived", "=", 0)
-    .where("document", "like", '%"multiArmedBandit":true%')
-    .orderBy("id")
-    .execute();
   const rules: BanditRule[] = [];
   let withoutGoal = 0;
-  for (const row of rows) {
-    const record = toRecord(row as Parameters<typeof toRecord>[0]);
+  for (const { record, environment, rule } of await flagRules.banditRules(context.db)) {
+    if (!isActiveBandit(rule)) continue;
     // The primary goal, else the first secondary goal.
     const goalId = record.doc.primaryGoalId ?? record.doc.secondaryGoalIds[0];
-    for (const environment of record.doc.environmentConfigurations) {
-      for (const rule of environment.rolloutRules) {
-        if (!isActiveBandit(rule)) continue;
-        if (goalId === undefined) {
-          withoutGoal++;
-          continue;
-        }
-        rules.push({
-          flagId: record.meta.id,
-          featureKey: record.doc.featureKey,
-          projectKey: record.meta.projectKey,
-          environmentKey: environment.environmentKey,
-          goalId,
-          rule,
-        });
-      }
+    if (goalId === undefined) {
+      withoutGoal++;
+      continue;
     }
+    rules.push({
+      flagId: record.meta.id,
+      featureKey: record.doc.featureKey,
+      projectKey: record.meta.projectKey,
+      environmentKey: environment.environmentKey,
+      goalId,
+      rule,
+    });
   }
   return { rules, withoutGoal };
 }

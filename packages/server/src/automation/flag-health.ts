@@ -24,7 +24,7 @@ import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine"
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord, Health, StoredEnvironment } from "../flags/flags.document.js";
 import { environmentsOf } from "../flags/flags.document.js";
-import { toRecord } from "../flags/flags.store.js";
+import { flagRules } from "../flags/flags.read-model.js";
 import { clockPieces } from "../flags/rule-clock.js";
 import { lastEvaluatedAt } from "../sdk-delivery/evaluations.store.js";
 import { AUTOMATION_ACTOR } from "./automation-actor.js";
@@ -102,14 +102,7 @@ export async function runHealthTick(
   const windowMs = context.config.flagStaleDays * DAY_MS;
   // One pass over the flags automation may change, their projects' environments, and per project the
   // evaluations SDKs reported.
-  const rows = await context.db
-    .selectFrom("flags")
-    .selectAll()
-    .where("archived", "=", 0)
-    .where("health", "!=", "PERMANENT")
-    .orderBy("id")
-    .execute();
-  const records = rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
+  const records = await flagRules.healthWatched(context.db);
   const projectKeys = [...new Set(records.map((r) => r.meta.projectKey))];
   const environmentKeys = new Map<string, string[]>();
   const evaluations = new Map<string, Awaited<ReturnType<typeof lastEvaluatedAt>>>();

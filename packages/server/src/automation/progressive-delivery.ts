@@ -14,8 +14,8 @@
 import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
 import type { FlagView } from "../flags/flags.document.js";
+import { flagRules } from "../flags/flags.read-model.js";
 import type { AutomationAuditNote } from "../flags/flags.service.js";
-import { toRecord } from "../flags/flags.store.js";
 import { clockPieces } from "../flags/rule-clock.js";
 import { AUTOMATION_ACTOR } from "./automation-actor.js";
 import type { AutomationTick } from "./automation-tasks.js";
@@ -57,22 +57,15 @@ export async function runProgressiveTick(
   now: number,
   tick?: AutomationTick,
 ): Promise<Record<string, unknown>> {
-  // One pass: the non-archived flags whose document has a progressive rule (the LIKE skips parsing others).
-  const rows = await context.db
-    .selectFrom("flags")
-    .selectAll()
-    .where("archived", "=", 0)
-    .where("document", "like", '%"PROGRESSIVE_DELIVERY"%')
-    .orderBy("id")
-    .execute();
+  // One pass over the non-archived flags with a progressive rule.
+  const records = await flagRules.flagsWithRuleType(context.db, "PROGRESSIVE_DELIVERY");
   const service = context.services.flags;
   let flagsChanged = 0;
   let rulesChanged = 0;
   let finished = 0;
   const failures: TickFailure[] = [];
-  for (const row of rows) {
+  for (const record of records) {
     tick?.signal.throwIfAborted();
-    const record = toRecord(row as Parameters<typeof toRecord>[0]);
     const due = record.doc.environmentConfigurations.some((environment) =>
       environment.rolloutRules.some((rule) => dueExposition(rule, now) !== undefined),
     );
@@ -131,5 +124,5 @@ export async function runProgressiveTick(
       failures.push(describeFailure(record.meta.id, record.doc.featureKey, error));
     }
   }
-  return { flags: rows.length, flagsChanged, rulesChanged, finished, failures };
+  return { flags: records.length, flagsChanged, rulesChanged, finished, failures };
 }

@@ -14,12 +14,13 @@
  * on with the same condition and data, it would act again at the next tick: edit the condition (or reset
  * the results) first.
  */
+
 import type { RuleOutcome } from "../analytics/analytics-store.js";
 import type { AppContext } from "../app-context.js";
 import { withFlagLock } from "../flags/flag-lock.js";
 import type { FlagView, StoredRollbackCondition, StoredRule } from "../flags/flags.document.js";
+import { flagRules } from "../flags/flags.read-model.js";
 import type { FlagsService } from "../flags/flags.service.js";
-import { toRecord } from "../flags/flags.store.js";
 import type { Actor } from "../http/write-guards.js";
 import { notifyAutomaticAction } from "../notifications/automatic-action.js";
 import type { AutomationTick } from "./automation-tasks.js";
@@ -217,32 +218,13 @@ function applyRollback(
 
 /** Every ACTIVE rule with rollback conditions, in environments where its non-archived flag is on. */
 async function watchedRules(context: AppContext): Promise<WatchedRule[]> {
-  // The LIKE skips parsing documents without a condition (documents are JSON.stringify output).
-  const rows = await context.db
-    .selectFrom("flags")
-    .selectAll()
-    .where("archived", "=", 0)
-    .where("document", "like", '%"rollbackConditions":[{%')
-    .orderBy("id")
-    .execute();
-  const watched: WatchedRule[] = [];
-  for (const row of rows) {
-    const record = toRecord(row as Parameters<typeof toRecord>[0]);
-    for (const environment of record.doc.environmentConfigurations) {
-      if (!environment.featureEnabled) continue;
-      for (const rule of environment.rolloutRules) {
-        if (rule.state !== "ACTIVE" || rule.rollbackConditions.length === 0) continue;
-        watched.push({
-          flagId: record.meta.id,
-          featureKey: record.doc.featureKey,
-          projectKey: record.meta.projectKey,
-          environmentKey: environment.environmentKey,
-          rule,
-        });
-      }
-    }
-  }
-  return watched;
+  return (await flagRules.watchedRules(context.db)).map(({ record, environment, rule }) => ({
+    flagId: record.meta.id,
+    featureKey: record.doc.featureKey,
+    projectKey: record.meta.projectKey,
+    environmentKey: environment.environmentKey,
+    rule,
+  }));
 }
 
 function groupByRuleAndGoal(outcomes: RuleOutcome[]): Map<number, Map<number, VariationOutcome[]>> {
