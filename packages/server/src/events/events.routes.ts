@@ -6,6 +6,7 @@ import { ApiError } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { errorBody, errorDialectOf } from "../http/error-bodies.js";
 import { assertProjectAccess, type Principal } from "../http/principal.js";
+import { type KameleoonError, KameleoonErrorSchema, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import { validateEvents } from "./event-validation.js";
@@ -17,6 +18,26 @@ const MAX_BYTES = 5 * 1024 * 1024;
 const MAX_PENDING_EVENTS = 200_000;
 const MAX_PAYLOAD_ID = 128;
 
+// 400 names each bad event (`errors`); SDKs drop those and resend the rest.
+const ingestionResponses = responses("kameleoon", {
+  202: Type.Object({ accepted: Type.Integer(), duplicate: Type.Boolean() }),
+  400: Type.Object({
+    ...KameleoonErrorSchema.properties,
+    errors: Type.Optional(Type.Array(Type.Object({ index: Type.Integer(), message: Type.String() }))),
+  }),
+});
+const EventCounts = Type.Object({
+  counts: Type.Array(
+    Type.Object({
+      kind: Type.Enum(["exposure", "conversion"]),
+      projectKey: Type.String(),
+      environmentKey: Type.String(),
+      count: Type.Integer(),
+    }),
+  ),
+  pendingEvents: Type.Integer(),
+});
+
 /** POST /events/v1/bulk (either SDK key) and the admin view of stored events. */
 export function eventRoutes(app: TypedApp, context: AppContext) {
   const gate = new IngestionGate(MAX_PENDING_EVENTS);
@@ -27,7 +48,7 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
     {
       config: { access: "sdk" },
       bodyLimit: MAX_BYTES,
-      schema: { tags: ["events"], body: EventsBodySchema },
+      schema: { tags: ["events"], body: EventsBodySchema, response: ingestionResponses },
       // The schema documents the body; validateEvents checks it, compiled from the same schema, per event,
       // so a 400 names each bad event's index (SDKs drop those and resend the rest) and nothing is coerced.
       validatorCompiler: () => () => true,
@@ -55,7 +76,7 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
       if (problems.length > 0) {
         const message = `${new Set(problems.map((p) => p.index)).size} invalid event(s); nothing was stored`;
         return reply.status(400).send({
-          ...errorBody(errorDialectOf(request.url), 400, "invalid_request", message),
+          ...(errorBody(errorDialectOf(request.url), 400, "invalid_request", message) as KameleoonError),
           errors: problems,
         });
       }
@@ -89,6 +110,7 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
           },
           { additionalProperties: false },
         ),
+        response: responses("kameleoon", { 200: EventCounts }),
       },
     },
     async (request) => ({

@@ -29,6 +29,8 @@ export const KameleoonErrorSchema = Type.Object(
   { title: "KameleoonError" },
 );
 
+export type KameleoonError = Static<typeof KameleoonErrorSchema>;
+
 /** LaunchDarkly's error body. */
 export const LaunchDarklyErrorSchema = Type.Object(
   { code: Type.String({ description: "e.g. invalid_request, not_found" }), message: Type.String() },

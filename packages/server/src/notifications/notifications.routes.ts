@@ -11,6 +11,13 @@ import { methodNotAllowed } from "../http/launchdarkly-http.js";
 import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { emailsStore } from "./emails.store.js";
+import {
+  deletedWebhookResponse,
+  deliveryListResponse,
+  emailListResponse,
+  webhookListResponse,
+  webhookResponse,
+} from "./notifications.responses.js";
 import { checkStatements, StatementSchema } from "./webhook-statements.js";
 import { type Delivery, type Webhook, type WebhookFields, webhooksStore } from "./webhooks.store.js";
 
@@ -137,7 +144,7 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/api/v2/webhooks",
-    { config: { access: "reader", scope: "global" }, schema: { tags } },
+    { config: { access: "reader", scope: "global" }, schema: { tags, response: webhookListResponse } },
     async (request) => {
       const showSecret = principalOf(request).role === "admin";
       const items = (await webhooksStore.list(context.db)).map((w) => webhookView(w, showSecret));
@@ -147,7 +154,10 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
 
   app.post(
     "/api/v2/webhooks",
-    { config: { access: "admin", scope: "global" }, schema: { tags, body: WebhookBody } },
+    {
+      config: { access: "admin", scope: "global" },
+      schema: { tags, body: WebhookBody, response: webhookResponse },
+    },
     async (request) => {
       const input = request.body;
       checkStatements(input.statements ?? []);
@@ -165,7 +175,10 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/api/v2/webhooks/:id",
-    { config: { access: "reader", scope: "global" }, schema: { tags, params: WebhookParams } },
+    {
+      config: { access: "reader", scope: "global" },
+      schema: { tags, params: WebhookParams, response: webhookResponse },
+    },
     async (request) => {
       return webhookView(await existing(request.params.id), principalOf(request).role === "admin");
     },
@@ -175,7 +188,7 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
     "/api/v2/webhooks/:id",
     {
       config: { access: "admin", scope: "global" },
-      schema: { tags, params: WebhookParams, body: JsonPatchBody },
+      schema: { tags, params: WebhookParams, body: JsonPatchBody, response: webhookResponse },
     },
     async (request) => {
       const current = await existing(request.params.id);
@@ -215,7 +228,10 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/api/v2/webhooks/:id",
-    { config: { access: "admin", scope: "global" }, schema: { tags, params: WebhookParams } },
+    {
+      config: { access: "admin", scope: "global" },
+      schema: { tags, params: WebhookParams, response: deletedWebhookResponse },
+    },
     async (request, reply) => {
       const current = await existing(request.params.id);
       await webhooksStore.delete(context.db, current.id);
@@ -233,6 +249,7 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
         description: "Vexil extension: the webhook's delivery log, newest first.",
         params: WebhookParams,
         querystring: DeliveriesQuery,
+        response: deliveryListResponse,
       },
     },
     async (request) => {
@@ -262,7 +279,10 @@ export function notificationRoutes(app: TypedApp, context: AppContext) {
 
   app.get(
     "/notification-emails",
-    { config: { access: "reader" }, schema: { tags: ["notifications"], querystring: EmailsQuery } },
+    {
+      config: { access: "reader" },
+      schema: { tags: ["notifications"], querystring: EmailsQuery, response: emailListResponse },
+    },
     async (request) => {
       const principal = principalOf(request);
       const projectKey = request.query.projectKey ?? principal.projectKey ?? undefined;
