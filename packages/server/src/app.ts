@@ -3,7 +3,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
-import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -21,16 +20,16 @@ import type { AppContext } from "./app-context.js";
 import { auditRoutes } from "./audit/audit.routes.js";
 import { oauthRoutes } from "./auth/oauth.routes.js";
 import { tokenRoutes } from "./auth/tokens.routes.js";
-import { hashToken } from "./auth/tokens.store.js";
 import { eventRoutes } from "./events/events.routes.js";
 import { launchDarklyExperimentRoutes } from "./experiments/launchdarkly-experiments.routes.js";
 import { flagRoutes } from "./flags/flags.routes.js";
 import { goalRoutes } from "./goals/goals.routes.js";
 import { launchDarklyMetricRoutes } from "./goals/launchdarkly-metrics.routes.js";
-import { ApiError } from "./http/api-error.js";
-import { installAuthentication, presentedToken, tokenResolver } from "./http/authentication.js";
+import { installAuthentication, tokenResolver } from "./http/authentication.js";
 import { installErrorHandling } from "./http/error-handler.js";
 import { FailedAttempts } from "./http/failed-attempts.js";
+import { installRateLimits } from "./http/rate-limits.js";
+import { installRequestValidation } from "./http/request-validation.js";
 import type { TypedApp } from "./http/typed-app.js";
 import { launchDarklySdkRoutes } from "./launchdarkly-sdk/launchdarkly-sdk.routes.js";
 import { notificationRoutes } from "./notifications/notifications.routes.js";
@@ -87,12 +86,18 @@ export async function buildApp(
   const app: TypedApp = Fastify({
     loggerInstance: options.logger,
     bodyLimit: MANAGEMENT_BODY_LIMIT,
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: true },
+    // Slow or stalled clients give up their connection (docs/security.md, "Timeouts"); responses may
+    // last longer (SDK streams). Node checks these every second rather than its default 30 s.
+    requestTimeout: context.config.requestTimeoutMs,
+    keepAliveTimeout: context.config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(context.config.headersTimeoutMs, context.config.requestTimeoutMs),
+      connectionsCheckingInterval: 1000,
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
+  installRequestValidation(app);
   // JSON Merge Patch (Kameleoon) and JSON Patch (LaunchDarkly) bodies are JSON too.
   app.addContentTypeParser(
     ["application/merge-patch+json", "application/json-patch+json"],
@@ -120,19 +125,10 @@ export async function buildApp(
     app.swagger(),
   );
 
-  if (context.config.rateLimitPerMinute > 0) {
-    await app.register(rateLimit, {
-      max: context.config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      // One bucket per token (hashed, never kept in clear), else per client address.
-      keyGenerator: (request) => {
-        const token = presentedToken(request) ?? (request.headers["x-vexil-sdk-key"] as string | undefined);
-        return token ? hashToken(token) : request.ip;
-      },
-      errorResponseBuilder: (_request, limit) =>
-        new ApiError(429, `Rate limit of ${limit.max} requests per ${limit.after} exceeded`),
-    });
-  }
+  await installRateLimits(app, {
+    perToken: context.config.rateLimitPerMinute,
+    sdkPerAddress: context.config.sdkRateLimitPerMinute,
+  });
 
   installAuthentication(app, {
     resolvers: [

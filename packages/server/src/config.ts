@@ -9,8 +9,16 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   /** When set, this is the admin token (stored hashed); otherwise one is generated on first start. */
   adminToken: string | undefined;
-  /** Requests per minute and token before 429; 0 disables the limit. */
+  /** Management requests per minute and token (or client address without one) before 429; 0 disables. */
   rateLimitPerMinute: number;
+  /** SDK-route requests per minute and client address before 429; 0 disables (VEXIL_SDK_RATE_LIMIT_PER_MINUTE). */
+  sdkRateLimitPerMinute: number;
+  /** Time to receive a whole request, headers included, in ms (VEXIL_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** Time to receive a request's headers, in ms (VEXIL_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open, in ms (VEXIL_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs: number;
   /** Lifetime of tokens issued by POST /oauth/token. */
   oauthTokenTtlSeconds: number;
   /**
@@ -126,6 +134,18 @@ export function resolveConfig(
     databaseUrl: overrides.databaseUrl ?? (env.VEXIL_DATABASE_URL || undefined),
     adminToken: env.VEXIL_ADMIN_TOKEN || undefined,
     rateLimitPerMinute: integerFrom(env.VEXIL_RATE_LIMIT_PER_MINUTE, 60_000, "VEXIL_RATE_LIMIT_PER_MINUTE"),
+    sdkRateLimitPerMinute: integerFrom(
+      env.VEXIL_SDK_RATE_LIMIT_PER_MINUTE,
+      3_000_000,
+      "VEXIL_SDK_RATE_LIMIT_PER_MINUTE",
+    ),
+    requestTimeoutMs: positiveIntegerFrom(env.VEXIL_REQUEST_TIMEOUT_MS, 30_000, "VEXIL_REQUEST_TIMEOUT_MS"),
+    headersTimeoutMs: positiveIntegerFrom(env.VEXIL_HEADERS_TIMEOUT_MS, 10_000, "VEXIL_HEADERS_TIMEOUT_MS"),
+    keepAliveTimeoutMs: positiveIntegerFrom(
+      env.VEXIL_KEEP_ALIVE_TIMEOUT_MS,
+      72_000,
+      "VEXIL_KEEP_ALIVE_TIMEOUT_MS",
+    ),
     oauthTokenTtlSeconds: integerFrom(
       env.VEXIL_OAUTH_TOKEN_TTL_SECONDS,
       3600,

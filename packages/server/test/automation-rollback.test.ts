@@ -404,7 +404,8 @@ describe(`rollback conditions (${testDatabaseKind})`, () => {
     expect(productionOf(await readFlag("rollback-uplift")).rolloutRules[0].state).toBe("PAUSED");
   });
 
-  it("reads CONVERSION_RATE LESS_THAN on a single-variation rule; UPLIFT/DOWNLIFT do not apply there", async () => {
+  // UPLIFT/DOWNLIFT on a single-variation rule are refused when the flag is saved (security-input.test.ts).
+  it("reads CONVERSION_RATE LESS_THAN on a single-variation rule", async () => {
     const goal = await server.request("POST", "/goals", {
       body: { siteCode: "demo", name: "Targeted goal", key: "targeted-goal" },
     });
@@ -426,20 +427,6 @@ describe(`rollback conditions (${testDatabaseKind})`, () => {
               exposition: 50,
               rollbackConditions: [
                 {
-                  criteria: "UPLIFT",
-                  comparisonOperator: "GREATER_THAN",
-                  matchValue: 0,
-                  goalId,
-                  visitors: 10,
-                },
-                {
-                  criteria: "DOWNLIFT",
-                  comparisonOperator: "LESS_THAN",
-                  matchValue: 100,
-                  goalId,
-                  visitors: 10,
-                },
-                {
                   criteria: "CONVERSION_RATE",
                   comparisonOperator: "LESS_THAN",
                   matchValue: 5,
@@ -458,7 +445,7 @@ describe(`rollback conditions (${testDatabaseKind})`, () => {
     await traffic("rollback-targeted", goalId, { off: 0.02, on: 0.02 }, 2000);
     const [done] = rolledBackOf(await rollbackTick(), flag.id);
     const conditions = productionOf(await readFlag("rollback-targeted")).rolloutRules[0].rollbackConditions;
-    expect(done).toMatchObject({ target: "RULE", conditionId: conditions[2].id });
+    expect(done).toMatchObject({ target: "RULE", conditionId: conditions[0].id });
     const note = (await auditOf(flag.id)).find((e) => e.action === ROLLBACK_ACTION).after;
     expect(note.measured).toMatchObject({ criteria: "CONVERSION_RATE", status: "met" });
     expect(note.measured.value).toBeGreaterThan(1);

@@ -448,7 +448,21 @@ export function resolveFlag(input: FlagInput, context: ResolveContext, prefix = 
         else if (known && known.environmentKey === environment.environmentKey) previous = known.rule;
         usedRuleIds.add(rule.id);
       }
-      return resolveRule(rule, previous, rulePath, { context, variations, variationKeys, problems });
+      const resolved = resolveRule(rule, previous, rulePath, {
+        context,
+        variations,
+        variationKeys,
+        problems,
+      });
+      // A bandit re-allocates on the flag's primary goal (else its first secondary goal): without one it
+      // would silently never move.
+      if (resolved.multiArmedBandit && input.primaryGoalId === undefined && secondaryGoalIds.length === 0) {
+        problems.add(
+          `${rulePath}.multiArmedBandit`,
+          "needs a goal to optimize: set the flag's primaryGoalId (or secondaryGoalIds)",
+        );
+      }
+      return resolved;
     });
     const resolved: StoredEnvironment = {
       environmentKey: environment.environmentKey,
@@ -647,6 +661,7 @@ function resolveRule(
       previous,
       `${path}.rollbackConditions`,
       scope,
+      input.type,
     ),
   };
   if (input.release !== undefined) rule.release = input.release;
@@ -740,6 +755,12 @@ function resolveRule(
         );
       }
       rule.multiArmedBandit = bandit ?? false;
+      if (rule.multiArmedBandit && allocations.length < 2) {
+        problems.add(
+          `${path}.multiArmedBandit`,
+          "needs at least two variations in trafficAllocations to choose between",
+        );
+      }
       rule.trafficAllocationMethod = rule.multiArmedBandit ? "MULTI_ARMED_BANDIT" : "MANUAL";
       if (
         rule.multiArmedBandit &&
@@ -770,6 +791,7 @@ function resolveRollbackConditions(
   previous: StoredRule | undefined,
   path: string,
   scope: RuleScope,
+  ruleType: StoredRule["type"],
 ): StoredRollbackCondition[] {
   const { context, problems } = scope;
   const previousIds = new Set(previous?.rollbackConditions.map((c) => c.id) ?? []);
@@ -788,6 +810,15 @@ function resolveRollbackConditions(
     ) {
       problems.add(`${path}.${i}.matchType`, "contradicts comparisonOperator");
     }
+    const criteria = condition.criteria ?? "DOWNLIFT";
+    if (criteria !== "CONVERSION_RATE" && ruleType !== "EXPERIMENTATION") {
+      // UPLIFT/DOWNLIFT compare variations with a control; a delivery rule serves one variation, so the
+      // condition would never be evaluated.
+      problems.add(
+        `${path}.${i}.criteria`,
+        `${criteria}${condition.criteria === undefined ? " (the default)" : ""} compares variations with the control of an EXPERIMENTATION rule; a ${ruleType} rule serves one variation: use CONVERSION_RATE`,
+      );
+    }
     (condition.recipients ?? []).forEach((recipient, j) => {
       if (!EMAIL.test(recipient)) problems.add(`${path}.${i}.recipients.${j}`, "must be an email address");
     });
@@ -798,7 +829,7 @@ function resolveRollbackConditions(
     }
     return {
       id,
-      criteria: condition.criteria ?? "DOWNLIFT",
+      criteria,
       comparisonOperator: condition.comparisonOperator ?? condition.matchType ?? "GREATER_THAN",
       matchValue: condition.matchValue,
       goalId: condition.goalId,

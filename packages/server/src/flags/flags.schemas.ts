@@ -365,7 +365,14 @@ export const ListQuery = Type.Object(
       Type.String({ maxLength: 1024, description: 'JSON [{"field","direction"}] or "field,-field"' }),
     ),
     tags: Type.Optional(Type.String({ maxLength: 1024, description: "comma-separated; any of them" })),
-    health: Type.Optional(Type.String({ maxLength: 128, description: "comma-separated" })),
+    health: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        // Comma-separated values of HEALTHS: an unknown one is a 400, not an empty list.
+        pattern: `^\\s*(${HEALTHS.join("|")})\\s*(,\\s*(${HEALTHS.join("|")})\\s*)*$`,
+        description: `comma-separated, any of ${HEALTHS.join(", ")}`,
+      }),
+    ),
     archived: Type.Optional(Type.Enum(["true", "false", "all"])),
     optionalFields: Type.Optional(
       Type.String({ maxLength: 1024, description: "accepted; every field is returned" }),

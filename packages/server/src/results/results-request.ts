@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { parseInstant as parseEngineInstant } from "@vexil/engine";
 import type { AttributeFilter, AttributeName, Breakdown } from "../analytics/analytics-store.js";
 import type { FlagRecord, StoredRule } from "../flags/flags.document.js";
 import { ApiError } from "../http/api-error.js";
@@ -34,15 +35,12 @@ export interface CanonicalResultsRequest {
   filters: { type: FilterType; key?: string; include: boolean; values: string[] }[];
 }
 
-const ISO_DATE_TIME =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** Parses an ISO-8601 date or date-time (UTC when it carries no offset); NaN when it is not one. */
+/**
+ * Parses an ISO-8601 date or date-time (UTC when it carries no offset); NaN when it is not one or names no
+ * real day (2025-02-30): the engine's strict reader, not Date.parse, which rolls such dates over.
+ */
 export function parseInstant(text: string): number {
-  if (!ISO_DATE_TIME.test(text)) return Number.NaN;
-  const hasOffset = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) && text.length > 10;
-  const withZone = hasOffset || text.length <= 10 ? text : `${text}Z`;
-  return Date.parse(withZone.replace(" ", "T"));
+  return parseEngineInstant(text, "UTC");
 }
 
 /** JSON with object keys sorted at every level, so equal values give equal text. */

@@ -60,8 +60,10 @@ const FilterSchema = Type.Object(
     include: Type.Optional(
       Type.Boolean({ description: "true (default): keep these values; false: drop them" }),
     ),
-    // Numbers and booleans are accepted too: the schema coercion turns them into text.
-    values: Type.Array(Type.String({ maxLength: 256 }), { maxItems: MAX_FILTER_VALUES }),
+    // Numbers and booleans are accepted too and compared as their text.
+    values: Type.Array(Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean()]), {
+      maxItems: MAX_FILTER_VALUES,
+    }),
     key: Type.Optional(
       Type.String({ minLength: 1, maxLength: 128, description: "CUSTOM_DATUM only: the custom attribute" }),
     ),
@@ -87,8 +89,13 @@ export const ResultsRequestBody = Type.Object(
     sequentialTesting: Type.Optional(Type.Boolean()),
     enabledMultipleTesting: Type.Optional(Type.Boolean()),
     referenceVariationId: Type.Optional(
-      // A string in Kameleoon's API; a number is coerced to its text.
-      Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 32 }),
+      // A string in Kameleoon's API; a number stands for its text.
+      Type.Unsafe<string | number | null>({
+        type: ["string", "integer", "null"],
+        maxLength: 32,
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+      }),
     ),
     breakdown: Type.Optional(
       Type.Unsafe<Static<typeof BreakdownSchema> | null>({ ...BreakdownSchema, type: ["object", "null"] }),

@@ -24,7 +24,8 @@ const EvaluationsBody = Type.Object(
       Type.Object({
         featureKey: Type.String({ minLength: 1, maxLength: 255 }),
         variationKey: Type.Optional(Type.String({ maxLength: 255 })),
-        count: Type.Integer({ minimum: 0 }),
+        // Bounded so sums of many reports stay within a PostgreSQL bigint.
+        count: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }),
       }),
       { maxItems: MAX_COUNTS },
     ),
