@@ -1,7 +1,7 @@
 import http from "node:http";
 
 /**
- * Bulk bodies of `size` events (70 % exposures, 30 % conversions), serialised and UTF-8 encoded once so
+ * Bulk bodies of `size` events (70 % exposures, 30 % conversions, each with 3 custom attributes), serialised and UTF-8 encoded once so
  * senders spend no CPU on them: each send reuses a body and varies only its payload id (a header).
  */
 export function eventBatches(count: number, size: number, goal: string): Buffer[] {
@@ -12,6 +12,8 @@ export function eventBatches(count: number, size: number, goal: string): Buffer[
     for (let i = 0; i < size; i++) {
       const visitorCode = `bench-${b}-${Math.floor(i / 2)}`;
       const common = { visitorCode, visitId: `${visitorCode}-1`, time: now - 60_000 + i };
+      // As real traffic: built-in attributes and 3 custom ones (a string, a number, a boolean) on both kinds.
+      const custom = { plan: i % 3 ? "pro" : "free", cohort: 2025 + (i % 4), beta: i % 5 === 0 };
       events.push(
         i % 10 < 7
           ? {
@@ -27,9 +29,16 @@ export function eventBatches(count: number, size: number, goal: string): Buffer[
                 os: "Linux",
                 country: "FR",
                 newVisitor: true,
+                custom,
               },
             }
-          : { kind: "conversion", ...common, goal, value: 10 + (i % 7) },
+          : {
+              kind: "conversion",
+              ...common,
+              goal,
+              value: 10 + (i % 7),
+              attributes: { country: "FR", custom },
+            },
       );
     }
     batches.push(Buffer.from(JSON.stringify(events)));

@@ -119,7 +119,10 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
   const now = options.now ?? Date.now;
   const analytics = config.databaseUrl
     ? await openPostgresAnalyticsStore({ connectionString: config.databaseUrl })
-    : await openDuckDbAnalyticsStore({ path: path.join(config.dataDir, "events.duckdb") });
+    : await openDuckDbAnalyticsStore({
+        path: path.join(config.dataDir, "events.duckdb"),
+        config: { memory_limit: config.duckdbMemoryLimit },
+      });
   const jobs = new JobRunner({
     db: database.db,
     dialect: database.dialect,

@@ -77,6 +77,11 @@ export interface ServerConfig {
   sessionMaxMs: number;
   /** The email of the first admin user, created on first start (VEXIL_ADMIN_EMAIL). */
   adminEmail: string;
+  /**
+   * Memory DuckDB (embedded event store) may use for its buffers, e.g. `1GB` (VEXIL_DUCKDB_MEMORY_LIMIT,
+   * default 1GB; DuckDB's own default is 80 % of the machine's memory). Queries that need more spill to disk.
+   */
+  duckdbMemoryLimit: string;
 }
 
 export interface ConfigOverrides {
@@ -113,6 +118,13 @@ function fractionFrom(value: string | undefined, fallback: number, name: string)
   const parsed = Number(value);
   if (!(parsed >= 0 && parsed < 1)) throw new Error(`${name} must be a number from 0 to 1 (excluded)`);
   return parsed;
+}
+
+function memorySizeFrom(value: string | undefined, fallback: string, name: string): string {
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim()))
+    throw new Error(`${name} must be a size such as 512MB or 2GB`);
+  return value.trim();
 }
 
 function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {
@@ -194,5 +206,6 @@ export function resolveConfig(
       positiveIntegerFrom(env.VEXIL_SESSION_IDLE_MINUTES, 720, "VEXIL_SESSION_IDLE_MINUTES") * 60_000,
     sessionMaxMs: positiveIntegerFrom(env.VEXIL_SESSION_MAX_HOURS, 168, "VEXIL_SESSION_MAX_HOURS") * 3600_000,
     adminEmail: env.VEXIL_ADMIN_EMAIL || "admin@vexil.local",
+    duckdbMemoryLimit: memorySizeFrom(env.VEXIL_DUCKDB_MEMORY_LIMIT, "1GB", "VEXIL_DUCKDB_MEMORY_LIMIT"),
   };
 }

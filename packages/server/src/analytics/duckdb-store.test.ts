@@ -4,7 +4,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resolveConfig } from "../config.js";
 import type { ExposureEvent } from "./analytics-store.js";
 import { type GroupCommitReport, openDuckDbAnalyticsStore } from "./duckdb-store.js";
 
@@ -37,6 +39,22 @@ describe("DuckDB analytics store", () => {
 
   afterEach(async () => {
     await rm(directory, { recursive: true, force: true });
+  });
+
+  it("bounds DuckDB's memory by the configured limit (VEXIL_DUCKDB_MEMORY_LIMIT, 1GB by default)", async () => {
+    expect(resolveConfig({}, {}).duckdbMemoryLimit).toBe("1GB");
+    expect(resolveConfig({}, { VEXIL_DUCKDB_MEMORY_LIMIT: "300MB" }).duckdbMemoryLimit).toBe("300MB");
+    expect(() => resolveConfig({}, { VEXIL_DUCKDB_MEMORY_LIMIT: "lots" })).toThrow(
+      /VEXIL_DUCKDB_MEMORY_LIMIT/,
+    );
+    const path = join(directory, "events.duckdb");
+    const store = await openDuckDbAnalyticsStore({ path, config: { memory_limit: "300MB" } });
+    const connection = await (await DuckDBInstance.fromCache(path, { memory_limit: "300MB" })).connect();
+    const reader = await connection.runAndReadAll("SELECT current_setting('memory_limit') AS v");
+    // DuckDB reports it in binary units: 300,000,000 bytes = 286.1 MiB.
+    expect(String(reader.getRowObjects()[0]?.v)).toMatch(/^286\.\d MiB$/);
+    connection.closeSync();
+    await store.close();
   });
 
   it("coalesces concurrent appends into few transactions, each caller answered after its commit", async () => {
