@@ -31,6 +31,7 @@ import { FailedAttempts } from "./http/failed-attempts.js";
 import { installRateLimits } from "./http/rate-limits.js";
 import { installRequestValidation } from "./http/request-validation.js";
 import type { TypedApp } from "./http/typed-app.js";
+import { launchDarklyFlagRoutes } from "./launchdarkly-flags/launchdarkly-flags.routes.js";
 import { launchDarklySdkRoutes } from "./launchdarkly-sdk/launchdarkly-sdk.routes.js";
 import { notificationRoutes } from "./notifications/notifications.routes.js";
 import { ofrepRoutes } from "./ofrep/ofrep.routes.js";
@@ -151,6 +152,7 @@ export async function buildApp(
   goalRoutes(app, context);
   launchDarklyMetricRoutes(app, context);
   launchDarklyExperimentRoutes(app, context);
+  launchDarklyFlagRoutes(app, context);
   notificationRoutes(app, context);
   sdkDeliveryRoutes(app, context, options.sdkDelivery);
   ofrepRoutes(app, context, options.sdkDelivery);

@@ -142,40 +142,6 @@ export const LegacyResultsSchema = Type.Object({
   baselineIdx: Type.Integer(),
 });
 
-const EnabledPeriod = Type.Object({ startDate: Type.Integer(), stopDate: Type.Optional(Type.Integer()) });
-
-/** A LaunchDarkly-shaped flag with its legacy `experiments` (PATCH /api/v2/flags/... of /experiments). */
-export const LegacyFlagRepSchema = Type.Object({
-  key: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  kind: Type.String(),
-  tags: Type.Array(Type.String()),
-  archived: Type.Boolean(),
-  _version: Type.Integer(),
-  creationDate: Type.Integer(),
-  variations: Type.Array(Type.Object({ _id: Type.String(), value: Type.String(), name: Type.String() })),
-  experiments: Type.Object({
-    baselineIdx: Type.Integer(),
-    items: Type.Array(
-      Type.Object({
-        metricKey: Type.String(),
-        _metric: MetricV2RepSchema,
-        environments: Type.Array(Type.String()),
-        _environmentSettings: Type.Record(
-          Type.String(),
-          Type.Object({
-            startDate: Type.Integer(),
-            stopDate: Type.Optional(Type.Integer()),
-            enabledPeriods: Type.Array(EnabledPeriod),
-          }),
-        ),
-      }),
-    ),
-  }),
-  _links: LinksSchema,
-});
-
 export const experimentListResponse = responses("launchdarkly", { 200: ExperimentCollection });
 export const experimentResponse = responses("launchdarkly", { 200: ExperimentRepSchema });
 export const createdExperimentResponse = responses("launchdarkly", { 201: ExperimentRepSchema });
@@ -183,4 +149,3 @@ export const createdIterationResponse = responses("launchdarkly", { 201: Iterati
 export const experimentResultsResponse = responses("launchdarkly", { 200: ExperimentResultsSchema });
 export const legacyResultsResponse = responses("launchdarkly", { 200: LegacyResultsSchema });
 export const legacyResetResponse = responses("launchdarkly", { 204: NoContent });
-export const legacyFlagResponse = responses("launchdarkly", { 200: LegacyFlagRepSchema });

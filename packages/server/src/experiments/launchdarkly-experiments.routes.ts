@@ -2,7 +2,6 @@ import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { goalsStore } from "../goals/goals.store.js";
 import { badRequest, notFound } from "../http/api-error.js";
-import { JsonPatchBody } from "../http/json-patch.js";
 import { launchDarklyCollection } from "../http/launchdarkly-collections.js";
 import {
   acceptApiVersion,
@@ -20,7 +19,6 @@ import {
   experimentListResponse,
   experimentResponse,
   experimentResultsResponse,
-  legacyFlagResponse,
   legacyResetResponse,
   legacyResultsResponse,
 } from "./experiments.responses.js";
@@ -37,7 +35,6 @@ import {
   SemanticPatchSchema,
 } from "./experiments.schemas.js";
 import type { IterationStatus } from "./experiments.store.js";
-import { patchLegacyExperiments } from "./legacy-flag-experiments.js";
 import { legacyResults, resetLegacyResults } from "./legacy-results.js";
 
 const ALL_EXPANDED = new Set(["previousIterations", "draftIteration", "secondaryMetrics", "treatments"]);
@@ -303,40 +300,6 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
         metricKey,
       );
       return reply.status(204).send();
-    },
-  );
-
-  // The legacy flag PATCH: only the flag's `experiments` (flags themselves are the Kameleoon API's).
-  app.patch(
-    "/api/v2/flags/:projectKey/:featureFlagKey",
-    {
-      config: { access: "writer" },
-      preValidation: async (request) => {
-        if (isSemanticPatch(request)) {
-          throw badRequest(
-            "Semantic patch of flags is not supported; send a JSON Patch of /experiments/... (flag edits go through the Kameleoon API)",
-          );
-        }
-      },
-      schema: {
-        tags: ["launchdarkly: flags (experiments only)"],
-        params: Type.Object({
-          projectKey: Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" }),
-          featureFlagKey: Type.String({ minLength: 1, maxLength: 255 }),
-        }),
-        body: Type.Union([
-          JsonPatchBody,
-          Type.Object(
-            { comment: Type.Optional(Type.String({ maxLength: 5000 })), patch: JsonPatchBody },
-            { additionalProperties: false },
-          ),
-        ]),
-        response: legacyFlagResponse,
-      },
-    },
-    async (request) => {
-      const { projectKey, featureFlagKey } = request.params;
-      return patchLegacyExperiments(context, actorOf(request), projectKey, featureFlagKey, request.body);
     },
   );
 
