@@ -3,10 +3,16 @@
 // Vexil's SDK and OFREP for 10,000 contexts, changes over its stream, experiment data through its events,
 // and a rotated key that makes it stop.
 
+import { gzipSync } from "node:zlib";
 import { basicLogger, init, type LDClient } from "@launchdarkly/node-server-sdk";
 import { createClient, type VexilClient } from "@vexil/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitForReport } from "../src/results/results-simulation.test-support.js";
+import { lastEvaluatedAt } from "../src/sdk-delivery/evaluations.store.js";
 import { startTestServer, type TestServer } from "./harness.js";
+
+// Heartbeats are when streams whose key was rotated away get ended: often here, so the test need not wait.
+process.env.VEXIL_SSE_HEARTBEAT_MS = "100";
 
 let server: TestServer;
 let serverKey = "";
@@ -37,6 +43,7 @@ const contextOf = (i: number) => ({ kind: "user", key: `user-${i}`, country: i %
 
 beforeAll(async () => {
   server = await startTestServer({ listen: true });
+  delete process.env.VEXIL_SSE_HEARTBEAT_MS;
   await ok("POST", "/projects", { key: "shop", name: "Shop" });
   const production = (await ok("GET", "/projects/shop")).environments.find(
     (e: { key: string }) => e.key === "production",
@@ -203,5 +210,168 @@ describe("LaunchDarkly server SDK endpoints", () => {
     await updated;
     expect(await ld.variation("checkout", context, null)).toBe(0);
     await ok("PATCH", "/feature-flags/shop/checkout/production", { featureEnabled: true });
+  });
+});
+
+describe("an experiment run only through LaunchDarkly's SDK", () => {
+  it("shows its exposures and conversions in both dialects' results", async () => {
+    const goal = await ok("POST", "/goals", { siteCode: "shop", name: "Purchase", key: "purchase" });
+    const flag = await ok("POST", "/feature-flags", {
+      siteCode: "shop",
+      featureKey: "cta",
+      name: "CTA",
+      bucketingMode: "LAUNCHDARKLY",
+      primaryGoalId: goal.id,
+      environmentConfigurations: [
+        {
+          environmentKey: "production",
+          featureEnabled: true,
+          defaultVariationKey: "off",
+          rolloutRules: [
+            {
+              type: "EXPERIMENTATION",
+              exposition: 100,
+              state: "ACTIVE",
+              trafficAllocations: [
+                { variationKey: "off", exposition: 50 },
+                { variationKey: "on", exposition: 50 },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const rule = flag.environmentConfigurations.find(
+      (e: { environmentKey: string }) => e.environmentKey === "production",
+    ).rolloutRules[0];
+    const ld = launchDarkly(serverKey, { flushInterval: 3600, capacity: 100_000 });
+    await ld.waitForInitialization({ timeout: 10 });
+    // Expected counts come from the SDK's own answers: every visitor exposed once (two calls each, one
+    // exposure unit), every third one of "on" and every fifth one of "off" converting.
+    const units = { off: 0, on: 0 };
+    const converted = { off: 0, on: 0 };
+    for (let i = 0; i < 400; i++) {
+      const context = { kind: "user", key: `buyer-${i}` };
+      const variation = (await ld.variation("cta", context, null)) ? "on" : "off";
+      await ld.variation("cta", context, null);
+      units[variation]++;
+      if (i % (variation === "on" ? 3 : 5) === 0) {
+        ld.track("purchase", context, undefined, 1);
+        converted[variation]++;
+      }
+      ld.track("not-a-goal", context);
+    }
+    await ld.flush();
+    expect(units.off).toBeGreaterThan(150);
+    expect(units.on).toBeGreaterThan(150);
+
+    const report = await server.request("POST", `/feature-flags/${flag.id}/results`, {
+      body: {
+        dateIntervals: [
+          {
+            start: new Date(Date.now() - 86_400_000).toISOString(),
+            end: new Date(Date.now() + 86_400_000).toISOString(),
+          },
+        ],
+        conversionType: "CONVERTED_VISITS",
+      },
+    });
+    expect(report.status, report.text).toBe(200);
+    const done = await waitForReport(server, report.body.dataCode);
+    const ids = Object.fromEntries(flag.variations.map((v: { key: string; id: number }) => [v.key, v.id]));
+    for (const key of ["off", "on"] as const) {
+      const general = done.data.variationData[String(ids[key])].generalData;
+      expect([key, general.visitorCount, general.goalsData[String(goal.id)].conversionCount]).toEqual([
+        key,
+        units[key],
+        converted[key],
+      ]);
+    }
+
+    const results = await server.request(
+      "GET",
+      `/api/v2/projects/shop/environments/production/experiments/cta-${rule.id}/metrics/purchase/results`,
+    );
+    expect(results.status, results.text).toBe(200);
+    expect(results.body.metricSeen.ever).toBe(true);
+    expect(results.body.treatmentResults.map((t: { units: number }) => t.units).sort()).toEqual(
+      [units.off, units.on].sort(),
+    );
+  });
+});
+
+describe("POST /bulk", () => {
+  const summary = (count: number) => [
+    {
+      kind: "summary",
+      startDate: Date.now() - 1000,
+      endDate: Date.now(),
+      features: { checkout: { counters: [{ variation: 0, version: 1, value: 0, count }] } },
+    },
+  ];
+  it("inflates gzip, deduplicates by payload id, and refuses bad bodies with LaunchDarkly's error", async () => {
+    const post = (body: Blob | string, headers: Record<string, string>) =>
+      fetch(`${server.baseUrl}/bulk`, {
+        method: "POST",
+        headers: { authorization: serverKey, "content-type": "application/json", ...headers },
+        body,
+      });
+    const counted = async () =>
+      (await lastEvaluatedAt(server.context, "shop", { featureKeys: ["checkout"] })).get("checkout")
+        ?.environments.production?.count ?? 0;
+    const before = await counted();
+    const gz = await post(new Blob([new Uint8Array(gzipSync(JSON.stringify(summary(7))))]), {
+      "content-encoding": "gzip",
+      "x-launchdarkly-payload-id": "p-1",
+    });
+    expect([gz.status, await gz.json()]).toEqual([202, { accepted: 0, ignored: 0, duplicate: false }]);
+    const again = await post(new Blob([new Uint8Array(gzipSync(JSON.stringify(summary(7))))]), {
+      "content-encoding": "gzip",
+      "x-launchdarkly-payload-id": "p-1",
+    });
+    expect((await again.json()).duplicate).toBe(true);
+    // The summary's 7 evaluations counted once, the resent payload not again.
+    expect((await counted()) - before).toBe(7);
+    const corrupt = await post(new Blob(["not gzip"]), { "content-encoding": "gzip" });
+    expect(corrupt.status).toBe(400);
+    const notArray = await post(JSON.stringify({ kind: "custom" }), {});
+    expect(notArray.status).toBe(400);
+    expect(await notArray.json()).toMatchObject({ code: "invalid_request" });
+    const unknown = await fetch(`${server.baseUrl}/bulk`, {
+      method: "POST",
+      headers: { authorization: "sdk-unknown", "content-type": "application/json" },
+      body: "[]",
+    });
+    expect([unknown.status, (await unknown.json()).code]).toEqual([401, "unauthorized"]);
+  });
+});
+
+describe("a rotated server key", () => {
+  it("ends the SDK's stream, and the SDK gives up on the old key", async () => {
+    const project = await ok("POST", "/projects", { key: "rotating", name: "Rotating" });
+    void project;
+    const env = (await ok("GET", "/projects/rotating")).environments.find(
+      (e: { key: string }) => e.key === "production",
+    );
+    const lines: string[] = [];
+    let stopped: () => void = () => {};
+    const gaveUp = new Promise<void>((resolve) => {
+      stopped = resolve;
+    });
+    const ld = launchDarkly(env.serverSdkKey, {
+      sendEvents: false,
+      logger: basicLogger({
+        level: "error",
+        destination: (line: string) => {
+          lines.push(line);
+          if (/401.*giving up permanently/.test(line)) stopped();
+        },
+      }),
+    });
+    await ld.waitForInitialization({ timeout: 10 });
+    await ok("POST", "/projects/rotating/environments/production/rotate-keys?keys=server");
+    await gaveUp;
+    expect(lines.some((line) => line.includes("invalid SDK key"))).toBe(true);
+    expect((await server.request("GET", "/sdk/latest-all", { token: env.serverSdkKey })).status).toBe(401);
   });
 });
