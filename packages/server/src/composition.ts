@@ -20,6 +20,7 @@ import { FlagsService } from "./flags/flags.service.js";
 import { flagsStore } from "./flags/flags.store.js";
 import { GoalsService } from "./goals/goals.service.js";
 import { JobRunner } from "./jobs/job-runner.js";
+import { queueAutomaticActionEmails } from "./notifications/automatic-action.js";
 import { EMAIL_KIND, emailDelivery } from "./notifications/email-delivery.js";
 import { webhookDeliveryHandler, webhookHandlerOptions } from "./notifications/webhook-delivery.js";
 import { queueFlagWebhooks, WEBHOOK_DELIVERY_KIND } from "./notifications/webhook-outbox.js";
@@ -141,9 +142,11 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
           logger,
         })
       : localRevocationFeed();
-  // The audit log is the outbox's journal; notifications subscribe (webhooks of flag changes).
+  // The audit log is the outbox's journal; notifications subscribe (webhooks of flag changes, emails of
+  // automation's actions), in the transaction of each change.
   const outbox = new Outbox(insertAudit);
   outbox.subscribe(queueFlagWebhooks);
+  outbox.subscribe(queueAutomaticActionEmails);
   const context: AppContext = {
     config,
     database,

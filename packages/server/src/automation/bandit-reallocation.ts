@@ -19,6 +19,7 @@ import type { StoredRule } from "../flags/flags.document.js";
 import { flagRules } from "../flags/flags.read-model.js";
 import { findRule } from "../flags/flags.service.js";
 import type { Actor } from "../http/write-guards.js";
+import { recipientsOfRule } from "../notifications/automatic-action-notices.js";
 import type { AutomationTick } from "./automation-tasks.js";
 import { type BanditArm, type BanditSettings, banditDecision } from "./bandit-allocation.js";
 import { describeFailure, type TickFailure } from "./tick-failure.js";
@@ -102,12 +103,15 @@ export async function runBanditTick(
                 {
                   action: BANDIT_REALLOCATION_ACTION,
                   after: {
+                    featureKey: candidate.featureKey,
                     ruleId: candidate.rule.id,
                     environmentKey: candidate.environmentKey,
                     goalId: candidate.goalId,
                     floor: settings.floor,
                     minUnits: settings.minUnits,
                     respooled: candidate.rule.reallocation === true,
+                    // Who is emailed (the rule's rollback-condition recipients, docs/notifications.md).
+                    recipients: recipientsOfRule(candidate.rule),
                     arms: arms.map((arm, i) => ({
                       variationKey: arm.variationKey,
                       units: arm.units,

@@ -8,7 +8,8 @@
  *   - target ENVIRONMENT: the flag is turned off in the rule's environment (`flag.update-environment`);
  * with a `flag.rollback` audit entry in the same transaction (the condition, the measured value and counts,
  * and a one-line summary). The change reaches SDK streams like any edit (and webhooks, from its audit entry);
- * the condition's `recipients` are then notified (notifications/automatic-action.ts).
+ * the condition's `recipients` are emailed, queued in the same transaction (notifications/automatic-action.ts
+ * subscribes to the `flag.rollback` entry through the outbox).
  *
  * The rule (or environment) is then no longer ACTIVE (on), so the condition does not act again. Turned back
  * on with the same condition and data, it would act again at the next tick: edit the condition (or reset
@@ -22,7 +23,6 @@ import type { FlagView, StoredRollbackCondition, StoredRule } from "../flags/fla
 import { flagRules } from "../flags/flags.read-model.js";
 import type { FlagsService } from "../flags/flags.service.js";
 import type { Actor } from "../http/write-guards.js";
-import { notifyAutomaticAction } from "../notifications/automatic-action.js";
 import type { AutomationTick } from "./automation-tasks.js";
 import {
   type ConditionReading,
@@ -54,7 +54,6 @@ interface RolledBack {
   conditionId: number;
   target: StoredRollbackCondition["target"];
   summary: string;
-  notificationError?: string;
 }
 
 /** One rollback tick (AUTOMATION_TASKS `rollback`). */
@@ -150,6 +149,7 @@ async function act(
             {
               action: ROLLBACK_ACTION,
               after: {
+                featureKey: candidate.featureKey,
                 ruleId: rule.id,
                 ruleName: rule.name,
                 environmentKey,
@@ -174,21 +174,6 @@ async function act(
     target: condition.target,
     summary,
   };
-  // The rollback is applied: a notification that cannot be queued is reported, not retried by the tick.
-  try {
-    await notifyAutomaticAction(context, {
-      projectKey: candidate.projectKey,
-      featureKey: candidate.featureKey,
-      flagId: candidate.flagId,
-      environmentKey,
-      ruleId: rule.id,
-      kind: "rollback",
-      summary,
-      recipients: condition.recipients,
-    });
-  } catch (error) {
-    done.notificationError = error instanceof Error ? error.message : String(error);
-  }
   return done;
 }
 

@@ -1,5 +1,9 @@
+import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
+import type { ChangeSubscriber } from "../changes/outbox.js";
 import { enqueueInTransaction } from "../jobs/job-runner.js";
+import type { Database } from "../storage/schema.js";
+import { automaticActionNotices } from "./automatic-action-notices.js";
 import { EMAIL_KIND, EMAIL_MAX_ATTEMPTS, type EmailJob } from "./email-delivery.js";
 import { emailsStore } from "./emails.store.js";
 
@@ -44,42 +48,51 @@ export function automaticActionEmail(notice: AutomaticActionNotice, at: number) 
 }
 
 /**
- * Durably queues the email to recipients (when SMTP is configured). Webhooks fire from the audit entry of the
- * change itself.
- *
- * The email row (the log) and its delivery job are written in one transaction; the job sends it through
- * VEXIL_SMTP_URL with retries, or records it SKIPPED (with a logged warning) when no SMTP server is configured.
- * Nothing is queued when there are no recipients.
+ * Writes the email row (the log) and its delivery job in `trx`: the job sends it through VEXIL_SMTP_URL with
+ * retries, or records it SKIPPED (with a logged warning) when no SMTP server is configured. Nothing is
+ * queued when there are no recipients.
  */
+async function queueEmail(trx: Kysely<Database>, notice: AutomaticActionNotice, now: number): Promise<void> {
+  const recipients = [...new Set(notice.recipients.map((address) => address.trim()).filter(Boolean))];
+  if (recipients.length === 0) return;
+  const { subject, body } = automaticActionEmail(notice, now);
+  const emailId = await emailsStore.insert(
+    trx,
+    {
+      kind: notice.kind,
+      projectKey: notice.projectKey,
+      featureKey: notice.featureKey,
+      flagId: notice.flagId,
+      environmentKey: notice.environmentKey,
+      ruleId: notice.ruleId,
+      recipients,
+      subject,
+      body,
+    },
+    now,
+  );
+  await enqueueInTransaction<EmailJob>(
+    trx,
+    { kind: EMAIL_KIND, key: String(emailId), payload: { emailId }, maxAttempts: EMAIL_MAX_ATTEMPTS },
+    now,
+  );
+}
+
+/** Durably queues the email of one automatic action, in its own transaction (tests, one-off notices). */
 export async function notifyAutomaticAction(
   context: AppContext,
   notice: AutomaticActionNotice,
 ): Promise<void> {
-  const recipients = [...new Set(notice.recipients.map((address) => address.trim()).filter(Boolean))];
-  if (recipients.length === 0) return;
   const now = context.now();
-  const { subject, body } = automaticActionEmail(notice, now);
-  await context.db.transaction().execute(async (trx) => {
-    const emailId = await emailsStore.insert(
-      trx,
-      {
-        kind: notice.kind,
-        projectKey: notice.projectKey,
-        featureKey: notice.featureKey,
-        flagId: notice.flagId,
-        environmentKey: notice.environmentKey,
-        ruleId: notice.ruleId,
-        recipients,
-        subject,
-        body,
-      },
-      now,
-    );
-    await enqueueInTransaction<EmailJob>(
-      trx,
-      { kind: EMAIL_KIND, key: String(emailId), payload: { emailId }, maxAttempts: EMAIL_MAX_ATTEMPTS },
-      now,
-    );
-  });
+  await context.db.transaction().execute((trx) => queueEmail(trx, notice, now));
   context.jobs.wake();
 }
+
+/**
+ * The outbox subscriber: when automation acts on a rule (its audit entries `flag.rollback`,
+ * `flag.bandit-reallocation`, `flag.progressive-exposition`), the recipients the rule names are emailed,
+ * queued in the transaction of the change, so the change and its email commit together.
+ */
+export const queueAutomaticActionEmails: ChangeSubscriber = async (trx, change) => {
+  for (const notice of automaticActionNotices(change)) await queueEmail(trx, notice, change.at.getTime());
+};
