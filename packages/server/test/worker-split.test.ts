@@ -136,6 +136,7 @@ describe.skipIf(!postgresUrl)("two API processes and one worker on one PostgreSQ
       goals: [{ goalId: experiment.goalIds[0]!, rates: { off: 0.1, on: 0.12 } }],
     });
     const now = Date.now();
+    const requested = performance.now();
     const response = await a.request("POST", `/feature-flags/${experiment.flagId}/results`, {
       body: {
         dateIntervals: [
@@ -151,6 +152,10 @@ describe.skipIf(!postgresUrl)("two API processes and one worker on one PostgreSQ
 
     const report = await waitForReport(over(apiB), response.body.dataCode as string);
     expect(report.status).toBe("READY");
+    // For docs/deployment.md: how long a report takes end to end when API and worker are separate processes.
+    console.log(
+      `[split] report requested through A, run by the worker, READY through B after ${Math.round(performance.now() - requested)} ms`,
+    );
     const [runs, onA, onB] = await Promise.all([info(worker), info(apiA), info(apiB)]);
     expect(runs.reportsRun).toBe(1);
     expect(onA.reportsRun).toBe(0);
@@ -167,6 +172,9 @@ describe.skipIf(!postgresUrl)("two API processes and one worker on one PostgreSQ
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const workerPid = (await info(worker)).pid;
+    console.log(
+      `[split] ${(await probes()).length} automation ticks, all run by the worker (pid ${workerPid})`,
+    );
     expect(new Set(await probes())).toEqual(new Set([workerPid]));
     const lease = await client.query("select holder from scheduler_leases where name = 'automation'");
     expect(lease.rows[0].holder).toBe((await info(worker)).workerId);
