@@ -9,7 +9,7 @@ import {
   probabilityToBeBestNormal,
 } from "./bayesian.js";
 import { probabilityBetaGreater } from "./beta-compare.js";
-import { type CupedArm, cupedAdjust, cupedTheta } from "./cuped.js";
+import { type CupedArm, cupedAdjust, cupedMoments, cupedTheta } from "./cuped.js";
 import { normalSf } from "./distributions.js";
 import { summarize } from "./frequentist.js";
 import { probabilityToBeBestMonteCarlo } from "./monte-carlo.js";
@@ -39,23 +39,32 @@ export function toArm(v: VariationInput, index: number, isProportion: boolean): 
     arm.conversions = c;
     arm.summary = summarize({ n: v.n, sum: c, sumSquares: c }, true);
   } else {
-    if (!finite(v.sum) || !finite(v.sumSquares))
-      return { ...arm, reason: "sum and sumSquares are required and must be finite" };
-    // Sum of squares below sum^2/n means the statistics cannot come from real values.
-    const floor = (v.sum * v.sum) / v.n;
-    if (v.sumSquares < floor - 1e-9 * Math.max(1, floor))
-      return { ...arm, reason: "sumSquares is smaller than sum^2/n: inconsistent statistics" };
+    if (!finite(v.sum) || !(finite(v.sumSquares) || finite(v.m2)))
+      return { ...arm, reason: "sum and sumSquares (or m2) are required and must be finite" };
+    if (finite(v.m2)) {
+      if (v.m2 < 0) return { ...arm, reason: "m2 is negative: inconsistent statistics" };
+    } else {
+      // Sum of squares below sum^2/n means the statistics cannot come from real values.
+      const floor = (v.sum * v.sum) / v.n;
+      if (v.sumSquares! < floor - 1e-9 * Math.max(1, floor))
+        return { ...arm, reason: "sumSquares is smaller than sum^2/n: inconsistent statistics" };
+    }
     if (v.n < 2) return { ...arm, reason: "fewer than 2 units: variance undefined" };
-    arm.summary = summarize({ n: v.n, sum: v.sum, sumSquares: v.sumSquares });
+    arm.summary = finite(v.m2)
+      ? { n: v.n, mean: v.sum / v.n, variance: v.m2 / (v.n - 1) }
+      : summarize({ n: v.n, sum: v.sum, sumSquares: v.sumSquares! });
   }
   if (finite(v.preSum) && finite(v.preSumSquares) && finite(v.crossSum)) {
     arm.cuped = {
       n: v.n,
       sum: isProportion ? arm.conversions! : v.sum!,
-      sumSquares: isProportion ? arm.conversions! : v.sumSquares!,
+      sumSquares: isProportion ? arm.conversions! : (v.sumSquares ?? 0),
       preSum: v.preSum,
       preSumSquares: v.preSumSquares,
       crossSum: v.crossSum,
+      ...(isProportion ? {} : finite(v.m2) ? { m2: v.m2 } : {}),
+      ...(finite(v.preM2) ? { preM2: v.preM2 } : {}),
+      ...(finite(v.crossM2) ? { crossM2: v.crossM2 } : {}),
     };
   }
   return arm;
@@ -64,15 +73,12 @@ export function toArm(v: VariationInput, index: number, isProportion: boolean): 
 // Covariate statistics real data can produce: a non-negative covariate variance and a correlation with
 // the metric of at most 1 (with room for rounding).
 function cupedInputProblem(s: CupedSufficientStats): string | null {
-  const sxx = s.preSumSquares - (s.preSum * s.preSum) / s.n;
-  const syy = s.sumSquares - (s.sum * s.sum) / s.n;
-  const sxy = s.crossSum - (s.preSum * s.sum) / s.n;
+  const m = cupedMoments(s);
   const tol = 1e-9;
-  if (sxx < -tol * Math.max(1, s.preSumSquares)) return "preSumSquares is smaller than preSum^2/n";
-  if (
-    sxy * sxy >
-    Math.max(0, sxx) * Math.max(0, syy) * (1 + tol) + tol * Math.max(1, Math.abs(s.crossSum)) ** 2
-  )
+  if (m.m2X < -tol * Math.max(1, s.preM2 ?? s.preSumSquares))
+    return "preSumSquares is smaller than preSum^2/n";
+  const slack = s.crossM2 !== undefined ? 0 : tol * Math.max(1, Math.abs(s.crossSum)) ** 2;
+  if (m.cXY * m.cXY > Math.max(0, m.m2X) * Math.max(0, m.m2Y) * (1 + tol) + slack)
     return "crossSum implies a correlation above 1";
   return null;
 }

@@ -18,12 +18,20 @@ export interface VariationInput {
   sum?: number;
   /** Sum of squared values (a conversion metric may omit it: it equals the conversions). */
   sumSquares?: number;
+  /**
+   * Sum of squared deviations from the mean (centred; preferred over sumSquares, which loses the variance
+   * when the mean is large against the spread). Either this or sumSquares is required for numeric metrics.
+   */
+  m2?: number;
   /** Conversions of a proportion metric (alias of sum). */
   conversions?: number;
   /** CUPED: sum of the pre-exposure covariate, of its squares, and of metric x covariate. */
   preSum?: number;
   preSumSquares?: number;
   crossSum?: number;
+  /** CUPED, centred (preferred when given): the covariate's squared deviations and the co-moment. */
+  preM2?: number;
+  crossM2?: number;
   /** Configured allocation weight, for the sample-ratio check. */
   weight?: number;
 }

@@ -1,4 +1,5 @@
 import { inferenceOf } from "./frequentist.js";
+import { type CoMoments, mergeCoMoments } from "./moments.js";
 import type { CupedSufficientStats, Inference, TestOptions } from "./types.js";
 
 /**
@@ -7,26 +8,27 @@ import type { CupedSufficientStats, Inference, TestOptions } from "./types.js";
  * coefficient of the covariate in a regression with arm dummies (ANCOVA), offered for contrast.
  */
 export function cupedTheta(arms: CupedSufficientStats[], method: "pooled" | "within" = "pooled"): number {
-  let n = 0;
-  let sy = 0;
-  let sx = 0;
-  let sxx = 0;
-  let sxy = 0;
-  let withinXX = 0;
-  let withinXY = 0;
-  for (const a of arms) {
-    n += a.n;
-    sy += a.sum;
-    sx += a.preSum;
-    sxx += a.preSumSquares;
-    sxy += a.crossSum;
-    withinXX += a.preSumSquares - (a.preSum * a.preSum) / a.n;
-    withinXY += a.crossSum - (a.preSum * a.sum) / a.n;
+  const moments = arms.map(cupedMoments);
+  if (method === "within") {
+    const xx = moments.reduce((s, m) => s + m.m2X, 0);
+    const xy = moments.reduce((s, m) => s + m.cXY, 0);
+    return xx > 0 ? xy / xx : 0;
   }
-  if (method === "within") return withinXX > 0 ? withinXY / withinXX : 0;
-  const varX = sxx - (sx * sx) / n;
-  const cov = sxy - (sx * sy) / n;
-  return varX > 0 ? cov / varX : 0;
+  const pooled = moments.reduce(mergeCoMoments);
+  return pooled.m2X > 0 ? pooled.cXY / pooled.m2X : 0;
+}
+
+/** An arm's centred moments (covariate X, metric Y): from m2/preM2/crossM2 when given, else the sums. */
+export function cupedMoments(a: CupedSufficientStats): CoMoments {
+  const { n } = a;
+  return {
+    n,
+    meanX: a.preSum / n,
+    meanY: a.sum / n,
+    m2X: a.preM2 ?? a.preSumSquares - (a.preSum * a.preSum) / n,
+    m2Y: a.m2 ?? a.sumSquares - (a.sum * a.sum) / n,
+    cXY: a.crossM2 ?? a.crossSum - (a.preSum * a.sum) / n,
+  };
 }
 
 /** One arm after CUPED adjustment. */
@@ -51,11 +53,12 @@ export function cupedAdjust(arms: CupedSufficientStats[], theta: number): CupedA
   const xPooled = arms.reduce((s, a) => s + a.preSum, 0) / nTotal;
   return arms.map((a) => {
     const { n } = a;
-    const meanY = a.sum / n;
-    const meanX = a.preSum / n;
-    const varY = Math.max(0, (a.sumSquares - (a.sum * a.sum) / n) / (n - 1));
-    const varX = Math.max(0, (a.preSumSquares - (a.preSum * a.preSum) / n) / (n - 1));
-    const covXY = (a.crossSum - (a.preSum * a.sum) / n) / (n - 1);
+    const m = cupedMoments(a);
+    const meanY = m.meanY;
+    const meanX = m.meanX;
+    const varY = Math.max(0, m.m2Y / (n - 1));
+    const varX = Math.max(0, m.m2X / (n - 1));
+    const covXY = m.cXY / (n - 1);
     const varianceUnitAdjusted = Math.max(0, varY + theta * theta * varX - 2 * theta * covXY);
     return {
       n,

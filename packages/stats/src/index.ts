@@ -10,6 +10,7 @@ export * from "./effects.js";
 export * from "./errors.js";
 export * from "./exact.js";
 export * from "./frequentist.js";
+export * from "./moments.js";
 export * from "./monte-carlo.js";
 export * from "./proportions.js";
 export * from "./ratio.js";

@@ -19,6 +19,13 @@ export interface CupedSufficientStats extends SufficientStats {
   preSumSquares: number;
   /** Sum over units of metric x covariate. */
   crossSum: number;
+  /**
+   * Centred moments, when known (preferred over the raw sums, which lose the variance when the mean is
+   * large against the spread): sums of squared deviations of the metric and the covariate, co-moment.
+   */
+  m2?: number;
+  preM2?: number;
+  crossM2?: number;
 }
 
 /** Per-arm summary: units, mean and per-unit variance. */

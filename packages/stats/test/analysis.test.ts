@@ -299,7 +299,7 @@ describe("analyzeMetric on degenerate input", () => {
       },
       (r) => {
         expect(r.variations[0]!.reason).toMatch(/inconsistent statistics/);
-        expect(r.variations[1]!.reason).toMatch(/sum and sumSquares are required/);
+        expect(r.variations[1]!.reason).toMatch(/sum and sumSquares \(or m2\) are required/);
         expect(r.variations[2]!.reason).toMatch(/fewer than 2 units/);
         expect(r.variations[2]!.comparison!.reason).toMatch(/reference variation a/);
       },
