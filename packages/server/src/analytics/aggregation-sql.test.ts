@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  buildAggregationSql,
-  buildEventCountsSql,
-  duckDbDialect,
-  postgresDialect,
-} from "./aggregation-sql.js";
+import { buildAggregationSql, duckDbDialect, postgresDialect } from "./aggregation-sql.js";
 import type { GoalsAggregationQuery } from "./analytics-store.js";
+import { buildEventCountsSql } from "./event-counts-sql.js";
 
 const hostile = (label: string) => `${label}'); DROP TABLE analytics_exposures; --`;
 

@@ -22,41 +22,19 @@
  * at ingestion: twice as fast as grouping the text keys at 10M units, at the price of a ~0.5 % chance that
  * two of 10M units share a hash and count as one.
  */
+
 import {
-  type AggregationQuery,
-  type AggregationResult,
   type AttributeFilter,
   type AttributeName,
   type BreakdownInterval,
   DEFAULT_ATTRIBUTION_WINDOW_MS,
   DEFAULT_CUPED_PRE_WINDOW_MS,
-  type EventCountFilter,
-  type GoalStats,
   type GoalsAggregationQuery,
   InvalidAggregationQueryError,
-  type SeriesPoint,
-  type UnitGroupStats,
-  type VariationStats,
 } from "./analytics-store.js";
 import { CONVERSIONS_TABLE, EXPOSURES_TABLE } from "./event-columns.js";
+import { type SqlParameter, SqlParameters } from "./sql-parameters.js";
 
-export type SqlParameter = string | number;
-
-/** Collects bound values and hands out their `$n` placeholders. */
-export class SqlParameters {
-  readonly values: SqlParameter[] = [];
-
-  text(value: string): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-
-  bigint(value: number, field: string): string {
-    if (!Number.isSafeInteger(value)) throw new InvalidAggregationQueryError(`${field} must be an integer`);
-    this.values.push(value);
-    return `$${this.values.length}::BIGINT`;
-  }
-}
 
 export interface UnitSummaryShape {
   /** Generated names (attr_0, ...) of the attribute columns scoped_exposures carries. */
@@ -173,9 +151,17 @@ export interface AggregationSqlRow {
   converted_units: number;
   value_sum: number;
   value_sum_squares: number;
+  /** Units with an outcome row, and the centred moments of their per-unit value. */
+  outcome_units: number;
+  value_mean: number;
+  value_m2: number;
   pre_sum?: number;
   pre_sum_squares?: number;
   cross_sum?: number;
+  pre_mean?: number;
+  post_value_mean?: number;
+  pre_m2?: number;
+  cross_m2?: number;
 }
 
 interface QueryPlan {
@@ -487,16 +473,25 @@ function unitValue(plan: QueryPlan, period: "post" | "pre"): string {
 function outcomeStatsSql(plan: QueryPlan): string {
   const post = unitValue(plan, "post");
   const pre = unitValue(plan, "pre");
+  // Centred moments over the units with an outcome (var_pop/covar_pop are computed stably by both
+  // databases); the units without one (value 0) are merged in afterwards (toUnitGroups).
   const aggregates = [
     "sum(post_count) AS conversions",
     "count(*) FILTER (WHERE post_count > 0) AS converted_units",
     "sum(post_sum) AS value_sum",
     "sum(post_sum * post_sum) AS value_sum_squares",
+    "count(*) AS outcome_units",
+    "avg(post_sum) AS value_mean",
+    "var_pop(post_sum) * count(*) AS value_m2",
     ...(plan.cuped
       ? [
           `sum(${pre}) AS pre_sum`,
           `sum((${pre}) * (${pre})) AS pre_sum_squares`,
           `sum((${pre}) * (${post})) AS cross_sum`,
+          `avg(${pre}) AS pre_mean`,
+          `avg(${post}) AS post_value_mean`,
+          `var_pop(${pre}) * count(*) AS pre_m2`,
+          `covar_pop(${pre}, ${post}) * count(*) AS cross_m2`,
         ]
       : []),
   ];
@@ -540,7 +535,8 @@ function sameGroup(alias: string): string {
   return `${alias}.variation_key = e.variation_key AND ${alias}.breakdown_value IS NOT DISTINCT FROM e.breakdown_value`;
 }
 
-function asDouble(expression: string): string {
+/** CAST to DOUBLE PRECISION (both engines). */
+export function asDouble(expression: string): string {
   return `CAST(${expression} AS DOUBLE PRECISION)`;
 }
 
@@ -552,7 +548,12 @@ function finalSelectSql(plan: QueryPlan, withOutcomes: boolean): string {
     "converted_units",
     "value_sum",
     "value_sum_squares",
-    ...(plan.cuped ? ["pre_sum", "pre_sum_squares", "cross_sum"] : []),
+    "outcome_units",
+    "value_mean",
+    "value_m2",
+    ...(plan.cuped
+      ? ["pre_sum", "pre_sum_squares", "cross_sum", "pre_mean", "post_value_mean", "pre_m2", "cross_m2"]
+      : []),
   ];
   const columns = [
     "e.variation_key",
@@ -572,162 +573,4 @@ function finalSelectSql(plan: QueryPlan, withOutcomes: boolean): string {
   ];
   return `SELECT ${columns.join(",\n  ")}
 FROM exposure_stats e${joins.map((join) => `\n${join}`).join("")}`;
-}
-
-/** Folds the statement's rows (one per group x goal) into groups, sorted by variation then breakdown value. */
-export function toUnitGroups(rows: AggregationSqlRow[], built: AggregationSql): UnitGroupStats[] {
-  const groups = new Map<string, UnitGroupStats>();
-  const cuped = new Set(built.cupedGoalIds);
-  for (const row of rows) {
-    const breakdownValue = breakdownValueText(row.breakdown_value, built.breakdownInterval);
-    const key = JSON.stringify([row.variation_key, breakdownValue]);
-    let group = groups.get(key);
-    if (!group) {
-      group = {
-        variationKey: row.variation_key,
-        breakdownValue,
-        units: row.units,
-        exposures: row.exposures,
-        visits: row.visits,
-        visitors: row.visitors,
-        goals: [],
-      };
-      groups.set(key, group);
-    }
-    if (row.goal_id === null) continue;
-    const goal: GoalStats = {
-      goalId: row.goal_id,
-      conversions: row.conversions,
-      convertedUnits: row.converted_units,
-      sum: row.value_sum,
-      sumSquares: row.value_sum_squares,
-    };
-    if (cuped.has(row.goal_id)) {
-      goal.preSum = row.pre_sum ?? 0;
-      goal.preSumSquares = row.pre_sum_squares ?? 0;
-      goal.crossSum = row.cross_sum ?? 0;
-    }
-    group.goals.push(goal);
-  }
-  const sorted = [...groups.values()].sort(compareGroups);
-  for (const group of sorted) group.goals.sort((a, b) => a.goalId - b.goalId);
-  return sorted;
-}
-
-/** The one-goal query as a goals query. */
-export function goalsQueryOf(query: AggregationQuery): GoalsAggregationQuery {
-  const { goalId, cuped, series: _series, ...rest } = query;
-  const withCuped = cuped ?? query.cupedPreWindowMs !== undefined;
-  return { ...rest, goalIds: [goalId], cupedGoalIds: withCuped ? [goalId] : [] };
-}
-
-/**
- * One goal's statistics in the shape `aggregate()` answers: under CONVERTED_VISITS the analysed value is
- * 0/1 per unit, so conversions, sum and sum of squares are all the converted units.
- */
-export function toVariationStats(groups: UnitGroupStats[], query: AggregationQuery): VariationStats[] {
-  const converted = query.conversionType === "CONVERTED_VISITS";
-  const withCuped = query.cuped ?? query.cupedPreWindowMs !== undefined;
-  return groups.map((group) => {
-    const goal = group.goals.find((g) => g.goalId === query.goalId);
-    const convertedUnits = goal?.convertedUnits ?? 0;
-    const stats: VariationStats = {
-      variationKey: group.variationKey,
-      breakdownValue: group.breakdownValue,
-      units: group.units,
-      exposures: group.exposures,
-      conversions: converted ? convertedUnits : (goal?.conversions ?? 0),
-      convertedUnits,
-      sum: converted ? convertedUnits : (goal?.sum ?? 0),
-      sumSquares: converted ? convertedUnits : (goal?.sumSquares ?? 0),
-      visits: group.visits,
-      visitors: group.visitors,
-    };
-    if (withCuped) {
-      stats.preSum = goal?.preSum ?? 0;
-      stats.preSumSquares = goal?.preSumSquares ?? 0;
-      stats.crossSum = goal?.crossSum ?? 0;
-    }
-    return stats;
-  });
-}
-
-/** aggregate() on top of a store's aggregateGoals(): the rows, and the per-day series when asked. */
-export async function aggregateOneGoal(
-  aggregateGoals: (query: GoalsAggregationQuery) => Promise<UnitGroupStats[]>,
-  query: AggregationQuery,
-): Promise<AggregationResult> {
-  const rows = toVariationStats(await aggregateGoals(goalsQueryOf(query)), query);
-  if (query.series !== "DAY") return { rows };
-  const daily = seriesQuery(query);
-  return { rows, series: toSeries(toVariationStats(await aggregateGoals(goalsQueryOf(daily)), daily)) };
-}
-
-function breakdownValueText(value: string | null, interval: BreakdownInterval | null): string | null {
-  if (value === null || interval === null) return value;
-  return new Date(Number(value)).toISOString();
-}
-
-function compareGroups(a: UnitGroupStats, b: UnitGroupStats): number {
-  if (a.variationKey !== b.variationKey) return a.variationKey < b.variationKey ? -1 : 1;
-  if (a.breakdownValue === b.breakdownValue) return 0;
-  if (a.breakdownValue === null) return -1;
-  if (b.breakdownValue === null) return 1;
-  return a.breakdownValue < b.breakdownValue ? -1 : 1;
-}
-
-/** The series is the same aggregation broken down by first-exposure day, without CUPED. */
-export function seriesQuery(query: AggregationQuery): AggregationQuery {
-  return {
-    ...query,
-    breakdown: { type: "INTERVAL", interval: "DAY" },
-    cuped: false,
-    cupedPreWindowMs: undefined,
-    series: undefined,
-  };
-}
-
-export function toSeries(rows: VariationStats[]): SeriesPoint[] {
-  return rows
-    .map((row) => ({
-      day: (row.breakdownValue ?? "").slice(0, 10),
-      variationKey: row.variationKey,
-      units: row.units,
-      conversions: row.conversions,
-      convertedUnits: row.convertedUnits,
-      sum: row.sum,
-      sumSquares: row.sumSquares,
-    }))
-    .sort((a, b) => (a.day === b.day ? (a.variationKey < b.variationKey ? -1 : 1) : a.day < b.day ? -1 : 1));
-}
-
-export interface EventCountsSql {
-  sql: string;
-  params: SqlParameter[];
-}
-
-export interface EventCountsSqlRow {
-  kind: "exposure" | "conversion";
-  project_key: string;
-  environment_key: string;
-  count: number;
-}
-
-export function buildEventCountsSql(filter: EventCountFilter): EventCountsSql {
-  const params = new SqlParameters();
-  const conditions: string[] = [];
-  if (filter.projectKey !== undefined) conditions.push(`project_key = ${params.text(filter.projectKey)}`);
-  if (filter.environmentKey !== undefined)
-    conditions.push(`environment_key = ${params.text(filter.environmentKey)}`);
-  if (filter.from !== undefined) conditions.push(`time >= ${params.bigint(filter.from, "from")}`);
-  if (filter.to !== undefined) conditions.push(`time < ${params.bigint(filter.to, "to")}`);
-  const where = conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
-  const countOf = (kind: string, table: string) =>
-    `SELECT CAST('${kind}' AS TEXT) AS kind, project_key, environment_key, ${asDouble("count(*)")} AS count
-FROM ${table}${where}
-GROUP BY project_key, environment_key`;
-  return {
-    sql: `${countOf("exposure", EXPOSURES_TABLE)}\nUNION ALL\n${countOf("conversion", CONVERSIONS_TABLE)}\nORDER BY kind DESC, project_key, environment_key`,
-    params: params.values,
-  };
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toVariationStats } from "./aggregation-sql.js";
+import { toVariationStats } from "./aggregation-rows.js";
 import type {
   AggregationQuery,
   AnalyticsEvent,
@@ -139,7 +139,16 @@ const baseQuery: AggregationQuery = {
 };
 
 const COUNT_FIELDS = ["units", "exposures", "conversions", "convertedUnits", "visits", "visitors"] as const;
-const SUM_FIELDS = ["sum", "sumSquares", "preSum", "preSumSquares", "crossSum"] as const;
+const SUM_FIELDS = [
+  "sum",
+  "sumSquares",
+  "m2",
+  "preSum",
+  "preSumSquares",
+  "crossSum",
+  "preM2",
+  "crossM2",
+] as const;
 
 function expectClose(actual: number | undefined, expected: number | undefined, label: string): void {
   if (expected === undefined) {

@@ -109,9 +109,13 @@ export interface VariationStats {
   convertedUnits: number;
   sum: number;
   sumSquares: number;
+  /** Centred sum of squares of the analysed per-unit value (stable; prefer it to sumSquares). */
+  m2: number;
   preSum?: number;
   preSumSquares?: number;
   crossSum?: number;
+  preM2?: number;
+  crossM2?: number;
   visits: number;
   visitors: number;
 }
@@ -152,10 +156,15 @@ export interface GoalStats {
   /** Sum and sum of squares of the per-unit value sum. */
   sum: number;
   sumSquares: number;
+  /** Sum of squared deviations of the per-unit value from its mean over the group's units (stable). */
+  m2: number;
   /** CUPED goals only: the covariate (per-unit pre-window metric) sums and its cross product with the post metric. */
   preSum?: number;
   preSumSquares?: number;
   crossSum?: number;
+  /** CUPED goals only: the covariate's centred sum of squares and its co-moment with the metric. */
+  preM2?: number;
+  crossM2?: number;
 }
 
 /** One variation (x breakdown value): its units and the outcomes of each goal that has any. */

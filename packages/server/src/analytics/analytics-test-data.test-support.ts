@@ -383,6 +383,8 @@ function conversionsByUnit(
 interface GroupAccumulator {
   stats: VariationStats;
   visitors: Set<string>;
+  /** Each unit's analysed (post) value and covariate, for the centred moments by two passes. */
+  values: { post: number; pre: number }[];
 }
 
 interface UnitOutcome {
@@ -422,10 +424,11 @@ function emptyStats(variationKey: string, breakdown: string | null, cuped: boole
     convertedUnits: 0,
     sum: 0,
     sumSquares: 0,
+    m2: 0,
     visits: 0,
     visitors: 0,
   };
-  if (cuped) Object.assign(stats, { preSum: 0, preSumSquares: 0, crossSum: 0 });
+  if (cuped) Object.assign(stats, { preSum: 0, preSumSquares: 0, crossSum: 0, preM2: 0, crossM2: 0 });
   return stats;
 }
 
@@ -439,14 +442,36 @@ export function referenceAggregation(events: AnalyticsEvent[], query: Aggregatio
     const groupKey = JSON.stringify([unit.first.variationKey, breakdown]);
     let group = groups.get(groupKey);
     if (!group) {
-      group = { stats: emptyStats(unit.first.variationKey, breakdown, cuped), visitors: new Set() };
+      group = {
+        stats: emptyStats(unit.first.variationKey, breakdown, cuped),
+        visitors: new Set(),
+        values: [],
+      };
       groups.set(groupKey, group);
     }
     addUnit(group, query, unit, unitOutcome(query, unit.first, conversions.get(key) ?? []), cuped);
   }
   return [...groups.values()]
-    .map((group) => ({ ...group.stats, visitors: group.visitors.size }))
+    .map((group) => ({
+      ...group.stats,
+      ...centredMoments(group.values, cuped),
+      visitors: group.visitors.size,
+    }))
     .sort(compareStats);
+}
+
+// Two-pass centred moments (the textbook-accurate way) of the units' values.
+function centredMoments(values: { post: number; pre: number }[], cuped: boolean) {
+  const n = values.length;
+  const meanY = values.reduce((s, v) => s + v.post, 0) / n;
+  const meanX = values.reduce((s, v) => s + v.pre, 0) / n;
+  const m2 = values.reduce((s, v) => s + (v.post - meanY) ** 2, 0);
+  if (!cuped) return { m2 };
+  return {
+    m2,
+    preM2: values.reduce((s, v) => s + (v.pre - meanX) ** 2, 0),
+    crossM2: values.reduce((s, v) => s + (v.pre - meanX) * (v.post - meanY), 0),
+  };
 }
 
 function addUnit(
@@ -464,6 +489,7 @@ function addUnit(
   stats.conversions +=
     query.conversionType === "ALL_CONVERSION" ? outcome.postCount : outcome.postCount > 0 ? 1 : 0;
   stats.convertedUnits += outcome.postCount > 0 ? 1 : 0;
+  group.values.push({ post: outcome.postValue, pre: outcome.preValue });
   stats.sum += outcome.postValue;
   stats.sumSquares += outcome.postValue * outcome.postValue;
   if (cuped) {

@@ -112,7 +112,7 @@ for (let n = 0; ; n++) {
 /** Runs the ingesting child and SIGKILLs it as soon as `enough` appends were acknowledged. */
 function runUntilAcked(script: string, args: string[], enough: number): Promise<Set<number>> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", script, ...args], {
       cwd: repositoryRoot,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -13,16 +13,8 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import {
-  type AggregationSqlRow,
-  aggregateOneGoal,
-  buildAggregationSql,
-  buildEventCountsSql,
-  duckDbDialect,
-  type EventCountsSqlRow,
-  type SqlParameter,
-  toUnitGroups,
-} from "./aggregation-sql.js";
+import { aggregateOneGoal, toUnitGroups } from "./aggregation-rows.js";
+import { type AggregationSqlRow, buildAggregationSql, duckDbDialect } from "./aggregation-sql.js";
 import type {
   AggregationQuery,
   AggregationResult,
@@ -50,9 +42,11 @@ import {
   requireSafeInteger,
   splitValidatedEvents,
 } from "./event-columns.js";
+import { buildEventCountsSql, type EventCountsSqlRow } from "./event-counts-sql.js";
 import { GroupCommitQueue } from "./group-commit.js";
 import { addMissingKeyHashes } from "./key-hash-upgrade.js";
 import { buildRuleOutcomesSql, type RuleOutcomesSqlRow, toRuleOutcomes } from "./rule-outcomes-sql.js";
+import type { SqlParameter } from "./sql-parameters.js";
 
 export interface GroupCommitReport {
   /** append() calls that went into this transaction (duplicates included). */

@@ -5,7 +5,7 @@
  * in the same transaction, so there each statement commits alone and `refillExisting` makes a later start
  * finish a fill that a crash interrupted (a cheap query: row groups without NULLs are skipped on statistics).
  */
-import { type SqlParameter, SqlParameters } from "./aggregation-sql.js";
+
 import {
   CONVERSION_COLUMNS,
   CONVERSIONS_TABLE,
@@ -14,6 +14,7 @@ import {
   EXPOSURES_TABLE,
   keyHash,
 } from "./event-columns.js";
+import { type SqlParameter, SqlParameters } from "./sql-parameters.js";
 
 /** The statements a store lends to the upgrade: both run inside one transaction. */
 export interface SchemaSession {

@@ -9,16 +9,8 @@
  * by flag and time, conversions by goal and unit key.
  */
 import pg from "pg";
-import {
-  type AggregationSqlRow,
-  aggregateOneGoal,
-  buildAggregationSql,
-  buildEventCountsSql,
-  type EventCountsSqlRow,
-  postgresDialect,
-  type SqlParameter,
-  toUnitGroups,
-} from "./aggregation-sql.js";
+import { aggregateOneGoal, toUnitGroups } from "./aggregation-rows.js";
+import { type AggregationSqlRow, buildAggregationSql, postgresDialect } from "./aggregation-sql.js";
 import {
   type AggregationQuery,
   type AggregationResult,
@@ -48,8 +40,10 @@ import {
   requireSafeInteger,
   splitValidatedEvents,
 } from "./event-columns.js";
+import { buildEventCountsSql, type EventCountsSqlRow } from "./event-counts-sql.js";
 import { addMissingKeyHashes } from "./key-hash-upgrade.js";
 import { buildRuleOutcomesSql, type RuleOutcomesSqlRow, toRuleOutcomes } from "./rule-outcomes-sql.js";
+import type { SqlParameter } from "./sql-parameters.js";
 
 export interface PostgresAnalyticsStoreOptions {
   connectionString: string;

@@ -24,7 +24,6 @@
  * still answers a row with zeros. A rule without exposures answers no row at all.
  */
 
-import { type SqlParameter, SqlParameters } from "./aggregation-sql.js";
 import {
   DEFAULT_ATTRIBUTION_WINDOW_MS,
   InvalidAggregationQueryError,
@@ -33,6 +32,7 @@ import {
   type RuleOutcomesOptions,
 } from "./analytics-store.js";
 import { CONVERSIONS_TABLE, EXPOSURES_TABLE } from "./event-columns.js";
+import { type SqlParameter, SqlParameters } from "./sql-parameters.js";
 
 export type RuleOutcomesDialect = "duckdb" | "postgres";
 

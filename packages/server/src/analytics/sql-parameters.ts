@@ -1,0 +1,20 @@
+// Bound values of a generated statement and their `$n` placeholders (both DuckDB and PostgreSQL accept them).
+import { InvalidAggregationQueryError } from "./analytics-store.js";
+
+export type SqlParameter = string | number;
+
+/** Collects bound values and hands out their `$n` placeholders. */
+export class SqlParameters {
+  readonly values: SqlParameter[] = [];
+
+  text(value: string): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  bigint(value: number, field: string): string {
+    if (!Number.isSafeInteger(value)) throw new InvalidAggregationQueryError(`${field} must be an integer`);
+    this.values.push(value);
+    return `$${this.values.length}::BIGINT`;
+  }
+}
