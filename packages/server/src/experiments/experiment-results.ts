@@ -1,4 +1,4 @@
-import { analyzeMetric, type MetricInput } from "@vexil/stats";
+import { analyzeMetric, type MetricInput, mergeMoments } from "@vexil/stats";
 import type { AggregationQuery, SeriesPoint, VariationStats } from "../analytics/analytics-store.js";
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord } from "../flags/flags.document.js";
@@ -20,6 +20,8 @@ export interface MetricCell {
   /** The analyzed per-unit values: 0/1 converted for conversion metrics, summed values for numeric ones. */
   sum: number;
   sumSquares: number;
+  /** Centred sum of squares of the analysed values (stable; the analysis reads it instead of sumSquares). */
+  m2: number;
   /** Sum of conversion values (numeric metrics). */
   valueSum: number;
 }
@@ -35,6 +37,7 @@ const emptyCell = (): MetricCell => ({
   convertedUnits: 0,
   sum: 0,
   sumSquares: 0,
+  m2: 0,
   valueSum: 0,
 });
 
@@ -59,6 +62,18 @@ export async function aggregateMetric(
   const cells = new Map<string, MetricCell>();
   for (const row of result.rows as VariationStats[]) {
     const cell = cells.get(row.variationKey) ?? emptyCell();
+    // Chan's merge of the centred sums, before the raw sums move.
+    const value = goal.isNumeric
+      ? { n: row.units, mean: row.units > 0 ? row.sum / row.units : 0, m2: row.m2 }
+      : {
+          n: row.units,
+          mean: row.units > 0 ? row.convertedUnits / row.units : 0,
+          m2: row.units > 0 ? (row.convertedUnits * (row.units - row.convertedUnits)) / row.units : 0,
+        };
+    cell.m2 = mergeMoments(
+      { n: cell.units, mean: cell.units > 0 ? cell.sum / cell.units : 0, m2: cell.m2 },
+      value,
+    ).m2;
     cell.units += row.units;
     cell.conversions += row.conversions;
     cell.convertedUnits += row.convertedUnits;
@@ -136,7 +151,7 @@ export async function experimentResults(
         n: cell.units,
         sum: cell.sum,
         sumSquares: cell.sumSquares,
-        ...(goal.isNumeric ? {} : { conversions: cell.sum }),
+        ...(goal.isNumeric ? { m2: cell.m2 } : { conversions: cell.sum }),
         weight: t.allocationPercent,
       };
     }),

@@ -95,6 +95,7 @@ export async function legacyResults(
     convertedUnits: 0,
     sum: 0,
     sumSquares: 0,
+    m2: 0,
     valueSum: 0,
   };
   const cells = variations.map((v) => aggregation.cells.get(v.key) ?? empty);
@@ -108,6 +109,7 @@ export async function legacyResults(
         n: cells[i]!.units,
         sum: cells[i]!.sum,
         sumSquares: cells[i]!.sumSquares,
+        ...(proportion ? {} : { m2: cells[i]!.m2 }),
         ...(proportion ? { conversions: cells[i]!.sum } : {}),
       })),
     },

@@ -12,257 +12,30 @@ import {
   sampleRatioMismatch,
   type VariationAnalysis,
 } from "@vexil/stats";
-import type { AnalyticsStore, GoalsAggregationQuery } from "../analytics/analytics-store.js";
-import type { FlagRecord, StoredRule, StoredVariation } from "../flags/flags.document.js";
+import type { StoredVariation } from "../flags/flags.document.js";
 import type { Goal } from "../goals/goals.store.js";
-import { analyticsBreakdown, attributeFilters, type CanonicalResultsRequest } from "./results-request.js";
+import {
+  type Aggregated,
+  ALL_VARIATIONS_KEY,
+  type Cell,
+  emptyGoalCell,
+  NO_BREAKDOWN_KEY,
+  type ReportInputs,
+  sumCells,
+  TOTAL,
+} from "./report-cells.js";
+import type { CanonicalResultsRequest } from "./results-request.js";
 
-/** breakdownData key of the one row of a report without breakdown. */
-export const NO_BREAKDOWN_KEY = "0";
-/** breakdownData key of units without a value for the breakdown attribute. */
-export const MISSING_VALUE_KEY = "(none)";
-/** breakdownData key folding the values past the first MAX_BREAKDOWN_VALUES (by units). */
-export const OTHER_VALUES_KEY = "(other)";
-/** Internal key of the totals in Cells and analyses (cannot collide with a breakdown value). */
-const TOTAL = "\u0000total";
-/** variationData key of the all-variations row (allVariationsData). */
-export const ALL_VARIATIONS_KEY = "all";
-export const MAX_BREAKDOWN_VALUES = 100;
-
-export interface ReportInputs {
-  request: CanonicalResultsRequest;
-  dataCode: string;
-  projectKey: string;
-  flag: FlagRecord;
-  rule: StoredRule | null;
-  /** The report's goals, in request.goalsIds order. */
-  goals: Goal[];
-}
-
-export interface PhaseTimings {
-  aggregationMs: number;
-  statisticsMs: number;
-  serializationMs: number;
-}
-
-interface GoalCell {
-  /** Every conversion in the attribution window (ALL_CONVERSION count). */
-  conversions: number;
-  convertedUnits: number;
-  /** Sum of conversion values (revenue for numeric goals). */
-  valueSum: number;
-  /** The analyzed metric's sufficient statistics (per conversionType). */
-  sum: number;
-  sumSquares: number;
-  preSum?: number;
-  preSumSquares?: number;
-  crossSum?: number;
-}
-
-interface Cell {
-  units: number;
-  visits: number;
-  visitors: number;
-  goals: Map<number, GoalCell>;
-}
-
-/** cells.get(breakdownKey).get(variationKey) */
-type Cells = Map<string, Map<string, Cell>>;
-
-export interface Aggregated {
-  cells: Cells;
-  /** Breakdown keys in report order (without the totals key). */
-  breakdownKeys: string[];
-  queries: number;
-  warnings: string[];
-}
-
-const emptyCell = (): Cell => ({ units: 0, visits: 0, visitors: 0, goals: new Map() });
-const emptyGoalCell = (): GoalCell => ({
-  conversions: 0,
-  convertedUnits: 0,
-  valueSum: 0,
-  sum: 0,
-  sumSquares: 0,
-});
-
-function cellOf(cells: Cells, key: string, variationKey: string): Cell {
-  let byVariation = cells.get(key);
-  if (!byVariation) {
-    byVariation = new Map();
-    cells.set(key, byVariation);
-  }
-  let cell = byVariation.get(variationKey);
-  if (!cell) {
-    cell = emptyCell();
-    byVariation.set(variationKey, cell);
-  }
-  return cell;
-}
-
-function goalCellOf(cell: Cell, goalId: number): GoalCell {
-  let goal = cell.goals.get(goalId);
-  if (!goal) {
-    goal = emptyGoalCell();
-    cell.goals.set(goalId, goal);
-  }
-  return goal;
-}
-
-/**
- * Phase 1: aggregation, folded into cells per breakdown key and variation. One statement gives every goal
- * (units found once, each goal's conversions joined to them); with a breakdown over visit units a second one
- * gives the totals' visitors.
- */
-export async function aggregate(
-  analytics: AnalyticsStore,
-  inputs: ReportInputs,
-  onProgress: (fraction: number) => void,
-  signal?: AbortSignal,
-): Promise<Aggregated> {
-  const { request, flag, rule, goals, projectKey } = inputs;
-  const breakdown = analyticsBreakdown(request);
-  const base: Omit<GoalsAggregationQuery, "goalIds"> = {
-    projectKey,
-    environmentKey: request.environmentKey,
-    featureKey: flag.doc.featureKey,
-    ...(rule?.experimentId !== undefined
-      ? { experimentId: rule.experimentId }
-      : rule
-        ? { ruleId: rule.id }
-        : {}),
-    dateIntervals: request.dateIntervals.map((i) => ({ from: Date.parse(i.start), to: Date.parse(i.end) })),
-    unit: request.visitorData ? "visitor" : "visit",
-    conversionType: request.conversionType,
-    filters: attributeFilters(request),
-    ...(flag.doc.attributionWindow ? { attributionWindowMs: flag.doc.attributionWindow } : {}),
-  };
-  const goalIds = goals.map((goal) => goal.id);
-  const cupedGoalIds = goalIds.filter((id) => request.goalIdsCuped.includes(id));
-  // Per-value visitor counts of visit-level units do not add up (a visitor's visits may fall in two
-  // values), so the totals' visitors come from a query without breakdown.
-  const needsVisitorTotals = breakdown !== null && !request.visitorData;
-  const queries = needsVisitorTotals ? 2 : 1;
-  signal?.throwIfAborted();
-  const groups = await analytics.aggregateGoals({
-    ...base,
-    ...(breakdown ? { breakdown } : {}),
-    goalIds,
-    cupedGoalIds,
-  });
-  onProgress(1 / queries);
-  signal?.throwIfAborted();
-  const visitorTotals = needsVisitorTotals ? await analytics.aggregateGoals({ ...base, goalIds: [] }) : [];
-  onProgress(1);
-  signal?.throwIfAborted();
-
-  const raw: Cells = new Map();
-  const converted = request.conversionType === "CONVERTED_VISITS";
-  for (const group of groups) {
-    const cell = cellOf(
-      raw,
-      breakdown ? (group.breakdownValue ?? MISSING_VALUE_KEY) : TOTAL,
-      group.variationKey,
-    );
-    cell.units = group.units;
-    cell.visits = group.visits;
-    cell.visitors = group.visitors;
-    for (const stats of group.goals) {
-      const g = goalCellOf(cell, stats.goalId);
-      g.conversions = stats.conversions;
-      g.convertedUnits = stats.convertedUnits;
-      g.valueSum = stats.sum;
-      // The analysed metric: the per-unit value sum, or under CONVERTED_VISITS the 0/1 "converted" (its
-      // sums are the converted units); the store computed the CUPED covariate on the same metric.
-      g.sum = converted ? stats.convertedUnits : stats.sum;
-      g.sumSquares = converted ? stats.convertedUnits : stats.sumSquares;
-      if (stats.preSum !== undefined) {
-        g.preSum = stats.preSum;
-        g.preSumSquares = stats.preSumSquares ?? 0;
-        g.crossSum = stats.crossSum ?? 0;
-      }
-    }
-  }
-
-  const warnings: string[] = [];
-  const known = new Set(flag.doc.variations.map((v) => v.key));
-  for (const byVariation of raw.values()) {
-    for (const variationKey of byVariation.keys()) {
-      if (!known.has(variationKey)) {
-        warnings.push(`exposures to variation '${variationKey}', which the flag no longer has, are left out`);
-        for (const other of raw.values()) other.delete(variationKey);
-      }
-    }
-  }
-
-  if (!breakdown) return { cells: raw, breakdownKeys: [], queries, warnings };
-  const { cells, breakdownKeys } = foldBreakdown(raw, warnings, breakdown.type === "INTERVAL");
-  const totals = new Map<string, Cell>();
-  for (const key of breakdownKeys) {
-    for (const [variationKey, cell] of cells.get(key) ?? []) {
-      const total = totals.get(variationKey) ?? emptyCell();
-      addCell(total, cell);
-      totals.set(variationKey, total);
-    }
-  }
-  if (needsVisitorTotals) {
-    for (const row of visitorTotals) {
-      const total = totals.get(row.variationKey);
-      if (total) total.visitors = row.visitors;
-    }
-  }
-  cells.set(TOTAL, totals);
-  return { cells, breakdownKeys, queries, warnings };
-}
-
-function addCell(into: Cell, cell: Cell): void {
-  into.units += cell.units;
-  into.visits += cell.visits;
-  into.visitors += cell.visitors;
-  for (const [goalId, g] of cell.goals) {
-    const t = goalCellOf(into, goalId);
-    t.conversions += g.conversions;
-    t.convertedUnits += g.convertedUnits;
-    t.valueSum += g.valueSum;
-    t.sum += g.sum;
-    t.sumSquares += g.sumSquares;
-    if (g.preSum !== undefined) {
-      t.preSum = (t.preSum ?? 0) + g.preSum;
-      t.preSumSquares = (t.preSumSquares ?? 0) + (g.preSumSquares ?? 0);
-      t.crossSum = (t.crossSum ?? 0) + (g.crossSum ?? 0);
-    }
-  }
-}
-
-/** Orders breakdown values (most units first; interval buckets by time) and folds the long tail. */
-function foldBreakdown(
-  raw: Cells,
-  warnings: string[],
-  isInterval: boolean,
-): { cells: Cells; breakdownKeys: string[] } {
-  const unitsOf = (key: string) => [...(raw.get(key)?.values() ?? [])].reduce((s, c) => s + c.units, 0);
-  const keys = [...raw.keys()];
-  keys.sort((a, b) =>
-    isInterval ? (a < b ? -1 : a > b ? 1 : 0) : unitsOf(b) - unitsOf(a) || (a < b ? -1 : 1),
-  );
-  if (keys.length <= MAX_BREAKDOWN_VALUES) return { cells: raw, breakdownKeys: keys };
-  const kept = isInterval ? keys.slice(0, MAX_BREAKDOWN_VALUES) : keys.slice(0, MAX_BREAKDOWN_VALUES - 1);
-  const folded = keys.slice(kept.length);
-  const cells: Cells = new Map(kept.map((k) => [k, raw.get(k)!]));
-  const other = new Map<string, Cell>();
-  for (const key of folded) {
-    for (const [variationKey, cell] of raw.get(key) ?? []) {
-      const into = other.get(variationKey) ?? emptyCell();
-      addCell(into, cell);
-      other.set(variationKey, into);
-    }
-  }
-  cells.set(OTHER_VALUES_KEY, other);
-  warnings.push(
-    `${folded.length} breakdown values past the first ${kept.length} are folded into '${OTHER_VALUES_KEY}'`,
-  );
-  return { cells, breakdownKeys: [...kept, OTHER_VALUES_KEY] };
-}
+export {
+  ALL_VARIATIONS_KEY,
+  aggregate,
+  MAX_BREAKDOWN_VALUES,
+  MISSING_VALUE_KEY,
+  NO_BREAKDOWN_KEY,
+  OTHER_VALUES_KEY,
+  type PhaseTimings,
+  type ReportInputs,
+} from "./report-cells.js";
 
 /** The statistics of one breakdown key: every goal (CUPED-adjusted for the CUPED goals). */
 interface KeyAnalysis {
@@ -307,10 +80,17 @@ export function analyze(inputs: ReportInputs, aggregated: Aggregated): Analyzed 
             n: cell?.units ?? 0,
             sum: g?.sum ?? 0,
             sumSquares: g?.sumSquares ?? 0,
+            ...(proportion ? {} : { m2: g?.m2 ?? 0 }),
             ...(proportion ? { conversions: g?.sum ?? 0 } : {}),
             // Units without pre-period data have no covariate sums: CUPED is then not applied, with the reason.
             ...(withCovariate && g?.preSum !== undefined
-              ? { preSum: g.preSum, preSumSquares: g.preSumSquares ?? 0, crossSum: g.crossSum ?? 0 }
+              ? {
+                  preSum: g.preSum,
+                  preSumSquares: g.preSumSquares ?? 0,
+                  crossSum: g.crossSum ?? 0,
+                  preM2: g.preM2 ?? 0,
+                  crossM2: g.crossM2 ?? 0,
+                }
               : {}),
           };
         }),
@@ -488,12 +268,6 @@ function generalData(
     visitorCount: cell?.visitors ?? 0,
     goalsData,
   };
-}
-
-function sumCells(cells: Iterable<Cell>): Cell {
-  const total = emptyCell();
-  for (const cell of cells) addCell(total, cell);
-  return total;
 }
 
 /** Phase 3a: the report object (docs/kameleoon-results.md). */
