@@ -35,7 +35,6 @@ import {
 import { CONVERSIONS_TABLE, EXPOSURES_TABLE } from "./event-columns.js";
 import { type SqlParameter, SqlParameters } from "./sql-parameters.js";
 
-
 export interface UnitSummaryShape {
   /** Generated names (attr_0, ...) of the attribute columns scoped_exposures carries. */
   attributeColumns: string[];
