@@ -192,7 +192,8 @@ export function launchDarklySdkRoutes(app: TypedApp, context: AppContext, delive
       const { caller, feed, model } = await environmentOf(request);
       const payloadId = request.headers["x-launchdarkly-payload-id"];
       const { projectKey, key: environmentKey } = caller.environment;
-      const seenKey = payloadId === undefined ? undefined : `${projectKey}\0${environmentKey}\0${payloadId}`;
+      // Keys are [A-Za-z0-9._-]: "/" separates them unambiguously (PostgreSQL text refuses NUL).
+      const seenKey = payloadId === undefined ? undefined : `${projectKey}/${environmentKey}/${payloadId}`;
       if (seenKey !== undefined && seenPayloads.has(seenKey)) {
         return reply.status(202).send({ accepted: 0, ignored: request.body.length, duplicate: true });
       }
