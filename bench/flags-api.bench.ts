@@ -158,7 +158,13 @@ async function main() {
   const servers: ServerProcess[] = [];
   try {
     await seed(dataDir);
-    const vexil = await startVexil({ dataDir, adminToken: TOKEN, env: { VEXIL_DATABASE_URL: "" } });
+    // The management API is limited per token (60,000/min by default): one bench token would be throttled
+    // at 1,000 req/s, so the per-token limit is off here (SDK-route benches run on the defaults).
+    const vexil = await startVexil({
+      dataDir,
+      adminToken: TOKEN,
+      env: { VEXIL_DATABASE_URL: "", VEXIL_RATE_LIMIT_PER_MINUTE: "0" },
+    });
     servers.push(vexil);
     const sample = await (
       await fetch(`${vexil.baseUrl}/feature-flags/demo/flag_00001`, {

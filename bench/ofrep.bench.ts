@@ -2,7 +2,7 @@
 //
 //   npx tsx --conditions=source bench/ofrep.bench.ts [--duration=10] [--connections=50] [--runs=3]
 //
-// Both servers run as child processes (one Node process each, rate limit off, logs at warn); autocannon
+// Both servers run as child processes (one Node process each, default rate limits, logs at warn); autocannon
 // drives them from this process with the same POST body, 50 connections, pipelining 1, alternating
 // between the two servers run after run so a change of machine load affects both alike. The flag has a
 // 50 % targeted-delivery rule and a NUMBER variable, so each request authenticates the key (cached), parses

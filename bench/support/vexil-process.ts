@@ -101,7 +101,7 @@ async function spawnServer(
 
 /**
  * Starts `vexil serve` (from sources through tsx, or dist with BENCH_SERVER=dist) on a data directory, with
- * rate limiting off and logs at warn. Without `port` it listens on a free one. `env` is added to (and may
+ * the default rate limits (SDK routes have their own per-address budget) and logs at warn. Without `port` it listens on a free one. `env` is added to (and may
  * override) the environment, e.g. `{ VEXIL_DATABASE_URL: url }` for PostgreSQL.
  */
 export async function startVexil(
@@ -124,7 +124,6 @@ export async function startVexil(
       env: {
         ...process.env,
         VEXIL_ADMIN_TOKEN: adminToken,
-        VEXIL_RATE_LIMIT_PER_MINUTE: "0",
         VEXIL_LOG_LEVEL: "warn",
         ...options.env,
       },

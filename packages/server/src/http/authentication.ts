@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from "fastify";
 import { ApiError } from "./api-error.js";
 import type { FailedAttempts } from "./failed-attempts.js";
 import { assertProjectAccess, assertRole, type Principal, type Role } from "./principal.js";
@@ -115,19 +115,7 @@ export function installAuthentication(
 ) {
   const { resolvers, revocations, failures } = options;
   app.decorate("forgetVerifiedTokens", () => revocations.publish());
-  app.addHook("onRequest", async (request, reply) => {
-    const config = request.routeOptions.config;
-    const access = config.access ?? "admin";
-    if (access === "public" && !config.checksCredentials) return;
-    const retryAfter = failures.retryAfterSeconds(request.ip);
-    if (retryAfter > 0) {
-      reply.header("retry-after", String(retryAfter));
-      throw new ApiError(
-        429,
-        `Too many failed authentication attempts from this address (limit ${failures.maxPerMinute} per minute)`,
-      );
-    }
-    if (access === "public" || access === "sdk") return;
+  const authenticate = async (request: FastifyRequest, access: Role, config: FastifyContextConfig) => {
     let principal: Principal | null | undefined;
     for (const resolve of resolvers) {
       principal = await resolve(request);
@@ -146,9 +134,29 @@ export function installAuthentication(
     const params = request.params as Record<string, string | undefined>;
     const projectKey = params.projectKey ?? params.siteCode;
     if (projectKey) assertProjectAccess(principal, projectKey);
+  };
+  // A callback hook, not an async one: public and SDK routes (the hot ones) pass synchronously, with no
+  // promise or extra microtask per request; management routes resolve their principal asynchronously.
+  app.addHook("onRequest", (request, reply, done) => {
+    const config = request.routeOptions.config;
+    const access = config.access ?? "admin";
+    if (access === "public" && !config.checksCredentials) return done();
+    const retryAfter = failures.retryAfterSeconds(request.ip);
+    if (retryAfter > 0) {
+      reply.header("retry-after", String(retryAfter));
+      return done(
+        new ApiError(
+          429,
+          `Too many failed authentication attempts from this address (limit ${failures.maxPerMinute} per minute)`,
+        ),
+      );
+    }
+    if (access === "public" || access === "sdk") return done();
+    authenticate(request, access, config).then(() => done(), done);
   });
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     if (reply.statusCode === 401) failures.record(request.ip);
+    done();
   });
 }
 

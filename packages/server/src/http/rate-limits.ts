@@ -17,20 +17,26 @@ export async function installRateLimits(
   app: FastifyInstance,
   limits: { perToken: number; sdkPerAddress: number },
 ): Promise<void> {
-  // Runs before the plugin's own onRoute hook, so the plugin sees each SDK route's budget.
+  // SDK routes are counted here, not by the plugin: they are the hot path, and a synchronous counter costs
+  // a Map update where the plugin's asynchronous hook and headers cost a quarter of an OFREP request.
+  // Runs before the plugin's own onRoute hook, so the plugin sees them excluded.
   app.addHook("onRoute", (route) => {
     if (route.config?.access !== "sdk") return;
-    route.config = {
-      ...route.config,
-      rateLimit:
-        limits.sdkPerAddress > 0
-          ? { max: limits.sdkPerAddress, timeWindow: 60_000, keyGenerator: (request) => `sdk:${request.ip}` }
-          : false,
-    } as typeof route.config;
+    route.config = { ...route.config, rateLimit: false } as typeof route.config;
   });
-  if (limits.perToken <= 0 && limits.sdkPerAddress <= 0) return;
+  if (limits.sdkPerAddress > 0) {
+    const sdk = new PerMinuteCounter(limits.sdkPerAddress);
+    app.addHook("onRequest", (request, reply, done) => {
+      if (request.routeOptions.config.access !== "sdk") return done();
+      const wait = sdk.take(`sdk:${request.ip}`);
+      if (wait === 0) return done();
+      reply.header("retry-after", String(wait));
+      done(new ApiError(429, `Rate limit of ${limits.sdkPerAddress} requests per 1 minute exceeded`));
+    });
+  }
+  if (limits.perToken <= 0) return;
   await app.register(rateLimit, {
-    global: limits.perToken > 0,
+    global: true,
     max: limits.perToken,
     timeWindow: 60_000,
     keyGenerator: (request) => {
@@ -40,4 +46,28 @@ export async function installRateLimits(
     errorResponseBuilder: (_request, limit) =>
       new ApiError(429, `Rate limit of ${limit.max} requests per ${limit.after} exceeded`),
   });
+}
+
+/** Requests per key in fixed one-minute windows (the map starts empty every minute, so it stays small). */
+export class PerMinuteCounter {
+  private window = -1;
+  private counts = new Map<string, number>();
+
+  constructor(
+    readonly max: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts a request of `key`: 0 when it is within the budget, else the seconds until the next window. */
+  take(key: string): number {
+    const now = this.now();
+    const window = Math.floor(now / 60_000);
+    if (window !== this.window) {
+      this.window = window;
+      this.counts = new Map();
+    }
+    const count = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, count);
+    return count <= this.max ? 0 : Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
+  }
 }

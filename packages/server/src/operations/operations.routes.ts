@@ -23,12 +23,19 @@ export type MetricsRegistry = ReturnType<typeof createMetricsRegistry>;
 
 /** /healthz (alive), /readyz (storage answers) and /metrics (Prometheus text, admin only). */
 export function operationsRoutes(app: TypedApp, context: AppContext, metrics: MetricsRegistry) {
-  app.addHook("onResponse", async (request, reply) => {
+  // One labelled child per method x route x status, looked up by a string key: prom-client would otherwise
+  // hash the label object on every request. A callback hook: no promise per request.
+  const children = new Map<string, client.Histogram.Internal<"method" | "route" | "status">>();
+  app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
-    metrics.httpDuration.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      child = metrics.httpDuration.labels(request.method, route, String(reply.statusCode));
+      children.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
+    done();
   });
 
   const tags = ["operations"];
