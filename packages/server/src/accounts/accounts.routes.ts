@@ -2,6 +2,7 @@ import { type Static, Type } from "typebox";
 import { ApiError, forbidden } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { actorName } from "../http/principal.js";
+import { responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import type { AccountsService, ActiveSession } from "./accounts.service.js";
 import type { UserRecord } from "./accounts.store.js";
@@ -83,7 +84,11 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
     "/session",
     {
       config: { access: "public" },
-      schema: { tags, body: SignInBody, response: { 200: SessionSchema, 401: ErrorBody, 429: ErrorBody } },
+      schema: {
+        tags,
+        body: SignInBody,
+        response: responses("kameleoon", { 200: SessionSchema, 401: ErrorBody, 429: ErrorBody }),
+      },
     },
     async (request, reply) => {
       const { sessionId, ...session } = await accounts.signIn(
@@ -98,7 +103,10 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
 
   app.get(
     "/session",
-    { config: { access: "public" }, schema: { tags, response: { 200: SessionSchema, 401: ErrorBody } } },
+    {
+      config: { access: "public" },
+      schema: { tags, response: responses("kameleoon", { 200: SessionSchema, 401: ErrorBody }) },
+    },
     async (request) => {
       const found = await sessionOf(request, accounts);
       if (!found) throw new ApiError(401, "Not signed in");
@@ -108,7 +116,10 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
 
   app.delete(
     "/session",
-    { config: { access: "public" }, schema: { tags, response: { 204: Type.Null() } } },
+    {
+      config: { access: "public" },
+      schema: { tags, response: responses("kameleoon", { 204: Type.Null() }) },
+    },
     async (request, reply) => {
       const found = await sessionOf(request, accounts);
       if (found) {
@@ -122,7 +133,10 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
 
   app.get(
     "/users",
-    { config: { access: "admin" }, schema: { tags, response: { 200: Type.Array(UserSchema) } } },
+    {
+      config: { access: "admin" },
+      schema: { tags, response: responses("kameleoon", { 200: Type.Array(UserSchema) }) },
+    },
     async (request) => {
       assertUnscopedAdmin(principalOf(request));
       return accounts.store.listUsers();
@@ -136,12 +150,12 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
       schema: {
         tags,
         body: NewUser,
-        response: {
+        response: responses("kameleoon", {
           201: Type.Object({
             user: UserSchema,
             password: Type.Optional(Type.String({ description: "The generated password, shown once" })),
           }),
-        },
+        }),
       },
     },
     async (request, reply) => {
@@ -155,7 +169,12 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
     "/users/:userId",
     {
       config: { access: "admin" },
-      schema: { tags, params: UserParams, body: UserChanges, response: { 200: UserSchema } },
+      schema: {
+        tags,
+        params: UserParams,
+        body: UserChanges,
+        response: responses("kameleoon", { 200: UserSchema }),
+      },
     },
     async (request): Promise<UserRecord> => {
       const principal = principalOf(request);
@@ -175,7 +194,7 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
         tags,
         params: UserParams,
         body: PasswordReset,
-        response: { 200: Type.Object({ password: Type.Optional(Type.String()) }) },
+        response: responses("kameleoon", { 200: Type.Object({ password: Type.Optional(Type.String()) }) }),
       },
     },
     async (request) => {

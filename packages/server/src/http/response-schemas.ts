@@ -49,8 +49,15 @@ const errorSchemas: Record<ErrorDialect, TSchema> = {
   ofrep: OfrepErrorSchema,
 };
 
-/** The schema of an empty answer (204, 202 without a body, 304). */
-export const NoContent = Type.Unsafe<void>({ type: "null", description: "no body" });
+/** The schema of an empty answer (204, 202 without a body, 304); OpenAPI shows its description, "no body". */
+export const NO_BODY = "no body";
+export const NoContent = Type.Unsafe<void>({ type: "null", description: NO_BODY });
+
+/** A Server-Sent Events answer (the connection is hijacked; documented, never serialised). */
+export const EventStream = Type.Unsafe<string>({
+  description: "Server-Sent Events",
+  content: { "text/event-stream": { schema: { type: "string" } } },
+});
 
 /**
  * A route's `response` map: its success answers plus every 4xx and 5xx in the dialect's error body.

@@ -5,7 +5,7 @@ import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { validateEvents } from "../events/event-validation.js";
 import { ApiError } from "../http/api-error.js";
-import { NoContent, responses } from "../http/response-schemas.js";
+import { EventStream, NoContent, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import { addEvaluations } from "../sdk-delivery/evaluations.store.js";
@@ -148,7 +148,7 @@ export function launchDarklySdkRoutes(app: TypedApp, context: AppContext, delive
       schema: {
         tags,
         summary: "LaunchDarkly SDK streaming (SSE): put, then patch/delete (server-side SDK key)",
-        response: responses("launchdarkly", {}),
+        response: responses("launchdarkly", { 200: EventStream }),
       },
     },
     async (request, reply) => {

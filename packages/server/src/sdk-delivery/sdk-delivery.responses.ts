@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { NoContent, responses } from "../http/response-schemas.js";
+import { EventStream, NoContent, responses } from "../http/response-schemas.js";
 
 // The SDK surface (docs/sdk-protocol.md). The payload is sent as pre-serialised JSON text, so these schemas
 // document it (OpenAPI) without re-serialising it.
@@ -14,12 +14,7 @@ export const EvaluationPayloadSchema = Type.Object({
 });
 
 export const configResponse = responses("kameleoon", { 200: EvaluationPayloadSchema, 304: NoContent });
-export const streamResponse = responses("kameleoon", {
-  200: {
-    description: "Server-Sent Events: put, then patch/delete on each change",
-    content: { "text/event-stream": { schema: Type.String() } },
-  } as unknown as ReturnType<typeof Type.String>,
-});
+export const streamResponse = responses("kameleoon", { 200: EventStream });
 export const evaluationsResponse = responses("kameleoon", {
   202: Type.Object({
     accepted: Type.Integer({ description: "flags whose counts were recorded" }),
