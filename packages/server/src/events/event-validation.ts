@@ -58,10 +58,25 @@ function describeIssues(issues: SchemaIssue[]): string[] {
   return [...lines];
 }
 
-function timeProblem(time: number, now: number): string | undefined {
+const NONE: string[] = [];
+
+// The problems of an event of a known kind: its schema's, else its time against the clock's window.
+function kindProblems(
+  check: { Check(value: unknown): boolean; Errors(value: unknown): Iterable<unknown> },
+  raw: unknown,
+  now: number,
+): string[] {
+  if (!check.Check(raw)) return describeIssues([...check.Errors(raw)] as SchemaIssue[]);
+  const time = (raw as { time: number }).time;
   return time > now + MAX_FUTURE_MS || time < now - MAX_AGE_MS
-    ? "time must be within the last year and not more than a day ahead"
-    : undefined;
+    ? ["time must be within the last year and not more than a day ahead"]
+    : NONE;
+}
+
+// Adds an event's problems to the batch's; true when it had any.
+function report(index: number, problems: EventProblem[], found: string[]): boolean {
+  for (const message of found) problems.push({ index, message });
+  return found.length > 0;
 }
 
 function exposure(raw: ExposureWire, scope: IngestionScope): AnalyticsEvent {
@@ -109,29 +124,15 @@ export function validateEvents(
     const raw: unknown = body[index];
     const kind = (raw as { kind?: unknown } | null)?.kind;
     if (kind === "exposure") {
-      if (!exposureCheck.Check(raw)) {
-        for (const message of describeIssues([...exposureCheck.Errors(raw)] as SchemaIssue[]))
-          problems.push({ index, message });
-        continue;
-      }
-      const late = timeProblem(raw.time, now);
-      if (late !== undefined) problems.push({ index, message: late });
-      else if (problems.length === 0) events[index] = exposure(raw, scope);
+      if (report(index, problems, kindProblems(exposureCheck, raw, now))) continue;
+      if (problems.length === 0) events[index] = exposure(raw as ExposureWire, scope);
     } else if (kind === "conversion") {
-      if (!conversionCheck.Check(raw)) {
-        for (const message of describeIssues([...conversionCheck.Errors(raw)] as SchemaIssue[]))
-          problems.push({ index, message });
-        continue;
-      }
-      const late = timeProblem(raw.time, now);
-      if (late !== undefined) problems.push({ index, message: late });
-      const goalId = scope.goalId(raw.goal);
+      if (report(index, problems, kindProblems(conversionCheck, raw, now))) continue;
+      const goal = (raw as ConversionWire).goal;
+      const goalId = scope.goalId(goal);
       if (goalId === undefined)
-        problems.push({
-          index,
-          message: `goal '${raw.goal}' does not exist in project '${scope.projectKey}'`,
-        });
-      else if (problems.length === 0) events[index] = conversion(raw, goalId, scope);
+        problems.push({ index, message: `goal '${goal}' does not exist in project '${scope.projectKey}'` });
+      else if (problems.length === 0) events[index] = conversion(raw as ConversionWire, goalId, scope);
     } else if (typeof raw !== "object" || raw === null || Array.isArray(raw))
       problems.push({ index, message: "event must be an object" });
     else problems.push({ index, message: "kind must be 'exposure' or 'conversion'" });
