@@ -30,6 +30,7 @@ import type {
   RuleOutcomesOptions,
   UnitGroupStats,
 } from "./analytics-store.js";
+import { checkVectorWriter } from "./duckdb-vector-check.js";
 import { DuckDbWriter, eventCount, type PendingAppend } from "./duckdb-writer.js";
 import {
   CONVERSION_COLUMNS,
@@ -88,6 +89,8 @@ export async function openDuckDbAnalyticsStore(
   const writers: DuckDbWriter[] = [];
   try {
     await createSchema(writer);
+    // Fails loudly (the store does not open) rather than let a layout mismatch corrupt events.
+    await checkVectorWriter(writer);
     // Prepared (table functions registered) now, before any query of this store can run.
     for (let index = 0; index < (options.writers ?? 2); index++) {
       writers.push(await DuckDbWriter.open(index === 0 ? writer : await instance.connect()));

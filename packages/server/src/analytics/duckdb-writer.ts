@@ -38,7 +38,7 @@ export function eventCount(item: PendingAppend): number {
   return item.events.exposures.length + item.events.conversions.length;
 }
 
-const DUCKDB_TYPES: Record<ColumnKind, DuckDBType> = {
+export const DUCKDB_TYPES: Record<ColumnKind, DuckDBType> = {
   text: VARCHAR,
   bigint: BIGINT,
   double: DOUBLE,
