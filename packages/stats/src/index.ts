@@ -12,6 +12,7 @@ export * from "./exact.js";
 export * from "./frequentist.js";
 export * from "./moments.js";
 export * from "./monte-carlo.js";
+export * from "./planner.js";
 export * from "./proportions.js";
 export * from "./ratio.js";
 export * from "./relative.js";

@@ -100,22 +100,13 @@ export interface AggregationQuery {
   series?: "DAY";
 }
 
-export interface VariationStats {
+export interface VariationStats extends MetricSums {
   variationKey: string;
   breakdownValue: string | null;
   units: number;
   exposures: number;
   conversions: number;
   convertedUnits: number;
-  sum: number;
-  sumSquares: number;
-  /** Centred sum of squares of the analysed per-unit value (stable; prefer it to sumSquares). */
-  m2: number;
-  preSum?: number;
-  preSumSquares?: number;
-  crossSum?: number;
-  preM2?: number;
-  crossM2?: number;
   visits: number;
   visitors: number;
 }
@@ -148,15 +139,12 @@ export interface GoalsAggregationQuery extends Omit<AggregationQuery, "goalId" |
   cupedGoalIds?: number[];
 }
 
-export interface GoalStats {
-  goalId: number;
-  /** Every conversion in the attribution window. */
-  conversions: number;
-  convertedUnits: number;
-  /** Sum and sum of squares of the per-unit value sum. */
+/** A metric's sums over a group's units: raw, and centred (stable: prefer m2 to sumSquares). */
+export interface MetricSums {
+  /** Sum and sum of squares of the per-unit value. */
   sum: number;
   sumSquares: number;
-  /** Sum of squared deviations of the per-unit value from its mean over the group's units (stable). */
+  /** Sum of squared deviations of the per-unit value from its mean over the group's units. */
   m2: number;
   /** CUPED goals only: the covariate (per-unit pre-window metric) sums and its cross product with the post metric. */
   preSum?: number;
@@ -165,6 +153,13 @@ export interface GoalStats {
   /** CUPED goals only: the covariate's centred sum of squares and its co-moment with the metric. */
   preM2?: number;
   crossM2?: number;
+}
+
+export interface GoalStats extends MetricSums {
+  goalId: number;
+  /** Every conversion in the attribution window. */
+  conversions: number;
+  convertedUnits: number;
 }
 
 /** One variation (x breakdown value): its units and the outcomes of each goal that has any. */

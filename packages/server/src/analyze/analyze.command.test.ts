@@ -150,3 +150,65 @@ describe("vexil analyze", () => {
     expect(m.stdout()).toMatch(/Usage: vexil analyze/);
   });
 });
+
+describe("vexil analyze --plan", () => {
+  it("answers units per arm, total and days; Fleiss' pooled size matches scipy", async () => {
+    const m = memoryIo({});
+    const code = await runAnalyzeCommand(
+      [
+        "--plan",
+        "--mde",
+        "0.1",
+        "--baseline-rate",
+        "0.05",
+        "--variations",
+        "3",
+        "--daily-units",
+        "5000",
+        "--json",
+      ],
+      m.io,
+    );
+    expect(code).toBe(0);
+    const { plan } = JSON.parse(m.stdout());
+    // 5 % -> 5.5 %, two-sided 0.05, power 0.8: 31,233.44 (scipy, Fleiss' pooled formula) -> 31,234.
+    expect(plan).toMatchObject({
+      perArm: 31234,
+      total: 93702,
+      days: 19,
+      comparisons: 2,
+      method: "fleiss-pooled",
+    });
+  });
+
+  it("plans longer with sequential testing and a correction; bad input is exit 2 with the reason", async () => {
+    const run = async (args: string[]) => {
+      const m = memoryIo({});
+      const code = await runAnalyzeCommand(["--plan", "--json", ...args], m.io);
+      return { code, out: m.stdout(), err: m.stderr() };
+    };
+    const plain = JSON.parse((await run(["--mde", "0.05", "--mean", "10", "--sd", "4"])).out).plan;
+    const seq = JSON.parse(
+      (await run(["--mde", "0.05", "--mean", "10", "--sd", "4", "--sequential"])).out,
+    ).plan;
+    const holm = JSON.parse(
+      (await run(["--mde", "0.05", "--mean", "10", "--sd", "4", "--variations", "4", "--correction", "holm"]))
+        .out,
+    ).plan;
+    expect(seq.perArm).toBeGreaterThan(plain.perArm);
+    expect(seq.method).toBe("confidence-sequence");
+    expect(holm.alphaPerComparison).toBeCloseTo(0.05 / 3, 15);
+    expect(holm.perArm).toBeGreaterThan(plain.perArm);
+    for (const bad of [
+      ["--mde", "0", "--baseline-rate", "0.05"],
+      ["--mde", "0.1"],
+      ["--mde", "x", "--baseline-rate", "0.05"],
+      ["--mde", "0.1", "--baseline-rate", "1.2"],
+      ["--mde", "0.1", "--mean", "0", "--sd", "1"],
+    ]) {
+      const r = await run(bad);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/vexil analyze: /);
+    }
+  });
+});

@@ -6,6 +6,9 @@ import {
   analyzeExperiment,
   type CorrectionMethod,
   type MetricAnalysis,
+  type Plan,
+  planSampleSize,
+  StatsInputError,
 } from "@vexil/stats";
 import { InputError, parseAnalyzeInput } from "./analyze.input.js";
 
@@ -35,6 +38,10 @@ Options:
   --correction none|bonferroni|holm|bh
                              multiple-testing correction over metrics x variations (default none)
   -h, --help                 show this help
+
+Planning (no input file): vexil analyze --plan --mde X (--baseline-rate R | --mean M --sd S)
+  [--variations K] [--daily-units U] [--power P] [--alpha A] [--sequential] [--correction C] [--json]
+  answers the units per arm, in total, and the days at U units a day, to detect a relative effect X.
 `;
 
 const ENGINES = ["frequentist", "bayesian"] as const;
@@ -58,6 +65,7 @@ export async function runAnalyzeCommand(args: string[], io: AnalyzeIo): Promise<
     return 0;
   }
   if (positionals.length > 1) return fail(`expected one input file, got ${positionals.length}`);
+  if (values.plan) return plan(values, io, fail);
 
   const options: AnalysisOptions = {};
   if (values.alpha !== undefined) {
@@ -122,9 +130,82 @@ function parse(args: string[]) {
       sequential: { type: "boolean" },
       cuped: { type: "boolean" },
       correction: { type: "string" },
+      plan: { type: "boolean" },
+      mde: { type: "string" },
+      "baseline-rate": { type: "string" },
+      mean: { type: "string" },
+      sd: { type: "string" },
+      variations: { type: "string" },
+      "daily-units": { type: "string" },
+      power: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
+}
+
+// `--plan`: the power and sample-size planner of @vexil/stats.
+function plan(
+  values: ReturnType<typeof parse>["values"],
+  io: AnalyzeIo,
+  fail: (message: string) => number,
+): number {
+  const numberOf = (name: string, text: string | undefined): number | undefined | Error => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    return Number.isFinite(n) ? n : new Error(`--${name} must be a number, got ${text}`);
+  };
+  const fields = {
+    mde: numberOf("mde", values.mde),
+    baselineRate: numberOf("baseline-rate", values["baseline-rate"]),
+    mean: numberOf("mean", values.mean),
+    sd: numberOf("sd", values.sd),
+    variations: numberOf("variations", values.variations),
+    dailyUnits: numberOf("daily-units", values["daily-units"]),
+    power: numberOf("power", values.power),
+    alpha: numberOf("alpha", values.alpha),
+  };
+  for (const v of Object.values(fields)) if (v instanceof Error) return fail(v.message);
+  const f = fields as Record<keyof typeof fields, number | undefined>;
+  if (f.mde === undefined) return fail("--plan needs --mde (relative minimum detectable effect, e.g. 0.05)");
+  if ((f.baselineRate === undefined) === (f.mean === undefined))
+    return fail("--plan needs either --baseline-rate or --mean with --sd");
+  const correction = values.correction ?? "none";
+  if (!(CORRECTIONS as readonly string[]).includes(correction))
+    return fail(`--correction must be one of ${CORRECTIONS.join(", ")}, got ${correction}`);
+  let result: Plan;
+  try {
+    result = planSampleSize({
+      minimumDetectableEffect: f.mde,
+      ...(f.baselineRate !== undefined ? { baselineRate: f.baselineRate } : {}),
+      ...(f.mean !== undefined ? { mean: f.mean } : {}),
+      ...(f.sd !== undefined ? { sd: f.sd } : {}),
+      ...(f.variations !== undefined ? { variations: f.variations } : {}),
+      ...(f.dailyUnits !== undefined ? { dailyUnits: f.dailyUnits } : {}),
+      ...(f.power !== undefined ? { power: f.power } : {}),
+      ...(f.alpha !== undefined ? { alpha: f.alpha } : {}),
+      correction: correction as CorrectionMethod,
+      sequential: values.sequential === true,
+    });
+  } catch (e) {
+    if (e instanceof StatsInputError) return fail(e.message);
+    throw e;
+  }
+  io.stdout.write(
+    values.json
+      ? `${JSON.stringify({ plan: result }, null, 2)}\n`
+      : `${alignRows([
+          ["units per arm", "total units", "days", "alpha per comparison", "comparisons", "method"],
+          [
+            String(result.perArm),
+            String(result.total),
+            result.days === null ? "-" : String(result.days),
+            String(result.alphaPerComparison),
+            String(result.comparisons),
+            result.method,
+          ],
+        ])}\n`,
+  );
+  return 0;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

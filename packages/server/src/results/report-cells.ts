@@ -1,7 +1,7 @@
 // Phase 1 of the Kameleoon results report: aggregation (the analytics store, one statement for every
 // goal) folded into cells per breakdown value and variation, with the totals merged stably.
 import { mergeCoMoments } from "@vexil/stats";
-import type { AnalyticsStore, GoalsAggregationQuery } from "../analytics/analytics-store.js";
+import type { AnalyticsStore, GoalsAggregationQuery, MetricSums } from "../analytics/analytics-store.js";
 import type { FlagRecord, StoredRule } from "../flags/flags.document.js";
 import type { Goal } from "../goals/goals.store.js";
 import { analyticsBreakdown, attributeFilters, type CanonicalResultsRequest } from "./results-request.js";
@@ -34,22 +34,13 @@ export interface PhaseTimings {
   serializationMs: number;
 }
 
-export interface GoalCell {
+/** One goal in a cell: counts, and the analyzed metric's sums (per conversionType). */
+export interface GoalCell extends MetricSums {
   /** Every conversion in the attribution window (ALL_CONVERSION count). */
   conversions: number;
   convertedUnits: number;
   /** Sum of conversion values (revenue for numeric goals). */
   valueSum: number;
-  /** The analyzed metric's sufficient statistics (per conversionType). */
-  sum: number;
-  sumSquares: number;
-  /** Centred sums (stable): the analysed value's squared deviations; CUPED covariate's and co-moment. */
-  m2: number;
-  preSum?: number;
-  preSumSquares?: number;
-  crossSum?: number;
-  preM2?: number;
-  crossM2?: number;
 }
 
 export interface Cell {
