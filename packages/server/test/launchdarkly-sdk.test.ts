@@ -39,7 +39,14 @@ function launchDarkly(sdkKey: string, options: Record<string, unknown> = {}): LD
   return client;
 }
 
-const contextOf = (i: number) => ({ kind: "user", key: `user-${i}`, country: i % 3 === 0 ? "FR" : "DE" });
+const PLANS = ["pro", "team-a", "free", undefined] as const;
+const contextOf = (i: number) => ({
+  kind: "user",
+  key: `user-${i}`,
+  country: i % 3 === 0 ? "FR" : "DE",
+  ...(PLANS[i % 4] === undefined ? {} : { plan: PLANS[i % 4] }),
+});
+const attributesOf = ({ kind: _kind, key: _key, ...attributes }: ReturnType<typeof contextOf>) => attributes;
 
 beforeAll(async () => {
   server = await startTestServer({ listen: true });
@@ -98,6 +105,33 @@ beforeAll(async () => {
       ],
       "a",
     ),
+  });
+  // Nested any / not (translated through auxiliary segments): not Pro, or (in Germany and a plan starting
+  // with "team"); a missing plan counts as "not pro", as Vexil's not inverts missing attributes too.
+  const nested = (
+    await ok("POST", "/segments", {
+      siteCode: "shop",
+      name: "Nested",
+      condition: {
+        any: [
+          { not: { attribute: "plan", operator: "in", values: ["pro"] } },
+          {
+            all: [
+              { attribute: "country", operator: "equals", values: ["DE"] },
+              { attribute: "plan", operator: "startsWith", values: ["team"] },
+            ],
+          },
+        ],
+      },
+    })
+  ).id;
+  await ok("POST", "/feature-flags", {
+    siteCode: "shop",
+    featureKey: "nested",
+    name: "Nested",
+    environmentConfigurations: production1([
+      { type: "TARGETED_DELIVERY", exposition: 100, variationKey: "on", segmentId: nested, state: "ACTIVE" },
+    ]),
   });
   // Vexil's own bucketing: a 50 % rollout LaunchDarkly's SDKs cannot reproduce.
   await ok("POST", "/feature-flags", {
@@ -159,12 +193,12 @@ describe("LaunchDarkly server SDK endpoints", () => {
     const vexil: VexilClient = createClient({ sdkKey: serverKey, baseUrl: server.baseUrl, logger: {} });
     clients.push(vexil);
     await vexil.ready();
-    const indexOf = { checkout: ["off", "on"], banner: ["a", "b", "c"] } as const;
+    const indexOf = { checkout: ["off", "on"], banner: ["a", "b", "c"], nested: ["off", "on"] } as const;
     const seen = new Map<string, number>();
     for (let i = 0; i < CONTEXTS; i++) {
       const context = contextOf(i);
-      const visitor = { code: context.key, attributes: { country: context.country } };
-      for (const key of ["checkout", "banner"] as const) {
+      const visitor = { code: context.key, attributes: attributesOf(context) };
+      for (const key of ["checkout", "banner", "nested"] as const) {
         const ours = vexil.evaluate(key, visitor).variationKey;
         const theirs = (await ld.variationDetail(key, context, null)).variationIndex;
         expect([key, i, theirs === undefined || theirs === null ? "none" : indexOf[key][theirs]]).toEqual([
@@ -182,6 +216,8 @@ describe("LaunchDarkly server SDK endpoints", () => {
       "banner:c",
       "checkout:off",
       "checkout:on",
+      "nested:off",
+      "nested:on",
     ]);
     // OFREP, over HTTP, for a sample of the same contexts.
     for (let i = 0; i < CONTEXTS; i += 50) {
@@ -189,13 +225,12 @@ describe("LaunchDarkly server SDK endpoints", () => {
       const response = await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags/banner`, {
         method: "POST",
         headers: { authorization: `Bearer ${serverKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ context: { targetingKey: context.key, country: context.country } }),
+        body: JSON.stringify({ context: { targetingKey: context.key, ...attributesOf(context) } }),
       });
       const body = (await response.json()) as { value: unknown };
       expect([i, body.value]).toEqual([
         i,
-        vexil.evaluate("banner", { code: context.key, attributes: { country: context.country } })
-          .variationKey,
+        vexil.evaluate("banner", { code: context.key, attributes: attributesOf(context) }).variationKey,
       ]);
     }
   });
