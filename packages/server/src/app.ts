@@ -1,9 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
-import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -20,6 +16,7 @@ import type { AppContext } from "./app-context.js";
 import { auditRoutes } from "./audit/audit.routes.js";
 import { oauthRoutes } from "./auth/oauth.routes.js";
 import { tokenRoutes } from "./auth/tokens.routes.js";
+import { consoleRoutes, defaultConsoleDir } from "./console/console.routes.js";
 import { eventRoutes } from "./events/events.routes.js";
 import { launchDarklyExperimentRoutes } from "./experiments/launchdarkly-experiments.routes.js";
 import { flagRoutes } from "./flags/flags.routes.js";
@@ -44,11 +41,6 @@ import type { SdkDelivery } from "./sdk-delivery/sdk-delivery.service.js";
 import { segmentRoutes } from "./segments/segments.routes.js";
 
 const MANAGEMENT_BODY_LIMIT = 1024 * 1024;
-
-/** Where the built console lives when the server runs from the repository. */
-function defaultConsoleDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/dist");
-}
 
 function parseJsonBody(
   _request: unknown,
@@ -160,13 +152,6 @@ export async function buildApp(
   resultsRoutes(app, context);
   eventRoutes(app, context);
 
-  const consoleDir = context.config.consoleDir ?? defaultConsoleDir();
-  if (fs.existsSync(path.join(consoleDir, "index.html"))) {
-    await app.register(publicRoutes(fastifyStatic), {
-      root: consoleDir,
-      wildcard: false,
-      index: "index.html",
-    });
-  }
+  await consoleRoutes(app, context.config.consoleDir ?? defaultConsoleDir());
   return app;
 }
