@@ -303,3 +303,35 @@ describe("segments in use", () => {
     ]);
   });
 });
+
+describe("segment usage", () => {
+  it("names the flags whose rules use a segment and the segments that include it", async () => {
+    const used = await create({ name: "Used", condition: { attribute: "plan", operator: "exists" } });
+    const user = await create({
+      name: "Includer",
+      condition: { operator: "inSegment", values: [used.body.id] },
+    });
+    const flag = await createFlag(server, {
+      featureKey: "usage_probe",
+      name: "Usage probe",
+      environmentConfigurations: [
+        {
+          environmentKey: "production",
+          rolloutRules: [{ type: "TARGETED_DELIVERY", segmentId: used.body.id, variationKey: "on" }],
+        },
+      ],
+    });
+    expect(flag.featureKey).toBe("usage_probe");
+    const usage = await server.request("GET", `/segments/${used.body.id}/usage`);
+    expect(usage.status, usage.text).toBe(200);
+    expect(usage.body.flags.map((f: { featureKey: string }) => f.featureKey)).toEqual(["usage_probe"]);
+    expect(usage.body.segments).toEqual([{ id: user.body.id, name: "Includer" }]);
+    expect((await server.request("GET", "/segments/999999/usage")).status).toBe(404);
+    const other = await server.request("POST", "/tokens", {
+      body: { name: "o", role: "reader", projectKey: "other" },
+    });
+    expect(
+      (await server.request("GET", `/segments/${used.body.id}/usage`, { token: other.body.token })).status,
+    ).toBe(403);
+  });
+});

@@ -102,6 +102,30 @@ export function segmentRoutes(app: TypedApp, context: AppContext) {
     },
   );
 
+  app.get(
+    "/segments/:segmentId/usage",
+    {
+      config: { access: "reader" },
+      schema: {
+        tags,
+        params: SegmentParams,
+        response: {
+          200: Type.Object({
+            flags: Type.Array(
+              Type.Object({ featureKey: Type.String(), archived: Type.Boolean(), detail: Type.String() }),
+            ),
+            segments: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const segment = await service.get(request.params.segmentId);
+      assertProjectAccess(principalOf(request), segment.projectKey);
+      return service.usedBy(segment);
+    },
+  );
+
   app.patch(
     "/segments/:segmentId",
     {

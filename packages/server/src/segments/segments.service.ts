@@ -196,6 +196,27 @@ export class SegmentsService {
     return segmentView(result.segment);
   }
 
+  /** Where a segment is used: rules of flags, and other segments through inSegment. */
+  async usedBy(
+    segment: SegmentRecord,
+    db: Kysely<Database> = this.context.db,
+  ): Promise<{
+    flags: { featureKey: string; archived: boolean; detail: string }[];
+    segments: { id: number; name: string }[];
+  }> {
+    const flags = (await this.usage.flagsUsing(db, segment.id)).map(
+      ({ featureKey, archived, detail }) => ({
+        featureKey,
+        archived,
+        detail,
+      }),
+    );
+    const segments = (await segmentsStore.list(db, segment.projectKey))
+      .filter((other) => other.id !== segment.id && inSegmentReferences(other.condition).has(segment.id))
+      .map((other) => ({ id: other.id, name: other.name }));
+    return { flags, segments };
+  }
+
   /** Deletes a segment unless a flag rule or another segment uses it (409 naming them). */
   async delete(actor: Actor, id: number, options: WriteOptions = {}): Promise<void> {
     const now = new Date(this.context.now()).toISOString();
@@ -203,15 +224,13 @@ export class SegmentsService {
       const before = await segmentsStore.find(trx, id, this.context.database.dialect);
       if (!before) throw notFound(`Segment ${id} not found`);
       assertIfMatch(before.version, options.ifMatch, `segment ${id}`);
-      const users: string[] = [];
-      for (const use of await this.usage.flagsUsing(trx, id)) {
-        users.push(`feature flag '${use.featureKey}'${use.archived ? " (archived)" : ""} ${use.detail}`);
-      }
-      for (const other of await segmentsStore.list(trx, before.projectKey)) {
-        if (other.id !== id && inSegmentReferences(other.condition).has(id)) {
-          users.push(`segment ${other.id} '${other.name}' (inSegment)`);
-        }
-      }
+      const usage = await this.usedBy(before, trx);
+      const users = [
+        ...usage.flags.map(
+          (use) => `feature flag '${use.featureKey}'${use.archived ? " (archived)" : ""} ${use.detail}`,
+        ),
+        ...usage.segments.map((other) => `segment ${other.id} '${other.name}' (inSegment)`),
+      ];
       if (users.length > 0) throw conflict(`Segment ${id} is in use by ${users.join("; ")}`);
       await segmentsStore.delete(trx, id);
       await bumpConfigVersion(trx, before.projectKey);
