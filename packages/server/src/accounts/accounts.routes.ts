@@ -12,18 +12,15 @@ import { assertCsrf, clearSessionCookie, sessionOf, setSessionCookie } from "./s
 const RoleSchema = Type.Union([Type.Literal("reader"), Type.Literal("writer"), Type.Literal("admin")]);
 const ProjectKey = Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" });
 
-export const UserSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    email: Type.String(),
-    role: RoleSchema,
-    projectKey: Type.Union([Type.String(), Type.Null()], { description: "null = every project" }),
-    disabled: Type.Boolean(),
-    createdAt: Type.String({ format: "date-time" }),
-    updatedAt: Type.String({ format: "date-time" }),
-  },
-  { $id: "User" },
-);
+export const UserSchema = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  role: RoleSchema,
+  projectKey: Type.Union([Type.String(), Type.Null()], { description: "null = every project" }),
+  disabled: Type.Boolean(),
+  createdAt: Type.String({ format: "date-time" }),
+  updatedAt: Type.String({ format: "date-time" }),
+});
 
 const SessionSchema = Type.Object({
   user: UserSchema,
