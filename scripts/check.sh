@@ -9,4 +9,4 @@ echo "== lint" && npm run --silent lint
 echo "== build" && npm run --silent build
 echo "== tests on SQLite + DuckDB" && npx vitest run
 export VEXIL_TEST_POSTGRES_URL="${VEXIL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-echo "== tests on PostgreSQL ($VEXIL_TEST_POSTGRES_URL)" && npx vitest run packages/server packages/sdk
+echo "== tests on PostgreSQL ($VEXIL_TEST_POSTGRES_URL)" && npx vitest run packages/server packages/sdk packages/web

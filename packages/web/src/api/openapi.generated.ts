@@ -1,0 +1,8338 @@
+// Generated from the server's /openapi.json by packages/web/scripts/api-types.ts; do not edit.
+// Regenerate: npm run api-types -w packages/web
+
+export interface paths {
+    "/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    environmentKey?: string;
+                    /** @description epoch ms, inclusive */
+                    from?: number;
+                    projectKey?: string;
+                    /** @description epoch ms, exclusive */
+                    to?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/flags/{projectKey}/{featureFlagKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureFlagKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        from?: string;
+                        op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+                        path: string;
+                        value?: unknown;
+                    }[] | {
+                        comment?: string;
+                        patch: {
+                            from?: string;
+                            op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+                            path: string;
+                            value?: unknown;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/flags/{projectKey}/{featureFlagKey}/experiments/{environmentKey}/{metricKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    environmentKey: string;
+                    featureFlagKey: string;
+                    metricKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/flags/{projectKey}/{featureFlagKey}/experiments/{environmentKey}/{metricKey}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    environmentKey: string;
+                    featureFlagKey: string;
+                    metricKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/metrics/{projectKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    expand?: string;
+                    filter?: string;
+                    limit: number;
+                    offset: number;
+                    sort?: string;
+                };
+                header?: never;
+                path: {
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            items: {
+                                _attachedFeatures: {
+                                    key: string;
+                                    name: string;
+                                }[];
+                                _attachedFlagCount: number;
+                                /** @description epoch milliseconds */
+                                _creationDate: number;
+                                _id: string;
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                _versionId: string;
+                                analysisType: string;
+                                description: string;
+                                eventDefault: {
+                                    disabled: boolean;
+                                    value: number;
+                                };
+                                eventKey: string;
+                                experimentCount?: number;
+                                experiments?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    creationDate: number;
+                                    environmentKey: string;
+                                    key: string;
+                                    name: string;
+                                }[];
+                                isActive: boolean;
+                                isNumeric: boolean;
+                                key: string;
+                                /** @enum {unknown} */
+                                kind: "custom" | "pageview" | "click";
+                                lastModified: {
+                                    date: string;
+                                };
+                                maintainerId?: string;
+                                metricGroupCount?: number;
+                                metricGroups?: unknown[];
+                                name: string;
+                                randomizationUnits: string[];
+                                selector?: string;
+                                /** @enum {unknown} */
+                                successCriteria: "HigherThanBaseline" | "LowerThanBaseline";
+                                tags: string[];
+                                unit?: string;
+                                unitAggregationType: string;
+                                urls: unknown[];
+                            }[];
+                            totalCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        analysisType?: string;
+                        description?: string;
+                        eventDefault?: {
+                            disabled?: boolean;
+                            value?: number;
+                        };
+                        eventKey?: string;
+                        isNumeric?: boolean;
+                        key: string;
+                        /** @enum {unknown} */
+                        kind: "custom" | "pageview" | "click";
+                        maintainerId?: string;
+                        name?: string;
+                        percentileValue?: number;
+                        randomizationUnits?: string[];
+                        selector?: string;
+                        /** @enum {unknown} */
+                        successCriteria?: "HigherThanBaseline" | "LowerThanBaseline";
+                        tags?: string[];
+                        unit?: string;
+                        /** @enum {unknown} */
+                        unitAggregationType?: "sum" | "average";
+                        urls?: {
+                            /** @enum {unknown} */
+                            kind: "exact" | "canonical" | "substring" | "regex";
+                            pattern?: string;
+                            substring?: string;
+                            url?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _attachedFeatures: {
+                                key: string;
+                                name: string;
+                            }[];
+                            _attachedFlagCount: number;
+                            /** @description epoch milliseconds */
+                            _creationDate: number;
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _versionId: string;
+                            analysisType: string;
+                            description: string;
+                            eventDefault: {
+                                disabled: boolean;
+                                value: number;
+                            };
+                            eventKey: string;
+                            experimentCount?: number;
+                            experiments?: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                creationDate: number;
+                                environmentKey: string;
+                                key: string;
+                                name: string;
+                            }[];
+                            isActive: boolean;
+                            isNumeric: boolean;
+                            key: string;
+                            /** @enum {unknown} */
+                            kind: "custom" | "pageview" | "click";
+                            lastModified: {
+                                date: string;
+                            };
+                            maintainerId?: string;
+                            metricGroupCount?: number;
+                            metricGroups?: unknown[];
+                            name: string;
+                            randomizationUnits: string[];
+                            selector?: string;
+                            /** @enum {unknown} */
+                            successCriteria: "HigherThanBaseline" | "LowerThanBaseline";
+                            tags: string[];
+                            unit?: string;
+                            unitAggregationType: string;
+                            urls: unknown[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/metrics/{projectKey}/{metricKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    expand?: string;
+                };
+                header?: never;
+                path: {
+                    metricKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _attachedFeatures: {
+                                key: string;
+                                name: string;
+                            }[];
+                            _attachedFlagCount: number;
+                            /** @description epoch milliseconds */
+                            _creationDate: number;
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _versionId: string;
+                            analysisType: string;
+                            description: string;
+                            eventDefault: {
+                                disabled: boolean;
+                                value: number;
+                            };
+                            eventKey: string;
+                            experimentCount?: number;
+                            experiments?: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                creationDate: number;
+                                environmentKey: string;
+                                key: string;
+                                name: string;
+                            }[];
+                            isActive: boolean;
+                            isNumeric: boolean;
+                            key: string;
+                            /** @enum {unknown} */
+                            kind: "custom" | "pageview" | "click";
+                            lastModified: {
+                                date: string;
+                            };
+                            maintainerId?: string;
+                            metricGroupCount?: number;
+                            metricGroups?: unknown[];
+                            name: string;
+                            randomizationUnits: string[];
+                            selector?: string;
+                            /** @enum {unknown} */
+                            successCriteria: "HigherThanBaseline" | "LowerThanBaseline";
+                            tags: string[];
+                            unit?: string;
+                            unitAggregationType: string;
+                            urls: unknown[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    metricKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    metricKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        from?: string;
+                        op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+                        path: string;
+                        value?: unknown;
+                    }[] | {
+                        comment?: string;
+                        patch: {
+                            from?: string;
+                            op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+                            path: string;
+                            value?: unknown;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _attachedFeatures: {
+                                key: string;
+                                name: string;
+                            }[];
+                            _attachedFlagCount: number;
+                            /** @description epoch milliseconds */
+                            _creationDate: number;
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _versionId: string;
+                            analysisType: string;
+                            description: string;
+                            eventDefault: {
+                                disabled: boolean;
+                                value: number;
+                            };
+                            eventKey: string;
+                            experimentCount?: number;
+                            experiments?: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                creationDate: number;
+                                environmentKey: string;
+                                key: string;
+                                name: string;
+                            }[];
+                            isActive: boolean;
+                            isNumeric: boolean;
+                            key: string;
+                            /** @enum {unknown} */
+                            kind: "custom" | "pageview" | "click";
+                            lastModified: {
+                                date: string;
+                            };
+                            maintainerId?: string;
+                            metricGroupCount?: number;
+                            metricGroups?: unknown[];
+                            name: string;
+                            randomizationUnits: string[];
+                            selector?: string;
+                            /** @enum {unknown} */
+                            successCriteria: "HigherThanBaseline" | "LowerThanBaseline";
+                            tags: string[];
+                            unit?: string;
+                            unitAggregationType: string;
+                            urls: unknown[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description comma-separated: environments */
+                    expand?: string;
+                    filter?: string;
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            items: {
+                                _id: string;
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                defaultClientSideAvailability: {
+                                    usingEnvironmentId: boolean;
+                                    usingMobileKey: boolean;
+                                };
+                                environments?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    items: {
+                                        _id: string;
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        apiKey: string;
+                                        color: string;
+                                        confirmChanges: boolean;
+                                        critical: boolean;
+                                        defaultTrackEvents: boolean;
+                                        defaultTtl: number;
+                                        key: string;
+                                        mobileKey: string;
+                                        name: string;
+                                        requireComments: boolean;
+                                        secureMode: boolean;
+                                        tags: string[];
+                                    }[];
+                                    totalCount: number;
+                                };
+                                includeInSnippetByDefault: boolean;
+                                key: string;
+                                name: string;
+                                tags: string[];
+                            }[];
+                            totalCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        defaultClientSideAvailability?: {
+                            usingEnvironmentId: boolean;
+                            usingMobileKey: boolean;
+                        };
+                        environments?: {
+                            color?: string;
+                            /** @description kept and shown (a console setting) */
+                            confirmChanges?: boolean;
+                            critical?: boolean;
+                            defaultTrackEvents?: boolean;
+                            /** @description minutes */
+                            defaultTtl?: number;
+                            /** @description 1-64 of [A-Za-z0-9._-] */
+                            key: string;
+                            name: string;
+                            /** @description flag changes through /api/v2/flags in this environment need a comment */
+                            requireComments?: boolean;
+                            /** @description false only: secure mode is not supported */
+                            secureMode?: boolean;
+                            /** @description not supported: 400 */
+                            source?: {
+                                /** @description 1-64 of [A-Za-z0-9._-] */
+                                key?: string;
+                                version?: number;
+                            };
+                            tags?: string[];
+                        }[];
+                        includeInSnippetByDefault?: boolean;
+                        /** @description 1-64 of [A-Za-z0-9._-] */
+                        key: string;
+                        name: string;
+                        namingConvention?: {
+                            case?: "camelCase" | "upperCamelCase" | "snakeCase" | "kebabCase" | "constantCase";
+                            prefix?: string;
+                        };
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            defaultClientSideAvailability: {
+                                usingEnvironmentId: boolean;
+                                usingMobileKey: boolean;
+                            };
+                            environments?: {
+                                _id: string;
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                apiKey: string;
+                                color: string;
+                                confirmChanges: boolean;
+                                critical: boolean;
+                                defaultTrackEvents: boolean;
+                                defaultTtl: number;
+                                key: string;
+                                mobileKey: string;
+                                name: string;
+                                requireComments: boolean;
+                                secureMode: boolean;
+                                tags: string[];
+                            }[];
+                            includeInSnippetByDefault: boolean;
+                            key: string;
+                            name: string;
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/projects/{projectKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description comma-separated: environments */
+                    expand?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            defaultClientSideAvailability: {
+                                usingEnvironmentId: boolean;
+                                usingMobileKey: boolean;
+                            };
+                            environments?: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                items: {
+                                    _id: string;
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    apiKey: string;
+                                    color: string;
+                                    confirmChanges: boolean;
+                                    critical: boolean;
+                                    defaultTrackEvents: boolean;
+                                    defaultTtl: number;
+                                    key: string;
+                                    mobileKey: string;
+                                    name: string;
+                                    requireComments: boolean;
+                                    secureMode: boolean;
+                                    tags: string[];
+                                }[];
+                                totalCount: number;
+                            };
+                            includeInSnippetByDefault: boolean;
+                            key: string;
+                            name: string;
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        from?: string;
+                        op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+                        path: string;
+                        value?: unknown;
+                    }[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            defaultClientSideAvailability: {
+                                usingEnvironmentId: boolean;
+                                usingMobileKey: boolean;
+                            };
+                            environments?: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                items: {
+                                    _id: string;
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    apiKey: string;
+                                    color: string;
+                                    confirmChanges: boolean;
+                                    critical: boolean;
+                                    defaultTrackEvents: boolean;
+                                    defaultTtl: number;
+                                    key: string;
+                                    mobileKey: string;
+                                    name: string;
+                                    requireComments: boolean;
+                                    secureMode: boolean;
+                                    tags: string[];
+                                }[];
+                                totalCount: number;
+                            };
+                            includeInSnippetByDefault: boolean;
+                            key: string;
+                            name: string;
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/projects/{projectKey}/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            items: {
+                                _id: string;
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                apiKey: string;
+                                color: string;
+                                confirmChanges: boolean;
+                                critical: boolean;
+                                defaultTrackEvents: boolean;
+                                defaultTtl: number;
+                                key: string;
+                                mobileKey: string;
+                                name: string;
+                                requireComments: boolean;
+                                secureMode: boolean;
+                                tags: string[];
+                            }[];
+                            totalCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        color?: string;
+                        /** @description kept and shown (a console setting) */
+                        confirmChanges?: boolean;
+                        critical?: boolean;
+                        defaultTrackEvents?: boolean;
+                        /** @description minutes */
+                        defaultTtl?: number;
+                        /** @description 1-64 of [A-Za-z0-9._-] */
+                        key: string;
+                        name: string;
+                        /** @description flag changes through /api/v2/flags in this environment need a comment */
+                        requireComments?: boolean;
+                        /** @description false only: secure mode is not supported */
+                        secureMode?: boolean;
+                        /** @description not supported: 400 */
+                        source?: {
+                            /** @description 1-64 of [A-Za-z0-9._-] */
+                            key?: string;
+                            version?: number;
+                        };
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            apiKey: string;
+                            color: string;
+                            confirmChanges: boolean;
+                            critical: boolean;
+                            defaultTrackEvents: boolean;
+                            defaultTtl: number;
+                            key: string;
+                            mobileKey: string;
+                            name: string;
+                            requireComments: boolean;
+                            secureMode: boolean;
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/projects/{projectKey}/environments/{environmentKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    environmentKey: string;
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            apiKey: string;
+                            color: string;
+                            confirmChanges: boolean;
+                            critical: boolean;
+                            defaultTrackEvents: boolean;
+                            defaultTtl: number;
+                            key: string;
+                            mobileKey: string;
+                            name: string;
+                            requireComments: boolean;
+                            secureMode: boolean;
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    environmentKey: string;
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/projects/{projectKey}/environments/{environmentKey}/apiKey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    environmentKey: string;
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            apiKey: string;
+                            color: string;
+                            confirmChanges: boolean;
+                            critical: boolean;
+                            defaultTrackEvents: boolean;
+                            defaultTtl: number;
+                            key: string;
+                            mobileKey: string;
+                            name: string;
+                            requireComments: boolean;
+                            secureMode: boolean;
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/projects/{projectKey}/environments/{environmentKey}/experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    expand?: string;
+                    filter?: string;
+                    lifecycleState?: string;
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path: {
+                    environmentKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    environmentKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        analysisConfig?: unknown;
+                        dataSource?: string;
+                        description?: string;
+                        holdoutId?: string;
+                        iteration: {
+                            attributes?: string[];
+                            canReshuffleTraffic?: boolean;
+                            covariateId?: string;
+                            flags: {
+                                [key: string]: {
+                                    /** @description the flag version read; 409 if it changed */
+                                    flagConfigVersion?: number;
+                                    notInExperimentVariationId?: string | number;
+                                    /** @description an EXPERIMENTATION rule id of the flag, or 'fallthrough' (a new rule is created) */
+                                    ruleId?: string | number;
+                                };
+                            };
+                            hypothesis: string;
+                            metrics: {
+                                /** @description metric groups are not supported (false only) */
+                                isGroup?: boolean;
+                                key: string;
+                                /** @description deprecated: use primarySingleMetricKey */
+                                primary?: boolean;
+                            }[];
+                            primaryFunnelKey?: string;
+                            primarySingleMetricKey?: string;
+                            randomizationUnit?: string;
+                            reallocationFrequencyMillis?: number;
+                            treatments: {
+                                /** @description percent of the experiment audience, a decimal string like LaunchDarkly's or a number */
+                                allocationPercent: string | number;
+                                baseline?: boolean;
+                                name: string;
+                                parameters: {
+                                    flagKey: string;
+                                    /** @description the flag variation's numeric id (a string or a number), or its key */
+                                    variationId: string | number;
+                                }[];
+                            }[];
+                        };
+                        /** @description 1-256 of [A-Za-z0-9._-] */
+                        key: string;
+                        maintainerId?: string;
+                        methodology?: string;
+                        name: string;
+                        type?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/projects/{projectKey}/environments/{environmentKey}/experiments/{experimentKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    expand?: string;
+                };
+                header?: never;
+                path: {
+                    environmentKey: string;
+                    experimentKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    environmentKey: string;
+                    experimentKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        environmentKey?: string;
+                        instructions: {
+                            kind: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/projects/{projectKey}/environments/{environmentKey}/experiments/{experimentKey}/iterations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    environmentKey: string;
+                    experimentKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attributes?: string[];
+                        canReshuffleTraffic?: boolean;
+                        covariateId?: string;
+                        flags: {
+                            [key: string]: {
+                                /** @description the flag version read; 409 if it changed */
+                                flagConfigVersion?: number;
+                                notInExperimentVariationId?: string | number;
+                                /** @description an EXPERIMENTATION rule id of the flag, or 'fallthrough' (a new rule is created) */
+                                ruleId?: string | number;
+                            };
+                        };
+                        hypothesis: string;
+                        metrics: {
+                            /** @description metric groups are not supported (false only) */
+                            isGroup?: boolean;
+                            key: string;
+                            /** @description deprecated: use primarySingleMetricKey */
+                            primary?: boolean;
+                        }[];
+                        primaryFunnelKey?: string;
+                        primarySingleMetricKey?: string;
+                        randomizationUnit?: string;
+                        reallocationFrequencyMillis?: number;
+                        treatments: {
+                            /** @description percent of the experiment audience, a decimal string like LaunchDarkly's or a number */
+                            allocationPercent: string | number;
+                            baseline?: boolean;
+                            name: string;
+                            parameters: {
+                                flagKey: string;
+                                /** @description the flag variation's numeric id (a string or a number), or its key */
+                                variationId: string | number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/projects/{projectKey}/environments/{environmentKey}/experiments/{experimentKey}/metrics/{metricKey}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description traffic: each treatment's units */
+                    expand?: string;
+                    iterationId?: string;
+                };
+                header?: never;
+                path: {
+                    environmentKey: string;
+                    experimentKey: string;
+                    metricKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/projects/{projectKey}/environments/{environmentKey}/mobileKey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    environmentKey: string;
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            apiKey: string;
+                            color: string;
+                            confirmChanges: boolean;
+                            critical: boolean;
+                            defaultTrackEvents: boolean;
+                            defaultTtl: number;
+                            key: string;
+                            mobileKey: string;
+                            name: string;
+                            requireComments: boolean;
+                            secureMode: boolean;
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        on?: boolean;
+                        secret?: string;
+                        sign?: boolean;
+                        statements?: {
+                            actions?: string[];
+                            effect: "allow" | "deny";
+                            notActions?: string[];
+                            notResources?: string[];
+                            resources?: string[];
+                        }[];
+                        tags?: string[];
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        from?: string;
+                        op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+                        path: string;
+                        value?: unknown;
+                    }[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Vexil extension: the webhook's delivery log, newest first. */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                    status?: "PENDING" | "DELIVERED" | "FAILED";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                    projectKey?: string;
+                    resourceId?: string;
+                    resourceType?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/v1/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": ({
+                        /** @description other attributes go under custom */
+                        attributes?: {
+                            browser?: string;
+                            country?: string;
+                            custom?: {
+                                [key: string]: string | number | boolean;
+                            };
+                            deviceType?: string;
+                            newVisitor?: boolean;
+                            os?: string;
+                        };
+                        experimentId?: number | null;
+                        featureKey: string;
+                        flagId?: number;
+                        /** @enum {string} */
+                        kind: "exposure";
+                        ruleId?: number;
+                        /** @description epoch milliseconds; within the last year, at most a day ahead */
+                        time: number;
+                        variationKey: string;
+                        visitId: string;
+                        visitorCode: string;
+                    } | {
+                        /** @description other attributes go under custom */
+                        attributes?: {
+                            browser?: string;
+                            country?: string;
+                            custom?: {
+                                [key: string]: string | number | boolean;
+                            };
+                            deviceType?: string;
+                            newVisitor?: boolean;
+                            os?: string;
+                        };
+                        /** @description goal id or key */
+                        goal: number | string;
+                        /** @enum {string} */
+                        kind: "conversion";
+                        /** @description epoch milliseconds; within the last year, at most a day ahead */
+                        time: number;
+                        /** @description 1 when absent */
+                        value?: number | null;
+                        visitId: string;
+                        visitorCode: string;
+                    })[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feature-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    archived?: "true" | "false" | "all";
+                    /** @description JSON filter expression(s) */
+                    filter?: string;
+                    /** @description comma-separated */
+                    health?: string;
+                    /** @description accepted; every field is returned */
+                    optionalFields?: string;
+                    page?: number;
+                    perPage?: number;
+                    siteCode?: string;
+                    /** @description JSON [{"field","direction"}] or "field,-field" */
+                    sort?: string;
+                    /** @description comma-separated; any of them */
+                    tags?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        archived?: boolean;
+                        /** @description milliseconds */
+                        attributionWindow?: number;
+                        bucketingKey?: {
+                            /** @enum {unknown} */
+                            bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                            customDataId?: number;
+                        };
+                        createdById?: number;
+                        dateContentModified?: string;
+                        dateCreated?: string;
+                        dateModified?: string;
+                        description?: string;
+                        environmentConfigurations?: {
+                            /** @description read-only */
+                            dateModified?: string;
+                            defaultVariationKey?: string;
+                            environmentKey: string;
+                            featureEnabled?: boolean;
+                            integrations?: {
+                                deliveryRules?: ({
+                                    customAnalytics?: string[];
+                                    customVariable?: number;
+                                    integrationName?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                experimentRules?: ({
+                                    customAnalytics?: string[];
+                                    customVariable?: number;
+                                    integrationName?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            };
+                            rolloutRules?: {
+                                controlVariationKey?: string;
+                                currentExposition?: number;
+                                experimentId?: number;
+                                exposition?: number;
+                                /** @description kept when it names a rule of this flag and environment */
+                                id?: number;
+                                multiArmedBandit?: boolean;
+                                name?: string;
+                                orderIndex?: number;
+                                reallocation?: boolean;
+                                release?: {
+                                    /** @description ISO 8601 date-time */
+                                    releaseFrom?: string;
+                                    /** @description ISO 8601 date-time */
+                                    releaseTo?: string;
+                                    /** @description IANA time zone */
+                                    timeZone?: string;
+                                };
+                                rollbackConditions?: {
+                                    /** @enum {unknown} */
+                                    comparisonOperator?: "GREATER_THAN" | "LESS_THAN";
+                                    /** @enum {unknown} */
+                                    criteria?: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                    goalId: number;
+                                    /** @description read-only; kept when it names a condition of the rule */
+                                    id?: number;
+                                    /** @enum {unknown} */
+                                    matchType?: "GREATER_THAN" | "LESS_THAN";
+                                    matchValue: number;
+                                    recipients?: string[];
+                                    /** @enum {unknown} */
+                                    target?: "RULE" | "ENVIRONMENT";
+                                    visitors?: number;
+                                }[];
+                                rolloutConfiguration?: {
+                                    frequency?: {
+                                        /** @enum {unknown} */
+                                        unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                        value: number;
+                                    };
+                                    increaseBy?: number;
+                                    percentageRange?: {
+                                        start: number;
+                                        stop: number;
+                                    };
+                                    /** @description ISO 8601 date-time */
+                                    releaseDateTime?: string;
+                                    steps?: {
+                                        /** @description ISO 8601 date-time */
+                                        dateTime: string;
+                                        exposure: number;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                };
+                                segmentId?: number;
+                                /** @enum {unknown} */
+                                state?: "ACTIVE" | "PAUSED";
+                                /** @enum {unknown} */
+                                status?: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                /** @enum {unknown} */
+                                trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                trafficAllocations?: {
+                                    exposition: number;
+                                    variationId?: number;
+                                    variationKey?: string;
+                                }[];
+                                /** @enum {unknown} */
+                                type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                variationKey?: string;
+                            }[];
+                        }[];
+                        /** @description 1-255 of [A-Za-z0-9._-] */
+                        featureKey: string;
+                        /**
+                         * @description HEALTHY or PERMANENT are settable; STALE/SMELLY are computed
+                         * @enum {unknown}
+                         */
+                        health?: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                        id?: number;
+                        isArchived?: boolean;
+                        name: string;
+                        primaryGoalId?: number;
+                        secondaryGoalIds?: number[];
+                        siteCode: string;
+                        tags?: string[];
+                        teamId?: number;
+                        variables?: {
+                            allowedValues?: string[];
+                            key: string;
+                            /** @enum {unknown} */
+                            type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                            /** @description Encoded as a string, decoded by its type */
+                            value: string;
+                        }[];
+                        variations?: {
+                            /** @description read-only */
+                            id?: number;
+                            key: string;
+                            name?: string;
+                            variables?: {
+                                key: string;
+                                /** @enum {unknown} */
+                                type?: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                        }[];
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feature-flags/{featureFlagId}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureFlagId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allVariationsData?: boolean;
+                        bayesian?: boolean;
+                        breakdown?: {
+                            /**
+                             * @description INTERVAL only; DAY by default
+                             * @enum {unknown}
+                             */
+                            interval?: "HOUR" | "DAY" | "WEEK" | "MONTH";
+                            /** @description CUSTOM_DATUM only: the custom attribute */
+                            key?: string;
+                            /** @enum {unknown} */
+                            type: "BROWSER" | "DEVICE_TYPE" | "OS" | "COUNTRY" | "NEW_VISITOR" | "INTERVAL" | "CUSTOM_DATUM";
+                        } | null;
+                        callbackUrl?: string | null;
+                        /** @enum {unknown} */
+                        conversionType: "ALL_CONVERSION" | "CONVERTED_VISITS";
+                        dateIntervals: {
+                            /** @description ISO-8601 date-time, exclusive */
+                            end: string;
+                            /** @description ISO-8601 date-time, inclusive */
+                            start: string;
+                        }[];
+                        enabledMultipleTesting?: boolean;
+                        environmentKey?: string;
+                        filters?: {
+                            /** @description true (default): keep these values; false: drop them */
+                            include?: boolean;
+                            /** @description CUSTOM_DATUM only: the custom attribute */
+                            key?: string;
+                            /** @enum {unknown} */
+                            type: "BROWSER" | "DEVICE_TYPE" | "OS" | "COUNTRY" | "NEW_VISITOR" | "CUSTOM_DATUM";
+                            values: string[];
+                        }[] | null;
+                        /** @description goals (among the selected ones) to also analyze with CUPED */
+                        goalIdsCuped?: number[] | null;
+                        /** @description null or absent: every goal of the flag; []: none */
+                        goalsIds?: number[] | null;
+                        referenceVariationId?: string | null;
+                        ruleId?: number;
+                        sequentialTesting?: boolean;
+                        /** @description true: unit = unique visitor; false: visit */
+                        visitorData?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dataCode: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feature-flags/{siteCode}/{featureKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureKey: string;
+                    siteCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureKey: string;
+                    siteCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureKey: string;
+                    siteCode: string;
+                };
+                cookie?: never;
+            };
+            /** @description JSON Merge Patch (RFC 7396) of a feature flag */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        archived?: boolean | null;
+                        /** @description milliseconds */
+                        attributionWindow?: number | null;
+                        bucketingKey?: {
+                            /** @enum {unknown} */
+                            bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA" | null;
+                            customDataId?: number | null;
+                        } | null;
+                        createdById?: number | null;
+                        dateContentModified?: string | null;
+                        dateCreated?: string | null;
+                        dateModified?: string | null;
+                        description?: string | null;
+                        environmentConfigurations?: {
+                            /** @description read-only */
+                            dateModified?: string;
+                            defaultVariationKey?: string;
+                            environmentKey: string;
+                            featureEnabled?: boolean;
+                            integrations?: {
+                                deliveryRules?: ({
+                                    customAnalytics?: string[];
+                                    customVariable?: number;
+                                    integrationName?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                experimentRules?: ({
+                                    customAnalytics?: string[];
+                                    customVariable?: number;
+                                    integrationName?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            };
+                            rolloutRules?: {
+                                controlVariationKey?: string;
+                                currentExposition?: number;
+                                experimentId?: number;
+                                exposition?: number;
+                                /** @description kept when it names a rule of this flag and environment */
+                                id?: number;
+                                multiArmedBandit?: boolean;
+                                name?: string;
+                                orderIndex?: number;
+                                reallocation?: boolean;
+                                release?: {
+                                    /** @description ISO 8601 date-time */
+                                    releaseFrom?: string;
+                                    /** @description ISO 8601 date-time */
+                                    releaseTo?: string;
+                                    /** @description IANA time zone */
+                                    timeZone?: string;
+                                };
+                                rollbackConditions?: {
+                                    /** @enum {unknown} */
+                                    comparisonOperator?: "GREATER_THAN" | "LESS_THAN";
+                                    /** @enum {unknown} */
+                                    criteria?: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                    goalId: number;
+                                    /** @description read-only; kept when it names a condition of the rule */
+                                    id?: number;
+                                    /** @enum {unknown} */
+                                    matchType?: "GREATER_THAN" | "LESS_THAN";
+                                    matchValue: number;
+                                    recipients?: string[];
+                                    /** @enum {unknown} */
+                                    target?: "RULE" | "ENVIRONMENT";
+                                    visitors?: number;
+                                }[];
+                                rolloutConfiguration?: {
+                                    frequency?: {
+                                        /** @enum {unknown} */
+                                        unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                        value: number;
+                                    };
+                                    increaseBy?: number;
+                                    percentageRange?: {
+                                        start: number;
+                                        stop: number;
+                                    };
+                                    /** @description ISO 8601 date-time */
+                                    releaseDateTime?: string;
+                                    steps?: {
+                                        /** @description ISO 8601 date-time */
+                                        dateTime: string;
+                                        exposure: number;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                };
+                                segmentId?: number;
+                                /** @enum {unknown} */
+                                state?: "ACTIVE" | "PAUSED";
+                                /** @enum {unknown} */
+                                status?: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                /** @enum {unknown} */
+                                trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                trafficAllocations?: {
+                                    exposition: number;
+                                    variationId?: number;
+                                    variationKey?: string;
+                                }[];
+                                /** @enum {unknown} */
+                                type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                variationKey?: string;
+                            }[];
+                        }[] | null;
+                        /** @description 1-255 of [A-Za-z0-9._-] */
+                        featureKey?: string | null;
+                        /**
+                         * @description HEALTHY or PERMANENT are settable; STALE/SMELLY are computed
+                         * @enum {unknown}
+                         */
+                        health?: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY" | null;
+                        id?: number | null;
+                        isArchived?: boolean | null;
+                        name?: string | null;
+                        primaryGoalId?: number | null;
+                        secondaryGoalIds?: number[] | null;
+                        siteCode?: string | null;
+                        tags?: string[] | null;
+                        teamId?: number | null;
+                        variables?: {
+                            allowedValues?: string[];
+                            key: string;
+                            /** @enum {unknown} */
+                            type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                            /** @description Encoded as a string, decoded by its type */
+                            value: string;
+                        }[] | null;
+                        variations?: {
+                            /** @description read-only */
+                            id?: number;
+                            key: string;
+                            name?: string;
+                            variables?: {
+                                key: string;
+                                /** @enum {unknown} */
+                                type?: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                        }[] | null;
+                        version?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/feature-flags/{siteCode}/{featureKey}/{environmentKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    environmentKey: string;
+                    featureKey: string;
+                    siteCode: string;
+                };
+                cookie?: never;
+            };
+            /** @description JSON Merge Patch of one environment configuration (and, as Kameleoon allows, flag fields) */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        archived?: boolean | null;
+                        /** @description milliseconds */
+                        attributionWindow?: number | null;
+                        bucketingKey?: {
+                            /** @enum {unknown} */
+                            bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA" | null;
+                            customDataId?: number | null;
+                        } | null;
+                        createdById?: number | null;
+                        dateContentModified?: string | null;
+                        dateCreated?: string | null;
+                        dateModified?: string | null;
+                        defaultVariationKey?: string | null;
+                        description?: string | null;
+                        environmentKey?: string | null;
+                        featureEnabled?: boolean | null;
+                        /** @description 1-255 of [A-Za-z0-9._-] */
+                        featureKey?: string | null;
+                        /**
+                         * @description HEALTHY or PERMANENT are settable; STALE/SMELLY are computed
+                         * @enum {unknown}
+                         */
+                        health?: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY" | null;
+                        id?: number | null;
+                        integrations?: {
+                            deliveryRules?: ({
+                                customAnalytics?: string[];
+                                customVariable?: number;
+                                integrationName?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[] | null;
+                            experimentRules?: ({
+                                customAnalytics?: string[];
+                                customVariable?: number;
+                                integrationName?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[] | null;
+                        } | null;
+                        isArchived?: boolean | null;
+                        name?: string | null;
+                        primaryGoalId?: number | null;
+                        rolloutRules?: {
+                            controlVariationKey?: string;
+                            currentExposition?: number;
+                            experimentId?: number;
+                            exposition?: number;
+                            /** @description kept when it names a rule of this flag and environment */
+                            id?: number;
+                            multiArmedBandit?: boolean;
+                            name?: string;
+                            orderIndex?: number;
+                            reallocation?: boolean;
+                            release?: {
+                                /** @description ISO 8601 date-time */
+                                releaseFrom?: string;
+                                /** @description ISO 8601 date-time */
+                                releaseTo?: string;
+                                /** @description IANA time zone */
+                                timeZone?: string;
+                            };
+                            rollbackConditions?: {
+                                /** @enum {unknown} */
+                                comparisonOperator?: "GREATER_THAN" | "LESS_THAN";
+                                /** @enum {unknown} */
+                                criteria?: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                goalId: number;
+                                /** @description read-only; kept when it names a condition of the rule */
+                                id?: number;
+                                /** @enum {unknown} */
+                                matchType?: "GREATER_THAN" | "LESS_THAN";
+                                matchValue: number;
+                                recipients?: string[];
+                                /** @enum {unknown} */
+                                target?: "RULE" | "ENVIRONMENT";
+                                visitors?: number;
+                            }[];
+                            rolloutConfiguration?: {
+                                frequency?: {
+                                    /** @enum {unknown} */
+                                    unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                    value: number;
+                                };
+                                increaseBy?: number;
+                                percentageRange?: {
+                                    start: number;
+                                    stop: number;
+                                };
+                                /** @description ISO 8601 date-time */
+                                releaseDateTime?: string;
+                                steps?: {
+                                    /** @description ISO 8601 date-time */
+                                    dateTime: string;
+                                    exposure: number;
+                                }[];
+                                /** @enum {unknown} */
+                                type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                            };
+                            segmentId?: number;
+                            /** @enum {unknown} */
+                            state?: "ACTIVE" | "PAUSED";
+                            /** @enum {unknown} */
+                            status?: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                            /** @enum {unknown} */
+                            trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                            trafficAllocations?: {
+                                exposition: number;
+                                variationId?: number;
+                                variationKey?: string;
+                            }[];
+                            /** @enum {unknown} */
+                            type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                            variationKey?: string;
+                        }[] | null;
+                        secondaryGoalIds?: number[] | null;
+                        siteCode?: string | null;
+                        tags?: string[] | null;
+                        teamId?: number | null;
+                        variables?: {
+                            allowedValues?: string[];
+                            key: string;
+                            /** @enum {unknown} */
+                            type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                            /** @description Encoded as a string, decoded by its type */
+                            value: string;
+                        }[] | null;
+                        variations?: {
+                            /** @description read-only */
+                            id?: number;
+                            key: string;
+                            name?: string;
+                            variables?: {
+                                key: string;
+                                /** @enum {unknown} */
+                                type?: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                        }[] | null;
+                        version?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/feature-flags/{siteCode}/{featureKey}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureKey: string;
+                    siteCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feature-flags/{siteCode}/{featureKey}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureKey: string;
+                    siteCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        featureKey?: string;
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feature-flags/{siteCode}/{featureKey}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureKey: string;
+                    siteCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feature-flags/rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ruleId: number;
+                };
+                cookie?: never;
+            };
+            /** @description JSON Merge Patch of one rollout rule */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        controlVariationKey?: string | null;
+                        currentExposition?: number | null;
+                        experimentId?: number | null;
+                        exposition?: number | null;
+                        /** @description kept when it names a rule of this flag and environment */
+                        id?: number | null;
+                        multiArmedBandit?: boolean | null;
+                        name?: string | null;
+                        orderIndex?: number | null;
+                        reallocation?: boolean | null;
+                        release?: {
+                            /** @description ISO 8601 date-time */
+                            releaseFrom?: string | null;
+                            /** @description ISO 8601 date-time */
+                            releaseTo?: string | null;
+                            /** @description IANA time zone */
+                            timeZone?: string | null;
+                        } | null;
+                        rollbackConditions?: {
+                            /** @enum {unknown} */
+                            comparisonOperator?: "GREATER_THAN" | "LESS_THAN";
+                            /** @enum {unknown} */
+                            criteria?: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                            goalId: number;
+                            /** @description read-only; kept when it names a condition of the rule */
+                            id?: number;
+                            /** @enum {unknown} */
+                            matchType?: "GREATER_THAN" | "LESS_THAN";
+                            matchValue: number;
+                            recipients?: string[];
+                            /** @enum {unknown} */
+                            target?: "RULE" | "ENVIRONMENT";
+                            visitors?: number;
+                        }[] | null;
+                        rolloutConfiguration?: {
+                            frequency?: {
+                                /** @enum {unknown} */
+                                unit?: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever" | null;
+                                value?: number | null;
+                            } | null;
+                            increaseBy?: number | null;
+                            percentageRange?: {
+                                start?: number | null;
+                                stop?: number | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            releaseDateTime?: string | null;
+                            steps?: {
+                                /** @description ISO 8601 date-time */
+                                dateTime: string;
+                                exposure: number;
+                            }[] | null;
+                            /** @enum {unknown} */
+                            type?: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP" | null;
+                        } | null;
+                        segmentId?: number | null;
+                        /** @enum {unknown} */
+                        state?: "ACTIVE" | "PAUSED" | null;
+                        /** @enum {unknown} */
+                        status?: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED" | null;
+                        /** @enum {unknown} */
+                        trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT" | null;
+                        trafficAllocations?: {
+                            exposition: number;
+                            variationId?: number;
+                            variationKey?: string;
+                        }[] | null;
+                        /** @enum {unknown} */
+                        type?: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION" | null;
+                        variationKey?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/feature-flags/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: {
+                    archived?: "true" | "false" | "all";
+                    /** @description JSON filter expression(s) */
+                    filter?: string;
+                    /** @description comma-separated */
+                    health?: string;
+                    /** @description accepted; every field is returned */
+                    optionalFields?: string;
+                    page?: number;
+                    perPage?: number;
+                    siteCode?: string;
+                    /** @description JSON [{"field","direction"}] or "field,-field" */
+                    sort?: string;
+                    /** @description comma-separated; any of them */
+                    tags?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filter?: {
+                            /** @enum {unknown} */
+                            conditionalOperator?: "AND" | "OR";
+                            expressions?: unknown[];
+                            field?: string;
+                            operator?: string;
+                            parameters?: unknown[];
+                        } | {
+                            /** @enum {unknown} */
+                            conditionalOperator?: "AND" | "OR";
+                            expressions?: unknown[];
+                            field?: string;
+                            operator?: string;
+                            parameters?: unknown[];
+                        }[];
+                        page?: number;
+                        perPage?: number;
+                        sort?: {
+                            /** @enum {unknown} */
+                            direction?: "ASC" | "DESC";
+                            field: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            /** @description milliseconds */
+                            attributionWindow?: number;
+                            bucketingKey?: {
+                                /** @enum {unknown} */
+                                bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
+                                customDataId?: number;
+                            };
+                            createdById?: number;
+                            /** Format: date-time */
+                            dateContentModified: string;
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            environmentConfigurations: {
+                                /** Format: date-time */
+                                dateModified: string;
+                                defaultVariationKey: string;
+                                environmentKey: string;
+                                featureEnabled: boolean;
+                                integrations: {
+                                    deliveryRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    experimentRules?: ({
+                                        customAnalytics?: string[];
+                                        customVariable?: number;
+                                        integrationName?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                rolloutRules: {
+                                    controlVariationKey?: string;
+                                    /** @description PROGRESSIVE_DELIVERY: the ramp's value now */
+                                    currentExposition?: number;
+                                    experimentId?: number;
+                                    exposition: number;
+                                    id: number;
+                                    multiArmedBandit?: boolean;
+                                    name: string;
+                                    orderIndex: number;
+                                    reallocation?: boolean;
+                                    release?: {
+                                        releaseFrom?: string;
+                                        releaseTo?: string;
+                                        timeZone?: string;
+                                    };
+                                    rollbackConditions: {
+                                        /** @enum {unknown} */
+                                        comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+                                        /** @enum {unknown} */
+                                        criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
+                                        goalId: number;
+                                        id: number;
+                                        matchValue: number;
+                                        recipients: string[];
+                                        /** @enum {unknown} */
+                                        target: "RULE" | "ENVIRONMENT";
+                                        visitors: number;
+                                    }[];
+                                    rolloutConfiguration?: {
+                                        frequency?: {
+                                            /** @enum {unknown} */
+                                            unit: "Nanos" | "Micros" | "Millis" | "Seconds" | "Minutes" | "Hours" | "HalfDays" | "Days" | "Weeks" | "Months" | "Years" | "Decades" | "Centuries" | "Millennia" | "Eras" | "Forever";
+                                            value: number;
+                                        };
+                                        increaseBy?: number;
+                                        percentageRange?: {
+                                            start: number;
+                                            stop: number;
+                                        };
+                                        releaseDateTime?: string;
+                                        steps?: {
+                                            dateTime: string;
+                                            exposure: number;
+                                        }[];
+                                        /** @enum {unknown} */
+                                        type: "PROGRESSIVE_EXPOSURE" | "CUSTOM_RAMP_UP";
+                                    };
+                                    segmentId?: number;
+                                    /** @enum {unknown} */
+                                    state: "ACTIVE" | "PAUSED";
+                                    /** @enum {unknown} */
+                                    status: "ACTIVE" | "PAUSED" | "PLANNED" | "OUTDATED";
+                                    /** @enum {unknown} */
+                                    trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT" | "CONTEXTUAL_BANDIT";
+                                    trafficAllocations?: {
+                                        exposition: number;
+                                        variationId: number;
+                                        variationKey: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "TARGETED_DELIVERY" | "PROGRESSIVE_DELIVERY" | "EXPERIMENTATION";
+                                    variationKey?: string;
+                                }[];
+                            }[];
+                            featureKey: string;
+                            /** @enum {unknown} */
+                            health: "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+                            id: number;
+                            name: string;
+                            primaryGoalId?: number;
+                            secondaryGoalIds: number[];
+                            siteCode: string;
+                            tags: string[];
+                            variables: {
+                                allowedValues?: string[];
+                                key: string;
+                                /** @enum {unknown} */
+                                type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                value: string;
+                            }[];
+                            variations: {
+                                id: number;
+                                key: string;
+                                name: string;
+                                variables: {
+                                    key: string;
+                                    /** @enum {unknown} */
+                                    type: "BOOLEAN" | "NUMBER" | "STRING" | "JSON" | "JS" | "CSS";
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description increments on every change; the ETag */
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/goals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    siteCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            eventKey: string;
+                            hasMultipleConversions: boolean;
+                            id: number;
+                            isNumeric: boolean;
+                            key: string;
+                            /** @enum {unknown} */
+                            kind: "custom" | "pageview" | "click";
+                            name: string;
+                            siteCode: string;
+                            /** @enum {unknown} */
+                            successCriteria: "HigherThanBaseline" | "LowerThanBaseline";
+                            tags: string[];
+                            /** @enum {unknown} */
+                            type: "CUSTOM" | "PAGE_URL" | "CLICK";
+                            unit: string | null;
+                            /** @enum {unknown} */
+                            unitAggregationType: "sum" | "average";
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        dateCreated?: string;
+                        dateModified?: string;
+                        description?: string;
+                        eventKey?: string;
+                        hasMultipleConversions?: boolean;
+                        /** @description read-only */
+                        id?: number;
+                        isNumeric?: boolean;
+                        /** @description unique in the project (metricKey) */
+                        key?: string;
+                        /** @enum {unknown} */
+                        kind?: "custom" | "pageview" | "click";
+                        name: string;
+                        siteCode: string;
+                        /** @enum {unknown} */
+                        successCriteria?: "HigherThanBaseline" | "LowerThanBaseline";
+                        tags?: string[];
+                        /**
+                         * @description Kameleoon's name of `kind`
+                         * @enum {unknown}
+                         */
+                        type?: "CUSTOM" | "PAGE_URL" | "CLICK";
+                        unit?: string;
+                        /** @enum {unknown} */
+                        unitAggregationType?: "sum" | "average";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            eventKey: string;
+                            hasMultipleConversions: boolean;
+                            id: number;
+                            isNumeric: boolean;
+                            key: string;
+                            /** @enum {unknown} */
+                            kind: "custom" | "pageview" | "click";
+                            name: string;
+                            siteCode: string;
+                            /** @enum {unknown} */
+                            successCriteria: "HigherThanBaseline" | "LowerThanBaseline";
+                            tags: string[];
+                            /** @enum {unknown} */
+                            type: "CUSTOM" | "PAGE_URL" | "CLICK";
+                            unit: string | null;
+                            /** @enum {unknown} */
+                            unitAggregationType: "sum" | "average";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/goals/{goalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    goalId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            eventKey: string;
+                            hasMultipleConversions: boolean;
+                            id: number;
+                            isNumeric: boolean;
+                            key: string;
+                            /** @enum {unknown} */
+                            kind: "custom" | "pageview" | "click";
+                            name: string;
+                            siteCode: string;
+                            /** @enum {unknown} */
+                            successCriteria: "HigherThanBaseline" | "LowerThanBaseline";
+                            tags: string[];
+                            /** @enum {unknown} */
+                            type: "CUSTOM" | "PAGE_URL" | "CLICK";
+                            unit: string | null;
+                            /** @enum {unknown} */
+                            unitAggregationType: "sum" | "average";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    goalId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    goalId: number;
+                };
+                cookie?: never;
+            };
+            /** @description JSON Merge Patch of a goal */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        dateCreated?: string | null;
+                        dateModified?: string | null;
+                        description?: string | null;
+                        eventKey?: string | null;
+                        hasMultipleConversions?: boolean | null;
+                        /** @description read-only */
+                        id?: number | null;
+                        isNumeric?: boolean | null;
+                        /** @description unique in the project (metricKey) */
+                        key?: string | null;
+                        /** @enum {unknown} */
+                        kind?: "custom" | "pageview" | "click" | null;
+                        name?: string | null;
+                        siteCode?: string | null;
+                        /** @enum {unknown} */
+                        successCriteria?: "HigherThanBaseline" | "LowerThanBaseline" | null;
+                        tags?: string[] | null;
+                        /**
+                         * @description Kameleoon's name of `kind`
+                         * @enum {unknown}
+                         */
+                        type?: "CUSTOM" | "PAGE_URL" | "CLICK" | null;
+                        unit?: string | null;
+                        /** @enum {unknown} */
+                        unitAggregationType?: "sum" | "average" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            eventKey: string;
+                            hasMultipleConversions: boolean;
+                            id: number;
+                            isNumeric: boolean;
+                            key: string;
+                            /** @enum {unknown} */
+                            kind: "custom" | "pageview" | "click";
+                            name: string;
+                            siteCode: string;
+                            /** @enum {unknown} */
+                            successCriteria: "HigherThanBaseline" | "LowerThanBaseline";
+                            tags: string[];
+                            /** @enum {unknown} */
+                            type: "CUSTOM" | "PAGE_URL" | "CLICK";
+                            unit: string | null;
+                            /** @enum {unknown} */
+                            unitAggregationType: "sum" | "average";
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notification-emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                    projectKey?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        client_id?: string;
+                        client_secret?: string;
+                        grant_type: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ofrep/v1/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OFREP provider configuration (either SDK key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ofrep/v1/evaluate/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OFREP bulk evaluation of every flag (either SDK key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ofrep/v1/evaluate/flags/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OFREP single flag evaluation (either SDK key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            environments: {
+                                /** @description public: may only ask the server to evaluate */
+                                clientSdkKey: string;
+                                color: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                key: string;
+                                name: string;
+                                /** @description secret: downloads the whole configuration */
+                                serverSdkKey: string;
+                            }[];
+                            key: string;
+                            name: string;
+                            settings: {
+                                defaultClientSideAvailability?: {
+                                    usingEnvironmentId: boolean;
+                                    usingMobileKey: boolean;
+                                };
+                                includeInSnippetByDefault?: boolean;
+                                namingConvention?: {
+                                    case?: string;
+                                    prefix?: string;
+                                };
+                            };
+                            tags: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        environments?: {
+                            color?: string;
+                            /** @description 1-64 of [A-Za-z0-9._-] */
+                            key: string;
+                            name: string;
+                        }[];
+                        /** @description 1-64 of [A-Za-z0-9._-] */
+                        key: string;
+                        name: string;
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            environments: {
+                                /** @description public: may only ask the server to evaluate */
+                                clientSdkKey: string;
+                                color: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                key: string;
+                                name: string;
+                                /** @description secret: downloads the whole configuration */
+                                serverSdkKey: string;
+                            }[];
+                            key: string;
+                            name: string;
+                            settings: {
+                                defaultClientSideAvailability?: {
+                                    usingEnvironmentId: boolean;
+                                    usingMobileKey: boolean;
+                                };
+                                includeInSnippetByDefault?: boolean;
+                                namingConvention?: {
+                                    case?: string;
+                                    prefix?: string;
+                                };
+                            };
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            environments: {
+                                /** @description public: may only ask the server to evaluate */
+                                clientSdkKey: string;
+                                color: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                key: string;
+                                name: string;
+                                /** @description secret: downloads the whole configuration */
+                                serverSdkKey: string;
+                            }[];
+                            key: string;
+                            name: string;
+                            settings: {
+                                defaultClientSideAvailability?: {
+                                    usingEnvironmentId: boolean;
+                                    usingMobileKey: boolean;
+                                };
+                                includeInSnippetByDefault?: boolean;
+                                namingConvention?: {
+                                    case?: string;
+                                    prefix?: string;
+                                };
+                            };
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        name?: string;
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            environments: {
+                                /** @description public: may only ask the server to evaluate */
+                                clientSdkKey: string;
+                                color: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                key: string;
+                                name: string;
+                                /** @description secret: downloads the whole configuration */
+                                serverSdkKey: string;
+                            }[];
+                            key: string;
+                            name: string;
+                            settings: {
+                                defaultClientSideAvailability?: {
+                                    usingEnvironmentId: boolean;
+                                    usingMobileKey: boolean;
+                                };
+                                includeInSnippetByDefault?: boolean;
+                                namingConvention?: {
+                                    case?: string;
+                                    prefix?: string;
+                                };
+                            };
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/projects/{projectKey}/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description public: may only ask the server to evaluate */
+                            clientSdkKey: string;
+                            color: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            key: string;
+                            name: string;
+                            /** @description secret: downloads the whole configuration */
+                            serverSdkKey: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        color?: string;
+                        /** @description 1-64 of [A-Za-z0-9._-] */
+                        key: string;
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description public: may only ask the server to evaluate */
+                            clientSdkKey: string;
+                            color: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            key: string;
+                            name: string;
+                            /** @description secret: downloads the whole configuration */
+                            serverSdkKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectKey}/environments/{environmentKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    environmentKey: string;
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description public: may only ask the server to evaluate */
+                            clientSdkKey: string;
+                            color: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            key: string;
+                            name: string;
+                            /** @description secret: downloads the whole configuration */
+                            serverSdkKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    environmentKey: string;
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectKey}/environments/{environmentKey}/rotate-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query: {
+                    keys: "server" | "client" | "both";
+                };
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    environmentKey: string;
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description public: may only ask the server to evaluate */
+                            clientSdkKey: string;
+                            color: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            key: string;
+                            name: string;
+                            /** @description secret: downloads the whole configuration */
+                            serverSdkKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description from POST .../results */
+                    dataCode: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data?: {
+                                breakdown: {
+                                    /** @enum {unknown} */
+                                    interval?: "HOUR" | "DAY" | "WEEK" | "MONTH";
+                                    key?: string;
+                                    /** @enum {unknown} */
+                                    type: "BROWSER" | "DEVICE_TYPE" | "OS" | "COUNTRY" | "NEW_VISITOR" | "INTERVAL" | "CUSTOM_DATUM";
+                                } | null;
+                                /** @enum {unknown} */
+                                conversionType: "ALL_CONVERSION" | "CONVERTED_VISITS";
+                                dataCode: string;
+                                dateIntervals: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                environmentKey: string;
+                                experimentId: number | null;
+                                featureFlagId: number;
+                                featureKey: string;
+                                filters: {
+                                    include: boolean;
+                                    key?: string;
+                                    /** @enum {unknown} */
+                                    type: "BROWSER" | "DEVICE_TYPE" | "OS" | "COUNTRY" | "NEW_VISITOR" | "CUSTOM_DATUM";
+                                    values: string[];
+                                }[];
+                                /** Format: date-time */
+                                generatedAt: string;
+                                goals: {
+                                    analyzedMetric: string;
+                                    cuped: boolean;
+                                    goalId: number;
+                                    goalKey: string;
+                                    isNumeric: boolean;
+                                    lowerIsBetter: boolean;
+                                    name: string;
+                                }[];
+                                referenceVariationId: string;
+                                ruleId: number | null;
+                                sampleRatioCheck: {
+                                    chi2: number | null;
+                                    degreesOfFreedom: number;
+                                    flagged: boolean;
+                                    pValue: number | null;
+                                    threshold: number;
+                                    variations: {
+                                        [key: string]: {
+                                            allocation: number;
+                                            expected: number | null;
+                                            observed: number;
+                                        };
+                                    };
+                                } | null;
+                                siteCode: string;
+                                statistics: {
+                                    alpha: number;
+                                    /** @enum {unknown} */
+                                    engine: "BAYESIAN" | "FREQUENTIST";
+                                    multipleTestingCorrection: string | null;
+                                    sequentialTesting: boolean;
+                                };
+                                /** @enum {unknown} */
+                                unit: "VISITOR" | "VISIT";
+                                /** @description by variation id; "all" with allVariationsData */
+                                variationData: {
+                                    [key: string]: {
+                                        allocation: number | null;
+                                        /** @description by breakdown value; "0" without breakdown */
+                                        breakdownData: {
+                                            [key: string]: {
+                                                generalData: {
+                                                    /** @description by goal id */
+                                                    goalsData: {
+                                                        [key: string]: {
+                                                            absoluteEffect?: {
+                                                                estimate: number | null;
+                                                                fixedHorizon: {
+                                                                    interval: {
+                                                                        lower: number | null;
+                                                                        upper: number | null;
+                                                                    } | null;
+                                                                    pValue: number | null;
+                                                                } | null;
+                                                                interval: {
+                                                                    lower: number | null;
+                                                                    upper: number | null;
+                                                                } | null;
+                                                                intervalAdjusted: {
+                                                                    lower: number | null;
+                                                                    upper: number | null;
+                                                                } | null;
+                                                                pValue: number | null;
+                                                                pValueAdjusted: number | null;
+                                                            } | null;
+                                                            averageCart: number | null;
+                                                            bayesian?: {
+                                                                chanceToBeatReference: number | null;
+                                                                chanceToBeBest: number | null;
+                                                                expectedLoss: number | null;
+                                                                improvementCredibleInterval: {
+                                                                    lower: number | null;
+                                                                    upper: number | null;
+                                                                } | null;
+                                                                model: string | null;
+                                                            };
+                                                            conversionCount: number;
+                                                            conversionRate: number | null;
+                                                            convertedVisitCount: number;
+                                                            cuped?: {
+                                                                applied: boolean;
+                                                                conversionRate: number | null;
+                                                                improvementInterval: {
+                                                                    lower: number | null;
+                                                                    upper: number | null;
+                                                                } | null;
+                                                                improvementRate: number | null;
+                                                                pValue: number | null;
+                                                                reason: string | null;
+                                                                reliability: number | null;
+                                                                theta: number | null;
+                                                                varianceReduction: number | null;
+                                                            };
+                                                            fixedHorizon?: {
+                                                                improvementInterval: {
+                                                                    lower: number | null;
+                                                                    upper: number | null;
+                                                                } | null;
+                                                                pValue: number | null;
+                                                            };
+                                                            improvementInterval?: {
+                                                                lower: number | null;
+                                                                upper: number | null;
+                                                            } | null;
+                                                            improvementIntervalAdjusted?: {
+                                                                lower: number | null;
+                                                                upper: number | null;
+                                                            } | null;
+                                                            improvementRate?: number | null;
+                                                            pValue?: number | null;
+                                                            pValueAdjusted?: number | null;
+                                                            relativeEffect?: {
+                                                                estimate: number | null;
+                                                                fixedHorizon: {
+                                                                    interval: {
+                                                                        lower: number | null;
+                                                                        upper: number | null;
+                                                                    } | null;
+                                                                    pValue: number | null;
+                                                                } | null;
+                                                                interval: {
+                                                                    lower: number | null;
+                                                                    upper: number | null;
+                                                                } | null;
+                                                                intervalAdjusted: {
+                                                                    lower: number | null;
+                                                                    upper: number | null;
+                                                                } | null;
+                                                                pValue: number | null;
+                                                                pValueAdjusted: number | null;
+                                                            } | null;
+                                                            reliability?: number | null;
+                                                            revenueCount: number;
+                                                            sequential?: {
+                                                                improvementInterval: {
+                                                                    lower: number | null;
+                                                                    upper: number | null;
+                                                                } | null;
+                                                                pValue: number | null;
+                                                                tuningN: number | null;
+                                                                units: number | null;
+                                                            };
+                                                            significant?: boolean | null;
+                                                            test?: ("WELCH" | "CUPED_Z" | "POOLED_Z" | "FISHER_EXACT") | (never | null);
+                                                            /** @description an expected count below 5: Fisher's exact test at fixed horizon */
+                                                            thinData?: boolean;
+                                                            warnings?: string[];
+                                                        };
+                                                    };
+                                                    visitCount: number;
+                                                    visitorCount: number;
+                                                };
+                                            };
+                                        };
+                                        generalData: {
+                                            /** @description by goal id */
+                                            goalsData: {
+                                                [key: string]: {
+                                                    absoluteEffect?: {
+                                                        estimate: number | null;
+                                                        fixedHorizon: {
+                                                            interval: {
+                                                                lower: number | null;
+                                                                upper: number | null;
+                                                            } | null;
+                                                            pValue: number | null;
+                                                        } | null;
+                                                        interval: {
+                                                            lower: number | null;
+                                                            upper: number | null;
+                                                        } | null;
+                                                        intervalAdjusted: {
+                                                            lower: number | null;
+                                                            upper: number | null;
+                                                        } | null;
+                                                        pValue: number | null;
+                                                        pValueAdjusted: number | null;
+                                                    } | null;
+                                                    averageCart: number | null;
+                                                    bayesian?: {
+                                                        chanceToBeatReference: number | null;
+                                                        chanceToBeBest: number | null;
+                                                        expectedLoss: number | null;
+                                                        improvementCredibleInterval: {
+                                                            lower: number | null;
+                                                            upper: number | null;
+                                                        } | null;
+                                                        model: string | null;
+                                                    };
+                                                    conversionCount: number;
+                                                    conversionRate: number | null;
+                                                    convertedVisitCount: number;
+                                                    cuped?: {
+                                                        applied: boolean;
+                                                        conversionRate: number | null;
+                                                        improvementInterval: {
+                                                            lower: number | null;
+                                                            upper: number | null;
+                                                        } | null;
+                                                        improvementRate: number | null;
+                                                        pValue: number | null;
+                                                        reason: string | null;
+                                                        reliability: number | null;
+                                                        theta: number | null;
+                                                        varianceReduction: number | null;
+                                                    };
+                                                    fixedHorizon?: {
+                                                        improvementInterval: {
+                                                            lower: number | null;
+                                                            upper: number | null;
+                                                        } | null;
+                                                        pValue: number | null;
+                                                    };
+                                                    improvementInterval?: {
+                                                        lower: number | null;
+                                                        upper: number | null;
+                                                    } | null;
+                                                    improvementIntervalAdjusted?: {
+                                                        lower: number | null;
+                                                        upper: number | null;
+                                                    } | null;
+                                                    improvementRate?: number | null;
+                                                    pValue?: number | null;
+                                                    pValueAdjusted?: number | null;
+                                                    relativeEffect?: {
+                                                        estimate: number | null;
+                                                        fixedHorizon: {
+                                                            interval: {
+                                                                lower: number | null;
+                                                                upper: number | null;
+                                                            } | null;
+                                                            pValue: number | null;
+                                                        } | null;
+                                                        interval: {
+                                                            lower: number | null;
+                                                            upper: number | null;
+                                                        } | null;
+                                                        intervalAdjusted: {
+                                                            lower: number | null;
+                                                            upper: number | null;
+                                                        } | null;
+                                                        pValue: number | null;
+                                                        pValueAdjusted: number | null;
+                                                    } | null;
+                                                    reliability?: number | null;
+                                                    revenueCount: number;
+                                                    sequential?: {
+                                                        improvementInterval: {
+                                                            lower: number | null;
+                                                            upper: number | null;
+                                                        } | null;
+                                                        pValue: number | null;
+                                                        tuningN: number | null;
+                                                        units: number | null;
+                                                    };
+                                                    significant?: boolean | null;
+                                                    test?: ("WELCH" | "CUPED_Z" | "POOLED_Z" | "FISHER_EXACT") | (never | null);
+                                                    /** @description an expected count below 5: Fisher's exact test at fixed horizon */
+                                                    thinData?: boolean;
+                                                    warnings?: string[];
+                                                };
+                                            };
+                                            visitCount: number;
+                                            visitorCount: number;
+                                        };
+                                        reference: boolean;
+                                        variationId: number | null;
+                                        variationKey: string | null;
+                                        variationName: string;
+                                    };
+                                };
+                                warnings: string[];
+                            };
+                            dataCode: string;
+                            error?: string;
+                            /** @description 0-100 */
+                            progress: number;
+                            /** @enum {unknown} */
+                            status: "PENDING" | "RUNNING" | "READY" | "FAILED";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/v1/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The environment's evaluation payload (server-side SDK key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-none-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/v1/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Per-flag evaluation counts (either SDK key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Per-flag evaluation counts of one SDK over [from, to] */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        counts: {
+                            count: number;
+                            featureKey: string;
+                            variationKey?: string;
+                        }[];
+                        /** @description epoch ms */
+                        from?: number;
+                        /** @description epoch ms */
+                        to?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events: put, then patch/delete on each change (server-side SDK key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "last-event-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    siteCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            condition: unknown | (never | null);
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            excluded: string[];
+                            id: number;
+                            included: string[];
+                            name: string;
+                            siteCode: string;
+                            tags: string[];
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description {all:[...]} | {any:[...]} | {not:{...}} | {attribute, operator, values[], negate?}; operators: equals, in, startsWith, endsWith, contains, matches, lt, lte, gt, gte, before, after, semverEq, semverLt, semverLte, semverGt, semverGte, exists, inCidr, inSegment */
+                        condition?: unknown;
+                        dateCreated?: string;
+                        dateModified?: string;
+                        description?: string;
+                        excluded?: string[];
+                        id?: number;
+                        included?: string[];
+                        name: string;
+                        siteCode: string;
+                        tags?: string[];
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            condition: unknown | (never | null);
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            excluded: string[];
+                            id: number;
+                            included: string[];
+                            name: string;
+                            siteCode: string;
+                            tags: string[];
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/segments/{segmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    segmentId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            condition: unknown | (never | null);
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            excluded: string[];
+                            id: number;
+                            included: string[];
+                            name: string;
+                            siteCode: string;
+                            tags: string[];
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    segmentId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    segmentId: number;
+                };
+                cookie?: never;
+            };
+            /** @description JSON Merge Patch; `condition` is replaced whole */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description {all:[...]} | {any:[...]} | {not:{...}} | {attribute, operator, values[], negate?}; operators: equals, in, startsWith, endsWith, contains, matches, lt, lte, gt, gte, before, after, semverEq, semverLt, semverLte, semverGt, semverGte, exists, inCidr, inSegment */
+                        condition?: unknown;
+                        dateCreated?: string;
+                        dateModified?: string;
+                        description?: string | null;
+                        excluded?: string[] | null;
+                        id?: number;
+                        included?: string[] | null;
+                        name?: string;
+                        siteCode?: string | null;
+                        tags?: string[] | null;
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            condition: unknown | (never | null);
+                            /** Format: date-time */
+                            dateCreated: string;
+                            /** Format: date-time */
+                            dateModified: string;
+                            description: string;
+                            excluded: string[];
+                            id: number;
+                            included: string[];
+                            name: string;
+                            siteCode: string;
+                            tags: string[];
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/segments/{segmentId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    segmentId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            flags: {
+                                archived: boolean;
+                                detail: string;
+                                featureKey: string;
+                            }[];
+                            segments: {
+                                id: number;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Send it in the x-csrf-token header of every write */
+                            csrfToken: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            user: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                disabled: boolean;
+                                email: string;
+                                id: number;
+                                /** @description null = every project */
+                                projectKey: string | null;
+                                role: "reader" | "writer" | "admin";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Send it in the x-csrf-token header of every write */
+                            csrfToken: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            user: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                disabled: boolean;
+                                email: string;
+                                id: number;
+                                /** @description null = every project */
+                                projectKey: string | null;
+                                role: "reader" | "writer" | "admin";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        projectKey?: string;
+                        role: "reader" | "writer" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tokenId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            email: string;
+                            id: number;
+                            /** @description null = every project */
+                            projectKey: string | null;
+                            role: "reader" | "writer" | "admin";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password?: string;
+                        projectKey?: string | null;
+                        role: "reader" | "writer" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The generated password, shown once */
+                            password?: string;
+                            user: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                disabled: boolean;
+                                email: string;
+                                id: number;
+                                /** @description null = every project */
+                                projectKey: string | null;
+                                role: "reader" | "writer" | "admin";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        disabled?: boolean;
+                        projectKey?: string | null;
+                        role?: "reader" | "writer" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            email: string;
+                            id: number;
+                            /** @description null = every project */
+                            projectKey: string | null;
+                            role: "reader" | "writer" | "admin";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/users/{userId}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            password?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
