@@ -2,7 +2,7 @@ import { type Static, Type } from "typebox";
 import { ApiError, forbidden } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { actorName } from "../http/principal.js";
-import { responses } from "../http/response-schemas.js";
+import { NoContent, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import type { AccountsService, ActiveSession } from "./accounts.service.js";
 import type { UserRecord } from "./accounts.store.js";
@@ -58,7 +58,6 @@ const PasswordReset = Type.Object(
 );
 
 const UserParams = Type.Object({ userId: Type.Integer({ minimum: 1 }) });
-const ErrorBody = Type.Object({ message: Type.String() }, { additionalProperties: true });
 
 const sessionView = (session: ActiveSession): Static<typeof SessionSchema> => ({
   user: session.user,
@@ -81,11 +80,7 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
     "/session",
     {
       config: { access: "public" },
-      schema: {
-        tags,
-        body: SignInBody,
-        response: responses("kameleoon", { 200: SessionSchema, 401: ErrorBody, 429: ErrorBody }),
-      },
+      schema: { tags, body: SignInBody, response: responses("kameleoon", { 200: SessionSchema }) },
     },
     async (request, reply) => {
       const { sessionId, ...session } = await accounts.signIn(
@@ -102,7 +97,7 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
     "/session",
     {
       config: { access: "public" },
-      schema: { tags, response: responses("kameleoon", { 200: SessionSchema, 401: ErrorBody }) },
+      schema: { tags, response: responses("kameleoon", { 200: SessionSchema }) },
     },
     async (request) => {
       const found = await sessionOf(request, accounts);
@@ -113,10 +108,7 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
 
   app.delete(
     "/session",
-    {
-      config: { access: "public" },
-      schema: { tags, response: responses("kameleoon", { 204: Type.Null() }) },
-    },
+    { config: { access: "public" }, schema: { tags, response: responses("kameleoon", { 204: NoContent }) } },
     async (request, reply) => {
       const found = await sessionOf(request, accounts);
       if (found) {
@@ -124,7 +116,7 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
         await accounts.signOut(found.id);
       }
       clearSessionCookie(request, reply);
-      return reply.status(204).send(null);
+      return reply.status(204).send();
     },
   );
 

@@ -21,3 +21,12 @@ export const segmentResponse = responses("kameleoon", { 200: SegmentViewSchema }
 export const createdSegmentResponse = responses("kameleoon", { 201: SegmentViewSchema });
 export const segmentListResponse = responses("kameleoon", { 200: Type.Array(SegmentViewSchema) });
 export const deletedSegmentResponse = responses("kameleoon", { 204: NoContent });
+/** GET /segments/{id}/usage: the rules of flags and the segments (inSegment) that use it. */
+export const segmentUsageResponse = responses("kameleoon", {
+  200: Type.Object({
+    flags: Type.Array(
+      Type.Object({ featureKey: Type.String(), archived: Type.Boolean(), detail: Type.String() }),
+    ),
+    segments: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
+  }),
+});

@@ -10,6 +10,7 @@ import {
   deletedSegmentResponse,
   segmentListResponse,
   segmentResponse,
+  segmentUsageResponse,
 } from "./segments.responses.js";
 import { segmentView } from "./segments.service.js";
 
@@ -109,14 +110,7 @@ export function segmentRoutes(app: TypedApp, context: AppContext) {
       schema: {
         tags,
         params: SegmentParams,
-        response: {
-          200: Type.Object({
-            flags: Type.Array(
-              Type.Object({ featureKey: Type.String(), archived: Type.Boolean(), detail: Type.String() }),
-            ),
-            segments: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
-          }),
-        },
+        response: segmentUsageResponse,
       },
     },
     async (request) => {
