@@ -85,11 +85,90 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _version: number;
+                            archived: boolean;
+                            creationDate: number;
+                            description: string;
+                            experiments: {
+                                baselineIdx: number;
+                                items: {
+                                    _environmentSettings: {
+                                        [key: string]: {
+                                            enabledPeriods: {
+                                                startDate: number;
+                                                stopDate?: number;
+                                            }[];
+                                            startDate: number;
+                                            stopDate?: number;
+                                        };
+                                    };
+                                    _metric: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    };
+                                    environments: string[];
+                                    metricKey: string;
+                                }[];
+                            };
+                            key: string;
+                            kind: string;
+                            name: string;
+                            tags: string[];
+                            variations: {
+                                _id: string;
+                                name: string;
+                                value: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -120,11 +199,95 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            baselineIdx: number;
+                            granularity: string;
+                            metadata: {
+                                _id: string;
+                                key: string;
+                                name: string;
+                            }[];
+                            metricSeen: {
+                                ever: boolean;
+                                timestamp?: number;
+                            };
+                            series: {
+                                Time: number;
+                                VariationData: {
+                                    confidenceInterval: {
+                                        lower: number;
+                                        upper: number;
+                                    };
+                                    conversionRate: number;
+                                    count: number;
+                                    cumulativeConfidenceInterval: {
+                                        lower: number;
+                                        upper: number;
+                                    };
+                                    cumulativeConversionRate: number;
+                                    cumulativeCount: number;
+                                    cumulativeValue: number;
+                                    value: number;
+                                }[];
+                            }[];
+                            stats: {
+                                chi2?: number;
+                                minSampleSizeMet: boolean;
+                                pValue?: number;
+                                winningVariationIdx?: number;
+                            };
+                            totals: {
+                                cumulativeConfidenceInterval: {
+                                    lower: number;
+                                    upper: number;
+                                };
+                                cumulativeConversionRate: number;
+                                cumulativeCount: number;
+                                cumulativeImpressionCount: number;
+                                cumulativeValue: number;
+                                improvement?: number;
+                                minSampleSize?: number;
+                                pValue?: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -161,7 +324,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1677,11 +1866,351 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            items: {
+                                _creationDate: number;
+                                _id: string;
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                _maintainerId: string;
+                                archivedDate?: number;
+                                currentIteration?: {
+                                    _id: string;
+                                    attributes?: string[];
+                                    canReshuffleTraffic: boolean;
+                                    createdAt: number;
+                                    endedAt?: number;
+                                    flags: {
+                                        [key: string]: {
+                                            _links: {
+                                                [key: string]: {
+                                                    href: string;
+                                                    type: string;
+                                                };
+                                            };
+                                            flagConfigVersion: number;
+                                            notInExperimentVariationId?: string;
+                                            targetingRule: string;
+                                            targetingRuleDescription?: string;
+                                        };
+                                    };
+                                    hypothesis: string;
+                                    metrics?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isGroup: boolean;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    }[];
+                                    primaryMetric?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isGroup: boolean;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    };
+                                    primarySingleMetric?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    };
+                                    randomizationUnit: string;
+                                    secondaryMetrics?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    }[];
+                                    startedAt?: number;
+                                    /** @description not_started | running | stopped */
+                                    status: string;
+                                    treatments?: {
+                                        _id: string;
+                                        allocationPercent: string;
+                                        baseline: boolean;
+                                        name: string;
+                                        parameters: {
+                                            flagKey: string;
+                                            variationId: string;
+                                        }[];
+                                    }[];
+                                    winningReason?: string;
+                                    winningTreatmentId?: string;
+                                };
+                                description: string;
+                                draftIteration?: {
+                                    _id: string;
+                                    attributes?: string[];
+                                    canReshuffleTraffic: boolean;
+                                    createdAt: number;
+                                    endedAt?: number;
+                                    flags: {
+                                        [key: string]: {
+                                            _links: {
+                                                [key: string]: {
+                                                    href: string;
+                                                    type: string;
+                                                };
+                                            };
+                                            flagConfigVersion: number;
+                                            notInExperimentVariationId?: string;
+                                            targetingRule: string;
+                                            targetingRuleDescription?: string;
+                                        };
+                                    };
+                                    hypothesis: string;
+                                    metrics?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isGroup: boolean;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    }[];
+                                    primaryMetric?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isGroup: boolean;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    };
+                                    primarySingleMetric?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    };
+                                    randomizationUnit: string;
+                                    secondaryMetrics?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    }[];
+                                    startedAt?: number;
+                                    /** @description not_started | running | stopped */
+                                    status: string;
+                                    treatments?: {
+                                        _id: string;
+                                        allocationPercent: string;
+                                        baseline: boolean;
+                                        name: string;
+                                        parameters: {
+                                            flagKey: string;
+                                            variationId: string;
+                                        }[];
+                                    }[];
+                                    winningReason?: string;
+                                    winningTreatmentId?: string;
+                                };
+                                environmentKey: string;
+                                key: string;
+                                name: string;
+                                previousIterations?: {
+                                    _id: string;
+                                    attributes?: string[];
+                                    canReshuffleTraffic: boolean;
+                                    createdAt: number;
+                                    endedAt?: number;
+                                    flags: {
+                                        [key: string]: {
+                                            _links: {
+                                                [key: string]: {
+                                                    href: string;
+                                                    type: string;
+                                                };
+                                            };
+                                            flagConfigVersion: number;
+                                            notInExperimentVariationId?: string;
+                                            targetingRule: string;
+                                            targetingRuleDescription?: string;
+                                        };
+                                    };
+                                    hypothesis: string;
+                                    metrics?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isGroup: boolean;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    }[];
+                                    primaryMetric?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isGroup: boolean;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    };
+                                    primarySingleMetric?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    };
+                                    randomizationUnit: string;
+                                    secondaryMetrics?: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        _versionId?: string;
+                                        isNumeric?: boolean;
+                                        key: string;
+                                        kind: string;
+                                        name: string;
+                                        unitAggregationType?: string;
+                                    }[];
+                                    startedAt?: number;
+                                    /** @description not_started | running | stopped */
+                                    status: string;
+                                    treatments?: {
+                                        _id: string;
+                                        allocationPercent: string;
+                                        baseline: boolean;
+                                        name: string;
+                                        parameters: {
+                                            flagKey: string;
+                                            variationId: string;
+                                        }[];
+                                    }[];
+                                    winningReason?: string;
+                                    winningTreatmentId?: string;
+                                }[];
+                            }[];
+                            total_count: number;
+                        };
+                    };
                 };
             };
         };
@@ -1751,11 +2280,342 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _creationDate: number;
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _maintainerId: string;
+                            archivedDate?: number;
+                            currentIteration?: {
+                                _id: string;
+                                attributes?: string[];
+                                canReshuffleTraffic: boolean;
+                                createdAt: number;
+                                endedAt?: number;
+                                flags: {
+                                    [key: string]: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        flagConfigVersion: number;
+                                        notInExperimentVariationId?: string;
+                                        targetingRule: string;
+                                        targetingRuleDescription?: string;
+                                    };
+                                };
+                                hypothesis: string;
+                                metrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                primaryMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                primarySingleMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                randomizationUnit: string;
+                                secondaryMetrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                startedAt?: number;
+                                /** @description not_started | running | stopped */
+                                status: string;
+                                treatments?: {
+                                    _id: string;
+                                    allocationPercent: string;
+                                    baseline: boolean;
+                                    name: string;
+                                    parameters: {
+                                        flagKey: string;
+                                        variationId: string;
+                                    }[];
+                                }[];
+                                winningReason?: string;
+                                winningTreatmentId?: string;
+                            };
+                            description: string;
+                            draftIteration?: {
+                                _id: string;
+                                attributes?: string[];
+                                canReshuffleTraffic: boolean;
+                                createdAt: number;
+                                endedAt?: number;
+                                flags: {
+                                    [key: string]: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        flagConfigVersion: number;
+                                        notInExperimentVariationId?: string;
+                                        targetingRule: string;
+                                        targetingRuleDescription?: string;
+                                    };
+                                };
+                                hypothesis: string;
+                                metrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                primaryMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                primarySingleMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                randomizationUnit: string;
+                                secondaryMetrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                startedAt?: number;
+                                /** @description not_started | running | stopped */
+                                status: string;
+                                treatments?: {
+                                    _id: string;
+                                    allocationPercent: string;
+                                    baseline: boolean;
+                                    name: string;
+                                    parameters: {
+                                        flagKey: string;
+                                        variationId: string;
+                                    }[];
+                                }[];
+                                winningReason?: string;
+                                winningTreatmentId?: string;
+                            };
+                            environmentKey: string;
+                            key: string;
+                            name: string;
+                            previousIterations?: {
+                                _id: string;
+                                attributes?: string[];
+                                canReshuffleTraffic: boolean;
+                                createdAt: number;
+                                endedAt?: number;
+                                flags: {
+                                    [key: string]: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        flagConfigVersion: number;
+                                        notInExperimentVariationId?: string;
+                                        targetingRule: string;
+                                        targetingRuleDescription?: string;
+                                    };
+                                };
+                                hypothesis: string;
+                                metrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                primaryMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                primarySingleMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                randomizationUnit: string;
+                                secondaryMetrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                startedAt?: number;
+                                /** @description not_started | running | stopped */
+                                status: string;
+                                treatments?: {
+                                    _id: string;
+                                    allocationPercent: string;
+                                    baseline: boolean;
+                                    name: string;
+                                    parameters: {
+                                        flagKey: string;
+                                        variationId: string;
+                                    }[];
+                                }[];
+                                winningReason?: string;
+                                winningTreatmentId?: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1788,11 +2648,342 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _creationDate: number;
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _maintainerId: string;
+                            archivedDate?: number;
+                            currentIteration?: {
+                                _id: string;
+                                attributes?: string[];
+                                canReshuffleTraffic: boolean;
+                                createdAt: number;
+                                endedAt?: number;
+                                flags: {
+                                    [key: string]: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        flagConfigVersion: number;
+                                        notInExperimentVariationId?: string;
+                                        targetingRule: string;
+                                        targetingRuleDescription?: string;
+                                    };
+                                };
+                                hypothesis: string;
+                                metrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                primaryMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                primarySingleMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                randomizationUnit: string;
+                                secondaryMetrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                startedAt?: number;
+                                /** @description not_started | running | stopped */
+                                status: string;
+                                treatments?: {
+                                    _id: string;
+                                    allocationPercent: string;
+                                    baseline: boolean;
+                                    name: string;
+                                    parameters: {
+                                        flagKey: string;
+                                        variationId: string;
+                                    }[];
+                                }[];
+                                winningReason?: string;
+                                winningTreatmentId?: string;
+                            };
+                            description: string;
+                            draftIteration?: {
+                                _id: string;
+                                attributes?: string[];
+                                canReshuffleTraffic: boolean;
+                                createdAt: number;
+                                endedAt?: number;
+                                flags: {
+                                    [key: string]: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        flagConfigVersion: number;
+                                        notInExperimentVariationId?: string;
+                                        targetingRule: string;
+                                        targetingRuleDescription?: string;
+                                    };
+                                };
+                                hypothesis: string;
+                                metrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                primaryMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                primarySingleMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                randomizationUnit: string;
+                                secondaryMetrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                startedAt?: number;
+                                /** @description not_started | running | stopped */
+                                status: string;
+                                treatments?: {
+                                    _id: string;
+                                    allocationPercent: string;
+                                    baseline: boolean;
+                                    name: string;
+                                    parameters: {
+                                        flagKey: string;
+                                        variationId: string;
+                                    }[];
+                                }[];
+                                winningReason?: string;
+                                winningTreatmentId?: string;
+                            };
+                            environmentKey: string;
+                            key: string;
+                            name: string;
+                            previousIterations?: {
+                                _id: string;
+                                attributes?: string[];
+                                canReshuffleTraffic: boolean;
+                                createdAt: number;
+                                endedAt?: number;
+                                flags: {
+                                    [key: string]: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        flagConfigVersion: number;
+                                        notInExperimentVariationId?: string;
+                                        targetingRule: string;
+                                        targetingRuleDescription?: string;
+                                    };
+                                };
+                                hypothesis: string;
+                                metrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                primaryMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                primarySingleMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                randomizationUnit: string;
+                                secondaryMetrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                startedAt?: number;
+                                /** @description not_started | running | stopped */
+                                status: string;
+                                treatments?: {
+                                    _id: string;
+                                    allocationPercent: string;
+                                    baseline: boolean;
+                                    name: string;
+                                    parameters: {
+                                        flagKey: string;
+                                        variationId: string;
+                                    }[];
+                                }[];
+                                winningReason?: string;
+                                winningTreatmentId?: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1825,11 +3016,342 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _creationDate: number;
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _maintainerId: string;
+                            archivedDate?: number;
+                            currentIteration?: {
+                                _id: string;
+                                attributes?: string[];
+                                canReshuffleTraffic: boolean;
+                                createdAt: number;
+                                endedAt?: number;
+                                flags: {
+                                    [key: string]: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        flagConfigVersion: number;
+                                        notInExperimentVariationId?: string;
+                                        targetingRule: string;
+                                        targetingRuleDescription?: string;
+                                    };
+                                };
+                                hypothesis: string;
+                                metrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                primaryMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                primarySingleMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                randomizationUnit: string;
+                                secondaryMetrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                startedAt?: number;
+                                /** @description not_started | running | stopped */
+                                status: string;
+                                treatments?: {
+                                    _id: string;
+                                    allocationPercent: string;
+                                    baseline: boolean;
+                                    name: string;
+                                    parameters: {
+                                        flagKey: string;
+                                        variationId: string;
+                                    }[];
+                                }[];
+                                winningReason?: string;
+                                winningTreatmentId?: string;
+                            };
+                            description: string;
+                            draftIteration?: {
+                                _id: string;
+                                attributes?: string[];
+                                canReshuffleTraffic: boolean;
+                                createdAt: number;
+                                endedAt?: number;
+                                flags: {
+                                    [key: string]: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        flagConfigVersion: number;
+                                        notInExperimentVariationId?: string;
+                                        targetingRule: string;
+                                        targetingRuleDescription?: string;
+                                    };
+                                };
+                                hypothesis: string;
+                                metrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                primaryMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                primarySingleMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                randomizationUnit: string;
+                                secondaryMetrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                startedAt?: number;
+                                /** @description not_started | running | stopped */
+                                status: string;
+                                treatments?: {
+                                    _id: string;
+                                    allocationPercent: string;
+                                    baseline: boolean;
+                                    name: string;
+                                    parameters: {
+                                        flagKey: string;
+                                        variationId: string;
+                                    }[];
+                                }[];
+                                winningReason?: string;
+                                winningTreatmentId?: string;
+                            };
+                            environmentKey: string;
+                            key: string;
+                            name: string;
+                            previousIterations?: {
+                                _id: string;
+                                attributes?: string[];
+                                canReshuffleTraffic: boolean;
+                                createdAt: number;
+                                endedAt?: number;
+                                flags: {
+                                    [key: string]: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                                type: string;
+                                            };
+                                        };
+                                        flagConfigVersion: number;
+                                        notInExperimentVariationId?: string;
+                                        targetingRule: string;
+                                        targetingRuleDescription?: string;
+                                    };
+                                };
+                                hypothesis: string;
+                                metrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                primaryMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isGroup: boolean;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                primarySingleMetric?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                };
+                                randomizationUnit: string;
+                                secondaryMetrics?: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    _versionId?: string;
+                                    isNumeric?: boolean;
+                                    key: string;
+                                    kind: string;
+                                    name: string;
+                                    unitAggregationType?: string;
+                                }[];
+                                startedAt?: number;
+                                /** @description not_started | running | stopped */
+                                status: string;
+                                treatments?: {
+                                    _id: string;
+                                    allocationPercent: string;
+                                    baseline: boolean;
+                                    name: string;
+                                    parameters: {
+                                        flagKey: string;
+                                        variationId: string;
+                                    }[];
+                                }[];
+                                winningReason?: string;
+                                winningTreatmentId?: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1898,11 +3420,134 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            attributes?: string[];
+                            canReshuffleTraffic: boolean;
+                            createdAt: number;
+                            endedAt?: number;
+                            flags: {
+                                [key: string]: {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                    };
+                                    flagConfigVersion: number;
+                                    notInExperimentVariationId?: string;
+                                    targetingRule: string;
+                                    targetingRuleDescription?: string;
+                                };
+                            };
+                            hypothesis: string;
+                            metrics?: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                _versionId?: string;
+                                isGroup: boolean;
+                                isNumeric?: boolean;
+                                key: string;
+                                kind: string;
+                                name: string;
+                                unitAggregationType?: string;
+                            }[];
+                            primaryMetric?: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                _versionId?: string;
+                                isGroup: boolean;
+                                isNumeric?: boolean;
+                                key: string;
+                                kind: string;
+                                name: string;
+                                unitAggregationType?: string;
+                            };
+                            primarySingleMetric?: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                _versionId?: string;
+                                isNumeric?: boolean;
+                                key: string;
+                                kind: string;
+                                name: string;
+                                unitAggregationType?: string;
+                            };
+                            randomizationUnit: string;
+                            secondaryMetrics?: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                _versionId?: string;
+                                isNumeric?: boolean;
+                                key: string;
+                                kind: string;
+                                name: string;
+                                unitAggregationType?: string;
+                            }[];
+                            startedAt?: number;
+                            /** @description not_started | running | stopped */
+                            status: string;
+                            treatments?: {
+                                _id: string;
+                                allocationPercent: string;
+                                baseline: boolean;
+                                name: string;
+                                parameters: {
+                                    flagKey: string;
+                                    variationId: string;
+                                }[];
+                            }[];
+                            winningReason?: string;
+                            winningTreatmentId?: string;
+                        };
+                    };
                 };
             };
         };
@@ -1938,11 +3583,86 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            iterationId: string;
+                            metric: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                _versionId?: string;
+                                isNumeric?: boolean;
+                                key: string;
+                                kind: string;
+                                name: string;
+                                unitAggregationType?: string;
+                            };
+                            metricSeen: {
+                                ever: boolean;
+                                timestamp?: number;
+                            };
+                            sampleRatioMismatch?: {
+                                flagged: boolean;
+                                pValue: number;
+                            };
+                            treatmentResults: {
+                                credibleInterval?: {
+                                    lower: number;
+                                    upper: number;
+                                };
+                                mean?: number;
+                                pBest?: number;
+                                relativeDifferences: {
+                                    fromTreatmentId: string;
+                                    lower: number;
+                                    upper: number;
+                                }[];
+                                traffic?: number;
+                                treatmentId: string;
+                                treatmentName: string;
+                                units: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2253,11 +3973,68 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actor: string;
+                                after: unknown;
+                                at: string;
+                                before: unknown;
+                                id: number;
+                                projectKey: string | null;
+                                resourceId: string;
+                                resourceType: string;
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -5728,11 +7505,58 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            reason?: string;
+                            status: string;
+                        };
+                    };
                 };
             };
         };
@@ -5761,11 +7585,55 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Prometheus text exposition format */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/plain": string;
+                    };
                 };
             };
         };
@@ -5841,11 +7709,109 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            access_token: string;
+                            /** @description seconds */
+                            expires_in: number;
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            error_description: string;
+                        } | {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            error_description: string;
+                        } | {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
                 };
             };
         };
@@ -6883,11 +8849,70 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            reason?: string;
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reason?: string;
+                            status: string;
+                        };
+                    };
                 };
             };
         };
@@ -7862,6 +9887,48 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7907,6 +9974,48 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7929,19 +10038,6 @@ export interface paths {
                                 /** Format: date-time */
                                 updatedAt: string;
                             };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -7965,6 +10061,48 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7990,32 +10128,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
             };
         };
         delete: {
@@ -8028,6 +10140,48 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description no body */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -8058,11 +10212,67 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description the OAuth client_id of this API token */
+                            clientId: string;
+                            createdAt: string;
+                            expiresAt: string | null;
+                            id: number;
+                            /** @enum {unknown} */
+                            kind: "api" | "oauth";
+                            name: string;
+                            projectKey: string | null;
+                            /** @enum {unknown} */
+                            role: "reader" | "writer" | "admin";
+                        }[];
+                    };
                 };
             };
         };
@@ -8085,11 +10295,69 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the OAuth client_id of this API token */
+                            clientId: string;
+                            createdAt: string;
+                            expiresAt: string | null;
+                            id: number;
+                            /** @enum {unknown} */
+                            kind: "api" | "oauth";
+                            name: string;
+                            projectKey: string | null;
+                            /** @enum {unknown} */
+                            role: "reader" | "writer" | "admin";
+                            /** @description the secret, shown this once */
+                            token: string;
+                        };
+                    };
                 };
             };
         };
@@ -8121,7 +10389,49 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8150,6 +10460,48 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
                 /** @description Default Response */
                 200: {
                     headers: {
@@ -8191,6 +10543,48 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
                 /** @description Default Response */
                 201: {
                     headers: {
@@ -8256,6 +10650,48 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8305,6 +10741,48 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
                 /** @description Default Response */
                 200: {
                     headers: {
