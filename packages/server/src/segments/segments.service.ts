@@ -204,13 +204,11 @@ export class SegmentsService {
     flags: { featureKey: string; archived: boolean; detail: string }[];
     segments: { id: number; name: string }[];
   }> {
-    const flags = (await this.usage.flagsUsing(db, segment.id)).map(
-      ({ featureKey, archived, detail }) => ({
-        featureKey,
-        archived,
-        detail,
-      }),
-    );
+    const flags = (await this.usage.flagsUsing(db, segment.id)).map(({ featureKey, archived, detail }) => ({
+      featureKey,
+      archived,
+      detail,
+    }));
     const segments = (await segmentsStore.list(db, segment.projectKey))
       .filter((other) => other.id !== segment.id && inSegmentReferences(other.condition).has(segment.id))
       .map((other) => ({ id: other.id, name: other.name }));
