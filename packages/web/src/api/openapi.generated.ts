@@ -26,11 +26,117 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            counts: {
+                                count: number;
+                                environmentKey: string;
+                                /** @enum {unknown} */
+                                kind: "exposure" | "conversion";
+                                projectKey: string;
+                            }[];
+                            pendingEvents: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly SDK streaming (SSE): put, then patch/delete (server-side SDK key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -3777,11 +3883,69 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            items: {
+                                _id: string;
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                name?: string;
+                                on: boolean;
+                                secret?: string;
+                                sign: boolean;
+                                statements: {
+                                    actions?: string[];
+                                    effect: "allow" | "deny";
+                                    notActions?: string[];
+                                    notResources?: string[];
+                                    resources?: string[];
+                                }[];
+                                tags: string[];
+                                url: string;
+                            }[];
+                            totalCount: number;
+                        };
+                    };
                 };
             };
         };
@@ -3814,11 +3978,60 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            name?: string;
+                            on: boolean;
+                            secret?: string;
+                            sign: boolean;
+                            statements: {
+                                actions?: string[];
+                                effect: "allow" | "deny";
+                                notActions?: string[];
+                                notResources?: string[];
+                                resources?: string[];
+                            }[];
+                            tags: string[];
+                            url: string;
+                        };
+                    };
                 };
             };
         };
@@ -3847,11 +4060,60 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            name?: string;
+                            on: boolean;
+                            secret?: string;
+                            sign: boolean;
+                            statements: {
+                                actions?: string[];
+                                effect: "allow" | "deny";
+                                notActions?: string[];
+                                notResources?: string[];
+                                resources?: string[];
+                            }[];
+                            tags: string[];
+                            url: string;
+                        };
+                    };
                 };
             };
         };
@@ -3869,7 +4131,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3900,11 +4188,60 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _id: string;
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            name?: string;
+                            on: boolean;
+                            secret?: string;
+                            sign: boolean;
+                            statements: {
+                                actions?: string[];
+                                effect: "allow" | "deny";
+                                notActions?: string[];
+                                notResources?: string[];
+                                resources?: string[];
+                            }[];
+                            tags: string[];
+                            url: string;
+                        };
+                    };
                 };
             };
         };
@@ -3934,11 +4271,67 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            items: {
+                                _id: string;
+                                attempts: number;
+                                createdAt: number;
+                                deliveredAt: number | null;
+                                error: string | null;
+                                event: {
+                                    _id: string;
+                                    action: string;
+                                    featureKey: string;
+                                    kind: string;
+                                    projectKey: string;
+                                    title: string;
+                                };
+                                lastAttemptAt: number | null;
+                                nextAttemptAt: number | null;
+                                responseStatus: number | null;
+                                /** @enum {unknown} */
+                                status: "PENDING" | "DELIVERED" | "FAILED";
+                            }[];
+                            totalCount: number;
+                        };
+                    };
                 };
             };
         };
@@ -4046,6 +4439,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** LaunchDarkly SDK analytics events (gzip accepted; X-LaunchDarkly-Payload-ID deduplicates) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "x-launchdarkly-payload-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": unknown[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            duplicate: boolean;
+                            ignored: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/diagnostic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** LaunchDarkly SDK diagnostic events: accepted and not stored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/events/v1/bulk": {
         parameters: {
             query?: never;
@@ -4114,11 +4645,83 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            duplicate: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            errors?: {
+                                index: number;
+                                message: string;
+                            }[];
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
                 };
             };
         };
@@ -4216,6 +4819,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -4364,6 +4972,11 @@ export interface paths {
                             bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                             customDataId?: number;
                         };
+                        /**
+                         * @description Vexil extension: how rules draw visitors. VEXIL (default): MurmurHash3; LAUNCHDARKLY: LaunchDarkly's SHA-1 rollouts, so LaunchDarkly SDKs serve percentage rollouts and experiments (docs/launchdarkly-sdks.md). Changing it reshuffles visitors.
+                         * @enum {unknown}
+                         */
+                        bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                         createdById?: number;
                         dateContentModified?: string;
                         dateCreated?: string;
@@ -4561,6 +5174,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -4900,6 +5518,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -5118,6 +5741,11 @@ export interface paths {
                             bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA" | null;
                             customDataId?: number | null;
                         } | null;
+                        /**
+                         * @description Vexil extension: how rules draw visitors. VEXIL (default): MurmurHash3; LAUNCHDARKLY: LaunchDarkly's SHA-1 rollouts, so LaunchDarkly SDKs serve percentage rollouts and experiments (docs/launchdarkly-sdks.md). Changing it reshuffles visitors.
+                         * @enum {unknown}
+                         */
+                        bucketingMode?: "VEXIL" | "LAUNCHDARKLY" | null;
                         createdById?: number | null;
                         dateContentModified?: string | null;
                         dateCreated?: string | null;
@@ -5315,6 +5943,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -5482,6 +6115,11 @@ export interface paths {
                             bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA" | null;
                             customDataId?: number | null;
                         } | null;
+                        /**
+                         * @description Vexil extension: how rules draw visitors. VEXIL (default): MurmurHash3; LAUNCHDARKLY: LaunchDarkly's SHA-1 rollouts, so LaunchDarkly SDKs serve percentage rollouts and experiments (docs/launchdarkly-sdks.md). Changing it reshuffles visitors.
+                         * @enum {unknown}
+                         */
+                        bucketingMode?: "VEXIL" | "LAUNCHDARKLY" | null;
                         createdById?: number | null;
                         dateContentModified?: string | null;
                         dateCreated?: string | null;
@@ -5675,6 +6313,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -5884,6 +6527,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -6104,6 +6752,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -6317,6 +6970,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -6609,6 +7267,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -6857,6 +7520,11 @@ export interface paths {
                                 bucketingKeyType?: "VISITOR_CODE" | "CUSTOM_DATA";
                                 customDataId?: number;
                             };
+                            /**
+                             * @description Vexil extension
+                             * @enum {unknown}
+                             */
+                            bucketingMode?: "VEXIL" | "LAUNCHDARKLY";
                             createdById?: number;
                             /** Format: date-time */
                             dateContentModified: string;
@@ -7666,11 +8334,77 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                attempts: number;
+                                body: string;
+                                createdAt: number;
+                                environmentKey: string;
+                                error: string | null;
+                                featureKey: string;
+                                flagId: number;
+                                id: number;
+                                kind: string;
+                                messageId: string | null;
+                                projectKey: string;
+                                recipients: string[];
+                                ruleId: number | null;
+                                sentAt: number | null;
+                                /** @enum {unknown} */
+                                status: "PENDING" | "SENT" | "FAILED" | "SKIPPED";
+                                subject: string;
+                                updatedAt: number;
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -7839,11 +8573,52 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errorCode: string;
+                            errorDetails: string;
+                            key?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errorCode: string;
+                            errorDetails: string;
+                            key?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            capabilities: {
+                                cacheInvalidation: {
+                                    polling: {
+                                        enabled: boolean;
+                                        minPollingIntervalMs: number;
+                                    };
+                                };
+                                flagEvaluation: {
+                                    supportedTypes: string[];
+                                };
+                            };
+                            name: string;
+                        };
+                    };
                 };
             };
         };
@@ -7875,7 +8650,57 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errorCode: string;
+                            errorDetails: string;
+                            key?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errorCode: string;
+                            errorDetails: string;
+                            key?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            flags: ({
+                                key: string;
+                                metadata: {
+                                    [key: string]: string | number | boolean;
+                                };
+                                reason: string;
+                                /** @description boolean, number, string or object, by the flag's variables */
+                                value: unknown;
+                                variant: string;
+                            } | {
+                                errorCode: string;
+                                errorDetails: string;
+                                key?: string;
+                            })[];
+                        };
+                    };
+                };
+                /** @description no body */
+                304: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7911,11 +8736,48 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errorCode: string;
+                            errorDetails: string;
+                            key?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errorCode: string;
+                            errorDetails: string;
+                            key?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            key: string;
+                            metadata: {
+                                [key: string]: string | number | boolean;
+                            };
+                            reason: string;
+                            /** @description boolean, number, string or object, by the flag's variables */
+                            value: unknown;
+                            variant: string;
+                        };
+                    };
                 };
             };
         };
@@ -9313,6 +10175,343 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sdk/latest-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly SDK polling: every flag and segment (server-side SDK key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            flags: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            segments: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/latest-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly SDK polling: every flags */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/latest-flags/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly SDK polling: one of the flags */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/latest-segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly SDK polling: every segments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/latest-segments/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly SDK polling: one of the segments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sdk/v1/config": {
         parameters: {
             query?: never;
@@ -9333,7 +10532,69 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            environmentKey: string;
+                            flags: {
+                                [key: string]: unknown;
+                            };
+                            projectKey: string;
+                            segments: {
+                                [key: string]: unknown;
+                            };
+                            /** @description increases with every change */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description no body */
+                304: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9384,11 +10645,60 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description flags whose counts were recorded */
+                            accepted: number;
+                            /** @description entries naming no flag of the environment */
+                            ignored: number;
+                        };
+                    };
                 };
             };
         };
@@ -9418,11 +10728,55 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Server-Sent Events: put, then patch/delete on each change */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/event-stream": string;
+                    };
                 };
             };
         };
