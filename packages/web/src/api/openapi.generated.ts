@@ -4744,7 +4744,7 @@ export interface paths {
                     archived?: "true" | "false" | "all";
                     /** @description JSON filter expression(s) */
                     filter?: string;
-                    /** @description comma-separated */
+                    /** @description comma-separated, any of HEALTHY, PERMANENT, STALE, SMELLY */
                     health?: string;
                     /** @description accepted; every field is returned */
                     optionalFields?: string;
@@ -5366,13 +5366,13 @@ export interface paths {
                             key?: string;
                             /** @enum {unknown} */
                             type: "BROWSER" | "DEVICE_TYPE" | "OS" | "COUNTRY" | "NEW_VISITOR" | "CUSTOM_DATUM";
-                            values: string[];
+                            values: (string | number | boolean)[];
                         }[] | null;
                         /** @description goals (among the selected ones) to also analyze with CUPED */
                         goalIdsCuped?: number[] | null;
                         /** @description null or absent: every goal of the flag; []: none */
                         goalsIds?: number[] | null;
-                        referenceVariationId?: string | null;
+                        referenceVariationId?: string | number | (never | null);
                         ruleId?: number;
                         sequentialTesting?: boolean;
                         /** @description true: unit = unique visitor; false: visit */
@@ -7418,7 +7418,7 @@ export interface paths {
                     archived?: "true" | "false" | "all";
                     /** @description JSON filter expression(s) */
                     filter?: string;
-                    /** @description comma-separated */
+                    /** @description comma-separated, any of HEALTHY, PERMANENT, STALE, SMELLY */
                     health?: string;
                     /** @description accepted; every field is returned */
                     optionalFields?: string;
