@@ -148,6 +148,404 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/flags/{projectKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description deprecated by LaunchDarkly: filter=archived:true */
+                    archived?: boolean;
+                    /** @description comma-separated environment keys */
+                    env?: string;
+                    /** @description query, tags, archived, state, type */
+                    filter?: string;
+                    limit: number;
+                    offset: number;
+                    /** @description key, name or creationDate; '-' descends */
+                    sort?: string;
+                    /** @description 0: include rules and targets */
+                    summary?: string;
+                    tag?: string;
+                };
+                header?: never;
+                path: {
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            items: {
+                                _links: {
+                                    [key: string]: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                };
+                                _version: number;
+                                archived: boolean;
+                                clientSideAvailability: {
+                                    usingEnvironmentId: boolean;
+                                    usingMobileKey: boolean;
+                                };
+                                creationDate: number;
+                                customProperties: {
+                                    [key: string]: unknown;
+                                };
+                                defaults: {
+                                    offVariation: number;
+                                    onVariation: number;
+                                };
+                                deprecated: boolean;
+                                description: string;
+                                environments: {
+                                    [key: string]: {
+                                        _environmentName: string;
+                                        _site: {
+                                            href: string;
+                                            type: string;
+                                        };
+                                        _summary: {
+                                            prerequisites: number;
+                                            variations: {
+                                                [key: string]: {
+                                                    [key: string]: number | boolean;
+                                                };
+                                            };
+                                        };
+                                        archived: boolean;
+                                        contextTargets?: {
+                                            contextKind?: string;
+                                            values: string[];
+                                            variation: number;
+                                        }[];
+                                        fallthrough: {
+                                            rollout?: {
+                                                bucketBy?: string;
+                                                contextKind?: string;
+                                                variations: {
+                                                    variation: number;
+                                                    weight: number;
+                                                }[];
+                                            };
+                                            variation?: number;
+                                        };
+                                        lastModified: number;
+                                        offVariation: number;
+                                        on: boolean;
+                                        prerequisites?: {
+                                            key: string;
+                                            variation: number;
+                                        }[];
+                                        rules?: {
+                                            _id?: string;
+                                            clauses: {
+                                                _id?: string;
+                                                attribute: string;
+                                                contextKind?: string;
+                                                negate: boolean;
+                                                op: string;
+                                                values: unknown[];
+                                            }[];
+                                            description?: string;
+                                            rollout?: {
+                                                bucketBy?: string;
+                                                contextKind?: string;
+                                                variations: {
+                                                    variation: number;
+                                                    weight: number;
+                                                }[];
+                                            };
+                                            trackEvents: boolean;
+                                            variation?: number;
+                                        }[];
+                                        salt: string;
+                                        sel: string;
+                                        targets?: {
+                                            contextKind?: string;
+                                            values: string[];
+                                            variation: number;
+                                        }[];
+                                        trackEvents: boolean;
+                                        trackEventsFallthrough: boolean;
+                                        version: number;
+                                    };
+                                };
+                                experiments: {
+                                    baselineIdx: number;
+                                    items: unknown[];
+                                };
+                                includeInSnippet: boolean;
+                                key: string;
+                                kind: "boolean" | "multivariate";
+                                name: string;
+                                tags: string[];
+                                temporary: boolean;
+                                variations: {
+                                    _id: string;
+                                    name: string;
+                                    value: unknown;
+                                }[];
+                            }[];
+                            totalCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        clientSideAvailability?: {
+                            usingEnvironmentId: boolean;
+                            usingMobileKey: boolean;
+                        };
+                        /** @description not supported */
+                        customProperties?: {
+                            [key: string]: unknown;
+                        };
+                        defaults?: {
+                            offVariation: number;
+                            onVariation: number;
+                        };
+                        description?: string;
+                        /** @description must equal the project's default */
+                        includeInSnippet?: boolean;
+                        /** @description not supported */
+                        initialPrerequisites?: unknown[];
+                        /** @description 1-255 of [A-Za-z0-9._-] */
+                        key: string;
+                        /** @description not supported */
+                        maintainerId?: string;
+                        /** @description not supported */
+                        maintainerTeamKey?: string;
+                        /** @description not supported */
+                        migrationSettings?: unknown;
+                        name: string;
+                        /** @description not supported */
+                        purpose?: string;
+                        tags?: string[];
+                        /** @description false: Vexil health PERMANENT */
+                        temporary?: boolean;
+                        variations?: {
+                            _id?: string;
+                            /** @description not supported: 400 */
+                            description?: string;
+                            name?: string;
+                            value: unknown;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _version: number;
+                            archived: boolean;
+                            clientSideAvailability: {
+                                usingEnvironmentId: boolean;
+                                usingMobileKey: boolean;
+                            };
+                            creationDate: number;
+                            customProperties: {
+                                [key: string]: unknown;
+                            };
+                            defaults: {
+                                offVariation: number;
+                                onVariation: number;
+                            };
+                            deprecated: boolean;
+                            description: string;
+                            environments: {
+                                [key: string]: {
+                                    _environmentName: string;
+                                    _site: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                    _summary: {
+                                        prerequisites: number;
+                                        variations: {
+                                            [key: string]: {
+                                                [key: string]: number | boolean;
+                                            };
+                                        };
+                                    };
+                                    archived: boolean;
+                                    contextTargets?: {
+                                        contextKind?: string;
+                                        values: string[];
+                                        variation: number;
+                                    }[];
+                                    fallthrough: {
+                                        rollout?: {
+                                            bucketBy?: string;
+                                            contextKind?: string;
+                                            variations: {
+                                                variation: number;
+                                                weight: number;
+                                            }[];
+                                        };
+                                        variation?: number;
+                                    };
+                                    lastModified: number;
+                                    offVariation: number;
+                                    on: boolean;
+                                    prerequisites?: {
+                                        key: string;
+                                        variation: number;
+                                    }[];
+                                    rules?: {
+                                        _id?: string;
+                                        clauses: {
+                                            _id?: string;
+                                            attribute: string;
+                                            contextKind?: string;
+                                            negate: boolean;
+                                            op: string;
+                                            values: unknown[];
+                                        }[];
+                                        description?: string;
+                                        rollout?: {
+                                            bucketBy?: string;
+                                            contextKind?: string;
+                                            variations: {
+                                                variation: number;
+                                                weight: number;
+                                            }[];
+                                        };
+                                        trackEvents: boolean;
+                                        variation?: number;
+                                    }[];
+                                    salt: string;
+                                    sel: string;
+                                    targets?: {
+                                        contextKind?: string;
+                                        values: string[];
+                                        variation: number;
+                                    }[];
+                                    trackEvents: boolean;
+                                    trackEventsFallthrough: boolean;
+                                    version: number;
+                                };
+                            };
+                            experiments: {
+                                baselineIdx: number;
+                                items: unknown[];
+                            };
+                            includeInSnippet: boolean;
+                            key: string;
+                            kind: "boolean" | "multivariate";
+                            name: string;
+                            tags: string[];
+                            temporary: boolean;
+                            variations: {
+                                _id: string;
+                                name: string;
+                                value: unknown;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/flags/{projectKey}/{featureFlagKey}": {
         parameters: {
             query?: never;
@@ -155,10 +553,217 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: {
+            parameters: {
+                query?: {
+                    env?: string;
+                };
+                header?: never;
+                path: {
+                    featureFlagKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _version: number;
+                            archived: boolean;
+                            clientSideAvailability: {
+                                usingEnvironmentId: boolean;
+                                usingMobileKey: boolean;
+                            };
+                            creationDate: number;
+                            customProperties: {
+                                [key: string]: unknown;
+                            };
+                            defaults: {
+                                offVariation: number;
+                                onVariation: number;
+                            };
+                            deprecated: boolean;
+                            description: string;
+                            environments: {
+                                [key: string]: {
+                                    _environmentName: string;
+                                    _site: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                    _summary: {
+                                        prerequisites: number;
+                                        variations: {
+                                            [key: string]: {
+                                                [key: string]: number | boolean;
+                                            };
+                                        };
+                                    };
+                                    archived: boolean;
+                                    contextTargets?: {
+                                        contextKind?: string;
+                                        values: string[];
+                                        variation: number;
+                                    }[];
+                                    fallthrough: {
+                                        rollout?: {
+                                            bucketBy?: string;
+                                            contextKind?: string;
+                                            variations: {
+                                                variation: number;
+                                                weight: number;
+                                            }[];
+                                        };
+                                        variation?: number;
+                                    };
+                                    lastModified: number;
+                                    offVariation: number;
+                                    on: boolean;
+                                    prerequisites?: {
+                                        key: string;
+                                        variation: number;
+                                    }[];
+                                    rules?: {
+                                        _id?: string;
+                                        clauses: {
+                                            _id?: string;
+                                            attribute: string;
+                                            contextKind?: string;
+                                            negate: boolean;
+                                            op: string;
+                                            values: unknown[];
+                                        }[];
+                                        description?: string;
+                                        rollout?: {
+                                            bucketBy?: string;
+                                            contextKind?: string;
+                                            variations: {
+                                                variation: number;
+                                                weight: number;
+                                            }[];
+                                        };
+                                        trackEvents: boolean;
+                                        variation?: number;
+                                    }[];
+                                    salt: string;
+                                    sel: string;
+                                    targets?: {
+                                        contextKind?: string;
+                                        values: string[];
+                                        variation: number;
+                                    }[];
+                                    trackEvents: boolean;
+                                    trackEventsFallthrough: boolean;
+                                    version: number;
+                                };
+                            };
+                            experiments: {
+                                baselineIdx: number;
+                                items: unknown[];
+                            };
+                            includeInSnippet: boolean;
+                            key: string;
+                            kind: "boolean" | "multivariate";
+                            name: string;
+                            tags: string[];
+                            temporary: boolean;
+                            variations: {
+                                _id: string;
+                                name: string;
+                                value: unknown;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
-        delete?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureFlagKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch: {
@@ -186,6 +791,14 @@ export interface paths {
                             path: string;
                             value?: unknown;
                         }[];
+                    } | {
+                        comment?: string;
+                        environmentKey?: string;
+                        instructions: ({
+                            kind: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                     };
                 };
             };
@@ -231,53 +844,304 @@ export interface paths {
                             };
                             _version: number;
                             archived: boolean;
+                            clientSideAvailability: {
+                                usingEnvironmentId: boolean;
+                                usingMobileKey: boolean;
+                            };
                             creationDate: number;
+                            customProperties: {
+                                [key: string]: unknown;
+                            };
+                            defaults: {
+                                offVariation: number;
+                                onVariation: number;
+                            };
+                            deprecated: boolean;
                             description: string;
-                            experiments: {
-                                baselineIdx: number;
-                                items: {
-                                    _environmentSettings: {
-                                        [key: string]: {
-                                            enabledPeriods: {
-                                                startDate: number;
-                                                stopDate?: number;
-                                            }[];
-                                            startDate: number;
-                                            stopDate?: number;
-                                        };
+                            environments: {
+                                [key: string]: {
+                                    _environmentName: string;
+                                    _site: {
+                                        href: string;
+                                        type: string;
                                     };
-                                    _metric: {
-                                        _links: {
+                                    _summary: {
+                                        prerequisites: number;
+                                        variations: {
                                             [key: string]: {
-                                                href: string;
-                                                type: string;
+                                                [key: string]: number | boolean;
                                             };
                                         };
-                                        _versionId?: string;
-                                        isNumeric?: boolean;
-                                        key: string;
-                                        kind: string;
-                                        name: string;
-                                        unitAggregationType?: string;
                                     };
-                                    environments: string[];
-                                    metricKey: string;
-                                }[];
+                                    archived: boolean;
+                                    contextTargets?: {
+                                        contextKind?: string;
+                                        values: string[];
+                                        variation: number;
+                                    }[];
+                                    fallthrough: {
+                                        rollout?: {
+                                            bucketBy?: string;
+                                            contextKind?: string;
+                                            variations: {
+                                                variation: number;
+                                                weight: number;
+                                            }[];
+                                        };
+                                        variation?: number;
+                                    };
+                                    lastModified: number;
+                                    offVariation: number;
+                                    on: boolean;
+                                    prerequisites?: {
+                                        key: string;
+                                        variation: number;
+                                    }[];
+                                    rules?: {
+                                        _id?: string;
+                                        clauses: {
+                                            _id?: string;
+                                            attribute: string;
+                                            contextKind?: string;
+                                            negate: boolean;
+                                            op: string;
+                                            values: unknown[];
+                                        }[];
+                                        description?: string;
+                                        rollout?: {
+                                            bucketBy?: string;
+                                            contextKind?: string;
+                                            variations: {
+                                                variation: number;
+                                                weight: number;
+                                            }[];
+                                        };
+                                        trackEvents: boolean;
+                                        variation?: number;
+                                    }[];
+                                    salt: string;
+                                    sel: string;
+                                    targets?: {
+                                        contextKind?: string;
+                                        values: string[];
+                                        variation: number;
+                                    }[];
+                                    trackEvents: boolean;
+                                    trackEventsFallthrough: boolean;
+                                    version: number;
+                                };
                             };
+                            experiments: {
+                                baselineIdx: number;
+                                items: unknown[];
+                            };
+                            includeInSnippet: boolean;
                             key: string;
-                            kind: string;
+                            kind: "boolean" | "multivariate";
                             name: string;
                             tags: string[];
+                            temporary: boolean;
                             variations: {
                                 _id: string;
                                 name: string;
-                                value: string;
+                                value: unknown;
                             }[];
                         };
                     };
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v2/flags/{projectKey}/{featureFlagKey}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    featureFlagKey: string;
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        excludedActions?: ("updateOn" | "updatePrerequisites" | "updateTargets" | "updateRules" | "updateFallthrough" | "updateOffVariation")[];
+                        includedActions?: ("updateOn" | "updatePrerequisites" | "updateTargets" | "updateRules" | "updateFallthrough" | "updateOffVariation")[];
+                        source: {
+                            currentVersion?: number;
+                            key: string;
+                        };
+                        target: {
+                            currentVersion?: number;
+                            key: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                    type: string;
+                                };
+                            };
+                            _version: number;
+                            archived: boolean;
+                            clientSideAvailability: {
+                                usingEnvironmentId: boolean;
+                                usingMobileKey: boolean;
+                            };
+                            creationDate: number;
+                            customProperties: {
+                                [key: string]: unknown;
+                            };
+                            defaults: {
+                                offVariation: number;
+                                onVariation: number;
+                            };
+                            deprecated: boolean;
+                            description: string;
+                            environments: {
+                                [key: string]: {
+                                    _environmentName: string;
+                                    _site: {
+                                        href: string;
+                                        type: string;
+                                    };
+                                    _summary: {
+                                        prerequisites: number;
+                                        variations: {
+                                            [key: string]: {
+                                                [key: string]: number | boolean;
+                                            };
+                                        };
+                                    };
+                                    archived: boolean;
+                                    contextTargets?: {
+                                        contextKind?: string;
+                                        values: string[];
+                                        variation: number;
+                                    }[];
+                                    fallthrough: {
+                                        rollout?: {
+                                            bucketBy?: string;
+                                            contextKind?: string;
+                                            variations: {
+                                                variation: number;
+                                                weight: number;
+                                            }[];
+                                        };
+                                        variation?: number;
+                                    };
+                                    lastModified: number;
+                                    offVariation: number;
+                                    on: boolean;
+                                    prerequisites?: {
+                                        key: string;
+                                        variation: number;
+                                    }[];
+                                    rules?: {
+                                        _id?: string;
+                                        clauses: {
+                                            _id?: string;
+                                            attribute: string;
+                                            contextKind?: string;
+                                            negate: boolean;
+                                            op: string;
+                                            values: unknown[];
+                                        }[];
+                                        description?: string;
+                                        rollout?: {
+                                            bucketBy?: string;
+                                            contextKind?: string;
+                                            variations: {
+                                                variation: number;
+                                                weight: number;
+                                            }[];
+                                        };
+                                        trackEvents: boolean;
+                                        variation?: number;
+                                    }[];
+                                    salt: string;
+                                    sel: string;
+                                    targets?: {
+                                        contextKind?: string;
+                                        values: string[];
+                                        variation: number;
+                                    }[];
+                                    trackEvents: boolean;
+                                    trackEventsFallthrough: boolean;
+                                    version: number;
+                                };
+                            };
+                            experiments: {
+                                baselineIdx: number;
+                                items: unknown[];
+                            };
+                            includeInSnippet: boolean;
+                            key: string;
+                            kind: "boolean" | "multivariate";
+                            name: string;
+                            tags: string[];
+                            temporary: boolean;
+                            variations: {
+                                _id: string;
+                                name: string;
+                                value: unknown;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v2/flags/{projectKey}/{featureFlagKey}/experiments/{environmentKey}/{metricKey}": {
