@@ -138,6 +138,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Server-Sent Events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
             };
         };
         put?: never;
@@ -11633,7 +11642,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Server-Sent Events: put, then patch/delete on each change */
+                /** @description Server-Sent Events */
                 200: {
                     headers: {
                         [name: string]: unknown;
