@@ -6,7 +6,13 @@ import { RollbackFields } from "./RollbackFields.js";
 import { RolloutFields } from "./RolloutFields.js";
 import { allocationProblem, allocationSum, evenSplit } from "./rule-logic.js";
 
-const TIME_ZONES: string[] = (
+// Browsers list IANA zones without "UTC" itself, the default of a release window.
+const TIME_ZONES: string[] = [
+  "UTC",
+  ...((Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? []).filter(
+    (zone) => zone !== "UTC",
+  ),
+];
   Intl as unknown as { supportedValuesOf?: (k: string) => string[] }
 ).supportedValuesOf?.("timeZone") ?? ["UTC"];
 
