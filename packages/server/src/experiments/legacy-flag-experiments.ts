@@ -110,7 +110,14 @@ export function legacyExperimentsRep(projectKey: string, value: LegacyExperiment
       const goal = goals.get(item.goalId);
       return {
         metricKey: goal?.key ?? `deleted-goal-${item.goalId}`,
-        _metric: metricV2Rep(projectKey, goal, item.goalId),
+        // LaunchDarkly's LegacyExperimentRep says _metric is a MetricListingRep: MetricV2Rep's fields plus
+        // the metric's _id, tags and _creationDate.
+        _metric: {
+          ...metricV2Rep(projectKey, goal, item.goalId),
+          _id: String(item.goalId),
+          tags: goal?.tags ?? [],
+          _creationDate: goal ? Date.parse(goal.dateCreated) : 0,
+        },
         environments: item.environments,
         _environmentSettings: item.environmentSettings,
       };
