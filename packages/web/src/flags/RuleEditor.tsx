@@ -9,12 +9,10 @@ import { allocationProblem, allocationSum, evenSplit } from "./rule-logic.js";
 // Browsers list IANA zones without "UTC" itself, the default of a release window.
 const TIME_ZONES: string[] = [
   "UTC",
-  ...((Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? []).filter(
-    (zone) => zone !== "UTC",
-  ),
+  ...(
+    (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? []
+  ).filter((zone) => zone !== "UTC"),
 ];
-  Intl as unknown as { supportedValuesOf?: (k: string) => string[] }
-).supportedValuesOf?.("timeZone") ?? ["UTC"];
 
 /** Every field of one rule: audience (segment, exposition, release window) and what it serves by type. */
 export function RuleEditor(props: {
