@@ -131,17 +131,15 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
     pollMs: config.jobsPollMs,
     concurrency: config.jobsConcurrency,
   });
+  // On PostgreSQL, processes of one database signal each other through LISTEN/NOTIFY.
+  const listenUrl = database.dialect === "postgres" ? config.databaseUrl : undefined;
+  const notify = async (channel: string, payload: string) => {
+    await sql`select pg_notify(${channel}, ${payload})`.execute(database.db);
+  };
   // Every process of the database hears token revocations (their verified-token caches forget them).
-  const revocations =
-    database.dialect === "postgres" && config.databaseUrl
-      ? await startPostgresRevocationFeed({
-          connectionString: config.databaseUrl,
-          notify: async (channel, payload) => {
-            await sql`select pg_notify(${channel}, ${payload})`.execute(database.db);
-          },
-          logger,
-        })
-      : localRevocationFeed();
+  const revocations = listenUrl
+    ? await startPostgresRevocationFeed({ connectionString: listenUrl, notify, logger })
+    : localRevocationFeed();
   // The audit log is the outbox's journal; notifications subscribe (webhooks of flag changes, emails of
   // automation's actions), in the transaction of each change.
   const outbox = new Outbox(insertAudit);
@@ -179,17 +177,9 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
   });
 
   // On PostgreSQL, changes committed by other processes reach this one's subscribers (LISTEN/NOTIFY).
-  const fanout =
-    database.dialect === "postgres" && config.databaseUrl
-      ? await startPostgresFanout({
-          connectionString: config.databaseUrl,
-          notify: async (channel, payload) => {
-            await sql`select pg_notify(${channel}, ${payload})`.execute(database.db);
-          },
-          bus: context.changes,
-          logger,
-        })
-      : undefined;
+  const fanout = listenUrl
+    ? await startPostgresFanout({ connectionString: listenUrl, notify, bus: context.changes, logger })
+    : undefined;
 
   const stops: (() => void)[] = [];
   let working = false;

@@ -3,15 +3,14 @@
 // the suite's database (SQLite, or PostgreSQL with VEXIL_TEST_POSTGRES_URL), then with two real server
 // processes on one PostgreSQL database, one of them killed with SIGKILL.
 
-import { type ChildProcess, spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AutomationTask } from "../src/automation/automation-tasks.js";
 import { AutomationScheduler, slotKey, tickJobKind } from "../src/automation/scheduler.js";
 import { resolveConfig } from "../src/config.js";
+import { type FixtureProcess, startFixtureProcess } from "./fixtures/fixture-process.js";
 import { createPostgresDatabase, startTestServer, type TestServer, testDatabaseKind } from "./harness.js";
 
 const MINUTE = 60_000;
@@ -187,15 +186,10 @@ describe(`scheduler in one process (${testDatabaseKind})`, () => {
 });
 
 const postgresUrl = process.env.VEXIL_TEST_POSTGRES_URL;
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const TICK_MS = 1000;
 const LEASE_MS = 3000;
 
-interface Replica {
-  child: ChildProcess;
-  baseUrl: string;
-  exited: Promise<void>;
-}
+type Replica = FixtureProcess;
 
 interface ReplicaStatus {
   pid: number;
@@ -204,38 +198,18 @@ interface ReplicaStatus {
 }
 
 /** A server process (test/fixtures/automation-replica.ts) on the shared database; resolves once it listens. */
-async function startReplica(databaseUrl: string): Promise<Replica> {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx", "packages/server/test/fixtures/automation-replica.ts"],
-    {
-      cwd: repositoryRoot,
-      env: {
-        ...process.env,
-        VEXIL_DATABASE_URL: databaseUrl,
-        // PostgreSQL holds everything; the data directory is not written.
-        VEXIL_DATA_DIR: path.join(os.tmpdir(), "vexil-replica-unused"),
-        VEXIL_ADMIN_TOKEN: "vx_test_replicas_admin_token",
-        VEXIL_LOG_LEVEL: "warn",
-        VEXIL_AUTOMATION: "on",
-        VEXIL_AUTOMATION_TICK_MS: String(TICK_MS),
-        VEXIL_SCHEDULER_LEASE_MS: String(LEASE_MS),
-        VEXIL_JOBS_POLL_MS: "200",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`replica exited (${code}):\n${output}`)));
+function startReplica(databaseUrl: string): Promise<Replica> {
+  return startFixtureProcess("packages/server/test/fixtures/automation-replica.ts", [], {
+    VEXIL_DATABASE_URL: databaseUrl,
+    // PostgreSQL holds everything; the data directory is not written.
+    VEXIL_DATA_DIR: path.join(os.tmpdir(), "vexil-replica-unused"),
+    VEXIL_ADMIN_TOKEN: "vx_test_replicas_admin_token",
+    VEXIL_LOG_LEVEL: "warn",
+    VEXIL_AUTOMATION: "on",
+    VEXIL_AUTOMATION_TICK_MS: String(TICK_MS),
+    VEXIL_SCHEDULER_LEASE_MS: String(LEASE_MS),
+    VEXIL_JOBS_POLL_MS: "200",
   });
-  return { child, baseUrl, exited };
 }
 
 async function statusOf(replica: Replica): Promise<ReplicaStatus> {

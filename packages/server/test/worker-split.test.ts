@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRoot, type Root } from "../src/composition.js";
@@ -13,6 +11,11 @@ import {
   simulateInto,
   waitForReport,
 } from "../src/results/results-simulation.test-support.js";
+import {
+  type FixtureProcess,
+  startFixtureProcess,
+  stopFixtureProcesses,
+} from "./fixtures/fixture-process.js";
 import { createPostgresDatabase } from "./harness.js";
 
 // docs/deployment.md: API replicas (`vexil serve --no-workers`) and `vexil worker` processes on one
@@ -20,15 +23,10 @@ import { createPostgresDatabase } from "./harness.js";
 // API process A is run by the worker and read through API process B; automation ticks run on the worker only.
 
 const postgresUrl = process.env.VEXIL_TEST_POSTGRES_URL;
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const ADMIN_TOKEN = "vx_test_worker_split_admin_token";
 const TICK_MS = 300;
 
-interface Child {
-  child: ChildProcess;
-  baseUrl: string;
-  exited: Promise<void>;
-}
+type Child = FixtureProcess;
 
 interface ProcessInfo {
   pid: number;
@@ -37,37 +35,17 @@ interface ProcessInfo {
 }
 
 /** A fixture process (test/fixtures/split-process.ts) on the shared database; resolves once it listens. */
-async function start(role: "serve" | "worker", databaseUrl: string): Promise<Child> {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx", "packages/server/test/fixtures/split-process.ts", role],
-    {
-      cwd: repositoryRoot,
-      env: {
-        ...process.env,
-        VEXIL_DATABASE_URL: databaseUrl,
-        VEXIL_DATA_DIR: path.join(os.tmpdir(), "vexil-split-unused"),
-        VEXIL_ADMIN_TOKEN: ADMIN_TOKEN,
-        VEXIL_LOG_LEVEL: "warn",
-        VEXIL_WORKERS: role === "worker" ? "1" : "0",
-        VEXIL_AUTOMATION: "on",
-        VEXIL_AUTOMATION_TICK_MS: String(TICK_MS),
-        VEXIL_JOBS_POLL_MS: "100",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`${role} exited (${code}):\n${output}`)));
+function start(role: "serve" | "worker", databaseUrl: string): Promise<Child> {
+  return startFixtureProcess("packages/server/test/fixtures/split-process.ts", [role], {
+    VEXIL_DATABASE_URL: databaseUrl,
+    VEXIL_DATA_DIR: path.join(os.tmpdir(), "vexil-split-unused"),
+    VEXIL_ADMIN_TOKEN: ADMIN_TOKEN,
+    VEXIL_LOG_LEVEL: "warn",
+    VEXIL_WORKERS: role === "worker" ? "1" : "0",
+    VEXIL_AUTOMATION: "on",
+    VEXIL_AUTOMATION_TICK_MS: String(TICK_MS),
+    VEXIL_JOBS_POLL_MS: "100",
   });
-  return { child, baseUrl, exited };
 }
 
 /** A Requester over real HTTP to one process. */
@@ -117,10 +95,7 @@ describe.skipIf(!postgresUrl)("two API processes and one worker on one PostgreSQ
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of children) {
-      if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill("SIGTERM");
-      await child.exited;
-    }
+    await stopFixtureProcesses(children);
     await client?.end();
     await seed?.close();
     await database?.drop();

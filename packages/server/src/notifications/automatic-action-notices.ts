@@ -45,16 +45,20 @@ export function automaticActionNotices(change: PublishedChange): AutomaticAction
   const flagId = Number(change.resourceId);
   const after = change.after as Record<string, unknown> | undefined;
   if (!after) return [];
+  // Rollback and bandit entries name the rule and its environment the same way.
+  const onRule = () => ({
+    projectKey,
+    flagId,
+    featureKey: String(after.featureKey),
+    environmentKey: String(after.environmentKey),
+    ruleId: Number(after.ruleId),
+  });
   switch (change.action) {
     case "flag.rollback": {
       const condition = after.condition as { recipients?: string[] } | undefined;
       return [
         {
-          projectKey,
-          flagId,
-          featureKey: String(after.featureKey),
-          environmentKey: String(after.environmentKey),
-          ruleId: Number(after.ruleId),
+          ...onRule(),
           kind: "rollback",
           summary: String(after.summary),
           recipients: condition?.recipients ?? [],
@@ -72,11 +76,7 @@ export function automaticActionNotices(change: PublishedChange): AutomaticAction
       );
       return [
         {
-          projectKey,
-          flagId,
-          featureKey: String(after.featureKey),
-          environmentKey: String(after.environmentKey),
-          ruleId: Number(after.ruleId),
+          ...onRule(),
           kind: "bandit",
           summary: `Rule ${after.ruleId} in ${after.environmentKey}: traffic re-allocated (${moves.join(", ")}).`,
           recipients: (after.recipients ?? []) as string[],
