@@ -22,7 +22,7 @@ import { launchDarklyExperimentRoutes } from "./experiments/launchdarkly-experim
 import { flagRoutes } from "./flags/flags.routes.js";
 import { goalRoutes } from "./goals/goals.routes.js";
 import { launchDarklyMetricRoutes } from "./goals/launchdarkly-metrics.routes.js";
-import { installAuthentication, tokenResolver } from "./http/authentication.js";
+import { documentAccess, installAuthentication, tokenResolver } from "./http/authentication.js";
 import { installErrorHandling } from "./http/error-handler.js";
 import { FailedAttempts } from "./http/failed-attempts.js";
 import { installRateLimits } from "./http/rate-limits.js";
@@ -112,6 +112,7 @@ export async function buildApp(
       },
       security: [{ token: [] }],
     },
+    transform: documentAccess as never,
   });
   await app.register(publicRoutes(swaggerUi), { routePrefix: "/docs", uiConfig: { docExpansion: "list" } });
   app.get("/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () =>

@@ -111,7 +111,11 @@ export function principalOf(request: FastifyRequest): Principal {
  */
 export function installAuthentication(
   app: FastifyInstance,
-  options: { resolvers: PrincipalResolver[]; revocations: RevocationFeed; failures: FailedAttempts },
+  options: {
+    resolvers: PrincipalResolver[];
+    revocations: RevocationFeed;
+    failures: FailedAttempts;
+  },
 ) {
   const { resolvers, revocations, failures } = options;
   app.decorate("forgetVerifiedTokens", () => revocations.publish());
@@ -165,4 +169,30 @@ declare module "fastify" {
     /** Makes every process drop cached token verifications (after a revocation, so it takes effect at once). */
     forgetVerifiedTokens(): Promise<void>;
   }
+}
+
+/**
+ * The @fastify/swagger transform that documents each operation's access in /openapi.json:
+ * `x-vexil-access` (public, sdk, reader, writer or admin), `x-vexil-scope: global` for routes across every
+ * project, and no security requirement on public routes. Clients and the access-matrix test read it.
+ */
+export function documentAccess({
+  schema,
+  url,
+  route,
+}: {
+  schema: Record<string, unknown> | undefined;
+  url: string;
+  route: { config?: { access?: Access; scope?: "global" } };
+}) {
+  const access = route.config?.access ?? "admin";
+  return {
+    schema: {
+      ...schema,
+      "x-vexil-access": access,
+      ...(route.config?.scope ? { "x-vexil-scope": route.config.scope } : {}),
+      ...(access === "public" ? { security: [] } : {}),
+    },
+    url,
+  };
 }

@@ -105,11 +105,18 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
       config: { access: "writer" },
       schema: { tags, params: ProjectParams, body: ProjectPatchBody, response: projectResponse },
     },
-    async (request) =>
-      service.update(actorName(principalOf(request)), request.params.projectKey, (project) => ({
-        ...project,
-        ...request.body,
-      })),
+    async (request) => {
+      const project = await service.update(
+        actorName(principalOf(request)),
+        request.params.projectKey,
+        (p) => ({
+          ...p,
+          ...request.body,
+        }),
+      );
+      // The same view as GET: its response schema includes the environments.
+      return projectView(project, await projectsStore.environments(context.db, project.key));
+    },
   );
 
   app.delete(
