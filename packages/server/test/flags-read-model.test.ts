@@ -42,7 +42,7 @@ beforeAll(async () => {
     ]),
   });
   const guard = {
-    criteria: "DOWNLIFT",
+    criteria: "CONVERSION_RATE",
     comparisonOperator: "GREATER_THAN",
     matchValue: 10,
     goalId,
@@ -90,6 +90,6 @@ describe(`flags read model for automation (${testDatabaseKind})`, () => {
     expect(found.map((f) => [f.record.doc.featureKey, f.environment.environmentKey])).toEqual([
       ["guarded", "production"],
     ]);
-    expect(found[0]!.rule.rollbackConditions).toMatchObject([{ criteria: "DOWNLIFT", goalId }]);
+    expect(found[0]!.rule.rollbackConditions).toMatchObject([{ criteria: "CONVERSION_RATE", goalId }]);
   });
 });

@@ -145,7 +145,8 @@ describe("goals", () => {
             {
               type: "TARGETED_DELIVERY",
               variationKey: "on",
-              rollbackConditions: [{ goalId: rollback.id, matchValue: 10 }],
+              // A targeted rule serves one variation: only a conversion-rate condition applies to it.
+              rollbackConditions: [{ criteria: "CONVERSION_RATE", goalId: rollback.id, matchValue: 10 }],
             },
           ],
         },
