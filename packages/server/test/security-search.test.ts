@@ -90,6 +90,11 @@ describe("a pathological LIKE pattern", () => {
       expect(filter.body.message).toMatch(/body\.filter\.field must be one of/);
       const sort = await post("/feature-flags/search?siteCode=demo", { sort: [{ field, direction: "ASC" }] });
       expect(sort.status, field).toBe(400);
+      // Found by fuzzing: LaunchDarkly metrics list sorted by `__proto__` answered 500.
+      const metrics = await fetch(`${server.baseUrl}/api/v2/metrics/demo?sort=${field}`, {
+        headers: { authorization: reader },
+      });
+      expect(metrics.status, field).toBe(400);
     }
   });
 });

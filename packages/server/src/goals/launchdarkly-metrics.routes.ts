@@ -275,7 +275,8 @@ function applySort(items: Listed[], sort: string | undefined): Listed[] {
     createdAt: (m) => Date.parse(m.goal.dateCreated),
     connectionCount: (m) => m.connections,
   };
-  const of = key[field];
+  // Own keys only: `__proto__` or `constructor` must not reach Object.prototype.
+  const of = Object.hasOwn(key, field) ? key[field] : undefined;
   if (!of)
     throw badRequest(`sort: unknown field '${field}' (name, createdAt, connectionCount; '-' for descending)`);
   return [...items].sort((a, b) => {
