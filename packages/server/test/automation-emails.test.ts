@@ -49,9 +49,9 @@ describe(`automation emails (${testDatabaseKind})`, () => {
               },
               rollbackConditions: [
                 {
-                  criteria: "DOWNLIFT",
-                  comparisonOperator: "GREATER_THAN",
-                  matchValue: 50,
+                  criteria: "CONVERSION_RATE",
+                  comparisonOperator: "LESS_THAN",
+                  matchValue: 0,
                   goalId: goal.body.id,
                   visitors: 1_000_000,
                   recipients: ["owner@example.com"],
