@@ -91,12 +91,12 @@ function expectShape(body: J, shape: Shape, where: string) {
 
 function expectFlag(flag: J, where: string) {
   expectShape(flag, FLAG, where);
-  flag.variables.forEach((v: J, i: number) => expectShape(v, VARIABLE, `${where}.variables.${i}`));
+  for (const [i, v] of (flag.variables as J[]).entries()) expectShape(v, VARIABLE, `${where}.variables.${i}`);
   flag.variations.forEach((v: J, i: number) => {
     expectShape(v, VARIATION, `${where}.variations.${i}`);
-    v.variables.forEach((w: J, j: number) =>
-      expectShape(w, VARIABLE, `${where}.variations.${i}.variables.${j}`),
-    );
+    for (const [j, w] of (v.variables as J[]).entries()) {
+      expectShape(w, VARIABLE, `${where}.variations.${i}.variables.${j}`);
+    }
   });
   flag.environmentConfigurations.forEach((e: J, i: number) => {
     expectShape(e, ENVIRONMENT, `${where}.environmentConfigurations.${i}`);
