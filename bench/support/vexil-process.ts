@@ -147,7 +147,7 @@ export async function startVexil(
 // The bare server: answers constant bytes; reads (and with PARSE_JSON parses) a request body first.
 const bareServerCode = `
   const http = require("node:http");
-  const body = Buffer.from(process.env.BODY);
+  const body = process.env.BODY_FILE ? require("node:fs").readFileSync(process.env.BODY_FILE) : Buffer.from(process.env.BODY);
   const status = Number(process.env.STATUS);
   const parseJson = process.env.PARSE_JSON === "1";
   const answer = (res) => {
@@ -176,7 +176,7 @@ const bareServerCode = `
 export function startBareServer(
   port: number,
   body: string,
-  options: { status?: number; parseJson?: boolean } = {},
+  options: { status?: number; parseJson?: boolean; bodyFile?: string } = {},
 ): Promise<ServerProcess> {
   return spawnServer(["-e", bareServerCode], {
     env: {
@@ -185,6 +185,8 @@ export function startBareServer(
       PORT: String(port),
       STATUS: String(options.status ?? 200),
       PARSE_JSON: options.parseJson ? "1" : "0",
+      // A body too large for an environment variable is read from this file instead.
+      ...(options.bodyFile ? { BODY_FILE: options.bodyFile } : {}),
     },
     announcement: /listening at (http:\/\/\S+)/,
   });
