@@ -33,8 +33,8 @@ import { runBanditTick } from "../packages/server/src/automation/bandit-realloca
 import { runRollbackTick } from "../packages/server/src/automation/rollback-conditions.js";
 import { resolveConfig } from "../packages/server/src/config.js";
 import { ensureDemoProject } from "../packages/server/src/demo/demo-project.js";
-import type { FlagView } from "../packages/server/src/flags/flags.document.js";
 import type { FlagInput } from "../packages/server/src/flags/flags.schemas.js";
+import type { FlagView } from "../packages/server/src/flags/flags.view.js";
 import { openServer } from "../packages/server/src/server.js";
 import { benchOptions } from "./support/options.js";
 import { createDatabase } from "./support/postgres.js";

@@ -23,8 +23,8 @@
 import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord, Health, StoredEnvironment } from "../flags/flags.document.js";
-import { environmentsOf } from "../flags/flags.document.js";
 import { flagRules } from "../flags/flags.read-model.js";
+import { environmentsOf } from "../flags/flags.view.js";
 import { clockPieces } from "../flags/rule-clock.js";
 import { lastEvaluatedAt } from "../sdk-delivery/evaluations.store.js";
 import { AUTOMATION_ACTOR } from "./automation-actor.js";

@@ -19,9 +19,10 @@
 import type { RuleOutcome } from "../analytics/analytics-store.js";
 import type { AppContext } from "../app-context.js";
 import { withFlagLock } from "../flags/flag-lock.js";
-import type { FlagView, StoredRollbackCondition, StoredRule } from "../flags/flags.document.js";
+import type { StoredRollbackCondition, StoredRule } from "../flags/flags.document.js";
 import { flagRules } from "../flags/flags.read-model.js";
 import type { FlagsService } from "../flags/flags.service.js";
+import type { FlagView } from "../flags/flags.view.js";
 import type { Actor } from "../http/write-guards.js";
 import type { AutomationTick } from "./automation-tasks.js";
 import {

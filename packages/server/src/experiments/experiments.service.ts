@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../app-context.js";
-import { environmentsOf, type FlagRecord, type FlagView, type StoredRule } from "../flags/flags.document.js";
+import type { FlagRecord, StoredRule } from "../flags/flags.document.js";
 import { type FlagsService, findFlagByKey, findFlagRecord } from "../flags/flags.service.js";
+import { environmentsOf, type FlagView } from "../flags/flags.view.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { ApiError, badRequest, conflict, notFound } from "../http/api-error.js";
 import { type Actor, isUniqueViolation } from "../http/write-guards.js";

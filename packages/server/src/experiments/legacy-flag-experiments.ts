@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
-import type { FlagRecord, FlagView } from "../flags/flags.document.js";
+import type { FlagRecord } from "../flags/flags.document.js";
 import { findFlagByKey, findFlagRecord } from "../flags/flags.service.js";
+import type { FlagView } from "../flags/flags.view.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
 import { badRequest, notFound } from "../http/api-error.js";

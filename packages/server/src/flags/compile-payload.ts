@@ -6,8 +6,9 @@ import { configVersion, projectsStore } from "../projects/projects.store.js";
 import { inSegmentReferences } from "../segments/segment-references.js";
 import { segmentsStore } from "../segments/segments.store.js";
 import type { Database } from "../storage/schema.js";
-import { compiledRule, environmentsOf, type FlagRecord } from "./flags.document.js";
+import type { FlagRecord } from "./flags.document.js";
 import { flagsStore } from "./flags.store.js";
+import { compiledRule, environmentsOf } from "./flags.view.js";
 
 /**
  * A flag compiled for one environment, in the engine's payload shape; undefined for an archived flag

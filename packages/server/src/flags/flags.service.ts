@@ -17,10 +17,7 @@ import type { Database } from "../storage/schema.js";
 import { compileFlag } from "./compile-payload.js";
 import {
   type DraftFlag,
-  defaultEnvironment,
   type FlagRecord,
-  type FlagView,
-  flagView,
   type Health,
   type ResolveContext,
   referencedIds,
@@ -36,6 +33,7 @@ import {
 } from "./flags.schemas.js";
 import { type FilterNode, filterUses, matchesFilter, type SortKey, sortSummaries } from "./flags.search.js";
 import { type FlagWrite, flagsStore } from "./flags.store.js";
+import { defaultEnvironment, type FlagView, flagView } from "./flags.view.js";
 
 const checkEnvironment = schemaChecker(EnvironmentConfigurationSchema);
 
