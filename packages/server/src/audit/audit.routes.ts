@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
+import { ApiError } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { assertProjectAccess } from "../http/principal.js";
 import { Nullable, responses } from "../http/response-schemas.js";
@@ -11,6 +12,11 @@ const AuditQuery = Type.Object(
     projectKey: Type.Optional(Type.String()),
     resourceType: Type.Optional(Type.String()),
     resourceId: Type.Optional(Type.String()),
+    actor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 320, description: "part of the actor's name, any case" }),
+    ),
+    from: Type.Optional(Type.String({ maxLength: 64, description: "ISO 8601 date-time, inclusive" })),
+    to: Type.Optional(Type.String({ maxLength: 64, description: "ISO 8601 date-time, exclusive" })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
     offset: Type.Integer({ minimum: 0, default: 0 }),
   },
@@ -35,7 +41,19 @@ const AuditPage = Type.Object({
   total: Type.Integer(),
 });
 
-/** GET /audit-log: every change, who made it, before and after; readable by readers. */
+/** An ISO 8601 date-time as the stored `at` text (UTC, toISOString), or a 400 naming the parameter. */
+function instant(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  // Date.parse also takes forms like "March 7"; only ISO dates (with optional time) are documented.
+  const time = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(time)) throw new ApiError(400, `querystring.${name} is not an ISO 8601 date-time`);
+  return new Date(time).toISOString();
+}
+
+/**
+ * GET /audit-log: every change, who made it, before and after; readable by readers. Filters by project,
+ * resource, actor and time.
+ */
 export function auditRoutes(app: TypedApp, context: AppContext) {
   app.get(
     "/audit-log",
@@ -51,7 +69,10 @@ export function auditRoutes(app: TypedApp, context: AppContext) {
       const principal = principalOf(request);
       const projectKey = request.query.projectKey ?? principal.projectKey ?? undefined;
       if (projectKey) assertProjectAccess(principal, projectKey);
-      return listAudit(context.db, { ...request.query, projectKey });
+      const from = instant(request.query.from, "from");
+      const to = instant(request.query.to, "to");
+      if (from && to && from > to) throw new ApiError(400, "querystring.from is after querystring.to");
+      return listAudit(context.db, { ...request.query, projectKey, from, to });
     },
   );
 }

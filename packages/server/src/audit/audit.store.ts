@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DomainChange } from "../changes/outbox.js";
 import type { Database } from "../storage/schema.js";
 
@@ -16,6 +16,11 @@ export interface AuditFilter {
   projectKey?: string | undefined;
   resourceType?: string | undefined;
   resourceId?: string | undefined;
+  /** Part of the actor's name ("user:3:ada@example.com"), case-insensitive. */
+  actor?: string | undefined;
+  /** ISO instants; `from` inclusive, `to` exclusive. */
+  from?: string | undefined;
+  to?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -48,6 +53,14 @@ export async function listAudit(
   if (filter.projectKey) query = query.where("project_key", "=", filter.projectKey);
   if (filter.resourceType) query = query.where("resource_type", "=", filter.resourceType);
   if (filter.resourceId) query = query.where("resource_id", "=", filter.resourceId);
+  if (filter.actor) {
+    // LIKE's wildcards in the filter are matched literally.
+    const pattern = `%${filter.actor.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(sql<boolean>`lower(actor) like ${pattern} escape '\\'`);
+  }
+  // `at` is stored as toISOString() text, so text order is time order.
+  if (filter.from) query = query.where("at", ">=", filter.from);
+  if (filter.to) query = query.where("at", "<", filter.to);
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy("id", "desc").limit(filter.limit).offset(filter.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow(),

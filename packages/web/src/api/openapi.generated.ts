@@ -5226,11 +5226,17 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /** @description part of the actor's name, any case */
+                    actor?: string;
+                    /** @description ISO 8601 date-time, inclusive */
+                    from?: string;
                     limit: number;
                     offset: number;
                     projectKey?: string;
                     resourceId?: string;
                     resourceType?: string;
+                    /** @description ISO 8601 date-time, exclusive */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
