@@ -179,7 +179,7 @@ describe("sign-in throttling", () => {
 });
 
 describe("user administration", () => {
-  it("disables a user: sessions end and sign-in fails; the admin cannot disable itself", async () => {
+  it("disables a user: sessions end and sign-in fails; an admin cannot disable or demote itself", async () => {
     const { user } = await createUser({ email: "gone@example.com", role: "writer", password: "gone pass 1" });
     const session = await signIn("gone@example.com", "gone pass 1");
     const patched = await server.request("PATCH", `/users/${user.id}`, { body: { disabled: true } });
@@ -194,6 +194,14 @@ describe("user administration", () => {
       disabled: true,
     });
     expect(self.status).toBe(400);
+    // Nor lower its own role or scope (it would lose user management); keeping admin is allowed.
+    const asBoss = asSession(boss.cookie as string, boss.body.csrfToken);
+    expect((await asBoss("PATCH", `/users/${me}`, { role: "writer" })).status).toBe(400);
+    expect((await asBoss("PATCH", `/users/${me}`, { projectKey: "demo" })).status).toBe(400);
+    expect((await asBoss("PATCH", `/users/${me}`, { role: "admin" })).status).toBe(200);
+    expect(
+      (await server.request("GET", "/users")).body.find((u: { id: number }) => u.id === me),
+    ).toMatchObject({ role: "admin", projectKey: null, disabled: false });
   });
 
   it("changes role and scope at once for live sessions, and resets a password", async () => {

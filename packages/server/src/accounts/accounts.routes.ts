@@ -168,8 +168,13 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
     async (request): Promise<UserRecord> => {
       const principal = principalOf(request);
       assertUnscopedAdmin(principal);
-      if (principal.user?.id === request.params.userId && request.body.disabled) {
-        throw new ApiError(400, "You cannot disable your own account");
+      if (principal.user?.id === request.params.userId) {
+        // An admin locking itself out of user management cannot undo it from the console.
+        const { disabled, role, projectKey } = request.body;
+        if (disabled) throw new ApiError(400, "You cannot disable your own account");
+        if ((role && role !== "admin") || projectKey) {
+          throw new ApiError(400, "You cannot lower your own role or scope; ask another admin");
+        }
       }
       return accounts.updateUser(actorName(principal), request.params.userId, request.body);
     },
