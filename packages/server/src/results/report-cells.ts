@@ -200,7 +200,25 @@ export async function aggregate(
     }
   }
   cells.set(TOTAL, totals);
+  if (request.breakdown?.cumulative) cumulate(cells, breakdownKeys);
   return { cells, breakdownKeys, queries, warnings };
+}
+
+/**
+ * Turns interval buckets into running sums, in time order. Buckets hold the units first exposed in them
+ * (disjoint), so bucket k becomes exactly the units first exposed up to its end, with all their conversions;
+ * its statistics are then computed like any row's. (Per-bucket visitors of visit units are summed.)
+ */
+function cumulate(cells: Cells, breakdownKeys: string[]): void {
+  const running = new Map<string, Cell>();
+  for (const key of breakdownKeys) {
+    const bucket = cells.get(key) ?? new Map<string, Cell>();
+    for (const [variationKey, cell] of bucket) {
+      const previous = running.get(variationKey);
+      running.set(variationKey, previous ? sumCells([previous, cell]) : sumCells([cell]));
+    }
+    cells.set(key, new Map(running));
+  }
 }
 
 function addCell(into: Cell, cell: Cell): void {

@@ -118,6 +118,7 @@ export const ResultsReportSchema = Type.Object({
       type: Type.Enum([...BREAKDOWN_TYPES]),
       interval: Type.Optional(Type.Enum([...BREAKDOWN_INTERVALS])),
       key: Type.Optional(Type.String()),
+      cumulative: Type.Optional(Type.Boolean()),
     }),
   ),
   filters: Type.Array(

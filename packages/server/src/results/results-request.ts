@@ -29,7 +29,8 @@ export interface CanonicalResultsRequest {
   sequentialTesting: boolean;
   enabledMultipleTesting: boolean;
   referenceVariationId: number;
-  breakdown: { type: BreakdownType; interval?: BreakdownInterval; key?: string } | null;
+  /** cumulative: only when true (so requests without it keep their dataCode). */
+  breakdown: { type: BreakdownType; interval?: BreakdownInterval; key?: string; cumulative?: true } | null;
   goalsIds: number[];
   goalIdsCuped: number[];
   filters: { type: FilterType; key?: string; include: boolean; values: string[] }[];
@@ -175,10 +176,16 @@ function resolveBreakdown(input: ResultsRequestInput["breakdown"]): CanonicalRes
   if (input.type === "INTERVAL") {
     if (input.key !== undefined)
       throw new ApiError(400, "body.breakdown.key is only allowed with type CUSTOM_DATUM");
-    return { type: "INTERVAL", interval: input.interval ?? "DAY" };
+    return {
+      type: "INTERVAL",
+      interval: input.interval ?? "DAY",
+      ...(input.cumulative ? { cumulative: true } : {}),
+    };
   }
   if (input.interval !== undefined)
     throw new ApiError(400, "body.breakdown.interval is only allowed with type INTERVAL");
+  if (input.cumulative !== undefined)
+    throw new ApiError(400, "body.breakdown.cumulative is only allowed with type INTERVAL");
   if (input.type === "CUSTOM_DATUM") {
     if (input.key === undefined)
       throw new ApiError(400, "body.breakdown.key is required with type CUSTOM_DATUM (the custom attribute)");

@@ -50,6 +50,12 @@ const BreakdownSchema = Type.Object(
     key: Type.Optional(
       Type.String({ minLength: 1, maxLength: 128, description: "CUSTOM_DATUM only: the custom attribute" }),
     ),
+    // Vexil extension: the cumulative series behind a "lift over time" plot, from the same statistics.
+    cumulative: Type.Optional(
+      Type.Boolean({
+        description: "INTERVAL only: each bucket counts every unit first exposed up to the bucket's end",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -6217,6 +6217,8 @@ export interface paths {
                         allVariationsData?: boolean;
                         bayesian?: boolean;
                         breakdown?: {
+                            /** @description INTERVAL only: each bucket counts every unit first exposed up to the bucket's end */
+                            cumulative?: boolean;
                             /**
                              * @description INTERVAL only; DAY by default
                              * @enum {unknown}
@@ -10735,6 +10737,7 @@ export interface paths {
                         "application/json": {
                             data?: {
                                 breakdown: {
+                                    cumulative?: boolean;
                                     /** @enum {unknown} */
                                     interval?: "HOUR" | "DAY" | "WEEK" | "MONTH";
                                     key?: string;
