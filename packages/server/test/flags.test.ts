@@ -818,7 +818,7 @@ describe("project lifecycle and API description", () => {
 describe("entry points for automation and other capabilities", () => {
   it("updates by id, sets computed health, sets a re-allocation time, and looks flags and rules up", async () => {
     const { compileEnvironmentPayload } = await import("../src/flags/compile-payload.js");
-    const { findFlagById, findFlagByKey, findRule } = await import("../src/flags/flags.service.js");
+    const { findFlagById, findFlagByKey, findRule } = await import("../src/flags/flags.lookup.js");
     const flag = await createFlag(server, {
       featureKey: "automated",
       name: "Automated",

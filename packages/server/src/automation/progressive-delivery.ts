@@ -13,8 +13,8 @@
 
 import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
+import type { AutomationAuditNote } from "../flags/flags.change-plan.js";
 import { flagRules } from "../flags/flags.read-model.js";
-import type { AutomationAuditNote } from "../flags/flags.service.js";
 import type { FlagView } from "../flags/flags.view.js";
 import { clockPieces } from "../flags/rule-clock.js";
 import { AUTOMATION_ACTOR } from "./automation-actor.js";

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord } from "../flags/flags.document.js";
-import { findFlagByKey, findFlagRecord } from "../flags/flags.service.js";
+import { findFlagByKey, findFlagRecord } from "../flags/flags.lookup.js";
 import type { FlagView } from "../flags/flags.view.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";

@@ -3,7 +3,6 @@ import type { AppContext } from "../app-context.js";
 import type { ConfigChange } from "../changes/change-bus.js";
 import { goalsStore } from "../goals/goals.store.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
-import { applyMergePatch } from "../http/merge-patch.js";
 import {
   type Actor,
   assertIfMatch,
@@ -14,7 +13,23 @@ import {
 import { bumpConfigVersion, projectsStore } from "../projects/projects.store.js";
 import { segmentsStore } from "../segments/segments.store.js";
 import type { Database } from "../storage/schema.js";
-import { compileFlag } from "./compile-payload.js";
+import {
+  type AutomationAuditNote,
+  archivedAlias,
+  type Change,
+  changesBetween,
+  contentOf,
+  copyInput,
+  copyKey,
+  copyKeyBase,
+  flagWrite,
+  jsonCopy,
+  planEnvironmentPatch,
+  planFlagPatch,
+  planReplacement,
+  planRulePatch,
+  requestedHealth,
+} from "./flags.change-plan.js";
 import {
   type DraftFlag,
   type FlagRecord,
@@ -22,182 +37,16 @@ import {
   type ResolveContext,
   referencedIds,
   resolveFlag,
-  type StoredFlag,
 } from "./flags.document.js";
-import {
-  checkFlagDocument,
-  checkRule,
-  EnvironmentConfigurationSchema,
-  type FlagInput,
-  schemaChecker,
-} from "./flags.schemas.js";
+import type { FlagInput } from "./flags.schemas.js";
 import { type FilterNode, filterUses, matchesFilter, type SortKey, sortSummaries } from "./flags.search.js";
-import { type FlagWrite, flagsStore } from "./flags.store.js";
-import { defaultEnvironment, type FlagView, flagView } from "./flags.view.js";
-
-const checkEnvironment = schemaChecker(EnvironmentConfigurationSchema);
-
-/** The fields of one environment configuration in the environment PATCH body; the others are flag fields. */
-const ENVIRONMENT_FIELDS = new Set([
-  "featureEnabled",
-  "defaultVariationKey",
-  "integrations",
-  "rolloutRules",
-  "dateModified",
-]);
-
-/** The read-only fields of a flag that must not change when sent back. */
-const FIXED_FIELDS = ["id", "siteCode"] as const;
-
-/** A JSON copy (drops undefined members, so schema checks see what a client would send). */
-const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-/** Kameleoon's update endpoints say `isArchived`; responses say `archived`. Both are accepted. */
-function archivedAlias(body: Record<string, unknown>): Record<string, unknown> {
-  if (!("isArchived" in body)) return body;
-  const { isArchived, ...rest } = body;
-  if (
-    rest.archived !== undefined &&
-    rest.archived !== null &&
-    isArchived !== null &&
-    rest.archived !== isArchived
-  ) {
-    throw new ApiError(400, "body.isArchived contradicts body.archived");
-  }
-  return { ...rest, archived: rest.archived ?? isArchived };
-}
-
-function assertFixed(body: Record<string, unknown>, view: FlagView): void {
-  for (const field of FIXED_FIELDS) {
-    const value = body[field];
-    if (value !== undefined && value !== null && value !== view[field]) {
-      throw new ApiError(
-        400,
-        field === "siteCode"
-          ? `body.siteCode is '${String(value)}' but the flag belongs to '${view.siteCode}'; a flag cannot move to another project`
-          : `body.${field} is read-only (${view[field]})`,
-      );
-    }
-  }
-}
-
-/** The health a change asks for: HEALTHY and PERMANENT are the user's; STALE and SMELLY are computed. */
-function requestedHealth(current: Health, requested: Health | undefined): Health {
-  if (requested === undefined || requested === current) return current;
-  if (requested === "HEALTHY" || requested === "PERMANENT") return requested;
-  throw new ApiError(400, `body.health ${requested} is computed by automation; set PERMANENT or HEALTHY`);
-}
-
-/** What a change resolves to, before it is written. */
-interface Change {
-  input: FlagInput;
-  /** The health asked for (checked), or forced (automation). */
-  health?: Health | undefined;
-  forcedHealth?: Health | undefined;
-  paths?: ResolveContext["paths"];
-  /** Adjusts internal fields of the resolved draft (automation). */
-  adjust?: (draft: DraftFlag) => void;
-  /** Further audit entries about the flag, written in the change's transaction when it is written. */
-  alsoAudit?: (() => AutomationAuditNote[]) | undefined;
-  /** The bandit automation's re-allocation: it may set a multi-armed-bandit rule's trafficAllocations. */
-  banditAllocations?: boolean | undefined;
-}
-
-/** An audit entry automation adds to a change (same flag, actor and transaction), e.g. "rollout finished". */
-export interface AutomationAuditNote {
-  action: string;
-  after: unknown;
-}
+import { flagsStore } from "./flags.store.js";
+import { type FlagView, flagView } from "./flags.view.js";
 
 interface Written {
   view: FlagView;
   changed: boolean;
   changes: ConfigChange[];
-}
-
-/**
- * The part of a flag that decides evaluation (dateContentModified moves when it changes). Environments are
- * read as the project's, defaults filled in, so writing out an environment the document did not list yet
- * (any change through the API view does) is not a content change.
- */
-function contentOf(doc: StoredFlag, environmentKeys: readonly string[]): string {
-  const byKey = new Map(doc.environmentConfigurations.map((e) => [e.environmentKey, e]));
-  return JSON.stringify({
-    featureKey: doc.featureKey,
-    variables: doc.variables,
-    variations: doc.variations,
-    environments: environmentKeys.map((key) => ({
-      ...(byKey.get(key) ?? defaultEnvironment(doc, key, "")),
-      dateModified: undefined,
-    })),
-  });
-}
-
-/** The changes SDK streams must hear about, comparing compiled payloads per environment. */
-function changesBetween(
-  before: FlagRecord | undefined,
-  after: FlagRecord | undefined,
-  environmentKeys: readonly string[],
-): ConfigChange[] {
-  const compiled = (record: FlagRecord | undefined, env: string) => {
-    if (!record) return undefined;
-    const flag = compileFlag(record, env);
-    return flag === undefined ? undefined : JSON.stringify({ ...flag, version: 0 });
-  };
-  const projectKey = (after ?? before)!.meta.projectKey;
-  const result: ConfigChange[] = [];
-  const renamed = before && after && before.doc.featureKey !== after.doc.featureKey;
-  if (before && (!after || renamed)) {
-    result.push({
-      projectKey,
-      environmentKeys: environmentKeys.filter((env) => compiled(before, env) !== undefined),
-      kind: "flag",
-      key: before.doc.featureKey,
-      version: after ? after.meta.version : before.meta.version + 1,
-      deleted: true,
-    });
-  }
-  if (after) {
-    const changed = environmentKeys.filter((env) =>
-      renamed ? compiled(after, env) !== undefined : compiled(before, env) !== compiled(after, env),
-    );
-    result.push({
-      projectKey,
-      environmentKeys: changed,
-      kind: "flag",
-      key: after.doc.featureKey,
-      version: after.meta.version,
-    });
-  }
-  return result;
-}
-
-/** A flag document without its ids and computed fields: the body that creates a copy of it. */
-function copyInput(view: FlagView): FlagInput {
-  const copy = jsonCopy(view) as Record<string, unknown>;
-  for (const field of [
-    "id",
-    "version",
-    "dateCreated",
-    "dateModified",
-    "dateContentModified",
-    "createdById",
-  ]) {
-    delete copy[field];
-  }
-  for (const variation of (copy.variations as Record<string, unknown>[]) ?? []) delete variation.id;
-  for (const environment of (copy.environmentConfigurations as Record<string, unknown>[]) ?? []) {
-    delete environment.dateModified;
-    for (const rule of (environment.rolloutRules as Record<string, unknown>[]) ?? []) {
-      for (const field of ["id", "experimentId", "status", "currentExposition", "orderIndex"])
-        delete rule[field];
-      for (const allocation of (rule.trafficAllocations as Record<string, unknown>[]) ?? [])
-        delete allocation.variationId;
-      for (const condition of (rule.rollbackConditions as Record<string, unknown>[]) ?? [])
-        delete condition.id;
-    }
-  }
-  return copy as FlagInput;
 }
 
 export interface SearchCriteria {
@@ -300,52 +149,32 @@ export class FlagsService {
           );
         }
         const draft = await this.resolve(trx, input2, environmentKeys, undefined, now);
-        const write: FlagWrite = {
-          featureKey: draft.featureKey,
-          name: draft.name,
-          description: draft.description,
-          tags: draft.tags,
+        const meta = {
+          projectKey,
           health,
           archived: input2.archived ?? false,
           version: 1,
-          document: draft,
+          createdById: actor.id,
+          dateCreated: now,
           dateModified: now,
           dateContentModified: now,
+          lockedBy: null,
+          lockedUntil: null,
         };
-        const id = await flagsStore.insert(trx, projectKey, write, actor.id, now);
+        const id = await flagsStore.insert(
+          trx,
+          projectKey,
+          flagWrite({ id: 0, ...meta }, draft),
+          actor.id,
+          now,
+        );
+        const record: FlagRecord = { meta: { id, ...meta }, doc: draft };
         await flagsStore.allocateIds(trx, id, projectKey, draft, now);
-        await flagsStore.update(trx, id, write);
+        await flagsStore.update(trx, id, flagWrite(record.meta, draft));
         await flagsStore.syncReferences(trx, id, draft);
         await bumpConfigVersion(trx, projectKey);
-        const record: FlagRecord = {
-          meta: {
-            id,
-            projectKey,
-            health,
-            archived: write.archived,
-            version: 1,
-            createdById: actor.id,
-            dateCreated: now,
-            dateModified: now,
-            dateContentModified: now,
-            lockedBy: null,
-            lockedUntil: null,
-          },
-          doc: draft,
-        };
         const view = this.view(record, environmentKeys);
-        await this.context.outbox.publish(
-          trx,
-          {
-            projectKey,
-            actor: actor.name,
-            action: "flag.create",
-            resourceType: "feature-flag",
-            resourceId: String(id),
-            after: view,
-          },
-          new Date(now),
-        );
+        await this.audit(trx, actor, record, { action: "flag.create", after: view }, now);
         return { view, changes: changesBetween(undefined, record, environmentKeys) };
       });
     } catch (error) {
@@ -434,48 +263,12 @@ export class FlagsService {
           },
           doc: draft,
         };
-        await flagsStore.update(trx, current.meta.id, {
-          featureKey: draft.featureKey,
-          name: draft.name,
-          description: draft.description,
-          tags: draft.tags,
-          health,
-          archived,
-          version: after.meta.version,
-          document: draft,
-          dateModified: now,
-          dateContentModified: after.meta.dateContentModified,
-        });
+        await flagsStore.update(trx, current.meta.id, flagWrite(after.meta, draft));
         await flagsStore.syncReferences(trx, current.meta.id, draft);
         await bumpConfigVersion(trx, current.meta.projectKey);
         const view = this.view(after, environmentKeys);
-        await this.context.outbox.publish(
-          trx,
-          {
-            projectKey: current.meta.projectKey,
-            actor: actor.name,
-            action,
-            resourceType: "feature-flag",
-            resourceId: String(current.meta.id),
-            before: currentView,
-            after: view,
-          },
-          new Date(now),
-        );
-        for (const note of change.alsoAudit?.() ?? []) {
-          await this.context.outbox.publish(
-            trx,
-            {
-              projectKey: current.meta.projectKey,
-              actor: actor.name,
-              action: note.action,
-              resourceType: "feature-flag",
-              resourceId: String(current.meta.id),
-              after: note.after,
-            },
-            new Date(now),
-          );
-        }
+        await this.audit(trx, actor, current, { action, before: currentView, after: view }, now);
+        for (const note of change.alsoAudit?.() ?? []) await this.audit(trx, actor, current, note, now);
         return { view, changed: true, changes: changesBetween(current, after, environmentKeys) };
       });
     } catch (error) {
@@ -504,18 +297,12 @@ export class FlagsService {
     body: Record<string, unknown>,
     options: WriteOptions = {},
   ): Promise<FlagView> {
-    const patch = archivedAlias(body);
     return this.change(
       actor,
       "flag.update",
       this.byKey(projectKey, featureKey),
       `Feature flag '${featureKey}' not found in project '${projectKey}'`,
-      (_current, view) => {
-        assertFixed(patch, view);
-        const merged = applyMergePatch(jsonCopy(view), patch);
-        checkFlagDocument(merged);
-        return { input: merged as FlagInput, health: patch.health === null ? "HEALTHY" : undefined };
-      },
+      (_current, view) => planFlagPatch(view, body),
       options,
     );
   }
@@ -532,47 +319,12 @@ export class FlagsService {
     body: Record<string, unknown>,
     options: WriteOptions = {},
   ): Promise<FlagView> {
-    const patch = archivedAlias(body);
     return this.change(
       actor,
       "flag.update-environment",
       this.byKey(projectKey, featureKey),
       `Feature flag '${featureKey}' not found in project '${projectKey}'`,
-      (_current, view, environmentKeys) => {
-        if (!environmentKeys.includes(environmentKey)) {
-          throw notFound(`Environment '${environmentKey}' not found in project '${projectKey}'`);
-        }
-        if (
-          patch.environmentKey !== undefined &&
-          patch.environmentKey !== null &&
-          patch.environmentKey !== environmentKey
-        ) {
-          throw new ApiError(
-            400,
-            `body.environmentKey is '${String(patch.environmentKey)}' but the path names '${environmentKey}'`,
-          );
-        }
-        assertFixed(patch, view);
-        const environmentPatch: Record<string, unknown> = {};
-        const flagPatch: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(patch)) {
-          if (key === "environmentKey") continue;
-          (ENVIRONMENT_FIELDS.has(key) ? environmentPatch : flagPatch)[key] = value;
-        }
-        const merged = applyMergePatch(jsonCopy(view), flagPatch) as Record<string, unknown>;
-        const environments = merged.environmentConfigurations as Record<string, unknown>[];
-        const index = environments.findIndex((e) => e.environmentKey === environmentKey);
-        const environment = applyMergePatch(environments[index], environmentPatch) as Record<string, unknown>;
-        environment.environmentKey = environmentKey;
-        checkEnvironment(environment, "body");
-        environments[index] = environment;
-        checkFlagDocument(merged);
-        return {
-          input: merged as FlagInput,
-          health: patch.health === null ? "HEALTHY" : undefined,
-          paths: { environment: (_i, key) => (key === environmentKey ? "body" : undefined) },
-        };
-      },
+      (_current, view, environmentKeys) => planEnvironmentPatch(view, environmentKeys, environmentKey, body),
       options,
     );
   }
@@ -606,41 +358,19 @@ export class FlagsService {
         return flagsStore.findById(db, location.flagId, this.context.database.dialect);
       },
       `Rule ${ruleId} not found`,
-      (_current, view) => {
-        const merged = jsonCopy(view) as Record<string, unknown>;
-        const environments = merged.environmentConfigurations as {
-          environmentKey: string;
-          rolloutRules: Record<string, unknown>[];
-        }[];
-        const environment = environments.find((e) => e.environmentKey === environmentKey);
-        const index = environment?.rolloutRules.findIndex((r) => r.id === ruleId) ?? -1;
-        if (!environment || index < 0) throw notFound(`Rule ${ruleId} not found`);
-        if (body.id !== undefined && body.id !== null && body.id !== ruleId) {
-          throw new ApiError(400, `body.id is read-only (${ruleId})`);
-        }
-        const rule = applyMergePatch(environment.rolloutRules[index], body) as Record<string, unknown>;
-        checkRule(rule, "body");
-        const rules = [...environment.rolloutRules];
-        rules.splice(index, 1);
-        const target = typeof body.orderIndex === "number" ? Math.min(body.orderIndex, rules.length) : index;
-        rules.splice(target, 0, rule);
-        environment.rolloutRules = rules;
-        return {
-          input: merged as FlagInput,
-          paths: { rule: (_path, _i, inputId) => (inputId === ruleId ? "body" : undefined) },
-          banditAllocations: options.banditAllocations,
-          alsoAudit: options.alsoAudit,
-          adjust:
-            options.respoolTime === undefined
-              ? undefined
-              : (draft) => {
-                  for (const env of draft.environmentConfigurations) {
-                    for (const r of env.rolloutRules)
-                      if (r.id === ruleId) r.respoolTime = options.respoolTime;
-                  }
-                },
-        };
-      },
+      (_current, view) => ({
+        ...planRulePatch(view, environmentKey, ruleId, body),
+        banditAllocations: options.banditAllocations,
+        alsoAudit: options.alsoAudit,
+        adjust:
+          options.respoolTime === undefined
+            ? undefined
+            : (draft) => {
+                for (const env of draft.environmentConfigurations) {
+                  for (const r of env.rolloutRules) if (r.id === ruleId) r.respoolTime = options.respoolTime;
+                }
+              },
+      }),
       options,
     );
   }
@@ -702,12 +432,11 @@ export class FlagsService {
       options.action ?? "flag.update",
       this.byId(flagId),
       `Feature flag ${flagId} not found`,
-      (_current, view) => {
-        const next = archivedAlias(transform(jsonCopy(view)));
-        assertFixed(next, view);
-        checkFlagDocument(next);
-        return { input: next as FlagInput, alsoAudit: options.alsoAudit, adjust: options.adjust };
-      },
+      (_current, view) => ({
+        ...planReplacement(view, transform(jsonCopy(view))),
+        alsoAudit: options.alsoAudit,
+        adjust: options.adjust,
+      }),
       options,
     );
   }
@@ -723,10 +452,8 @@ export class FlagsService {
     const input = copyInput(source);
     let key = body.featureKey;
     if (key === undefined) {
-      const base = `${featureKey.slice(0, 255 - "-copy-99999".length)}-copy`;
-      const taken = await flagsStore.keysStartingWith(this.context.db, projectKey, base);
-      key = base;
-      for (let n = 2; taken.has(key); n++) key = `${base}-${n}`;
+      const taken = await flagsStore.keysStartingWith(this.context.db, projectKey, copyKeyBase(featureKey));
+      key = copyKey(featureKey, taken);
     }
     input.featureKey = key;
     input.name = body.name ?? `${source.name as string} (copy)`.slice(0, 100);
@@ -753,18 +480,7 @@ export class FlagsService {
       const before = this.view(current, environmentKeys);
       await flagsStore.delete(trx, current.meta.id);
       await bumpConfigVersion(trx, projectKey);
-      await this.context.outbox.publish(
-        trx,
-        {
-          projectKey,
-          actor: actor.name,
-          action: "flag.delete",
-          resourceType: "feature-flag",
-          resourceId: String(current.meta.id),
-          before,
-        },
-        new Date(now),
-      );
+      await this.audit(trx, actor, current, { action: "flag.delete", before }, now);
       return changesBetween(current, undefined, environmentKeys);
     });
     this.publish(changes);
@@ -810,41 +526,28 @@ export class FlagsService {
     return { items, total: summaries.length };
   }
 
+  /** Publishes a change of the flag to the outbox (audit entry, webhooks) in the write's transaction. */
+  private async audit(
+    trx: Kysely<Database>,
+    actor: Actor,
+    flag: FlagRecord,
+    entry: { action: string; before?: unknown; after?: unknown },
+    now: string,
+  ): Promise<void> {
+    await this.context.outbox.publish(
+      trx,
+      {
+        projectKey: flag.meta.projectKey,
+        actor: actor.name,
+        resourceType: "feature-flag",
+        resourceId: String(flag.meta.id),
+        ...entry,
+      },
+      new Date(now),
+    );
+  }
+
   private publish(changes: ConfigChange[]) {
     for (const change of changes) this.context.changes.publish(change);
   }
-}
-
-/** Looks a flag up by its numeric id (results, experiments, automation). */
-export async function findFlagById(context: AppContext, id: number): Promise<FlagView | undefined> {
-  return context.services.flags.getById(id);
-}
-
-/** Looks a flag up by project and feature key; undefined when there is none. */
-export async function findFlagByKey(
-  context: AppContext,
-  projectKey: string,
-  featureKey: string,
-): Promise<FlagView | undefined> {
-  const record = await flagsStore.findByKey(context.db, projectKey, featureKey);
-  if (!record) return undefined;
-  const service = context.services.flags;
-  return service.view(record, await service.environmentKeys(context.db, projectKey));
-}
-
-/** The stored flag (document and row columns) by id, e.g. for compiling or for experiments. */
-export async function findFlagRecord(context: AppContext, id: number): Promise<FlagRecord | undefined> {
-  return flagsStore.findById(context.db, id);
-}
-
-/** A rule by id: its flag, environment and stored rule. */
-export async function findRule(context: AppContext, ruleId: number) {
-  const location = await flagsStore.ruleLocation(context.db, ruleId);
-  if (!location) return undefined;
-  const record = await flagsStore.findById(context.db, location.flagId);
-  const rule = record?.doc.environmentConfigurations
-    .find((e) => e.environmentKey === location.environmentKey)
-    ?.rolloutRules.find((r) => r.id === ruleId);
-  if (!record || !rule) return undefined;
-  return { flag: record, environmentKey: location.environmentKey, rule };
 }

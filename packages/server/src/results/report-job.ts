@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { EventCount } from "../analytics/analytics-store.js";
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord, StoredRule } from "../flags/flags.document.js";
-import { findFlagRecord } from "../flags/flags.service.js";
+import { findFlagRecord } from "../flags/flags.lookup.js";
 import type { Goal } from "../goals/goals.store.js";
 import { goalsStore } from "../goals/goals.store.js";
 import { type Job, type JobContext, type JobHandlerOptions, JsonResult } from "../jobs/job-runner.js";

@@ -1,5 +1,5 @@
 import type { AppContext } from "../app-context.js";
-import { findFlagRecord } from "../flags/flags.service.js";
+import { findFlagRecord } from "../flags/flags.lookup.js";
 import { ApiError } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { checkCallbackUrl } from "../http/callback-target.js";
