@@ -7,6 +7,7 @@ import type { ServerConfig } from "./config.js";
 import type { ExperimentsService } from "./experiments/experiments.service.js";
 import type { FlagsService } from "./flags/flags.service.js";
 import type { GoalsService } from "./goals/goals.service.js";
+import type { LaunchDarklyMetricsService } from "./goals/launchdarkly-metrics.service.js";
 import type { RevocationFeed } from "./http/authentication.js";
 import type { JobRunner } from "./jobs/job-runner.js";
 import type { ProjectsService } from "./projects/projects.service.js";
@@ -20,6 +21,7 @@ export interface Services {
   segments: SegmentsService;
   goals: GoalsService;
   experiments: ExperimentsService;
+  launchDarklyMetrics: LaunchDarklyMetricsService;
 }
 
 /** What every capability's routes and services are built from; one per running server. */

@@ -19,6 +19,7 @@ import { ExperimentsService } from "./experiments/experiments.service.js";
 import { FlagsService } from "./flags/flags.service.js";
 import { flagsStore } from "./flags/flags.store.js";
 import { GoalsService } from "./goals/goals.service.js";
+import { LaunchDarklyMetricsService } from "./goals/launchdarkly-metrics.service.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { queueAutomaticActionEmails } from "./notifications/automatic-action.js";
 import { EMAIL_KIND, emailDelivery } from "./notifications/email-delivery.js";
@@ -96,6 +97,10 @@ async function ensureAdminToken(
  */
 export function buildServices(context: AppContext): Services {
   const flags = new FlagsService(context);
+  const goals = new GoalsService(context, {
+    flagsUsing: (db, goalId) => flagsStore.usersOf(db, "goal", goalId),
+  });
+  const experiments = new ExperimentsService(context, flags);
   return {
     projects: new ProjectsService(context),
     flags,
@@ -103,10 +108,11 @@ export function buildServices(context: AppContext): Services {
       flagsUsing: (db, segmentId) => flagsStore.usersOf(db, "segment", segmentId),
       segmentsUsedByFlags: (db, projectKey) => flagsStore.referencedIds(db, projectKey, "segment"),
     }),
-    goals: new GoalsService(context, {
-      flagsUsing: (db, goalId) => flagsStore.usersOf(db, "goal", goalId),
-    }),
-    experiments: new ExperimentsService(context, flags),
+    goals,
+    experiments,
+    launchDarklyMetrics: new LaunchDarklyMetricsService(context, goals, (projectKey, goalIds) =>
+      experiments.metricUsage(projectKey, goalIds),
+    ),
   };
 }
 

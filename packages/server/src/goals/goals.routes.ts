@@ -11,7 +11,6 @@ import {
   goalResponse,
 } from "./goals.responses.js";
 import { goalView } from "./goals.service.js";
-import { goalsStore } from "./goals.store.js";
 
 const SiteCode = Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" });
 const GoalKey = Type.String({
@@ -80,7 +79,7 @@ export function goalRoutes(app: TypedApp, context: AppContext) {
       const siteCode = request.query.siteCode;
       if (siteCode) assertProjectAccess(principal, siteCode);
       const scope = siteCode ? [siteCode] : principal.projectKey === null ? null : [principal.projectKey];
-      return (await goalsStore.list(context.db, scope)).map(goalView);
+      return (await service.list(scope)).map(goalView);
     },
   );
 

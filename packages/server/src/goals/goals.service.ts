@@ -73,7 +73,6 @@ function kindOf(kind: GoalKind | undefined, type: string | undefined, path = "bo
   return kind ?? fromType;
 }
 
-/** Goals (Kameleoon goalId / LaunchDarkly metricKey): created, changed, deleted unless in use. */
 /** Who uses a goal, asked of the capabilities that reference goals (wired in composition.ts). */
 export interface GoalUsage {
   /** Flags that use the goal (primary/secondary goal, rollback condition), read in `db`. */
@@ -87,6 +86,10 @@ export interface FlagUse {
   detail: string;
 }
 
+/** A write another API keeps beside a goal (LaunchDarkly's metric settings), in the goal's transaction. */
+export type AlsoWrite = (trx: Kysely<Database>, goal: Goal) => Promise<void>;
+
+/** Goals (Kameleoon goalId / LaunchDarkly metricKey): created, changed, deleted unless in use. */
 export class GoalsService {
   constructor(
     private readonly context: AppContext,
@@ -99,7 +102,13 @@ export class GoalsService {
     return goal;
   }
 
-  async create(actor: Actor, input: GoalInput): Promise<Goal> {
+  /** The goals of the projects in `scope` (null = every project). */
+  async list(scope: string[] | null): Promise<Goal[]> {
+    return goalsStore.list(this.context.db, scope);
+  }
+
+  /** Creates a goal; `alsoWrite` writes what another API keeps beside it, in the same transaction. */
+  async create(actor: Actor, input: GoalInput, alsoWrite?: AlsoWrite): Promise<Goal> {
     const now = new Date(this.context.now()).toISOString();
     try {
       return await this.context.db.transaction().execute(async (trx) => {
@@ -133,6 +142,7 @@ export class GoalsService {
         };
         const id = await goalsStore.insert(trx, goal);
         const created = { ...goal, id };
+        await alsoWrite?.(trx, created);
         await this.context.outbox.publish(
           trx,
           {
@@ -153,8 +163,13 @@ export class GoalsService {
     }
   }
 
-  /** JSON Merge Patch of a goal. */
-  async update(actor: Actor, id: number, patch: Record<string, unknown>): Promise<Goal> {
+  /** JSON Merge Patch of a goal; `alsoWrite` as in create (called even when the goal itself is unchanged). */
+  async update(
+    actor: Actor,
+    id: number,
+    patch: Record<string, unknown>,
+    alsoWrite?: AlsoWrite,
+  ): Promise<Goal> {
     const now = new Date(this.context.now()).toISOString();
     try {
       return await this.context.db.transaction().execute(async (trx) => {
@@ -193,6 +208,7 @@ export class GoalsService {
           tags: [...new Set(merged.tags ?? [])],
           dateModified: now,
         };
+        await alsoWrite?.(trx, after);
         if (
           JSON.stringify({ ...goalView(after), dateModified: "" }) ===
           JSON.stringify({ ...current, dateModified: "" })
