@@ -126,3 +126,38 @@ describe("server folders", () => {
     expect(wrong).toEqual([]);
   });
 });
+
+/** Every TypeScript source file under packages/<name>/src, generated files (from OpenAPI) excluded. */
+function packageSources(): string[] {
+  const packages = path.resolve(SRC, "../..");
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === "node_modules" ? [] : walk(full);
+      return /\.tsx?$/.test(entry.name) && !entry.name.endsWith(".generated.ts") ? [full] : [];
+    });
+  return fs
+    .readdirSync(packages, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(packages, entry.name, "src")))
+    .flatMap((entry) => walk(path.join(packages, entry.name, "src")));
+}
+
+describe("source files", () => {
+  const files = packageSources();
+
+  it("are found in every package (the check reads real files)", () => {
+    const names = files.map((f) => path.relative(path.resolve(SRC, "../.."), f).split(path.sep)[0]);
+    expect(new Set(names)).toEqual(new Set(["engine", "stats", "sdk", "server", "web"]));
+  });
+
+  it("are at most 600 lines each (split a larger one by responsibility)", () => {
+    const over = files
+      .map((file) => {
+        const text = fs.readFileSync(file, "utf8");
+        return { file, lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) };
+      })
+      .filter(({ lines }) => lines > 600)
+      .map(({ file, lines }) => `${path.relative(path.resolve(SRC, "../.."), file)}: ${lines} lines`);
+    expect(over, `files over 600 lines:\n${over.join("\n")}`).toEqual([]);
+  });
+});
