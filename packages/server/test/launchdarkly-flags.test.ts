@@ -70,6 +70,8 @@ describe("LaunchDarkly flags: create through LaunchDarkly, read through Kameleoo
     );
     const production = envOf(k, "production");
     expect(production).toMatchObject({ featureEnabled: false, defaultVariationKey: "off" });
+    // LaunchDarkly's bucketing, so its SDKs and Vexil's engine draw the same visitors.
+    expect(k.bucketingMode).toBe("LAUNCHDARKLY");
     expect(production.rolloutRules).toMatchObject([
       { type: "TARGETED_DELIVERY", variationKey: "on", exposition: 100 },
     ]);
@@ -169,12 +171,14 @@ describe("LaunchDarkly flags: read a Kameleoon flag, change it through both", ()
         description: "Beta testers",
       },
     ]);
+    // The experiment's rollout as LaunchDarkly's SDKs get it (launchdarkly-model), on the user context.
     expect(production.fallthrough).toEqual({
       rollout: {
         variations: [
           { variation: 0, weight: 50000 },
           { variation: 1, weight: 50000 },
         ],
+        contextKind: "user",
       },
     });
     expect(production._summary.variations["1"]).toMatchObject({ rules: 1, rollout: 50000 });
@@ -342,6 +346,115 @@ describe("LaunchDarkly flags: read a Kameleoon flag, change it through both", ()
       body: { source: { key: "production" }, target: { key: "staging", currentVersion: 1 } },
     });
     expectLaunchDarklyError(stale, 409, "conflict", /currentVersion 1/);
+  });
+});
+
+describe("LaunchDarkly flags: the same values and rollouts as LaunchDarkly's SDKs get", () => {
+  // Both views come from one mapping (launchdarkly-model): the REST API's flag and /sdk/latest-flags.
+  it("shows a variable's values, and keeps several variables' objects unless asked to change them", async () => {
+    // A project of its own, so the other tests' flag counts stay what they are.
+    await server.request("POST", "/projects", { body: { key: "values", name: "Values" } });
+    const FLAGS = "/api/v2/flags/values";
+    const kameleoon = (key: string) =>
+      server.request("GET", `/feature-flags/values/${key}`).then((r) => r.body);
+    const production = (await server.request("GET", "/projects/values")).body.environments.find(
+      (e: J) => e.key === "production",
+    );
+    const sdkFlag = (key: string) =>
+      server.request("GET", `/sdk/latest-flags/${key}`, {
+        token: null,
+        headers: { authorization: production.serverSdkKey },
+      });
+    const create = (featureKey: string, variables: J[], variations: J[]) =>
+      server.request("POST", "/feature-flags", {
+        body: {
+          siteCode: "values",
+          featureKey,
+          name: featureKey,
+          bucketingMode: "LAUNCHDARKLY",
+          variables,
+          variations,
+          environmentConfigurations: [
+            {
+              environmentKey: "production",
+              featureEnabled: true,
+              defaultVariationKey: "off",
+              rolloutRules: [{ type: "TARGETED_DELIVERY", variationKey: "on", exposition: 25 }],
+            },
+          ],
+        },
+      });
+    expect(
+      (
+        await create(
+          "discount",
+          [{ key: "percent", type: "NUMBER", value: "0" }],
+          [
+            { key: "off", variables: [] },
+            { key: "on", variables: [{ key: "percent", value: "15" }] },
+          ],
+        )
+      ).status,
+    ).toBe(201);
+    const rest = (await ld("GET", `${FLAGS}/discount`)).body;
+    const sdk = (await sdkFlag("discount")).body;
+    expect(rest.variations.map((v: J) => v.value)).toEqual([0, 15]);
+    expect(sdk.variations).toEqual([0, 15]);
+    // 25 % exposed: the same rollout in both, weights out of 100,000 (REST shows the rule as a rule without
+    // clauses, the SDK model as the fallthrough it amounts to).
+    expect(rest.environments.production.rules[0].clauses).toEqual([]);
+    expect(rest.environments.production.rules[0]).toMatchObject({
+      rollout: {
+        variations: [
+          { variation: 1, weight: 25000 },
+          { variation: 0, weight: 75000 },
+        ],
+        contextKind: "user",
+        bucketBy: "key",
+      },
+    });
+    expect(sdk.fallthrough).toEqual({
+      rollout: { kind: "rollout", ...rest.environments.production.rules[0].rollout },
+    });
+    // A new value goes into the flag's one variable, not into a second one.
+    const patched = await ld("PATCH", `${FLAGS}/discount`, {
+      body: [{ op: "replace", path: "/variations/1/value", value: 20 }],
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect((await kameleoon("discount")).variables).toEqual([{ key: "percent", type: "NUMBER", value: "0" }]);
+    expect((await sdkFlag("discount")).body.variations).toEqual([0, 20]);
+
+    expect(
+      (
+        await create(
+          "banner",
+          [
+            { key: "text", type: "STRING", value: "Hi" },
+            { key: "size", type: "NUMBER", value: "1" },
+          ],
+          [
+            { key: "off", variables: [] },
+            { key: "on", variables: [{ key: "size", value: "2" }] },
+          ],
+        )
+      ).status,
+    ).toBe(201);
+    const objects = [
+      { text: "Hi", size: 1 },
+      { text: "Hi", size: 2 },
+    ];
+    expect((await ld("GET", `${FLAGS}/banner`)).body.variations.map((v: J) => v.value)).toEqual(objects);
+    expect((await sdkFlag("banner")).body.variations).toEqual(objects);
+    const renamed = await ld("PATCH", `${FLAGS}/banner`, {
+      body: [{ op: "replace", path: "/variations/1/name", value: "Bigger" }],
+    });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect((await kameleoon("banner")).variations[1]).toMatchObject({ key: "on", name: "Bigger" });
+    const changed = await ld("PATCH", `${FLAGS}/banner`, {
+      body: [{ op: "replace", path: "/variations/1/value", value: { text: "Hi", size: 3 } }],
+    });
+    expectLaunchDarklyError(changed, 400, "invalid_request", /several variables/);
+    expect((await sdkFlag("banner")).body.variations).toEqual(objects);
   });
 });
 

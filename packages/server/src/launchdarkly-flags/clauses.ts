@@ -1,5 +1,6 @@
 import type { ConditionTree } from "@vexil/engine";
 import { badRequest } from "../http/api-error.js";
+import { LD_OPERATORS } from "../launchdarkly-model/serving.js";
 
 // LaunchDarkly clauses <-> Vexil conditions. A LaunchDarkly rule's clauses all have to match (AND); Vexil
 // keeps a rule's audience as a segment, whose condition tree this maps to and from. Pure functions.
@@ -23,28 +24,13 @@ export interface SegmentInfo {
   excluded: string[];
 }
 
-/** LaunchDarkly operator -> Vexil operator, for the operators both have. */
-const TO_VEXIL: Record<string, string> = {
-  in: "in",
-  endsWith: "endsWith",
-  startsWith: "startsWith",
-  matches: "matches",
-  contains: "contains",
-  lessThan: "lt",
-  lessThanOrEqual: "lte",
-  greaterThan: "gt",
-  greaterThanOrEqual: "gte",
-  before: "before",
-  after: "after",
-  semVerEqual: "semverEq",
-  semVerLessThan: "semverLt",
-  semVerGreaterThan: "semverGt",
-  segmentMatch: "inSegment",
-};
-const TO_LD: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(TO_VEXIL).map(([ld, vexil]) => [vexil, ld])),
-  equals: "in",
-};
+/** LaunchDarkly operator -> Vexil operator, for the operators both have (`in` reads back as `in`). */
+const TO_VEXIL: Record<string, string> = Object.fromEntries(
+  Object.entries(LD_OPERATORS)
+    .filter(([vexil]) => vexil !== "equals")
+    .map(([vexil, ld]) => [ld, vexil]),
+);
+const TO_LD = LD_OPERATORS;
 
 /** LaunchDarkly's context key is Vexil's visitor code. */
 const ldAttribute = (vexil: string) => (vexil === "visitorCode" ? "key" : vexil);

@@ -1,4 +1,11 @@
-import { decodeVariable } from "@vexil/engine";
+import {
+  type FlagValues,
+  type LdVariationOrRollout,
+  NotServable,
+  type ServedRule,
+  variationValues as servedValues,
+  servingOf,
+} from "../launchdarkly-model/serving.js";
 import { clausesOfSegment, type LdClause, type SegmentInfo, targetKeysOf } from "./clauses.js";
 
 // Vexil flag -> LaunchDarkly flag (FeatureFlag of LaunchDarkly's REST API v2). Pure: everything it needs is
@@ -49,11 +56,13 @@ export interface VexilFlag {
 export interface LdWeightedVariation {
   variation: number;
   weight: number;
+  _untracked?: boolean;
 }
 export interface LdRollout {
   variations: LdWeightedVariation[];
   bucketBy?: string;
   contextKind?: string;
+  seed?: number;
 }
 export interface LdRule {
   _id?: string;
@@ -105,26 +114,25 @@ export const TARGETS_RULE_NAME = "Individual targets";
 const FULL = 100_000;
 const weightOf = (percent: number) => Math.round(percent * 1000);
 
-/** Variation values: a flag variable named `value`, else true/false for an off/on flag, else the keys. */
+/**
+ * Variation values: the ones LaunchDarkly's SDKs get (launchdarkly-model), else the variation keys for a
+ * flag whose variables do not decode.
+ */
 export function variationValues(flag: Pick<VexilFlag, "variables" | "variations">): {
   kind: "boolean" | "multivariate";
   values: unknown[];
 } {
-  const variable = flag.variables.find((v) => v.key === "value");
-  if (variable) {
-    const values = flag.variations.map((variation) => {
-      const own = variation.variables?.find((v) => v.key === "value");
-      return decodeVariable(variable.type as never, own?.value ?? variable.value);
-    });
-    const kind =
-      values.length === 2 && values.every((v) => typeof v === "boolean") ? "boolean" : "multivariate";
-    return { kind, values };
+  let values: unknown[];
+  try {
+    const variations = flag.variations.map((v) => ({ ...v, variables: v.variables ?? [] }));
+    values = servedValues({ variables: flag.variables, variations } as FlagValues);
+  } catch (error) {
+    if (!(error instanceof NotServable)) throw error;
+    values = flag.variations.map((v) => v.key);
   }
-  const keys = flag.variations.map((v) => v.key);
-  if (keys.length === 2 && keys.includes("off") && keys.includes("on")) {
-    return { kind: "boolean", values: keys.map((k) => k === "on") };
-  }
-  return { kind: "multivariate", values: keys };
+  const kind =
+    values.length === 2 && values.every((v) => typeof v === "boolean") ? "boolean" : "multivariate";
+  return { kind, values };
 }
 
 /** Whether a rule serves everyone who reaches it (no segment, no schedule, fully exposed, active). */
@@ -169,30 +177,26 @@ export function splitRules(environment: VexilEnvironment, segments: ReadonlyMap<
   return { targets, rules, fallthrough };
 }
 
-/** A Vexil rule's serving as a LaunchDarkly variation or rollout (weights out of 100,000). */
-function servingOf(rule: VexilRule, indexOf: (key: string | undefined) => number, defaultIndex: number) {
-  if (rule.type === "EXPERIMENTATION") {
-    const variations = (rule.trafficAllocations ?? []).map((a) => ({
-      variation: indexOf(a.variationKey),
-      weight: weightOf(a.exposition),
-    }));
-    const rest = FULL - variations.reduce((s, v) => s + v.weight, 0);
-    // Visitors past the allocations go on to the next rule in Vexil; LaunchDarkly's nearest is the default.
-    if (rest > 0) variations.push({ variation: defaultIndex, weight: rest });
-    return { rollout: { variations } };
-  }
-  const exposed =
+/** A Vexil rule's serving (launchdarkly-model's, at a ramp's current step) in the REST API's shape. */
+function restServingOf(
+  rule: VexilRule,
+  indexOf: (key: string | undefined) => number,
+  defaultIndex: number,
+): { variation?: number; rollout?: LdRollout } {
+  const exposition =
     rule.type === "PROGRESSIVE_DELIVERY" ? (rule.currentExposition ?? rule.exposition) : rule.exposition;
-  const variation = indexOf(rule.variationKey);
-  if (exposed >= 100 || variation === defaultIndex) return { variation };
-  // Not entered: the default variation (Vexil stops at a targeted rule whose audience matched).
-  const weight = weightOf(exposed);
+  const { served } = servingOf(rule as unknown as ServedRule, exposition, indexOf, defaultIndex);
+  return restShape(served);
+}
+
+/** The SDK model's serving as the REST API writes it (`_untracked`, no `kind`). */
+function restShape(served: LdVariationOrRollout): { variation?: number; rollout?: LdRollout } {
+  if (!served.rollout) return { variation: served.variation! };
+  const { kind: _kind, variations, ...rest } = served.rollout;
   return {
     rollout: {
-      variations: [
-        { variation, weight },
-        { variation: defaultIndex, weight: FULL - weight },
-      ],
+      ...rest,
+      variations: variations.map(({ untracked, ...v }) => (untracked ? { ...v, _untracked: true } : v)),
     },
   };
 }
@@ -229,14 +233,14 @@ export function environmentOf(
             ];
     return {
       _id: String(rule.id),
-      ...servingOf(rule, indexOf, offVariation),
+      ...restServingOf(rule, indexOf, offVariation),
       clauses,
       trackEvents: false,
       description: rule.name,
     };
   });
   const fallthrough = split.fallthrough
-    ? servingOf(split.fallthrough, indexOf, offVariation)
+    ? restServingOf(split.fallthrough, indexOf, offVariation)
     : { variation: offVariation };
   const summary: Record<string, Record<string, number | boolean>> = {};
   keys.forEach((_, index) => {

@@ -143,9 +143,16 @@ const Clause = Type.Object({
   contextKind: Type.Optional(Type.String()),
 });
 const Rollout = Type.Object({
-  variations: Type.Array(Type.Object({ variation: Type.Integer(), weight: Type.Integer() })),
+  variations: Type.Array(
+    Type.Object({
+      variation: Type.Integer(),
+      weight: Type.Integer(),
+      _untracked: Type.Optional(Type.Boolean()),
+    }),
+  ),
   bucketBy: Type.Optional(Type.String()),
   contextKind: Type.Optional(Type.String()),
+  seed: Type.Optional(Type.Integer()),
 });
 const VariationOrRollout = Type.Object({
   variation: Type.Optional(Type.Integer()),

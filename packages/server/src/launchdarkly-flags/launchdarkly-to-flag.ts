@@ -11,6 +11,7 @@ import {
   type VexilEnvironment,
   type VexilFlag,
   type VexilRule,
+  variationValues,
 } from "./flag-to-launchdarkly.js";
 
 // LaunchDarkly flag -> Vexil flag (the Kameleoon create/update document). Pure: a LaunchDarkly document
@@ -66,14 +67,17 @@ const encode = (value: unknown, type: string) => (type === "JSON" ? JSON.stringi
 
 /**
  * Variations from LaunchDarkly values: true/false become `on`/`off`, distinct key-like strings become the
- * keys, anything else is kept in a flag variable `value` (the variation keys then are `variation-<n>`).
- * Variations keep their Vexil id (and variables) when `_id` names one.
+ * keys, anything else is kept in a flag variable `value` (the variation keys then are `variation-<n>`); a
+ * flag with one variable keeps its values in that variable (they are what reads show). Variations keep their
+ * Vexil id (and variables) when `_id` names one.
  */
 function variationsOf(document: LdFlagDocument, previous: VexilFlag | undefined) {
   const values = document.variations.map((v) => v.value);
   if (values.length === 0) throw badRequest("variations: a flag needs at least one variation");
   const byId = new Map((previous?.variations ?? []).map((v) => [String(v.id), v]));
-  const previousVariable = previous?.variables.find((v) => v.key === "value");
+  if (previous && previous.variables.length > 1) return sameVariations(document, previous);
+  const previousVariable = previous?.variables.length === 1 ? previous.variables[0] : undefined;
+  const valueKey = previousVariable?.key ?? "value";
   const booleans =
     values.length === 2 && values.every((v) => typeof v === "boolean") && values[0] !== values[1];
   const keyLike =
@@ -103,8 +107,8 @@ function variationsOf(document: LdFlagDocument, previous: VexilFlag | undefined)
           : String(variation.value);
     while (used.has(key)) key = `${key}-${i}`;
     used.add(key);
-    const variables = (before?.variables ?? []).filter((v) => v.key !== "value");
-    if (asVariable) variables.push({ key: "value", value: encode(variation.value, type) });
+    const variables = (before?.variables ?? []).filter((v) => v.key !== valueKey);
+    if (asVariable) variables.push({ key: valueKey, value: encode(variation.value, type) });
     return {
       ...(before ? { id: before.id } : {}),
       key,
@@ -112,9 +116,32 @@ function variationsOf(document: LdFlagDocument, previous: VexilFlag | undefined)
       variables,
     };
   });
-  const variables = (previous?.variables ?? []).filter((v) => v.key !== "value");
-  if (asVariable) variables.push({ key: "value", type, value: encode(values[0], type) });
+  const variables = (previous?.variables ?? []).filter((v) => v.key !== valueKey);
+  if (asVariable) variables.push({ key: valueKey, type, value: encode(values[0], type) });
   return { variations, variables };
+}
+
+/**
+ * A flag with several variables reads as one object per variation: those objects stay as they are (names
+ * may change); new values would have to be split into the variables, which the dialect does not do.
+ */
+function sameVariations(document: LdFlagDocument, previous: VexilFlag) {
+  const before = variationValues(previous).values;
+  const same =
+    document.variations.length === previous.variations.length &&
+    document.variations.every((v, i) => sameJson(v.value, before[i]));
+  if (!same) {
+    throw badRequest(
+      "variations: this flag has several variables; change its values through /feature-flags (Vexil's API)",
+    );
+  }
+  const variations = previous.variations.map((variation, i) => ({
+    id: variation.id,
+    key: variation.key,
+    name: (document.variations[i]!.name ?? variation.name).slice(0, 255),
+    variables: variation.variables ?? [],
+  }));
+  return { variations, variables: previous.variables };
 }
 
 function checkRollout(rollout: LdRollout, path: string) {
@@ -305,6 +332,8 @@ export function flagInputOf(
         : previous.health;
   return {
     ...(previous ?? {}),
+    // LaunchDarkly's bucketing, so its SDKs draw as Vexil's engine does (an existing flag keeps its mode).
+    ...(previous === undefined ? { bucketingMode: "LAUNCHDARKLY" } : {}),
     siteCode: options.projectKey,
     featureKey: document.key,
     name: document.name,

@@ -122,12 +122,14 @@ describe("Vexil -> LaunchDarkly", () => {
       { variation: 1, weight: 30000 },
       { variation: 0, weight: 70000 },
     ]);
+    // The experiment's rollout as LaunchDarkly's SDKs get it (launchdarkly-model), on the user context.
     expect(production.fallthrough).toEqual({
       rollout: {
         variations: [
           { variation: 0, weight: 50000 },
           { variation: 1, weight: 50000 },
         ],
+        contextKind: "user",
       },
     });
     expect(production.offVariation).toBe(0);

@@ -7,11 +7,11 @@ import { validateEvents } from "../events/event-validation.js";
 import { ApiError } from "../http/api-error.js";
 import { EventStream, NoContent, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
+import type { LdModel } from "../launchdarkly-model/ld-model.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import { addEvaluations } from "../sdk-delivery/evaluations.store.js";
 import type { SdkDelivery } from "../sdk-delivery/sdk-delivery.service.js";
 import { readLdEvents } from "./ld-events.js";
-import type { LdModel } from "./ld-model.js";
 import { LdStreams } from "./ld-streams.js";
 
 // LaunchDarkly's server-side SDK protocol (docs/launchdarkly-sdks.md): what an unmodified LaunchDarkly

@@ -5,7 +5,7 @@
 
 import type { CompiledFlag } from "@vexil/engine";
 import type { WireEvent } from "../analytics/event-schema.js";
-import type { LdModel } from "./ld-model.js";
+import type { LdModel } from "../launchdarkly-model/ld-model.js";
 
 /** What a bulk body amounts to. */
 export interface LdEventsOutcome {

@@ -1,10 +1,10 @@
 import type { ServerResponse } from "node:http";
 import type { EvaluationPayload } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
+import { type LdModel, toLaunchDarkly } from "../launchdarkly-model/ld-model.js";
 import { sdkKeyEnvironment } from "../projects/sdk-keys.js";
 import type { EnvironmentFeed } from "../sdk-delivery/environment-feed.js";
 import type { SdkDelivery } from "../sdk-delivery/sdk-delivery.service.js";
-import { type LdModel, toLaunchDarkly } from "./ld-model.js";
 
 // LaunchDarkly's streaming protocol (GET /all) on top of Vexil's change fan-out: every reload of an
 // environment's feed (sdk-delivery) is compiled to LaunchDarkly's model once, diffed against the previous

@@ -15,9 +15,9 @@ export type ValueShape =
   /** Two or more variables: an object of every variable by key. */
   | { kind: "object" };
 
-const shapes = new WeakMap<CompiledFlag, ValueShape>();
+const shapes = new WeakMap<object, ValueShape>();
 
-function variableKeys(flag: CompiledFlag): Set<string> {
+function variableKeys(flag: Pick<CompiledFlag, "variables" | "variations">): Set<string> {
   const keys = new Set<string>();
   for (const variable of Array.isArray(flag.variables) ? flag.variables : []) {
     if (variable && typeof variable.key === "string") keys.add(variable.key);
@@ -31,7 +31,7 @@ function variableKeys(flag: CompiledFlag): Set<string> {
 }
 
 /** The value shape of a flag (remembered per compiled flag object, which a payload never mutates). */
-export function valueShape(flag: CompiledFlag): ValueShape {
+export function valueShape(flag: Pick<CompiledFlag, "variables" | "variations">): ValueShape {
   let shape = shapes.get(flag);
   if (shape) return shape;
   const keys = [...variableKeys(flag)];

@@ -276,7 +276,9 @@ export interface paths {
                                             rollout?: {
                                                 bucketBy?: string;
                                                 contextKind?: string;
+                                                seed?: number;
                                                 variations: {
+                                                    _untracked?: boolean;
                                                     variation: number;
                                                     weight: number;
                                                 }[];
@@ -304,7 +306,9 @@ export interface paths {
                                             rollout?: {
                                                 bucketBy?: string;
                                                 contextKind?: string;
+                                                seed?: number;
                                                 variations: {
+                                                    _untracked?: boolean;
                                                     variation: number;
                                                     weight: number;
                                                 }[];
@@ -481,7 +485,9 @@ export interface paths {
                                         rollout?: {
                                             bucketBy?: string;
                                             contextKind?: string;
+                                            seed?: number;
                                             variations: {
+                                                _untracked?: boolean;
                                                 variation: number;
                                                 weight: number;
                                             }[];
@@ -509,7 +515,9 @@ export interface paths {
                                         rollout?: {
                                             bucketBy?: string;
                                             contextKind?: string;
+                                            seed?: number;
                                             variations: {
+                                                _untracked?: boolean;
                                                 variation: number;
                                                 weight: number;
                                             }[];
@@ -656,7 +664,9 @@ export interface paths {
                                         rollout?: {
                                             bucketBy?: string;
                                             contextKind?: string;
+                                            seed?: number;
                                             variations: {
+                                                _untracked?: boolean;
                                                 variation: number;
                                                 weight: number;
                                             }[];
@@ -684,7 +694,9 @@ export interface paths {
                                         rollout?: {
                                             bucketBy?: string;
                                             contextKind?: string;
+                                            seed?: number;
                                             variations: {
+                                                _untracked?: boolean;
                                                 variation: number;
                                                 weight: number;
                                             }[];
@@ -892,7 +904,9 @@ export interface paths {
                                         rollout?: {
                                             bucketBy?: string;
                                             contextKind?: string;
+                                            seed?: number;
                                             variations: {
+                                                _untracked?: boolean;
                                                 variation: number;
                                                 weight: number;
                                             }[];
@@ -920,7 +934,9 @@ export interface paths {
                                         rollout?: {
                                             bucketBy?: string;
                                             contextKind?: string;
+                                            seed?: number;
                                             variations: {
+                                                _untracked?: boolean;
                                                 variation: number;
                                                 weight: number;
                                             }[];
@@ -1079,7 +1095,9 @@ export interface paths {
                                         rollout?: {
                                             bucketBy?: string;
                                             contextKind?: string;
+                                            seed?: number;
                                             variations: {
+                                                _untracked?: boolean;
                                                 variation: number;
                                                 weight: number;
                                             }[];
@@ -1107,7 +1125,9 @@ export interface paths {
                                         rollout?: {
                                             bucketBy?: string;
                                             contextKind?: string;
+                                            seed?: number;
                                             variations: {
+                                                _untracked?: boolean;
                                                 variation: number;
                                                 weight: number;
                                             }[];

@@ -12,16 +12,18 @@ import {
   type ConditionTree,
   compileSafeRegex,
   currentExposition,
-  decodeVariable,
   type EvaluationPayload,
-  launchDarklyWeights,
   ruleStatus,
   type Segment,
-  UNDECODABLE,
 } from "@vexil/engine";
-import { ofrepValue, valueShape } from "../ofrep/ofrep-values.js";
+import {
+  LD_OPERATORS,
+  type LdVariationOrRollout,
+  NotServable,
+  servingOf,
+  variationValues,
+} from "./serving.js";
 
-const WEIGHT_TOTAL = 100_000;
 /** An instant after every schedule: what a rule will be once its window and ramp are over. */
 const END_OF_TIME = 8.64e15;
 
@@ -31,19 +33,6 @@ export interface LdClause {
   op: string;
   values: unknown[];
   negate: boolean;
-}
-
-export interface LdRollout {
-  kind: "rollout" | "experiment";
-  variations: { variation: number; weight: number; untracked?: boolean }[];
-  contextKind: "user";
-  bucketBy?: "key";
-  seed?: number;
-}
-
-export interface LdVariationOrRollout {
-  variation?: number;
-  rollout?: LdRollout;
 }
 
 export interface LdRule extends LdVariationOrRollout {
@@ -93,8 +82,6 @@ export interface LdModel {
 /** Key of a Vexil segment in LaunchDarkly's model. */
 export const segmentKey = (id: string | number): string => `segment-${id}`;
 
-class NotServable extends Error {}
-
 /** LaunchDarkly attribute reference of a Vexil attribute name (a leading "/" would read as a path). */
 function attributeRef(name: string): string {
   if (name === "visitorCode") return "key";
@@ -103,24 +90,6 @@ function attributeRef(name: string): string {
   }
   return name.startsWith("/") ? `/${name.replaceAll("~", "~0").replaceAll("/", "~1")}` : name;
 }
-
-const LEAF_OPS: Record<string, string> = {
-  equals: "in",
-  in: "in",
-  startsWith: "startsWith",
-  endsWith: "endsWith",
-  contains: "contains",
-  matches: "matches",
-  lt: "lessThan",
-  lte: "lessThanOrEqual",
-  gt: "greaterThan",
-  gte: "greaterThanOrEqual",
-  before: "before",
-  after: "after",
-  semverEq: "semVerEqual",
-  semverLt: "semVerLessThan",
-  semverGt: "semVerGreaterThan",
-};
 
 /** Segments (condition trees) compiled to LaunchDarkly segments, auxiliary ones included. */
 class SegmentCompiler {
@@ -203,8 +172,9 @@ class SegmentCompiler {
       }
       return [segmentMatch(ids.map(segmentKey), negate)];
     }
-    const op = LEAF_OPS[operator];
-    if (op === undefined) throw new NotServable(`operator '${operator}' has no LaunchDarkly equivalent`);
+    const op = LD_OPERATORS[operator];
+    if (op === undefined || op === "segmentMatch")
+      throw new NotServable(`operator '${operator}' has no LaunchDarkly equivalent`);
     if (op === "matches" && values.some((v) => typeof v !== "string" || compileSafeRegex(v) === undefined)) {
       throw new NotServable("a 'matches' pattern Vexil's safe regex engine refuses");
     }
@@ -214,28 +184,6 @@ class SegmentCompiler {
 
 function segmentMatch(keys: string[], negate: boolean): LdClause {
   return { contextKind: "user", attribute: "key", op: "segmentMatch", values: keys, negate };
-}
-
-/** Each variation's value, shaped as OFREP shapes it (one JSON value per variation). */
-function variationValues(flag: CompiledFlag): unknown[] {
-  const shape = valueShape(flag);
-  return flag.variations.map((variation) => {
-    const variables: Record<string, unknown> = {};
-    const byKey = new Map(flag.variables.map((v) => [v.key, v]));
-    for (const v of variation.variables) byKey.set(v.key, v);
-    for (const [key, v] of byKey) {
-      const value = decodeVariable(v.type, v.value);
-      if (value === UNDECODABLE)
-        throw new NotServable(`variable '${key}' of '${variation.key}' does not decode`);
-      variables[key] = value;
-    }
-    return ofrepValue(shape, {
-      variationKey: variation.key,
-      variables,
-      reason: "DEFAULT",
-      inExperiment: false,
-    });
-  });
 }
 
 /** Whether a rule plays at `now`, and whether that can still change. */
@@ -306,53 +254,18 @@ function compileFlag(
       if (failure !== null) throw new NotServable(failure);
       clauses.push(segmentMatch([segmentKey(rule.segmentId)], false));
     }
-    const seed = rule.seed ?? (rule.type === "EXPERIMENTATION" ? rule.respoolTime : null);
-    const seeded = seed === undefined || seed === null ? {} : { seed };
-    let served: LdVariationOrRollout;
+    const at = rule.type === "PROGRESSIVE_DELIVERY" ? exposition(rule, now) : rule.exposition;
+    const { served, partial } = servingOf(rule, at, index, off);
+    if (served.rollout !== undefined && !ld) {
+      throw new NotServable(`rule ${rule.id} splits traffic with Vexil's bucketing`);
+    }
+    // Vexil continues with the next rule for visitors an experiment leaves out; LaunchDarkly cannot.
+    if (partial && position < active.length - 1) {
+      throw new NotServable(`experiment rule ${rule.id} covers less than 100 % and other rules follow it`);
+    }
     if (rule.type === "EXPERIMENTATION") {
-      if (!ld) throw new NotServable(`experiment rule ${rule.id} uses Vexil's bucketing`);
-      const allocations = rule.trafficAllocations ?? [];
-      const weights = launchDarklyWeights(
-        rule.exposition,
-        allocations.map((a) => a.exposition),
-      );
-      const variations: LdRollout["variations"] = allocations.map((a, i) => ({
-        variation: index(a.variationKey),
-        weight: weights[i]!,
-      }));
-      const rest = WEIGHT_TOTAL - weights.reduce((sum, w) => sum + w, 0);
-      if (rest > 0) {
-        // Vexil continues with the next rule; LaunchDarkly can only answer: exact when none follows.
-        if (position < active.length - 1) {
-          throw new NotServable(
-            `experiment rule ${rule.id} covers less than 100 % and other rules follow it`,
-          );
-        }
-        variations.push({ variation: off, weight: rest, untracked: true });
-      }
-      served = { rollout: { kind: "experiment", variations, contextKind: "user", ...seeded } };
       const experiment = { ruleId: rule.id, experimentId: rule.experimentId ?? 0 };
       experiments[clauses.length === 0 ? "fallthrough" : String(rule.id)] = experiment;
-    } else {
-      const weight = Math.round(exposition(rule, now) * 1000);
-      const variation = index(rule.variationKey);
-      if (weight >= WEIGHT_TOTAL) served = { variation };
-      else if (weight <= 0) served = { variation: off };
-      else {
-        if (!ld) throw new NotServable(`rule ${rule.id} is a percentage rollout with Vexil's bucketing`);
-        served = {
-          rollout: {
-            kind: "rollout",
-            variations: [
-              { variation, weight },
-              { variation: off, weight: WEIGHT_TOTAL - weight },
-            ],
-            contextKind: "user",
-            bucketBy: "key",
-            ...seeded,
-          },
-        };
-      }
     }
     if (clauses.length === 0) {
       // A rule for everyone ends evaluation: LaunchDarkly's fallthrough.
