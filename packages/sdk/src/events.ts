@@ -41,84 +41,93 @@ export interface ConversionEvent {
 /** Anything sent to /events/v1/bulk. */
 export type VexilEvent = ExposureEvent | ConversionEvent;
 
-const BUILT_IN_STRINGS = ["browser", "deviceType", "os", "country"] as const;
 // The server's limits (longer strings or more entries make it refuse the event).
 const MAX_STRING = 256;
 const MAX_CUSTOM = 50;
 
-// High-cardinality and possibly personal (query strings): never copied into events; the built-ins; and
-// "__proto__", which servers parsing JSON safely refuse (the whole batch would be rejected).
-function notCustom(key: string): boolean {
-  switch (key) {
-    case "__proto__":
-    case "url":
-    case "browser":
-    case "deviceType":
-    case "os":
-    case "country":
-    case "newVisitor":
-      return true;
-    default:
-      return key.length > MAX_STRING;
+// `,"key":` of custom attribute keys, built once per key (bounded: keys are few in practice).
+const customKeyText = new Map<string, string>();
+const MAX_CACHED_KEYS = 1000;
+function customKey(key: string): string {
+  let text = customKeyText.get(key);
+  if (text === undefined) {
+    text = `,${JSON.stringify(key)}:`;
+    if (customKeyText.size < MAX_CACHED_KEYS) customKeyText.set(key, text);
   }
+  return text;
 }
 
 /**
  * The `,"attributes":{…}` member of an event's JSON (EventAttributes) for these visitor attributes, or ""
  * when nothing is kept: the built-in ones when they have the right type, and the other string/number/boolean
  * attributes as `custom` (`url`, objects, arrays, dates, strings over 256 characters and entries past the
- * 50th are left out: the server would refuse the event). Written as text directly, with no object between.
+ * 50th are left out: the server would refuse the event). Written as text directly, with no object between,
+ * in one pass over the attributes (on the exposure hot path).
  */
 export function attributesMember(attributes: Record<string, unknown> | undefined | null): string {
   if (attributes === undefined || attributes === null || typeof attributes !== "object") return "";
   let members = "";
-  for (const key of BUILT_IN_STRINGS) {
-    const value = attributes[key];
-    if (typeof value === "string" && value.length <= MAX_STRING)
-      members += `,"${key}":${JSON.stringify(value)}`;
-  }
-  if (typeof attributes.newVisitor === "boolean") members += `,"newVisitor":${attributes.newVisitor}`;
   let custom = "";
   let customCount = 0;
   for (const key of Object.keys(attributes)) {
-    if (customCount === MAX_CUSTOM) break;
-    if (notCustom(key)) continue;
     const value = attributes[key];
+    switch (key) {
+      case "browser":
+      case "deviceType":
+      case "os":
+      case "country":
+        if (typeof value === "string" && value.length <= MAX_STRING)
+          members += `,"${key}":${JSON.stringify(value)}`;
+        continue;
+      case "newVisitor":
+        if (typeof value === "boolean") members += value ? ',"newVisitor":true' : ',"newVisitor":false';
+        continue;
+      // High-cardinality and possibly personal (query strings): never copied into events; "__proto__",
+      // which servers parsing JSON safely refuse (the whole batch would be rejected).
+      case "url":
+      case "__proto__":
+        continue;
+    }
+    if (customCount === MAX_CUSTOM || key.length > MAX_STRING) continue;
     let json: string;
     if (typeof value === "string") {
       if (value.length > MAX_STRING) continue;
       json = JSON.stringify(value);
     } else if (typeof value === "number") {
       if (!Number.isFinite(value)) continue;
-      json = String(value);
+      json = `${value}`;
     } else if (typeof value === "boolean") json = value ? "true" : "false";
     else continue;
     customCount++;
-    custom += `,${JSON.stringify(key)}:${json}`;
+    custom += customKey(key) + json;
   }
   if (custom !== "") members += `,"custom":{${custom.slice(1)}}`;
   return members === "" ? "" : `,"attributes":{${members.slice(1)}}`;
 }
 
-/** The members an exposure to one feature x rule x experiment x variation always has, as JSON (built once). */
-export function exposureMembers(
+/**
+ * The start of every exposure event to one feature x rule x experiment x variation sent by one client (its
+ * visit ids start with `visitIdPrefix`), as JSON text up to the visit number (built once).
+ */
+export function exposureHead(
   featureKey: string,
   ruleId: number,
   experimentId: number,
   variationKey: string,
+  visitIdPrefix: string,
 ): string {
-  return `"featureKey":${JSON.stringify(featureKey)},"ruleId":${ruleId},"experimentId":${experimentId},"variationKey":${JSON.stringify(variationKey)}`;
+  return `{"kind":"exposure","featureKey":${JSON.stringify(featureKey)},"ruleId":${ruleId},"experimentId":${experimentId},"variationKey":${JSON.stringify(variationKey)},"visitId":${JSON.stringify(visitIdPrefix).slice(0, -1)}`;
 }
 
-/** JSON text of an ExposureEvent, from its parts (`members` from exposureMembers, `attributes` from attributesMember). */
+/** JSON text of an ExposureEvent, from its parts (`head` from exposureHead, `attributes` from attributesMember). */
 export function exposureJson(
+  head: string,
+  visitNumber: number,
   visitorCode: string,
-  visitId: string,
-  members: string,
   time: number,
   attributes: string,
 ): string {
-  return `{"kind":"exposure","visitorCode":${JSON.stringify(visitorCode)},"visitId":${JSON.stringify(visitId)},${members},"time":${time}${attributes}}`;
+  return `${head}${visitNumber.toString(36)}","visitorCode":${JSON.stringify(visitorCode)},"time":${time}${attributes}}`;
 }
 
 /** JSON text of a ConversionEvent (`attributes` from attributesMember). */

@@ -1,10 +1,11 @@
 // Exposure recording on the evaluation hot path. An evaluation that puts a visitor in an experiment costs,
 // when the visit already has that exposure, one Map lookup for the result's exposure id and one for the
-// visitor, and allocates nothing. Otherwise it queues one string: the event's JSON, built from a fragment
-// prepared once per feature x rule x variation.
+// visitor, and allocates nothing. Otherwise it queues one string: the event's JSON, from a head prepared once
+// per feature x rule x variation (with the client's visit id prefix), the visit number, the visitor's code,
+// the time and the attributes.
 
 import type { EvaluationResult, Visitor } from "@vexil/engine";
-import { attributesMember, exposureJson, exposureMembers } from "./events.js";
+import { attributesMember, exposureHead, exposureJson } from "./events.js";
 import { VisitTracker } from "./visits.js";
 
 /** The parts of an evaluation result an exposure uses (the object itself is the cache key). */
@@ -15,7 +16,7 @@ interface Exposure {
   /** Stable while the client lives (the same triple keeps its id across configuration updates). */
   readonly id: number;
   readonly featureKey: string;
-  readonly members: string;
+  readonly head: string;
 }
 
 /** Records exposures once per visitor x feature x rule x variation per visit, and conversions' visits. */
@@ -37,12 +38,12 @@ export class ExposureRecorder {
     if (exposure === undefined || exposure.featureKey !== featureKey) {
       exposure = this.exposure(featureKey, result);
     }
-    const visitId = this.visits.expose(visitor.code, exposure.id, now);
-    if (visitId === undefined) {
+    const visitNumber = this.visits.expose(visitor.code, exposure.id, now);
+    if (visitNumber < 0) {
       this.deduped++;
       return undefined;
     }
-    return exposureJson(visitor.code, visitId, exposure.members, now, attributesMember(visitor.attributes));
+    return exposureJson(exposure.head, visitNumber, visitor.code, now, attributesMember(visitor.attributes));
   }
 
   /** Forgets the results of the previous configuration (their exposure ids stay). */
@@ -62,7 +63,7 @@ export class ExposureRecorder {
     const exposure: Exposure = {
       id,
       featureKey,
-      members: exposureMembers(featureKey, ruleId, experimentId, result.variationKey),
+      head: exposureHead(featureKey, ruleId, experimentId, result.variationKey, this.visits.idPrefix),
     };
     this.byResult.set(result, exposure);
     return exposure;

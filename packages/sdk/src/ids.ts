@@ -29,12 +29,11 @@ export function randomUuid(): string {
 }
 
 /**
- * Visit ids: 96 random bits drawn once, then a counter ("3f9c…e1.0", ".1", …). Unique across clients with
- * overwhelming probability like a UUID, but a new visit costs an increment instead of a random draw
- * (servers open a visit for most evaluations they see).
+ * The prefix of a client's visit ids: 96 random bits drawn once; each visit appends a counter in base 36
+ * ("3f9c…e1.0", ".1", …). Unique across clients with overwhelming probability like a UUID, but a new visit
+ * costs an increment instead of a random draw (servers open a visit for most evaluations they see), and its
+ * text is only written into the events that carry it.
  */
-export function visitIdGenerator(): () => string {
-  const prefix = `${hex(randomBytes(12), false)}.`;
-  let next = 0;
-  return () => prefix + (next++).toString(36);
+export function visitIdPrefix(): string {
+  return `${hex(randomBytes(12), false)}.`;
 }

@@ -3,12 +3,14 @@
 // A visit also remembers the exposures already queued in it (small integer ids), so deduplication and visits
 // share one bounded structure keyed by visitor.
 //
-// Servers see mostly new visitors, so the structure allocates nothing per visitor but its id: visits live in
-// a ring of slots (parallel arrays) and a Map from visitor code to slot. A new visit, or an event extending
+// Servers see mostly new visitors, so the structure allocates nothing per visitor: visits live in a ring of
+// slots (parallel typed arrays) and a Map from visitor code to slot. A visit id is the client's random
+// prefix and a sequence number (ids.ts): the slot holds the number, and the id's text is written only where
+// an event needs it. A new visit, or an event extending
 // one, takes the slot after the newest; the slot it overwrites is the least recently active visitor's, who
 // is forgotten. A repeated exposure costs one Map lookup and allocates nothing.
 
-import { visitIdGenerator } from "./ids.js";
+import { visitIdPrefix } from "./ids.js";
 
 /** Inactivity after which a visitor's next event opens a new visit. */
 export const VISIT_TIMEOUT_MS = 30 * 60_000;
@@ -19,7 +21,9 @@ const NONE = -1;
 export class VisitTracker {
   private readonly slotOf = new Map<string, number>();
   private readonly codes: (string | undefined)[];
-  private readonly ids: string[];
+  /** Sequence number of the slot's visit (its id is `idPrefix` + the number in base 36). */
+  private readonly visitNumbers: Float64Array;
+  private nextVisitNumber = 0;
   private readonly lastEventAt: Float64Array;
   /** The first exposure id queued in the slot's visit (most visits have one), NONE if none. */
   private readonly firstExposure: Int32Array;
@@ -30,12 +34,13 @@ export class VisitTracker {
   constructor(
     readonly capacity = 10_000,
     private readonly timeoutMs = VISIT_TIMEOUT_MS,
-    private readonly newId: () => string = visitIdGenerator(),
+    /** What every visit id of this tracker starts with; ids.ts draws a random one. */
+    readonly idPrefix: string = visitIdPrefix(),
   ) {
     if (!(capacity >= 1) || !Number.isInteger(capacity))
       throw new RangeError("visit capacity must be an integer >= 1");
     this.codes = new Array<string | undefined>(capacity).fill(undefined);
-    this.ids = new Array<string>(capacity).fill("");
+    this.visitNumbers = new Float64Array(capacity);
     this.lastEventAt = new Float64Array(capacity);
     this.firstExposure = new Int32Array(capacity).fill(NONE);
     this.moreExposures = new Array<number[] | undefined>(capacity).fill(undefined);
@@ -44,30 +49,31 @@ export class VisitTracker {
   /** The id of the visit `visitorCode` is in at `now`, or undefined when none is active; records nothing. */
   current(visitorCode: string, now: number): string | undefined {
     const slot = this.slotOf.get(visitorCode);
-    return slot !== undefined && this.isActive(slot, now) ? this.ids[slot] : undefined;
+    return slot !== undefined && this.isActive(slot, now) ? this.idOf(slot) : undefined;
   }
 
   /** The visit id for an event of `visitorCode` at `now`, recording the event (renews after the timeout). */
   touch(visitorCode: string, now: number): string {
     const slot = this.slotOf.get(visitorCode);
-    if (slot === undefined || !this.isActive(slot, now)) return this.ids[this.open(visitorCode, now, slot)]!;
-    return this.ids[this.extend(visitorCode, slot, now)]!;
+    if (slot === undefined || !this.isActive(slot, now)) return this.idOf(this.open(visitorCode, now, slot));
+    return this.idOf(this.extend(visitorCode, slot, now));
   }
 
   /**
-   * Records exposure `exposureId` (>= 0) of `visitorCode` at `now`: the visit id to queue it with, or
-   * undefined when this visit already has it (then nothing is recorded and nothing allocated).
+   * Records exposure `exposureId` (>= 0) of `visitorCode` at `now`: the number of the visit to queue it
+   * with (its id is `idPrefix` + the number in base 36), or -1 when this visit already has it (then nothing
+   * is recorded). Allocates nothing.
    */
-  expose(visitorCode: string, exposureId: number, now: number): string | undefined {
+  expose(visitorCode: string, exposureId: number, now: number): number {
     let slot = this.slotOf.get(visitorCode);
     if (slot === undefined || !this.isActive(slot, now)) {
       slot = this.open(visitorCode, now, slot);
       this.firstExposure[slot] = exposureId;
-      return this.ids[slot];
+      return this.visitNumbers[slot]!;
     }
     const first = this.firstExposure[slot]!;
     const more = this.moreExposures[slot];
-    if (first === exposureId || more?.includes(exposureId) === true) return undefined;
+    if (first === exposureId || more?.includes(exposureId) === true) return -1;
     slot = this.extend(visitorCode, slot, now);
     if (this.firstExposure[slot] === NONE) this.firstExposure[slot] = exposureId;
     else {
@@ -75,12 +81,16 @@ export class VisitTracker {
       if (further === undefined) this.moreExposures[slot] = [exposureId];
       else further.push(exposureId);
     }
-    return this.ids[slot];
+    return this.visitNumbers[slot]!;
   }
 
   /** Visitors held. */
   get size(): number {
     return this.slotOf.size;
+  }
+
+  private idOf(slot: number): string {
+    return this.idPrefix + this.visitNumbers[slot]!.toString(36);
   }
 
   private isActive(slot: number, now: number): boolean {
@@ -102,7 +112,7 @@ export class VisitTracker {
   private open(visitorCode: string, now: number, expired: number | undefined): number {
     if (expired !== undefined) this.vacate(expired);
     const slot = this.take(visitorCode);
-    this.ids[slot] = this.newId();
+    this.visitNumbers[slot] = this.nextVisitNumber++;
     this.lastEventAt[slot] = now;
     this.firstExposure[slot] = NONE;
     this.moreExposures[slot] = undefined;
@@ -115,7 +125,7 @@ export class VisitTracker {
     if (from !== (this.next === 0 ? this.capacity - 1 : this.next - 1)) {
       slot = this.take(visitorCode);
       if (slot !== from) {
-        this.ids[slot] = this.ids[from]!;
+        this.visitNumbers[slot] = this.visitNumbers[from]!;
         this.lastEventAt[slot] = this.lastEventAt[from]!;
         this.firstExposure[slot] = this.firstExposure[from]!;
         this.moreExposures[slot] = this.moreExposures[from];

@@ -1,85 +1,83 @@
 import { describe, expect, it } from "vitest";
-import { visitIdGenerator } from "../src/ids.js";
+import { visitIdPrefix } from "../src/ids.js";
 import { VISIT_TIMEOUT_MS, VisitTracker } from "../src/visits.js";
 
 describe("VisitTracker", () => {
   it("keeps a visit while events come, renews it after 30 minutes without any", () => {
-    let n = 0;
-    const visits = new VisitTracker(100, VISIT_TIMEOUT_MS, () => `v${++n}`);
+    const visits = new VisitTracker(100, VISIT_TIMEOUT_MS, "v");
     const t0 = 1_000_000;
     expect(visits.current("alice", t0)).toBeUndefined();
-    expect(visits.touch("alice", t0)).toBe("v1");
-    expect(visits.touch("alice", t0 + 29 * 60_000)).toBe("v1"); // extends the visit
-    expect(visits.touch("alice", t0 + 58 * 60_000)).toBe("v1"); // 29 min after the last event
-    expect(visits.current("alice", t0 + 58 * 60_000 + VISIT_TIMEOUT_MS - 1)).toBe("v1");
+    expect(visits.touch("alice", t0)).toBe("v0");
+    expect(visits.touch("alice", t0 + 29 * 60_000)).toBe("v0"); // extends the visit
+    expect(visits.touch("alice", t0 + 58 * 60_000)).toBe("v0"); // 29 min after the last event
+    expect(visits.current("alice", t0 + 58 * 60_000 + VISIT_TIMEOUT_MS - 1)).toBe("v0");
     expect(visits.current("alice", t0 + 58 * 60_000 + VISIT_TIMEOUT_MS)).toBeUndefined();
-    expect(visits.touch("alice", t0 + 58 * 60_000 + VISIT_TIMEOUT_MS)).toBe("v2");
-    expect(visits.touch("bob", t0)).toBe("v3"); // per visitor
+    expect(visits.touch("alice", t0 + 58 * 60_000 + VISIT_TIMEOUT_MS)).toBe("v1");
+    expect(visits.touch("bob", t0)).toBe("v2"); // per visitor
   });
 
   it("current() records no activity", () => {
-    const visits = new VisitTracker(100, 1000, () => "id");
+    const visits = new VisitTracker(100, 1000, "id");
     visits.touch("a", 0);
     for (let t = 0; t < 5000; t += 100) visits.current("a", t);
     expect(visits.current("a", 1000)).toBeUndefined();
   });
 
   it("is bounded: the least recently active visitors are forgotten", () => {
-    let n = 0;
-    const visits = new VisitTracker(2, VISIT_TIMEOUT_MS, () => `v${++n}`);
+    const visits = new VisitTracker(2, VISIT_TIMEOUT_MS, "v");
     visits.touch("a", 0);
     visits.touch("b", 0);
     visits.touch("a", 1);
     visits.touch("c", 2); // evicts b
     expect(visits.size).toBe(2);
-    expect(visits.current("a", 3)).toBe("v1");
+    expect(visits.current("a", 3)).toBe("v0");
     expect(visits.current("b", 3)).toBeUndefined();
     // Many distinct visitors never grow it past its capacity.
     for (let i = 0; i < 1000; i++) visits.touch(`x${i}`, 4);
     expect(visits.size).toBe(2);
-    expect(visits.current("x999", 5)).toBe("v1003");
+    expect(visits.current("x999", 5)).toBe(`v${(1002).toString(36)}`);
   });
 
-  it("expose(): once per exposure id per visit, several per visit, again in the next visit", () => {
-    let n = 0;
-    const visits = new VisitTracker(10, VISIT_TIMEOUT_MS, () => `v${++n}`);
-    expect(visits.expose("a", 0, 0)).toBe("v1");
-    expect(visits.expose("a", 0, 10)).toBeUndefined(); // deduplicated
-    expect(visits.expose("a", 1, 20)).toBe("v1"); // another experiment, same visit
-    expect(visits.expose("a", 2, 30)).toBe("v1");
-    for (const id of [0, 1, 2]) expect(visits.expose("a", id, 40)).toBeUndefined();
-    expect(visits.expose("b", 0, 40)).toBe("v2"); // per visitor
+  it("expose(): the visit number once per exposure id per visit (-1 after), several per visit, again in the next visit", () => {
+    const visits = new VisitTracker(10, VISIT_TIMEOUT_MS, "v");
+    expect(visits.expose("a", 0, 0)).toBe(0);
+    expect(visits.expose("a", 0, 10)).toBe(-1); // deduplicated
+    expect(visits.expose("a", 1, 20)).toBe(0); // another experiment, same visit
+    expect(visits.expose("a", 2, 30)).toBe(0);
+    for (const id of [0, 1, 2]) expect(visits.expose("a", id, 40)).toBe(-1);
+    expect(visits.expose("b", 0, 40)).toBe(1); // per visitor
     // A deduplicated exposure is no event: the visit still ends 30 minutes after the last queued one (30).
-    expect(visits.expose("a", 2, 30 + VISIT_TIMEOUT_MS)).toBe("v3");
-    expect(visits.expose("a", 0, 30 + VISIT_TIMEOUT_MS)).toBe("v3"); // the new visit had none of them
+    expect(visits.expose("a", 2, 30 + VISIT_TIMEOUT_MS)).toBe(2);
+    expect(visits.expose("a", 0, 30 + VISIT_TIMEOUT_MS)).toBe(2); // the new visit had none of them
   });
 
   it("an exposure or event keeps the visitor among the most recent (the next ones evict others)", () => {
-    let n = 0;
-    const visits = new VisitTracker(3, VISIT_TIMEOUT_MS, () => `v${++n}`);
+    const visits = new VisitTracker(3, VISIT_TIMEOUT_MS, "v");
     visits.expose("a", 0, 0);
     visits.expose("b", 0, 0);
     visits.expose("c", 0, 0);
     visits.expose("a", 1, 1); // a is now the most recent
     visits.touch("d", 2); // evicts b, the least recently active
     expect([visits.current("a", 3), visits.current("b", 3), visits.current("c", 3)]).toEqual([
-      "v1",
+      "v0",
       undefined,
-      "v3",
+      "v2",
     ]);
-    expect(visits.expose("a", 0, 3)).toBeUndefined(); // a kept what its visit had
-    expect(visits.expose("a", 1, 3)).toBeUndefined();
+    expect(visits.expose("a", 0, 3)).toBe(-1); // a kept what its visit had
+    expect(visits.expose("a", 1, 3)).toBe(-1);
   });
 });
 
 describe("visit ids", () => {
-  it("are distinct within a generator and across generators", () => {
-    const first = visitIdGenerator();
-    const second = visitIdGenerator();
+  it("are distinct within a tracker and across trackers (each draws its own random prefix)", () => {
+    const first = new VisitTracker(10);
+    const second = new VisitTracker(10);
+    expect(first.idPrefix).not.toBe(second.idPrefix);
+    expect(visitIdPrefix()).toMatch(/^[0-9a-f]{24}\.$/);
     const ids = new Set<string>();
     for (let i = 0; i < 1000; i++) {
-      ids.add(first());
-      ids.add(second());
+      ids.add(first.touch(`visitor-${i}`, 0));
+      ids.add(second.touch(`visitor-${i}`, 0));
     }
     expect(ids.size).toBe(2000);
   });
