@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { EvaluationPayload } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
 import { type LdModel, toLaunchDarkly } from "../launchdarkly-model/ld-model.js";
-import { sdkKeyEnvironment } from "../projects/sdk-keys.js";
+import { forgetSdkKeys, sdkKeyEnvironment } from "../projects/sdk-keys.js";
 import type { EnvironmentFeed } from "../sdk-delivery/environment-feed.js";
 import type { SdkDelivery } from "../sdk-delivery/sdk-delivery.service.js";
 
@@ -37,12 +37,19 @@ export class LdStreams {
   private readonly streams = new Map<string, Set<LdStream>>();
   private timer: NodeJS.Timeout | undefined;
   private readonly heartbeatMs: number;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly context: AppContext,
     delivery: SdkDelivery,
   ) {
     delivery.onReload((feed) => this.changed(feed));
+    // A key rotation (heard from any process) ends the streams of the old key at once.
+    this.unsubscribe = context.changes.subscribe((change) => {
+      if (change.kind !== "environment") return;
+      forgetSdkKeys(context);
+      this.endRevoked(`${change.projectKey}\0${change.key}`).catch(() => {});
+    });
     const fromEnv = Number(process.env.VEXIL_SSE_HEARTBEAT_MS);
     this.heartbeatMs = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_HEARTBEAT_MS;
   }
@@ -114,26 +121,15 @@ export class LdStreams {
     this.timer.unref();
   }
 
-  /** Heartbeats, and ends the streams whose SDK key no longer opens their environment (rotated). */
+  /** Heartbeats, and ends the streams whose SDK key no longer opens their environment (a safety net). */
   async tick(): Promise<void> {
     for (const [id, streams] of this.streams) {
       if (streams.size === 0) {
         this.streams.delete(id);
         continue;
       }
-      for (const stream of streams) {
-        const caller = await sdkKeyEnvironment(this.context, stream.key);
-        const [projectKey, environmentKey] = id.split("\0");
-        if (
-          caller === null ||
-          caller.keyKind !== "server" ||
-          caller.environment.projectKey !== projectKey ||
-          caller.environment.key !== environmentKey
-        ) {
-          streams.delete(stream);
-          stream.response.end();
-        } else write(stream.response, HEARTBEAT);
-      }
+      await this.endRevoked(id);
+      for (const stream of streams) write(stream.response, HEARTBEAT);
     }
     if (this.streams.size === 0 && this.timer) {
       clearInterval(this.timer);
@@ -141,7 +137,27 @@ export class LdStreams {
     }
   }
 
+  /** Ends an environment's streams whose SDK key no longer opens it (rotated away, environment deleted). */
+  private async endRevoked(id: string): Promise<void> {
+    const streams = this.streams.get(id);
+    if (!streams) return;
+    const [projectKey, environmentKey] = id.split("\0");
+    for (const stream of [...streams]) {
+      const caller = await sdkKeyEnvironment(this.context, stream.key);
+      if (
+        caller === null ||
+        caller.keyKind !== "server" ||
+        caller.environment.projectKey !== projectKey ||
+        caller.environment.key !== environmentKey
+      ) {
+        streams.delete(stream);
+        stream.response.end();
+      }
+    }
+  }
+
   close(): void {
+    this.unsubscribe();
     if (this.timer) clearInterval(this.timer);
     for (const streams of this.streams.values()) for (const stream of streams) stream.response.end();
     this.streams.clear();

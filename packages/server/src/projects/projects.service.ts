@@ -190,6 +190,13 @@ export class ProjectsService {
       });
     });
     forgetSdkKeys(this.context);
+    // Streams opened with the old keys end now (their holders hear it), in every process.
+    this.context.changes.publish({
+      projectKey,
+      environmentKeys: [key],
+      kind: "environment",
+      key,
+    });
     return after;
   }
 
