@@ -63,6 +63,9 @@ type ListQueryValue = {
   tags?: string | undefined;
   health?: string | undefined;
   archived?: "true" | "false" | "all" | undefined;
+  environmentKey?: string | undefined;
+  enabled?: "true" | "false" | undefined;
+  ruleType?: string | undefined;
 };
 
 const splitList = (value: string | undefined) =>
@@ -71,19 +74,38 @@ const splitList = (value: string | undefined) =>
     .map((v) => v.trim())
     .filter(Boolean);
 
-/** The caller's project scope and the common list criteria. */
-function criteriaOf(
+/** The caller's project scope and the common list criteria; 400 for an environment filter it cannot honour. */
+async function criteriaOf(
   request: FastifyRequest,
   query: ListQueryValue,
-): Omit<SearchCriteria, "page" | "perPage"> {
+  context: AppContext,
+): Promise<Omit<SearchCriteria, "page" | "perPage">> {
   const principal = principalOf(request);
   if (query.siteCode) assertProjectAccess(principal, query.siteCode);
+  if (query.enabled !== undefined && query.environmentKey === undefined) {
+    throw new ApiError(
+      400,
+      "querystring.enabled needs querystring.environmentKey (the environment to look at)",
+    );
+  }
+  if (query.environmentKey !== undefined && query.siteCode) {
+    const keys = await context.services.flags.environmentKeys(context.db, query.siteCode);
+    if (!keys.includes(query.environmentKey)) {
+      throw new ApiError(
+        400,
+        `querystring.environmentKey '${query.environmentKey}' is not an environment of project '${query.siteCode}'`,
+      );
+    }
+  }
   return {
     scope: principal.projectKey === null ? null : [principal.projectKey],
     siteCode: query.siteCode,
     tags: splitList(query.tags),
     health: splitList(query.health),
     archived: query.archived,
+    environmentKey: query.environmentKey,
+    enabled: query.enabled === undefined ? undefined : query.enabled === "true",
+    ruleTypes: splitList(query.ruleType),
   };
 }
 
@@ -112,7 +134,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
       const page = query.page ?? 1;
       const perPage = query.perPage ?? DEFAULT_PER_PAGE;
       const { items, total } = await service.search({
-        ...criteriaOf(request, query),
+        ...(await criteriaOf(request, query, context)),
         filter,
         sort,
         page,
@@ -136,7 +158,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
       const page = body.page ?? query.page ?? 1;
       const perPage = body.perPage ?? query.perPage ?? DEFAULT_PER_PAGE;
       const { items, total } = await service.search({
-        ...criteriaOf(request, query),
+        ...(await criteriaOf(request, query, context)),
         filter,
         sort,
         page,

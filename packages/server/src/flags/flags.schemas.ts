@@ -374,6 +374,22 @@ export const ListQuery = Type.Object(
       }),
     ),
     archived: Type.Optional(Type.Enum(["true", "false", "all"])),
+    environmentKey: Type.Optional(
+      Type.String({
+        pattern: SITE_CODE_PATTERN,
+        description: "the environment `enabled` and `ruleType` look at (one of siteCode's when given)",
+      }),
+    ),
+    enabled: Type.Optional(
+      Type.Enum(["true", "false"], { description: "on (or off) in environmentKey; needs environmentKey" }),
+    ),
+    ruleType: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        pattern: `^\\s*(${RULE_TYPES.join("|")})\\s*(,\\s*(${RULE_TYPES.join("|")})\\s*)*$`,
+        description: `comma-separated, any of ${RULE_TYPES.join(", ")}: flags with such a rule in environmentKey (any environment without it)`,
+      }),
+    ),
     optionalFields: Type.Optional(
       Type.String({ maxLength: 1024, description: "accepted; every field is returned" }),
     ),

@@ -311,3 +311,30 @@ export function sortSummaries(flags: FlagSummary[], keys: SortKey[]): FlagSummar
     return 0;
   });
 }
+
+/**
+ * Whether a flag is on (or off) in an environment and has a rule of one of the types there (in any
+ * environment when none is named); an environment the flag has no configuration for is off and ruleless.
+ */
+export function matchesEnvironmentState(
+  flag: FlagSummary,
+  criteria: {
+    environmentKey?: string | undefined;
+    enabled?: boolean | undefined;
+    ruleTypes?: string[] | undefined;
+  },
+): boolean {
+  const states =
+    criteria.environmentKey === undefined
+      ? Object.values(flag.environments)
+      : [
+          (Object.hasOwn(flag.environments, criteria.environmentKey)
+            ? flag.environments[criteria.environmentKey]
+            : undefined) ?? { enabled: false, ruleTypes: [] },
+        ];
+  if (criteria.enabled !== undefined && states[0]?.enabled !== criteria.enabled) return false;
+  if (criteria.ruleTypes?.length) {
+    return states.some((state) => state.ruleTypes.some((type) => criteria.ruleTypes!.includes(type)));
+  }
+  return true;
+}

@@ -39,7 +39,14 @@ import {
   resolveFlag,
 } from "./flags.document.js";
 import type { FlagInput } from "./flags.schemas.js";
-import { type FilterNode, filterUses, matchesFilter, type SortKey, sortSummaries } from "./flags.search.js";
+import {
+  type FilterNode,
+  filterUses,
+  matchesEnvironmentState,
+  matchesFilter,
+  type SortKey,
+  sortSummaries,
+} from "./flags.search.js";
 import { flagsStore } from "./flags.store.js";
 import { type FlagView, flagView } from "./flags.view.js";
 
@@ -61,6 +68,10 @@ export interface SearchCriteria {
   health?: string[] | undefined;
   /** "false" (default unless the filter asks about `archived`), "true" or "all". */
   archived?: "true" | "false" | "all" | undefined;
+  /** The environment `enabled` and `ruleTypes` look at (without it, ruleTypes look at every environment). */
+  environmentKey?: string | undefined;
+  enabled?: boolean | undefined;
+  ruleTypes?: string[] | undefined;
 }
 
 /**
@@ -500,6 +511,8 @@ export class FlagsService {
       summaries = summaries.filter((f) => f.tags.some((t) => criteria.tags!.includes(t)));
     if (criteria.health?.length) summaries = summaries.filter((f) => criteria.health!.includes(f.health));
     if (criteria.filter) summaries = summaries.filter((f) => matchesFilter(f, criteria.filter!));
+    if (criteria.environmentKey !== undefined || criteria.ruleTypes?.length)
+      summaries = summaries.filter((f) => matchesEnvironmentState(f, criteria));
     summaries = sortSummaries(summaries, criteria.sort ?? []);
     const start = (criteria.page - 1) * criteria.perPage;
     const page = summaries.slice(start, start + criteria.perPage);

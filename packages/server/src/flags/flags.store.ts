@@ -2,6 +2,7 @@ import { CompiledQuery, type Kysely, sql } from "kysely";
 import type { SqlDialect } from "../storage/database.js";
 import type { Database } from "../storage/schema.js";
 import type { DraftFlag, FlagMeta, FlagRecord, Health, StoredFlag } from "./flags.document.js";
+import { type EnvironmentStates, environmentStatesOf } from "./flags.tables.js";
 
 type FlagRow = Database["flags"] & { id: number };
 
@@ -30,6 +31,8 @@ export interface FlagSummary {
   dateCreated: string;
   dateModified: string;
   dateContentModified: string;
+  /** On/off and rule types per environment key. */
+  environments: EnvironmentStates;
 }
 
 function toMeta(row: Omit<FlagRow, "document">): FlagMeta {
@@ -154,6 +157,7 @@ export const flagsStore = {
         archived: write.archived ? 1 : 0,
         version: write.version,
         document: "{}",
+        environment_states: "{}",
         created_by_id: createdById,
         date_created: dateCreated,
         date_modified: write.dateModified,
@@ -176,6 +180,7 @@ export const flagsStore = {
         archived: write.archived ? 1 : 0,
         version: write.version,
         document: JSON.stringify(write.document),
+        environment_states: JSON.stringify(environmentStatesOf(write.document)),
         date_modified: write.dateModified,
         date_content_modified: write.dateContentModified,
       })
@@ -364,6 +369,7 @@ export const flagsStore = {
         "date_created",
         "date_modified",
         "date_content_modified",
+        "environment_states",
       ]);
     if (projectKeys !== null) {
       if (projectKeys.length === 0) return [];
@@ -384,6 +390,7 @@ export const flagsStore = {
       dateCreated: row.date_created,
       dateModified: row.date_modified,
       dateContentModified: row.date_content_modified,
+      environments: JSON.parse(row.environment_states) as EnvironmentStates,
     }));
   },
 

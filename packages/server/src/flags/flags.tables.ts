@@ -29,6 +29,11 @@ export interface FlagsTables {
     /** Who holds the automation lock (withFlagLock), and until when (ISO); null when unlocked. */
     locked_by: string | null;
     locked_until: string | null;
+    /**
+     * JSON of `EnvironmentStates` (see below), derived from the document on every write, so lists filter
+     * on "on in production" or "has an experiment" without reading documents.
+     */
+    environment_states: string;
   };
   /** One row per rule: hands out rule ids and finds a rule's flag. */
   flag_rules: {
@@ -64,4 +69,25 @@ export interface FlagsTables {
     key: string;
     created_at: string;
   };
+}
+
+/** Per environment key: whether the flag is on there and the types of its rules there. */
+export type EnvironmentStates = Record<string, { enabled: boolean; ruleTypes: string[] }>;
+
+/** The `environment_states` column of a flag document (environments the document lacks are off, ruleless). */
+export function environmentStatesOf(document: {
+  environmentConfigurations?: {
+    environmentKey: string;
+    featureEnabled?: boolean;
+    rolloutRules?: { type: string }[];
+  }[];
+}): EnvironmentStates {
+  const states: EnvironmentStates = {};
+  for (const environment of document.environmentConfigurations ?? []) {
+    states[environment.environmentKey] = {
+      enabled: environment.featureEnabled === true,
+      ruleTypes: [...new Set((environment.rolloutRules ?? []).map((rule) => rule.type))],
+    };
+  }
+  return states;
 }

@@ -11,6 +11,7 @@ import { accountsMigration } from "./migrations/0008-accounts.js";
 import { frequencyUnitsMigration } from "./migrations/0009-frequency-units.js";
 import { tokenParentsMigration } from "./migrations/0010-token-parents.js";
 import { launchDarklyDialectMigration } from "./migrations/0011-launchdarkly-dialect.js";
+import { flagEnvironmentStatesMigration } from "./migrations/0012-flag-environment-states.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -28,6 +29,7 @@ const migrations: Record<string, DialectMigration> = {
   "0009-frequency-units": frequencyUnitsMigration,
   "0010-token-parents": tokenParentsMigration,
   "0011-launchdarkly-dialect": launchDarklyDialectMigration,
+  "0012-flag-environment-states": flagEnvironmentStatesMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -5641,6 +5641,10 @@ export interface paths {
             parameters: {
                 query?: {
                     archived?: "true" | "false" | "all";
+                    /** @description on (or off) in environmentKey; needs environmentKey */
+                    enabled?: "true" | "false";
+                    /** @description the environment `enabled` and `ruleType` look at (one of siteCode's when given) */
+                    environmentKey?: string;
                     /** @description JSON filter expression(s) */
                     filter?: string;
                     /** @description comma-separated, any of HEALTHY, PERMANENT, STALE, SMELLY */
@@ -5649,6 +5653,8 @@ export interface paths {
                     optionalFields?: string;
                     page?: number;
                     perPage?: number;
+                    /** @description comma-separated, any of TARGETED_DELIVERY, PROGRESSIVE_DELIVERY, EXPERIMENTATION: flags with such a rule in environmentKey (any environment without it) */
+                    ruleType?: string;
                     siteCode?: string;
                     /** @description JSON [{"field","direction"}] or "field,-field" */
                     sort?: string;
@@ -8317,6 +8323,10 @@ export interface paths {
             parameters: {
                 query?: {
                     archived?: "true" | "false" | "all";
+                    /** @description on (or off) in environmentKey; needs environmentKey */
+                    enabled?: "true" | "false";
+                    /** @description the environment `enabled` and `ruleType` look at (one of siteCode's when given) */
+                    environmentKey?: string;
                     /** @description JSON filter expression(s) */
                     filter?: string;
                     /** @description comma-separated, any of HEALTHY, PERMANENT, STALE, SMELLY */
@@ -8325,6 +8335,8 @@ export interface paths {
                     optionalFields?: string;
                     page?: number;
                     perPage?: number;
+                    /** @description comma-separated, any of TARGETED_DELIVERY, PROGRESSIVE_DELIVERY, EXPERIMENTATION: flags with such a rule in environmentKey (any environment without it) */
+                    ruleType?: string;
                     siteCode?: string;
                     /** @description JSON [{"field","direction"}] or "field,-field" */
                     sort?: string;
