@@ -21,13 +21,7 @@ import { useCurrentProject } from "../app/project.js";
 import { canWrite, useSession } from "../app/session.js";
 import { ErrorState, Loading } from "../app/states.js";
 import { patchEnvironment } from "./api.js";
-import {
-  type ClientFilters,
-  defaultFilters,
-  isProduction,
-  listQuery,
-  matchesClientFilters,
-} from "./flag-list.js";
+import { defaultFilters, type FlagListFilters, isFiltered, isProduction, listQuery } from "./flag-list.js";
 import { HealthBadge } from "./HealthBadge.js";
 import { NewFlagButton } from "./NewFlagModal.js";
 import { Onboarding } from "./Onboarding.js";
@@ -45,9 +39,8 @@ export default function FlagsPage() {
   const session = useSession();
   const writable = canWrite(session.data, projectKey);
   const [filters, setFilters] = useState(defaultFilters);
-  const [client, setClient] = useState<ClientFilters>({ environmentKey, enabled: "", ruleType: "" });
   const deferredSearch = useDeferredValue(filters.search);
-  const query = listQuery(projectKey, { ...filters, search: deferredSearch });
+  const query = listQuery(projectKey, environmentKey, { ...filters, search: deferredSearch });
   const flags = useQuery({
     queryKey: ["flags", "list", query],
     queryFn: async () => {
@@ -64,7 +57,6 @@ export default function FlagsPage() {
   );
   const set = (patch: Partial<typeof filters>) => setFilters((f) => ({ ...f, page: 1, ...patch }));
   const environments = project?.environments ?? [];
-  const clientFilters = { ...client, environmentKey };
 
   function confirmToggle(flag: Flag, env: { key: string; name: string }, enabled: boolean) {
     if (!isProduction(env)) return toggle.mutate({ flag, environmentKey: env.key, enabled });
@@ -77,17 +69,10 @@ export default function FlagsPage() {
     });
   }
 
-  const noFilters =
-    !filters.search &&
-    !filters.tag &&
-    !filters.health &&
-    filters.archived === "false" &&
-    !client.enabled &&
-    !client.ruleType;
-  if (flags.data && flags.data.total === 0 && noFilters && filters.page === 1) {
+  if (flags.data && flags.data.total === 0 && !isFiltered(filters) && filters.page === 1) {
     return <Onboarding projectKey={projectKey} environmentKey={environmentKey} canWrite={writable} />;
   }
-  const shown = (flags.data?.items ?? []).filter((flag) => matchesClientFilters(flag, clientFilters));
+  const shown = flags.data?.items ?? [];
   const pages = Math.max(1, Math.ceil((flags.data?.total ?? 0) / filters.perPage));
 
   return (
@@ -140,15 +125,15 @@ export default function FlagsPage() {
             { value: "on", label: "On" },
             { value: "off", label: "Off" },
           ]}
-          value={client.enabled}
-          onChange={(v) => setClient((c) => ({ ...c, enabled: (v as ClientFilters["enabled"]) ?? "" }))}
+          value={filters.enabled}
+          onChange={(v) => set({ enabled: (v as FlagListFilters["enabled"]) ?? "" })}
         />
         <Select
           label="Rule type"
           w={180}
           data={[{ value: "", label: "Any" }, ...RULE_TYPES]}
-          value={client.ruleType}
-          onChange={(v) => setClient((c) => ({ ...c, ruleType: (v as ClientFilters["ruleType"]) ?? "" }))}
+          value={filters.ruleType}
+          onChange={(v) => set({ ruleType: (v as FlagListFilters["ruleType"]) ?? "" })}
         />
         <Select
           label="Sort"
@@ -232,9 +217,6 @@ export default function FlagsPage() {
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
           {flags.data?.total ?? 0} flags
-          {client.enabled || client.ruleType
-            ? ` (${shown.length} on this page match the environment filters)`
-            : ""}
         </Text>
         <Pagination
           total={pages}

@@ -1,10 +1,14 @@
-import type { Flag, RuleType } from "../api/types.js";
+import type { RuleType } from "../api/types.js";
 
 export interface FlagListFilters {
   search: string;
   tag: string;
   health: string;
   archived: "false" | "true" | "all";
+  /** On or off in the environment shown ("" = either). */
+  enabled: "" | "on" | "off";
+  /** Has a rule of this type in the environment shown ("" = any). */
+  ruleType: "" | RuleType;
   sort: string;
   page: number;
   perPage: number;
@@ -15,14 +19,17 @@ export const defaultFilters: FlagListFilters = {
   tag: "",
   health: "",
   archived: "false",
+  enabled: "",
+  ruleType: "",
   sort: "name",
   page: 1,
   perPage: 50,
 };
 
-/** The query of GET /feature-flags for the server-side filters (search, tag, health, archived, sort, page). */
-export function listQuery(projectKey: string, f: FlagListFilters) {
+/** The query of GET /feature-flags: every filter, the sort and the page, all applied by the server. */
+export function listQuery(projectKey: string, environmentKey: string, f: FlagListFilters) {
   const search = f.search.trim();
+  const inEnvironment = environmentKey && (f.enabled || f.ruleType);
   return {
     siteCode: projectKey,
     page: f.page,
@@ -31,6 +38,11 @@ export function listQuery(projectKey: string, f: FlagListFilters) {
     sort: f.sort,
     ...(f.tag.trim() ? { tags: f.tag.trim() } : {}),
     ...(f.health ? { health: f.health } : {}),
+    ...(inEnvironment ? { environmentKey } : {}),
+    ...(inEnvironment && f.enabled
+      ? { enabled: f.enabled === "on" ? ("true" as const) : ("false" as const) }
+      : {}),
+    ...(f.ruleType ? { ruleType: f.ruleType } : {}),
     ...(search
       ? {
           filter: JSON.stringify({
@@ -46,18 +58,9 @@ export function listQuery(projectKey: string, f: FlagListFilters) {
   };
 }
 
-export interface ClientFilters {
-  environmentKey: string;
-  enabled: "" | "on" | "off";
-  ruleType: "" | RuleType;
-}
-
-/** The filters the list API has no parameter for, applied to the flags of the page shown. */
-export function matchesClientFilters(flag: Flag, f: ClientFilters): boolean {
-  const env = flag.environmentConfigurations?.find((e) => e.environmentKey === f.environmentKey);
-  if (f.enabled && Boolean(env?.featureEnabled) !== (f.enabled === "on")) return false;
-  if (f.ruleType && !(env?.rolloutRules ?? []).some((r) => r.type === f.ruleType)) return false;
-  return true;
+/** Whether any filter narrows the list (an empty list then means "no match", not "no flags yet"). */
+export function isFiltered(f: FlagListFilters): boolean {
+  return Boolean(f.search || f.tag || f.health || f.enabled || f.ruleType || f.archived !== "false");
 }
 
 /** Whether switching this environment deserves a confirmation (production by key or name). */
