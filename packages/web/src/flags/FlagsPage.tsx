@@ -216,7 +216,7 @@ export default function FlagsPage() {
       {flags.data && shown.length === 0 ? <Text c="dimmed">No flag matches these filters.</Text> : null}
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
-          {flags.data?.total ?? 0} flags
+          {flags.data?.total === 1 ? "1 flag" : `${flags.data?.total ?? 0} flags`}
         </Text>
         <Pagination
           total={pages}
