@@ -17,6 +17,7 @@ const FlagsPage = lazy(() => import("./flags/FlagsPage.js"));
 const FlagPage = lazy(() => import("./flags/FlagPage.js"));
 const SegmentsPage = lazy(() => import("./segments/SegmentsPage.js"));
 const SegmentPage = lazy(() => import("./segments/SegmentPage.js"));
+const EnvironmentsPage = lazy(() => import("./admin/EnvironmentsPage.js"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -56,6 +57,7 @@ const router = createBrowserRouter([
       { path: "flags/:featureKey", element: <FlagPage /> },
       { path: "segments", element: <SegmentsPage /> },
       { path: "segments/:segmentId", element: <SegmentPage /> },
+      { path: "environments", element: <EnvironmentsPage /> },
     ],
   },
 ]);

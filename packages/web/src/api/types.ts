@@ -39,3 +39,26 @@ export type Project = Omit<ProjectInput, "environments"> & {
     clientSdkKey: string;
   })[];
 };
+
+// Administration and configuration screens (src/admin, src/goals).
+type Created<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: { 201: infer R };
+}
+  ? Json<R>
+  : never;
+export type EnvironmentView = Ok<"/projects/{projectKey}/environments", "get">[number];
+export type NewEnvironment = Body<"/projects/{projectKey}/environments", "post">;
+export type ApiToken = Ok<"/tokens", "get">[number];
+export type NewApiToken = Body<"/tokens", "post">;
+export type CreatedApiToken = Created<"/tokens", "post">;
+export type Webhook = Ok<"/api/v2/webhooks", "get">["items"][number];
+export type WebhookInput = Body<"/api/v2/webhooks", "post">;
+export type WebhookDelivery = Ok<"/api/v2/webhooks/{id}/deliveries", "get">["items"][number];
+export type AccountUser = Ok<"/users", "get">[number];
+export type NewAccountUser = Body<"/users", "post">;
+export type AccountUserChanges = Body<"/users/{userId}", "patch">;
+export type AuditEntry = Ok<"/audit-log", "get">["items"][number];
+export type AuditQuery = NonNullable<paths["/audit-log"]["get"]["parameters"]["query"]>;
+export type Goal = Ok<"/goals", "get">[number];
+export type GoalInput = Body<"/goals", "post">;
+export type LaunchDarklyMetric = Ok<"/api/v2/metrics/{projectKey}", "get">["items"][number];

@@ -2,6 +2,7 @@ import {
   ActionIcon,
   AppShell,
   Button,
+  Divider,
   Group,
   NavLink,
   Select,
@@ -19,6 +20,9 @@ const sections = [
   { path: "flags", label: "Flags" },
   { path: "segments", label: "Segments" },
 ];
+
+// Administration and configuration (console-admin's screens), below the everyday sections.
+const adminSections = [{ path: "environments", label: "Environments" }];
 
 /** Redirects to the sign-in page when nobody is signed in, coming back here afterwards. */
 export function RequireSession({ children }: { children: React.ReactNode }) {
@@ -115,6 +119,16 @@ export function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Sections">
         {sections.map((s) => (
+          <NavLink
+            key={s.path}
+            component={Link}
+            to={`/p/${projectKey}/${s.path}`}
+            label={s.label}
+            active={section === s.path}
+          />
+        ))}
+        <Divider my="xs" label="Settings" labelPosition="left" />
+        {adminSections.map((s) => (
           <NavLink
             key={s.path}
             component={Link}

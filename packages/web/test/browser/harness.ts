@@ -17,11 +17,11 @@ export const WRITER = { email: "writer@example.com", password: "writer password 
 export const READER = { email: "reader@example.com", password: "reader password 1" };
 
 /** A real server (SQLite, or PostgreSQL with VEXIL_TEST_POSTGRES_URL) with the demo project and three people. */
-export async function startConsoleServer(): Promise<TestServer> {
+export async function startConsoleServer(env: Record<string, string> = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(consoleDist, "index.html"))) {
     throw new Error(`No built console in ${consoleDist}: run npm run build -w packages/web first`);
   }
-  const server = await startTestServer({ listen: true, env: { VEXIL_CONSOLE_DIR: consoleDist } });
+  const server = await startTestServer({ listen: true, env: { VEXIL_CONSOLE_DIR: consoleDist, ...env } });
   await ensureDemoData(server.context);
   for (const [person, role] of [
     [ADMIN, "admin"],
