@@ -156,10 +156,12 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
     database,
     db: database.db,
     tokens,
-    accounts: new AccountsService(database.db, now, {
-      idleMs: config.sessionIdleMs,
-      maxMs: config.sessionMaxMs,
-    }),
+    accounts: new AccountsService(
+      database.db,
+      now,
+      { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
+      outbox,
+    ),
     revocations,
     analytics,
     changes: new ChangeBus(),

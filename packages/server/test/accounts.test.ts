@@ -127,7 +127,12 @@ describe("sign-in and sessions", () => {
   it("keeps sessions in the database: another service over the same storage (a replica) resolves them", async () => {
     await createUser({ email: "replica@example.com", role: "reader", password: "replica pass" });
     const session = await signIn("replica@example.com", "replica pass");
-    const replica = new AccountsService(server.context.db, () => clock, { idleMs: 60_000, maxMs: 3_600_000 });
+    const replica = new AccountsService(
+      server.context.db,
+      () => clock,
+      { idleMs: 60_000, maxMs: 3_600_000 },
+      server.context.outbox,
+    );
     expect((await replica.resolveSession(session.cookie as string))?.user.email).toBe("replica@example.com");
   });
 

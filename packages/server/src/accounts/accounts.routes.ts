@@ -128,7 +128,7 @@ export function accountRoutes(app: TypedApp, accounts: AccountsService) {
     },
     async (request) => {
       assertUnscopedAdmin(principalOf(request));
-      return accounts.store.listUsers();
+      return accounts.listUsers();
     },
   );
 

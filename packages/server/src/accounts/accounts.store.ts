@@ -29,17 +29,18 @@ function toRecord(row: UserRow): UserRecord {
 }
 
 /** Users, sessions and throttle counters in the configuration database. */
-export class AccountsStore {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  async insertUser(input: {
-    email: string;
-    passwordHash: string;
-    role: Role;
-    projectKey: string | null;
-    now: number;
-  }): Promise<UserRecord> {
-    const row = await this.db
+export const accountsStore = {
+  async insertUser(
+    db: Kysely<Database>,
+    input: {
+      email: string;
+      passwordHash: string;
+      role: Role;
+      projectKey: string | null;
+      now: number;
+    },
+  ): Promise<UserRecord> {
+    const row = await db
       .insertInto("users")
       .values({
         email: input.email,
@@ -52,38 +53,42 @@ export class AccountsStore {
       .returningAll()
       .executeTakeFirstOrThrow();
     return toRecord(row as UserRow);
-  }
+  },
 
-  async findUser(id: number): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  async findUser(db: Kysely<Database>, id: number): Promise<UserRecord | undefined> {
+    const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
     return row ? toRecord(row as UserRow) : undefined;
-  }
+  },
 
   /** The user with this (normalised) email and its password hash. */
-  async findByEmail(email: string): Promise<{ user: UserRecord; passwordHash: string } | undefined> {
-    const row = await this.db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+  async findByEmail(
+    db: Kysely<Database>,
+    email: string,
+  ): Promise<{ user: UserRecord; passwordHash: string } | undefined> {
+    const row = await db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
     return row ? { user: toRecord(row as UserRow), passwordHash: row.password_hash } : undefined;
-  }
+  },
 
-  async listUsers(): Promise<UserRecord[]> {
-    const rows = await this.db.selectFrom("users").selectAll().orderBy("id").execute();
+  async listUsers(db: Kysely<Database>): Promise<UserRecord[]> {
+    const rows = await db.selectFrom("users").selectAll().orderBy("id").execute();
     return rows.map((row) => toRecord(row as UserRow));
-  }
+  },
 
-  async countUsers(): Promise<number> {
-    const row = await this.db
+  async countUsers(db: Kysely<Database>): Promise<number> {
+    const row = await db
       .selectFrom("users")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     return Number(row.n);
-  }
+  },
 
   async updateUser(
+    db: Kysely<Database>,
     id: number,
     changes: { role?: Role; projectKey?: string | null; disabled?: boolean; passwordHash?: string },
     now: number,
   ): Promise<UserRecord | undefined> {
-    const row = await this.db
+    const row = await db
       .updateTable("users")
       .set({
         ...(changes.role === undefined ? {} : { role: changes.role }),
@@ -96,15 +101,15 @@ export class AccountsStore {
       .returningAll()
       .executeTakeFirst();
     return row ? toRecord(row as UserRow) : undefined;
-  }
+  },
 
-  async insertSession(session: Database["sessions"]): Promise<void> {
-    await this.db.insertInto("sessions").values(session).execute();
-  }
+  async insertSession(db: Kysely<Database>, session: Database["sessions"]): Promise<void> {
+    await db.insertInto("sessions").values(session).execute();
+  },
 
   /** A session with its user, by the hash of the cookie's value. */
-  async findSession(idHash: string) {
-    const row = await this.db
+  async findSession(db: Kysely<Database>, idHash: string) {
+    const row = await db
       .selectFrom("sessions")
       .innerJoin("users", "users.id", "sessions.user_id")
       .selectAll("sessions")
@@ -124,30 +129,30 @@ export class AccountsStore {
       projectKey: row.project_key,
       disabled: Number(row.disabled) === 1,
     };
-  }
+  },
 
-  async touchSession(idHash: string, now: number): Promise<void> {
-    await this.db.updateTable("sessions").set({ last_seen_at: now }).where("id_hash", "=", idHash).execute();
-  }
+  async touchSession(db: Kysely<Database>, idHash: string, now: number): Promise<void> {
+    await db.updateTable("sessions").set({ last_seen_at: now }).where("id_hash", "=", idHash).execute();
+  },
 
-  async deleteSession(idHash: string): Promise<void> {
-    await this.db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
-  }
+  async deleteSession(db: Kysely<Database>, idHash: string): Promise<void> {
+    await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+  },
 
-  async deleteSessionsOf(userId: number): Promise<void> {
-    await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
-  }
+  async deleteSessionsOf(db: Kysely<Database>, userId: number): Promise<void> {
+    await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  },
 
   /** Drops sessions past their absolute expiry or idle since before `idleBefore`. */
-  async deleteExpiredSessions(now: number, idleBefore: number): Promise<void> {
-    await this.db
+  async deleteExpiredSessions(db: Kysely<Database>, now: number, idleBefore: number): Promise<void> {
+    await db
       .deleteFrom("sessions")
       .where((eb) => eb.or([eb("expires_at", "<=", now), eb("last_seen_at", "<", idleBefore)]))
       .execute();
-  }
+  },
 
-  async readThrottle(keys: string[]): Promise<Map<string, ThrottleState>> {
-    const rows = await this.db.selectFrom("login_throttle").selectAll().where("key", "in", keys).execute();
+  async readThrottle(db: Kysely<Database>, keys: string[]): Promise<Map<string, ThrottleState>> {
+    const rows = await db.selectFrom("login_throttle").selectAll().where("key", "in", keys).execute();
     return new Map(
       rows.map((row) => [
         row.key,
@@ -158,22 +163,22 @@ export class AccountsStore {
         },
       ]),
     );
-  }
+  },
 
-  async writeThrottle(key: string, state: ThrottleState): Promise<void> {
+  async writeThrottle(db: Kysely<Database>, key: string, state: ThrottleState): Promise<void> {
     const values = {
       failures: state.failures,
       window_start: state.windowStart,
       blocked_until: state.blockedUntil,
     };
-    await this.db
+    await db
       .insertInto("login_throttle")
       .values({ key, ...values })
       .onConflict((oc) => oc.column("key").doUpdateSet(values))
       .execute();
-  }
+  },
 
-  async clearThrottle(key: string): Promise<void> {
-    await this.db.deleteFrom("login_throttle").where("key", "=", key).execute();
-  }
-}
+  async clearThrottle(db: Kysely<Database>, key: string): Promise<void> {
+    await db.deleteFrom("login_throttle").where("key", "=", key).execute();
+  },
+};

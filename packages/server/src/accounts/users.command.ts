@@ -32,7 +32,7 @@ export async function runUserCommand(
     },
   });
   if (sub === "list") {
-    for (const user of await accounts.store.listUsers()) {
+    for (const user of await accounts.listUsers()) {
       const scope = user.projectKey ? `project ${user.projectKey}` : "all projects";
       io.stdout.write(
         `${user.id}\t${user.email}\t${user.role}\t${scope}${user.disabled ? "\tdisabled" : ""}\n`,
