@@ -5,7 +5,7 @@ import type { Database } from "../storage/schema.js";
 /** An audit entry is a published domain change (changes/outbox.ts). */
 export type AuditEntry = DomainChange;
 
-export interface AuditRecord extends Required<Omit<AuditEntry, "before" | "after">> {
+export interface AuditRecord extends Required<Omit<AuditEntry, "before" | "after" | "subject">> {
   id: number;
   at: string;
   before: unknown;

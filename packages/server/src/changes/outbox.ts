@@ -10,6 +10,18 @@ export interface DomainChange {
   resourceId: string;
   before?: unknown;
   after?: unknown;
+  /**
+   * What subscribers need to name the resource (its key, name and environments) without reading another
+   * capability's tables; not journaled.
+   */
+  subject?: ChangeSubject;
+}
+
+/** The resource a change is about, as subscribers name it. */
+export interface ChangeSubject {
+  key: string;
+  name: string;
+  environmentKeys: string[];
 }
 
 /** A change as subscribers see it: its journal id (the audit entry's id) and its instant. */

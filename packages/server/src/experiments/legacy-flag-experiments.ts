@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord } from "../flags/flags.document.js";
-import { findFlagByKey, findFlagRecord } from "../flags/flags.lookup.js";
+import { findFlagByKey, findFlagRecord, flagSubject } from "../flags/flags.lookup.js";
 import type { FlagView } from "../flags/flags.view.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
@@ -336,6 +336,7 @@ export async function patchLegacyExperiments(
           resourceId: String(flag.meta.id),
           before,
           after: { ...after, ...(comment !== undefined ? { comment } : {}) },
+          subject: await flagSubject(trx, flag),
         },
         new Date(now),
       );

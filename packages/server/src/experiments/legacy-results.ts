@@ -1,6 +1,7 @@
 import { analyzeMetric, conversionChiSquare, fisherExactTest, normalQuantile } from "@vexil/stats";
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord } from "../flags/flags.document.js";
+import { flagSubject } from "../flags/flags.lookup.js";
 import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { badRequest, notFound } from "../http/api-error.js";
 import { link } from "../http/launchdarkly-http.js";
@@ -266,6 +267,7 @@ export async function resetLegacyResults(
       resourceType: "feature-flag",
       resourceId: String(flag.meta.id),
       after: { environmentKey, metricKey, resetAt },
+      subject: await flagSubject(trx, flag),
     });
   });
 }

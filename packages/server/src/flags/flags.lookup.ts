@@ -1,4 +1,8 @@
+import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
+import type { ChangeSubject } from "../changes/outbox.js";
+import { projectsStore } from "../projects/projects.store.js";
+import type { Database } from "../storage/schema.js";
 import type { FlagRecord } from "./flags.document.js";
 import { flagsStore } from "./flags.store.js";
 import type { FlagView } from "./flags.view.js";
@@ -37,4 +41,14 @@ export async function findRule(context: AppContext, ruleId: number) {
     ?.rolloutRules.find((r) => r.id === ruleId);
   if (!record || !rule) return undefined;
   return { flag: record, environmentKey: location.environmentKey, rule };
+}
+
+/** The flag as a published change names it (key, name, the project's environments), read in `db`. */
+export async function flagSubject(db: Kysely<Database>, record: FlagRecord): Promise<ChangeSubject> {
+  const environments = await projectsStore.environments(db, record.meta.projectKey);
+  return {
+    key: record.doc.featureKey,
+    name: record.doc.name,
+    environmentKeys: environments.map((e) => e.key),
+  };
 }

@@ -185,7 +185,7 @@ export class FlagsService {
         await flagsStore.syncReferences(trx, id, draft);
         await bumpConfigVersion(trx, projectKey);
         const view = this.view(record, environmentKeys);
-        await this.audit(trx, actor, record, { action: "flag.create", after: view }, now);
+        await this.audit(trx, actor, record, environmentKeys, { action: "flag.create", after: view }, now);
         return { view, changes: changesBetween(undefined, record, environmentKeys) };
       });
     } catch (error) {
@@ -278,8 +278,17 @@ export class FlagsService {
         await flagsStore.syncReferences(trx, current.meta.id, draft);
         await bumpConfigVersion(trx, current.meta.projectKey);
         const view = this.view(after, environmentKeys);
-        await this.audit(trx, actor, current, { action, before: currentView, after: view }, now);
-        for (const note of change.alsoAudit?.() ?? []) await this.audit(trx, actor, current, note, now);
+        await this.audit(
+          trx,
+          actor,
+          after,
+          environmentKeys,
+          { action, before: currentView, after: view },
+          now,
+        );
+        for (const note of change.alsoAudit?.() ?? []) {
+          await this.audit(trx, actor, after, environmentKeys, note, now);
+        }
         return { view, changed: true, changes: changesBetween(current, after, environmentKeys) };
       });
     } catch (error) {
@@ -491,7 +500,7 @@ export class FlagsService {
       const before = this.view(current, environmentKeys);
       await flagsStore.delete(trx, current.meta.id);
       await bumpConfigVersion(trx, projectKey);
-      await this.audit(trx, actor, current, { action: "flag.delete", before }, now);
+      await this.audit(trx, actor, current, environmentKeys, { action: "flag.delete", before }, now);
       return changesBetween(current, undefined, environmentKeys);
     });
     this.publish(changes);
@@ -539,11 +548,15 @@ export class FlagsService {
     return { items, total: summaries.length };
   }
 
-  /** Publishes a change of the flag to the outbox (audit entry, webhooks) in the write's transaction. */
+  /**
+   * Publishes a change of the flag to the outbox (audit entry, webhooks) in the write's transaction, naming
+   * the flag as it is after the change so subscribers need not read flag tables.
+   */
   private async audit(
     trx: Kysely<Database>,
     actor: Actor,
     flag: FlagRecord,
+    environmentKeys: string[],
     entry: { action: string; before?: unknown; after?: unknown },
     now: string,
   ): Promise<void> {
@@ -554,6 +567,7 @@ export class FlagsService {
         actor: actor.name,
         resourceType: "feature-flag",
         resourceId: String(flag.meta.id),
+        subject: { key: flag.doc.featureKey, name: flag.doc.name, environmentKeys },
         ...entry,
       },
       new Date(now),

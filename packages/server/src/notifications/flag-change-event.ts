@@ -45,6 +45,8 @@ export interface AuditedFlagChange {
   before: unknown;
   after: unknown;
   at: Date;
+  /** The flag's key, name and environments as the publishing service gave them. */
+  subject?: FlagIdentity | undefined;
 }
 
 /** The flag's key, name and environments, for entries whose before/after are not flag views. */

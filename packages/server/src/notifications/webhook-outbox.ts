@@ -2,12 +2,7 @@ import type { Kysely } from "kysely";
 import type { ChangeSubscriber } from "../changes/outbox.js";
 import { enqueueInTransaction } from "../jobs/job-runner.js";
 import type { Database } from "../storage/schema.js";
-import {
-  type AuditedFlagChange,
-  type FlagIdentity,
-  flagChangeEvent,
-  identityFromViews,
-} from "./flag-change-event.js";
+import { type AuditedFlagChange, flagChangeEvent, identityFromViews } from "./flag-change-event.js";
 import { statementsAllow } from "./webhook-statements.js";
 import { webhooksStore } from "./webhooks.store.js";
 
@@ -19,27 +14,6 @@ export const DELIVERY_MAX_ATTEMPTS = 1000;
 
 export interface WebhookDeliveryJob {
   deliveryId: number;
-}
-
-/** The flag's identity when the entry carries no flag views: read in the same transaction. */
-async function identityFromStorage(
-  trx: Kysely<Database>,
-  projectKey: string,
-  flagId: number,
-): Promise<FlagIdentity | undefined> {
-  const flag = await trx
-    .selectFrom("flags")
-    .select(["feature_key", "name"])
-    .where("id", "=", flagId)
-    .executeTakeFirst();
-  if (!flag) return undefined;
-  const environments = await trx
-    .selectFrom("environments")
-    .select("key")
-    .where("project_key", "=", projectKey)
-    .orderBy("position")
-    .execute();
-  return { featureKey: flag.feature_key, name: flag.name, environmentKeys: environments.map((e) => e.key) };
 }
 
 /**
@@ -54,9 +28,7 @@ export async function queueWebhookDeliveries(
 ): Promise<void> {
   const webhooks = await webhooksStore.enabled(trx);
   if (webhooks.length === 0) return;
-  const identity =
-    identityFromViews(change.before, change.after) ??
-    (await identityFromStorage(trx, change.projectKey, change.flagId));
+  const identity = change.subject ?? identityFromViews(change.before, change.after);
   if (!identity) return;
   const event = flagChangeEvent(change, identity);
   const payload = JSON.stringify(event);
@@ -102,5 +74,12 @@ export const queueFlagWebhooks: ChangeSubscriber = async (trx, change) => {
     before: change.before,
     after: change.after,
     at: change.at,
+    subject: change.subject
+      ? {
+          featureKey: change.subject.key,
+          name: change.subject.name,
+          environmentKeys: change.subject.environmentKeys,
+        }
+      : undefined,
   });
 };
