@@ -382,6 +382,64 @@ describe("POST /bulk", () => {
   });
 });
 
+describe("a progressive ramp", () => {
+  it("reaches the SDK's stream as a patch when a step begins, and is served before it", async () => {
+    await ok("POST", "/projects", { key: "ramping", name: "Ramping" });
+    const env = (await ok("GET", "/projects/ramping")).environments.find(
+      (e: { key: string }) => e.key === "production",
+    );
+    // Nobody until the second step, everybody from it (0 % and 100 % need no draw to compare).
+    const step = new Date(Date.now() + 5000).toISOString();
+    await ok("POST", "/feature-flags", {
+      siteCode: "ramping",
+      featureKey: "ramped",
+      name: "Ramped",
+      bucketingMode: "LAUNCHDARKLY",
+      variations: [
+        { key: "off", variables: [] },
+        { key: "on", variables: [] },
+      ],
+      environmentConfigurations: [
+        {
+          environmentKey: "production",
+          featureEnabled: true,
+          defaultVariationKey: "off",
+          rolloutRules: [
+            {
+              type: "PROGRESSIVE_DELIVERY",
+              variationKey: "on",
+              state: "ACTIVE",
+              rolloutConfiguration: {
+                type: "CUSTOM_RAMP_UP",
+                steps: [
+                  { dateTime: new Date(Date.now() - 3_600_000).toISOString(), exposure: 0 },
+                  { dateTime: step, exposure: 100 },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const before = await server.request("GET", "/sdk/latest-flags/ramped", { token: env.serverSdkKey });
+    expect(before.body._vexilNotServable).toBeUndefined();
+    expect(before.body.fallthrough).toEqual({ variation: 0 });
+
+    const ld = launchDarkly(env.serverSdkKey, { sendEvents: false });
+    await ld.waitForInitialization({ timeout: 10 });
+    const user = { kind: "user", key: "user-1" };
+    // The step is 5 s away when the flag is created: the SDK starts before it.
+    expect(await ld.variation("ramped", user, null)).toBe(false);
+    const updated = new Promise<void>((resolve) => ld.on("update:ramped", () => resolve()));
+    await updated;
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(step));
+    expect(await ld.variation("ramped", user, null)).toBe(true);
+    const after = await server.request("GET", "/sdk/latest-flags/ramped", { token: env.serverSdkKey });
+    expect(after.body.fallthrough).toEqual({ variation: 1 });
+    expect(after.body.version).toBeGreaterThan(before.body.version);
+  });
+});
+
 describe("a rotated server key", () => {
   it("ends the SDK's stream at once, and the SDK gives up on the old key", async () => {
     const project = await ok("POST", "/projects", { key: "rotating", name: "Rotating" });

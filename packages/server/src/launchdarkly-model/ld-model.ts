@@ -16,6 +16,7 @@ import {
   ruleStatus,
   type Segment,
 } from "@vexil/engine";
+import { clockPieces } from "../flags/rule-clock.js";
 import {
   LD_OPERATORS,
   type LdVariationOrRollout,
@@ -24,8 +25,8 @@ import {
   variationValues,
 } from "./serving.js";
 
-/** An instant after every schedule: what a rule will be once its window and ramp are over. */
-const END_OF_TIME = 8.64e15;
+/** Item versions: the payload version times this, plus the schedule steps materialised since. */
+export const STEPS_PER_VERSION = 1_000_000;
 
 export interface LdClause {
   contextKind: "user";
@@ -77,6 +78,10 @@ export interface LdModel {
   notServable: Record<string, string>;
   /** By flag key, then by LaunchDarkly rule id ("fallthrough" for the fallthrough): the experiment rule. */
   experiments: Record<string, Record<string, LdExperimentRule>>;
+  /** The version every item carries. */
+  version: number;
+  /** When a release window or ramp step changes what a flag serves (Infinity: never): compile again then. */
+  nextChange: number;
 }
 
 /** Key of a Vexil segment in LaunchDarkly's model. */
@@ -186,23 +191,23 @@ function segmentMatch(keys: string[], negate: boolean): LdClause {
   return { contextKind: "user", attribute: "key", op: "segmentMatch", values: keys, negate };
 }
 
-/** Whether a rule plays at `now`, and whether that can still change. */
-function timing(rule: CompiledRule, now: number): "active" | "skipped" {
-  const current = ruleStatus(rule, now);
-  if (current === "PAUSED" || current === "OUTDATED") return "skipped";
-  if (current === "PLANNED" || ruleStatus(rule, END_OF_TIME) !== "ACTIVE") {
-    throw new NotServable(`rule ${rule.id} has a release window still to come (served on a schedule)`);
+/**
+ * Whether a rule plays at `now` (its release window) and the share it exposes (a ramp's current step); the
+ * instant either changes lowers `clock.next`. A schedule that cannot be bounded is not servable.
+ */
+function timing(
+  rule: CompiledRule,
+  now: number,
+  clock: { next: number },
+): { active: boolean; exposition: number } {
+  const pieces = clockPieces(rule, now);
+  if (pieces.status === undefined || pieces.exposition === undefined) {
+    throw new NotServable(`rule ${rule.id} has a schedule that cannot be read`);
   }
-  return "active";
-}
-
-function exposition(rule: CompiledRule, now: number): number {
-  if (rule.type !== "PROGRESSIVE_DELIVERY" || !rule.rolloutConfiguration) return rule.exposition;
-  const at = currentExposition(rule, now);
-  if (at !== currentExposition(rule, END_OF_TIME)) {
-    throw new NotServable(`rule ${rule.id} is a progressive ramp still moving`);
-  }
-  return at;
+  clock.next = Math.min(clock.next, pieces.status[1], pieces.exposition[1]);
+  const status = ruleStatus(rule, now);
+  const exposition = rule.type === "PROGRESSIVE_DELIVERY" ? currentExposition(rule, now) : rule.exposition;
+  return { active: status === "ACTIVE", exposition };
 }
 
 interface CompiledLd {
@@ -215,6 +220,7 @@ function compileFlag(
   segments: SegmentCompiler,
   version: number,
   now: number,
+  clock: { next: number },
 ): CompiledLd {
   const indexOf = new Map(flag.variations.map((v, i) => [v.key, i]));
   const index = (key: string | undefined): number => {
@@ -246,15 +252,16 @@ function compileFlag(
   const experiments: Record<string, LdExperimentRule> = {};
   if (!flag.enabled) return { flag: result, experiments };
 
-  const active = flag.rules.filter((rule) => timing(rule, now) === "active");
-  for (const [position, rule] of active.entries()) {
+  // Every rule's schedule counts, also of rules not playing yet: they start at a boundary.
+  const timings = flag.rules.map((rule) => ({ rule, ...timing(rule, now, clock) }));
+  const active = timings.filter((t) => t.active);
+  for (const [position, { rule, exposition: at }] of active.entries()) {
     const clauses: LdClause[] = [];
     if (rule.segmentId !== undefined && rule.segmentId !== null) {
       const failure = segments.compile(String(rule.segmentId));
       if (failure !== null) throw new NotServable(failure);
       clauses.push(segmentMatch([segmentKey(rule.segmentId)], false));
     }
-    const at = rule.type === "PROGRESSIVE_DELIVERY" ? exposition(rule, now) : rule.exposition;
     const { served, partial } = servingOf(rule, at, index, off);
     if (served.rollout !== undefined && !ld) {
       throw new NotServable(`rule ${rule.id} splits traffic with Vexil's bucketing`);
@@ -295,23 +302,34 @@ function malformed(flag: CompiledFlag, version: number, reason: string): LdFlag 
 }
 
 /**
- * The environment's payload in LaunchDarkly's SDK model, as of `now` (schedules read at that instant).
- * Every item carries the payload (configuration) version: it grows with every change, also a change of a
- * segment that alters a flag's servability, so SDKs always apply a patch.
+ * The environment's payload in LaunchDarkly's SDK model, as of `now`: release windows and ramps as they
+ * stand then, with `nextChange` saying when to compile again (the `step`-th materialisation of this
+ * payload). Every item carries `version`, which grows with every payload change and every step, so SDKs
+ * apply each patch.
  */
-export function toLaunchDarkly(payload: EvaluationPayload, now: number): LdModel {
-  const segments = new SegmentCompiler(payload.segments, payload.version);
-  const model: LdModel = { flags: {}, segments: segments.out, notServable: {}, experiments: {} };
+export function toLaunchDarkly(payload: EvaluationPayload, now: number, step = 0): LdModel {
+  const version = payload.version * STEPS_PER_VERSION + Math.min(step, STEPS_PER_VERSION - 1);
+  const segments = new SegmentCompiler(payload.segments, version);
+  const clock = { next: Number.POSITIVE_INFINITY };
+  const model: LdModel = {
+    flags: {},
+    segments: segments.out,
+    notServable: {},
+    experiments: {},
+    version,
+    nextChange: Number.POSITIVE_INFINITY,
+  };
   for (const [key, flag] of Object.entries(payload.flags)) {
     try {
-      const compiled = compileFlag(flag, segments, payload.version, now);
+      const compiled = compileFlag(flag, segments, version, now, clock);
       model.flags[key] = compiled.flag;
       if (Object.keys(compiled.experiments).length > 0) model.experiments[key] = compiled.experiments;
     } catch (error) {
       const reason = error instanceof NotServable ? error.message : "unreadable configuration";
-      model.flags[key] = malformed(flag, payload.version, `not servable to LaunchDarkly SDKs: ${reason}`);
+      model.flags[key] = malformed(flag, version, `not servable to LaunchDarkly SDKs: ${reason}`);
       model.notServable[key] = reason;
     }
   }
+  model.nextChange = clock.next;
   return model;
 }

@@ -32,7 +32,9 @@ function event(name: "put" | "patch" | "delete", data: unknown): string {
 }
 
 export class LdStreams {
-  private readonly models = new WeakMap<EvaluationPayload, LdModel>();
+  private readonly models = new WeakMap<EvaluationPayload, { model: LdModel; step: number }>();
+  /** Per environment with streams: the timer of its next schedule step (release window, ramp). */
+  private readonly stepTimers = new Map<string, NodeJS.Timeout>();
   private readonly sent = new Map<string, { flags: Map<string, string>; segments: Map<string, string> }>();
   private readonly streams = new Map<string, Set<LdStream>>();
   private timer: NodeJS.Timeout | undefined;
@@ -54,14 +56,31 @@ export class LdStreams {
     this.heartbeatMs = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_HEARTBEAT_MS;
   }
 
-  /** The feed's payload in LaunchDarkly's model, compiled once per payload. */
+  /** The feed's payload in LaunchDarkly's model, compiled once per payload and schedule step. */
   model(feed: EnvironmentFeed): LdModel {
-    let model = this.models.get(feed.payload);
-    if (!model) {
-      model = toLaunchDarkly(feed.payload, this.context.now());
-      this.models.set(feed.payload, model);
+    const now = this.context.now();
+    let entry = this.models.get(feed.payload);
+    if (!entry || entry.model.nextChange <= now) {
+      const step = entry ? entry.step + 1 : 0;
+      entry = { model: toLaunchDarkly(feed.payload, now, step), step };
+      this.models.set(feed.payload, entry);
     }
-    return model;
+    return entry.model;
+  }
+
+  /** At the model's next schedule step, compiles it again and patches what the step changed. */
+  private scheduleStep(id: string, feed: EnvironmentFeed, model: LdModel): void {
+    clearTimeout(this.stepTimers.get(id));
+    this.stepTimers.delete(id);
+    if (!Number.isFinite(model.nextChange) || (this.streams.get(id)?.size ?? 0) === 0) return;
+    // setTimeout holds at most 2^31 - 1 ms; a later step re-arms on the way. +1: fire once the step began.
+    const delay = Math.min(2 ** 31 - 1, Math.max(0, model.nextChange - this.context.now()) + 1);
+    const timer = setTimeout(() => {
+      this.stepTimers.delete(id);
+      this.changed(feed);
+    }, delay);
+    timer.unref();
+    this.stepTimers.set(id, timer);
   }
 
   /** Attaches a stream: a `put` of everything, then the changes. */
@@ -80,6 +99,7 @@ export class LdStreams {
     set.add(stream);
     response.once("close", () => set.delete(stream));
     this.startHeartbeat();
+    if (!this.stepTimers.has(id)) this.scheduleStep(id, feed, model);
   }
 
   private changed(feed: EnvironmentFeed): void {
@@ -91,8 +111,9 @@ export class LdStreams {
       return;
     }
     const model = this.model(feed);
+    this.scheduleStep(id, feed, model);
     const next = { flags: contents(model.flags), segments: contents(model.segments) };
-    const version = feed.version;
+    const version = model.version;
     let text = "";
     // Segments first: a patched flag may use a new segment.
     for (const [key, json] of next.segments) {
@@ -158,6 +179,8 @@ export class LdStreams {
 
   close(): void {
     this.unsubscribe();
+    for (const timer of this.stepTimers.values()) clearTimeout(timer);
+    this.stepTimers.clear();
     if (this.timer) clearInterval(this.timer);
     for (const streams of this.streams.values()) for (const stream of streams) stream.response.end();
     this.streams.clear();
