@@ -1,20 +1,27 @@
 import { decodeVariable, type RolloutConfiguration } from "@vexil/engine";
 import { meaningful, Problems, resolveRule } from "./flags.rule-resolution.js";
 import type {
+  COMPARISON_OPERATORS,
   EnvironmentInput,
   FlagInput,
+  HEALTHS,
+  ROLLBACK_CRITERIA,
+  ROLLBACK_TARGETS,
+  RULE_STATES,
   RuleInput,
+  TRAFFIC_ALLOCATION_METHODS,
   VariableInput,
   VariationInput,
 } from "./flags.schemas.js";
 import { defaultEnvironment } from "./flags.view.js";
 
 // The stored shape of a flag (one JSON document), how a request body becomes one (defaults, ids kept,
-// every semantic check); flags.view.ts shows it.
+// every semantic check); flags.view.ts shows it. Its enums are the request schemas' (flags.schemas.ts).
 
 export type VariableType = VariableInput["type"];
 export type RuleType = RuleInput["type"];
-export type Health = "HEALTHY" | "PERMANENT" | "STALE" | "SMELLY";
+export type Health = (typeof HEALTHS)[number];
+type Member<T extends readonly string[]> = T[number];
 
 export interface StoredVariable {
   key: string;
@@ -32,12 +39,12 @@ export interface StoredVariation {
 
 export interface StoredRollbackCondition {
   id: number;
-  criteria: "UPLIFT" | "DOWNLIFT" | "CONVERSION_RATE";
-  comparisonOperator: "GREATER_THAN" | "LESS_THAN";
+  criteria: Member<typeof ROLLBACK_CRITERIA>;
+  comparisonOperator: Member<typeof COMPARISON_OPERATORS>;
   matchValue: number;
   goalId: number;
   visitors: number;
-  target: "RULE" | "ENVIRONMENT";
+  target: Member<typeof ROLLBACK_TARGETS>;
   recipients: string[];
 }
 
@@ -46,7 +53,7 @@ export interface StoredRule {
   type: RuleType;
   name: string;
   exposition: number;
-  state: "ACTIVE" | "PAUSED";
+  state: Member<typeof RULE_STATES>;
   release?: { releaseFrom?: string; releaseTo?: string; timeZone?: string };
   segmentId?: number;
   rollbackConditions: StoredRollbackCondition[];
@@ -56,7 +63,8 @@ export interface StoredRule {
   controlVariationKey?: string;
   multiArmedBandit?: boolean;
   reallocation?: boolean;
-  trafficAllocationMethod?: "MANUAL" | "MULTI_ARMED_BANDIT";
+  /** Contextual bandits are refused when a flag is resolved, so never stored. */
+  trafficAllocationMethod?: Exclude<Member<typeof TRAFFIC_ALLOCATION_METHODS>, "CONTEXTUAL_BANDIT">;
   experimentId?: number;
   /** Set by a re-allocation (automation); changes the experiment's bucketing salt. Not exposed. */
   respoolTime?: number | null;
