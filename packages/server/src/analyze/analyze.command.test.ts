@@ -60,7 +60,8 @@ describe("vexil analyze", () => {
     const text = m.stdout();
     expect(text).toMatch(/Metric signup \(conversion\)\s+reference control/);
     expect(text).toMatch(/Metric revenue \(mean\)/);
-    // The lift of signup is 25 %, its pooled-z p-value 0.0124 (Welch on p(1-p) variances: 0.0123).
+    // By hand: signup converts 10 % (200/2000) vs 12.5 % (250/2000), a 25 % lift. Its two-sided pooled-z
+    // p-value is 0.01235 and Welch's on p(1-p) variances 0.01228 (scipy.stats.norm.sf, 2 x tail).
     const row = text.split("\n").find((l) => l.startsWith("treatment") && l.includes("12.50%"))!;
     expect(row).toContain("25.00%");
     expect(row).toMatch(/0\.012\d/);
@@ -97,9 +98,12 @@ describe("vexil analyze", () => {
     expect(metric.engine).toBe("bayesian");
     expect(metric.correction).toBe("holm");
     expect(metric.sequential.method).toBe("confidence-sequence");
+    // Three arms of exactly 1,000 units at equal weights: the sample-ratio chi-square is 0, its p-value 1.
     expect(metric.srm.pValue).toBe(1);
     const on = metric.variations[1];
     expect(on.key).toBe("on");
+    // P(Beta(121, 881) > Beta(101, 901)): 120/1000 vs 100/1000 conversions on a uniform Beta(1, 1) prior,
+    // 0.92318343897 by numerical integration (scipy.integrate.quad of pdf_on(x) * cdf_off(x) over [0, 1]).
     expect(on.comparison.bayesian.chanceToBeat).toBeCloseTo(0.923183439, 8);
     expect(on.comparison.reliability).toBeCloseTo(92.3183439, 6);
     expect(on.comparison.relative.pValueAdjusted).toBeGreaterThanOrEqual(on.comparison.relative.pValue);
