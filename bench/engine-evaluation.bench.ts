@@ -8,8 +8,10 @@
 // Every engine sees distinct visitors, pre-built in its own context shape, so a run measures evaluation (and
 // tracking) only. A run evaluates in chunks of 1,000 and yields to the event loop between chunks (as a server
 // does between requests), then waits for its events to be delivered: tracking rows include building,
-// batching and sending events to a local HTTP sink (127.0.0.1, in a worker thread), which counts what
-// arrives. Tracking as each vendor offers it: Vexil's exposure events (one per visitor x experiment x variation
+// batching and sending events to a local HTTP sink (127.0.0.1, in a child process), which counts what
+// arrives. Each run reports its wall rate and the CPU time this process spent per evaluation
+// (process.cpuUsage, all its threads: garbage collection included, the sink excluded); on a shared machine
+// the CPU figures are the steady ones, and the summary lines compare both. Tracking as each vendor offers it: Vexil's exposure events (one per visitor x experiment x variation
 // per visit), GrowthBook's trackingCallback and Unleash's impression events (each queued and POSTed as JSON
 // batches of 500, as an application forwarding them would), LaunchDarkly's own event processor (an
 // "experiment" rollout: a feature event per evaluation, plus its index and summary events). "Repeated
@@ -411,6 +413,8 @@ const engines: Engine[] = [
 interface Row {
   engine: Engine;
   median: number;
+  /** Median CPU nanoseconds of this process per evaluation. */
+  cpuNs: number;
   min: number;
   max: number;
   shares: string;
@@ -420,8 +424,10 @@ interface Row {
 let sink_ = 0; // keeps the evaluations observable so nothing is optimized away
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function pass(engine: Engine, counts?: Map<string, number>): Promise<number> {
+/** One pass over the engine's visitors: wall seconds and CPU seconds of this process. */
+async function pass(engine: Engine, counts?: Map<string, number>): Promise<{ wall: number; cpu: number }> {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   for (let from = 0; from < engine.visitors; from += CHUNK) {
     const to = Math.min(engine.visitors, from + CHUNK);
     for (let i = from; i < to; i++) {
@@ -433,7 +439,8 @@ async function pass(engine: Engine, counts?: Map<string, number>): Promise<numbe
     await yieldToLoop();
   }
   await engine.flush?.();
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall: Number(process.hrtime.bigint() - start) / 1e9, cpu: (cpu.user + cpu.system) / 1e6 };
 }
 
 const rows: Row[] = [];
@@ -443,7 +450,12 @@ for (const engine of engines.filter((e) => options.only === undefined || e.name.
   await pass(engine); // warm-up (JIT, and the repeated visitors' visits), not counted
   const before = await sink.counters();
   const rates: number[] = [];
-  for (let r = 0; r < RUNS; r++) rates.push(engine.visitors / (await pass(engine)));
+  const cpuNs: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const { wall, cpu } = await pass(engine);
+    rates.push(engine.visitors / wall);
+    cpuNs.push((cpu * 1e9) / engine.visitors);
+  }
   const after = await sink.counters();
   // A last pass counts the variation shares: the setups are the same feature.
   const counts = new Map<string, number>();
@@ -456,6 +468,7 @@ for (const engine of engines.filter((e) => options.only === undefined || e.name.
   rows.push({
     engine,
     median: median(rates),
+    cpuNs: median(cpuNs),
     min: Math.min(...rates),
     max: Math.max(...rates),
     shares,
@@ -468,7 +481,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 const byName = (name: string | undefined) => rows.find((r) => r.engine.name === name);
 const vexil = rows[0]!;
 if (options.only !== undefined) {
-  for (const r of rows) console.log(`${r.engine.name}: ${fmt(r.median)} eval/s`);
+  for (const r of rows) console.log(`${r.engine.name}: ${fmt(r.median)} eval/s, ${fmt(r.cpuNs)} ns CPU/eval`);
   process.exit(0);
 }
 console.log(
@@ -476,15 +489,16 @@ console.log(
     `${RUNS} runs (median), Node ${process.version}\n`,
 );
 console.log(
-  "| engine | visitors/run | median eval/s | min | max | ns/eval | ÷ offline | events to sink per run (requests, MB) | variation shares |",
+  "| engine | visitors/run | median eval/s | min | max | ns/eval | CPU ns/eval | ÷ offline (wall) | ÷ offline (CPU) | events to sink per run (requests, MB) | variation shares |",
 );
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
 for (const r of rows) {
   const offline = byName(r.engine.offline);
   const slowdown = offline === undefined ? "" : `${(offline.median / r.median).toFixed(2)}x slower`;
+  const cpuSlowdown = offline === undefined ? "" : `${(r.cpuNs / offline.cpuNs).toFixed(2)}x the CPU`;
   const sent = r.engine.tracking ? `${fmt(r.sinkRequests)}, ${r.sinkMB.toFixed(1)} MB` : "";
   console.log(
-    `| ${r.engine.name} | ${fmt(r.engine.visitors)} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${(1e9 / r.median).toFixed(0)} | ${slowdown} | ${sent} | ${r.shares} |`,
+    `| ${r.engine.name} | ${fmt(r.engine.visitors)} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${(1e9 / r.median).toFixed(0)} | ${fmt(r.cpuNs)} | ${slowdown} | ${cpuSlowdown} | ${sent} | ${r.shares} |`,
   );
 }
 const fastest = (list: Row[]) => list.reduce((a, b) => (b.median > a.median ? b : a));
@@ -503,12 +517,22 @@ console.log(
     `${fmt(fastestTrackingPeer.median)}: ${trackingRatio.toFixed(2)}x (goal >= 10x: ${trackingRatio >= 10 ? "met" : "NOT met"}); ` +
     `goal >= 2,000,000 eval/s: ${tracked.median >= 2e6 ? "met" : "NOT met"}`,
 );
+const leanestTrackingPeer = peers
+  .filter((r) => r.engine.tracking)
+  .reduce((a, b) => (b.cpuNs < a.cpuNs ? b : a));
+const trackingCpuRatio = leanestTrackingPeer.cpuNs / tracked.cpuNs;
+console.log(
+  `tracking on, CPU: vexil SDK ${fmt(tracked.cpuNs)} ns/eval vs leanest peer (${leanestTrackingPeer.engine.name}) ` +
+    `${fmt(leanestTrackingPeer.cpuNs)} ns/eval: ${trackingCpuRatio.toFixed(2)}x less (goal >= 10x: ${trackingCpuRatio >= 10 ? "met" : "NOT met"}); ` +
+    `goal <= 500 ns CPU/eval (2,000,000 eval/s per core): ${tracked.cpuNs <= 500 ? "met" : "NOT met"}`,
+);
 const repeated = byName(`vexil SDK, tracking on, ${REPEATED} repeated visitors`)!;
 const repeatedOffline = byName(repeated.engine.offline)!;
 const repeatedRatio = repeatedOffline.median / repeated.median;
 console.log(
   `repeated visitors: tracking on ${fmt(repeated.median)} vs offline ${fmt(repeatedOffline.median)} eval/s: ` +
-    `${repeatedRatio.toFixed(2)}x slower (goal within 1.5x: ${repeatedRatio <= 1.5 ? "met" : "NOT met"})`,
+    `${repeatedRatio.toFixed(2)}x slower (goal within 1.5x: ${repeatedRatio <= 1.5 ? "met" : "NOT met"}); CPU ` +
+    `${fmt(repeated.cpuNs)} vs ${fmt(repeatedOffline.cpuNs)} ns/eval: ${(repeated.cpuNs / repeatedOffline.cpuNs).toFixed(2)}x`,
 );
 console.log(`network attempts other than the local sink: ${networkAttempts} (sink ${sink_ % 7})`);
 console.log('(Unleash answers "disabled" where the others answer the default variation "off".)');
