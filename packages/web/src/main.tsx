@@ -18,6 +18,8 @@ const FlagPage = lazy(() => import("./flags/FlagPage.js"));
 const SegmentsPage = lazy(() => import("./segments/SegmentsPage.js"));
 const SegmentPage = lazy(() => import("./segments/SegmentPage.js"));
 const EnvironmentsPage = lazy(() => import("./admin/EnvironmentsPage.js"));
+const ExperimentsPage = lazy(() => import("./experiments/ExperimentsPage.js"));
+const ExperimentPage = lazy(() => import("./experiments/ExperimentPage.js"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -58,6 +60,8 @@ const router = createBrowserRouter([
       { path: "segments", element: <SegmentsPage /> },
       { path: "segments/:segmentId", element: <SegmentPage /> },
       { path: "environments", element: <EnvironmentsPage /> },
+      { path: "experiments", element: <ExperimentsPage /> },
+      { path: "experiments/:experimentId", element: <ExperimentPage /> },
     ],
   },
 ]);

@@ -62,3 +62,12 @@ export type AuditQuery = NonNullable<paths["/audit-log"]["get"]["parameters"]["q
 export type Goal = Ok<"/goals", "get">[number];
 export type GoalInput = Body<"/goals", "post">;
 export type LaunchDarklyMetric = Ok<"/api/v2/metrics/{projectKey}", "get">["items"][number];
+
+// Experiments and results (src/experiments).
+export type ResultsRequest = Body<"/feature-flags/{featureFlagId}/results", "post">;
+export type ResultsEnvelope = Ok<"/results", "get">;
+export type ResultsReport = NonNullable<ResultsEnvelope["data"]>;
+export type Experiment = Ok<
+  "/api/v2/projects/{projectKey}/environments/{environmentKey}/experiments",
+  "get"
+>["items"][number];

@@ -19,6 +19,7 @@ import { ErrorState, Loading } from "./states.js";
 const sections = [
   { path: "flags", label: "Flags" },
   { path: "segments", label: "Segments" },
+  { path: "experiments", label: "Experiments" },
 ];
 
 // Administration and configuration (console-admin's screens), below the everyday sections.

@@ -1,0 +1,134 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useRef } from "react";
+import { api, unwrap } from "../api/client.js";
+import type { ResultsEnvelope, ResultsReport, ResultsRequest } from "../api/types.js";
+import { fetchFlag } from "../flags/api.js";
+import { type ExperimentSummary, experimentSummary } from "./results-logic.js";
+
+const PAGE = 1000;
+
+/** Every experiment of a project (active and archived), over its environments (LaunchDarkly's list). */
+export async function fetchExperiments(
+  projectKey: string,
+  environmentKeys: string[],
+): Promise<(ExperimentSummary & { key: string })[]> {
+  const lists = await Promise.all(
+    environmentKeys.map(async (environmentKey) => {
+      const items = [];
+      for (let offset = 0; ; offset += PAGE) {
+        const { data } = await unwrap(
+          api.GET("/api/v2/projects/{projectKey}/environments/{environmentKey}/experiments", {
+            params: {
+              path: { projectKey, environmentKey },
+              query: { limit: PAGE, offset, lifecycleState: "active,archived" },
+            },
+          }),
+        );
+        items.push(...data.items);
+        if (items.length >= data.total_count || data.items.length === 0) break;
+      }
+      return items.map((item) => ({ ...experimentSummary(item), key: item.key }));
+    }),
+  );
+  return lists.flat().sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** The project's experiments (cached per project). */
+export function useExperiments(projectKey: string, environmentKeys: string[] | undefined) {
+  return useQuery({
+    queryKey: ["experiments", projectKey, environmentKeys],
+    queryFn: () => fetchExperiments(projectKey, environmentKeys ?? []),
+    enabled: environmentKeys !== undefined,
+  });
+}
+
+/** Units of an experiment's current iteration (its primary metric's results, LaunchDarkly's API). */
+export function useExperimentUnits(projectKey: string, experiment: ExperimentSummary & { key: string }) {
+  return useQuery({
+    queryKey: ["experiment-units", projectKey, experiment.environmentKey, experiment.key],
+    enabled: experiment.primaryGoalKey !== null && experiment.status !== "not_started",
+    staleTime: 60_000,
+    queryFn: async () => {
+      const { data } = await unwrap(
+        api.GET(
+          "/api/v2/projects/{projectKey}/environments/{environmentKey}/experiments/{experimentKey}/metrics/{metricKey}/results",
+          {
+            params: {
+              path: {
+                projectKey,
+                environmentKey: experiment.environmentKey,
+                experimentKey: experiment.key,
+                metricKey: experiment.primaryGoalKey ?? "",
+              },
+            },
+          },
+        ),
+      );
+      return data.treatmentResults.reduce((sum, t) => sum + t.units, 0);
+    },
+  });
+}
+
+/** The experiment's flag (its id is the results API's path parameter; its goals are the report's). */
+export function useExperimentFlag(projectKey: string, flagKey: string | null) {
+  return useQuery({
+    queryKey: ["flags", "one", projectKey, flagKey],
+    queryFn: () => fetchFlag(projectKey, flagKey ?? ""),
+    enabled: flagKey !== null,
+  });
+}
+
+const POLL_MS = 500;
+
+/**
+ * A results report through the API's asynchronous job: POST .../results answers a dataCode at once, then
+ * GET /results is polled until READY or FAILED (its progress shown meanwhile). The page stays usable.
+ */
+export function useResultsJob(flagId: number | undefined, body: ResultsRequest | null) {
+  const requested = useQuery({
+    queryKey: ["results-request", flagId, body],
+    enabled: flagId !== undefined && body !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+    placeholderData: keepPreviousData,
+    queryFn: async () =>
+      (
+        await unwrap(
+          api.POST("/feature-flags/{featureFlagId}/results", {
+            params: { path: { featureFlagId: flagId ?? 0 } },
+            body: body as ResultsRequest,
+          }),
+        )
+      ).data.dataCode,
+  });
+  const dataCode = requested.data;
+  const envelope = useQuery({
+    queryKey: ["results", dataCode],
+    enabled: dataCode !== undefined,
+    staleTime: Number.POSITIVE_INFINITY,
+    // The last report stays on screen while a new one is computed.
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<ResultsEnvelope> =>
+      (await unwrap(api.GET("/results", { params: { query: { dataCode: dataCode ?? "" } } }))).data,
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      return status === "READY" || status === "FAILED" ? false : POLL_MS;
+    },
+  });
+  const current = envelope.data?.dataCode === dataCode && !requested.isPlaceholderData;
+  const ready = current && envelope.data?.status === "READY" ? envelope.data.data : undefined;
+  const lastReady = useRef<ResultsReport | undefined>(undefined);
+  if (ready) lastReady.current = ready;
+  return {
+    /** A report is shown while the one for the latest request is computed. */
+    updating: !ready,
+    error: requested.error ?? envelope.error,
+    retry: () => (requested.isError ? requested.refetch() : envelope.refetch()),
+    status: current ? (envelope.data?.status ?? "PENDING") : "PENDING",
+    progress: current ? (envelope.data?.progress ?? 0) : 0,
+    report: ready ?? lastReady.current,
+    failure:
+      current && envelope.data?.status === "FAILED"
+        ? (envelope.data.error ?? "The report failed")
+        : undefined,
+  };
+}

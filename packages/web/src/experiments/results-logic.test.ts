@@ -1,0 +1,234 @@
+import { describe, expect, it } from "vitest";
+import type { Experiment, ResultsReport } from "../api/types.js";
+import {
+  csvField,
+  cumulativeLiftSeries,
+  cumulativeRequest,
+  daysRunning,
+  defaultOptions,
+  experimentSummary,
+  exposureSeries,
+  intervalText,
+  liftDensity,
+  resultsCsv,
+  resultsRequest,
+  variationRows,
+} from "./results-logic.js";
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 1, 9, 30);
+
+const experiment = {
+  _id: "900001",
+  key: "checkout-400001",
+  name: "Checkout test",
+  description: "",
+  _maintainerId: "",
+  _creationDate: T0,
+  environmentKey: "production",
+  _links: {},
+  currentIteration: {
+    _id: "rule-400001",
+    hypothesis: "",
+    status: "running",
+    createdAt: T0,
+    startedAt: T0 + DAY,
+    canReshuffleTraffic: true,
+    randomizationUnit: "user",
+    flags: { checkout: { targetingRule: "400001", flagConfigVersion: 1, _links: {} } },
+    primarySingleMetric: { key: "purchase", name: "Purchase" },
+  },
+} as unknown as Experiment;
+
+// A goal's numbers as the report gives them; the values below are small made-up counts whose rates are
+// easy to check by hand.
+const goalData = (converted: number, units: number, extra: Record<string, unknown> = {}) => ({
+  conversionCount: converted + 1,
+  convertedVisitCount: converted,
+  revenueCount: converted * 10,
+  averageCart: null,
+  conversionRate: converted / units,
+  ...extra,
+});
+const general = (units: number, goals: Record<string, unknown>) => ({
+  visitCount: units + 5,
+  visitorCount: units,
+  goalsData: goals,
+});
+
+const report = {
+  unit: "VISITOR",
+  breakdown: { type: "INTERVAL", interval: "DAY", cumulative: true },
+  warnings: [],
+  goals: [
+    { goalId: 1, name: "Purchase", analyzedMetric: "CONVERTED_UNITS_RATE" },
+    { goalId: 2, name: "Revenue, EUR", analyzedMetric: "REVENUE_PER_UNIT" },
+  ],
+  variationData: {
+    "11": {
+      variationName: "On",
+      reference: false,
+      generalData: general(200, {
+        "1": goalData(30, 200, {
+          improvementRate: 50,
+          improvementInterval: { lower: 1, upper: 99 },
+          pValue: 0.04,
+          significant: true,
+          bayesian: { chanceToBeatReference: 97, chanceToBeBest: 97, improvementCredibleInterval: null },
+        }),
+        "2": goalData(30, 200),
+      }),
+      breakdownData: {
+        "2026-11-02T00:00:00.000Z": {
+          generalData: general(120, {
+            "1": goalData(15, 120, { improvementRate: 25, improvementInterval: { lower: -40, upper: null } }),
+          }),
+        },
+        "2026-11-01T00:00:00.000Z": {
+          generalData: general(50, {
+            "1": goalData(5, 50, { improvementRate: 0, improvementInterval: { lower: -80, upper: 200 } }),
+          }),
+        },
+        "(other)": { generalData: general(200, {}) },
+      },
+    },
+    "10": {
+      variationName: 'Off, "old"',
+      reference: true,
+      generalData: general(200, { "1": goalData(20, 200), "2": goalData(20, 200) }),
+      breakdownData: {
+        "2026-11-01T00:00:00.000Z": { generalData: general(50, { "1": goalData(5, 50) }) },
+        "2026-11-02T00:00:00.000Z": { generalData: general(110, { "1": goalData(12, 110) }) },
+      },
+    },
+  },
+} as unknown as ResultsReport;
+
+describe("experiment summary", () => {
+  it("reads status, flag, rule, primary goal and dates from LaunchDarkly's representation", () => {
+    expect(experimentSummary(experiment)).toEqual({
+      id: "900001",
+      name: "Checkout test",
+      environmentKey: "production",
+      status: "running",
+      flagKey: "checkout",
+      ruleId: 400001,
+      primaryGoal: "Purchase",
+      primaryGoalKey: "purchase",
+      startedAt: T0 + DAY,
+      endedAt: null,
+      createdAt: T0,
+    });
+    expect(experimentSummary({ ...experiment, archivedDate: T0 } as Experiment).status).toBe("archived");
+  });
+
+  it("counts whole days from the start to the end or now, none before the start", () => {
+    const summary = experimentSummary(experiment);
+    expect(daysRunning(summary, T0 + DAY + 2.5 * DAY)).toBe(2);
+    expect(daysRunning({ ...summary, endedAt: T0 + 8 * DAY }, T0 + 30 * DAY)).toBe(7);
+    expect(daysRunning({ ...summary, startedAt: null }, T0)).toBeNull();
+  });
+});
+
+describe("results request", () => {
+  it("asks from the creation's UTC day to the next full hour, for the experiment's environment and rule", () => {
+    const summary = experimentSummary(experiment);
+    const body = resultsRequest(summary, { ...defaultOptions, cuped: true }, [1, 2], T0 + 3 * DAY + 60_000);
+    expect(body.dateIntervals).toEqual([
+      { start: "2026-11-01T00:00:00.000Z", end: new Date(Date.UTC(2026, 10, 4, 10)).toISOString() },
+    ]);
+    expect(body).toMatchObject({ environmentKey: "production", ruleId: 400001, goalIdsCuped: [1, 2] });
+    expect(body.breakdown).toBeUndefined();
+    // A minute later in the same hour: the same request, so the same dataCode.
+    expect(
+      resultsRequest(summary, { ...defaultOptions, cuped: true }, [1, 2], T0 + 3 * DAY + 120_000),
+    ).toEqual(body);
+    expect(cumulativeRequest(body).breakdown).toEqual({
+      type: "INTERVAL",
+      interval: "DAY",
+      cumulative: true,
+    });
+  });
+});
+
+describe("variation rows", () => {
+  it("puts the reference first with the rate, lift, interval and chances of each variation", () => {
+    const rows = variationRows(report, 1);
+    expect(rows.map((r) => [r.name, r.reference, r.units, r.value])).toEqual([
+      ['Off, "old"', true, 200, 0.1],
+      ["On", false, 200, 0.15],
+    ]);
+    expect(rows[1]).toMatchObject({
+      lift: 50,
+      interval: { lower: 1, upper: 99 },
+      pValue: 0.04,
+      significant: true,
+      chanceToBeatReference: 97,
+    });
+  });
+
+  it("judges a revenue goal by revenue per unit (a mean), and prefers the multiple-testing values", () => {
+    const [, on] = variationRows(report, 2);
+    expect(on).toMatchObject({ kind: "mean", value: (30 * 10) / 200 });
+    const adjusted = structuredClone(report);
+    Object.assign(adjusted.variationData["11"]!.generalData.goalsData["1"]!, {
+      pValueAdjusted: 0.08,
+      improvementIntervalAdjusted: { lower: -2, upper: 110 },
+    });
+    expect(variationRows(adjusted, 1)[1]).toMatchObject({
+      pValue: 0.08,
+      interval: { lower: -2, upper: 110 },
+    });
+  });
+});
+
+describe("series over time", () => {
+  it("orders the cumulative days by time, leaves out folded values, and keeps open bounds open", () => {
+    const [on] = cumulativeLiftSeries(report, 1);
+    expect(on?.points).toEqual([
+      { time: Date.UTC(2026, 10, 1), value: 0, lower: -80, upper: 200 },
+      { time: Date.UTC(2026, 10, 2), value: 25, lower: -40, upper: null },
+    ]);
+    // Variations in the report's order (ids ascending, as JSON objects keep integer keys).
+    expect(exposureSeries(report).map((s) => [s.name, s.points.map((p) => p.value)])).toEqual([
+      ['Off, "old"', [50, 110]],
+      ["On", [50, 120]],
+    ]);
+  });
+
+  it("draws the lift distribution as a normal density through the credible interval", () => {
+    const density = liftDensity({ lower: -1.96, upper: 1.96 }, 81)!;
+    const step = density[1]!.lift - density[0]!.lift;
+    // A density integrates to 1 (±4 sd hold 99.99 %); its peak is at the interval's middle.
+    expect(density.reduce((s, p) => s + p.density * step, 0)).toBeCloseTo(1, 3);
+    expect(density[40]!.lift).toBeCloseTo(0, 9);
+    expect(Math.max(...density.map((p) => p.density))).toBe(density[40]!.density);
+    expect(liftDensity({ lower: null, upper: 3 })).toBeNull();
+  });
+});
+
+describe("export", () => {
+  it("quotes CSV fields that need it", () => {
+    expect(csvField('a "b", c')).toBe('"a ""b"", c"');
+    expect(csvField(0.25)).toBe("0.25");
+    expect(csvField(null)).toBe("");
+  });
+
+  it("writes one line per breakdown value, variation and goal, totals first", () => {
+    const lines = resultsCsv(report).trimEnd().split("\r\n");
+    // header, then per goal: 2 total rows, 2 rows for each of the two days, 1 for "(other)" (only On has it).
+    expect(lines[0]).toMatch(/^breakdown,variation_id,variation,reference,goal_id,goal,units/);
+    expect(lines[1]).toBe(
+      'total,10,"Off, ""old""",true,1,Purchase,200,21,20,CONVERTED_UNITS_RATE,0.1,,,,,,,,',
+    );
+    expect(lines[2]).toBe(
+      "total,11,On,false,1,Purchase,200,31,30,CONVERTED_UNITS_RATE,0.15,50,1,99,0.04,true,97,97,",
+    );
+    expect(lines.length).toBe(1 + 2 * (2 + 2 + 2 + 1));
+  });
+
+  it("writes an interval with open bounds as infinities", () => {
+    expect(intervalText({ lower: -40, upper: null })).toBe("[-40.0 %, +∞]");
+    expect(intervalText(null)).toBe("–");
+  });
+});
