@@ -1,4 +1,3 @@
-import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord } from "../flags/flags.document.js";
 import { findFlagByKey, findFlagRecord, flagSubject } from "../flags/flags.lookup.js";
@@ -10,98 +9,21 @@ import { applyJsonPatch, type JsonPatch } from "../http/json-patch.js";
 import { link } from "../http/launchdarkly-http.js";
 import type { Actor } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
-import type { Database } from "../storage/schema.js";
+import {
+  type EnvironmentSetting,
+  type LegacyExperiments,
+  type LegacyItem,
+  legacyStore,
+} from "./legacy-experiments.store.js";
 
 // LaunchDarkly's legacy (per-flag) experiments: a flag's `experiments` object holds the metrics attached to
 // it, each switched on in some environments, and the baseline variation index. Vexil keeps them beside the
 // flag (flag_legacy_experiments) and, like experiments, makes each attached metric a goal of the flag.
 
-interface EnabledPeriod {
-  startDate: number;
-  stopDate?: number;
-}
-
-export interface EnvironmentSetting {
-  startDate: number;
-  stopDate?: number;
-  enabledPeriods: EnabledPeriod[];
-}
-
-export interface LegacyItem {
-  goalId: number;
-  environments: string[];
-  environmentSettings: Record<string, EnvironmentSetting>;
-}
-
-export interface LegacyExperiments {
-  baselineIdx: number;
-  items: LegacyItem[];
-}
-
 /** The paths of a flag's JSON Patch that this endpoint applies; everything else is the Kameleoon API's. */
 export const LEGACY_PATCH_PREFIXES = ["/experiments/items", "/experiments/baselineIdx"];
 const ITEM_FIELDS = new Set(["metricKey", "environments", "_metric", "_environmentSettings"]);
 const MAX_ITEMS = 50;
-
-export const legacyStore = {
-  async load(db: Kysely<Database>, flagId: number): Promise<LegacyExperiments> {
-    const [rows, settings] = await Promise.all([
-      db
-        .selectFrom("flag_legacy_experiments")
-        .selectAll()
-        .where("flag_id", "=", flagId)
-        .orderBy("position")
-        .execute(),
-      db
-        .selectFrom("flag_legacy_experiment_settings")
-        .select("baseline_idx")
-        .where("flag_id", "=", flagId)
-        .executeTakeFirst(),
-    ]);
-    return {
-      baselineIdx: settings ? Number(settings.baseline_idx) : 0,
-      items: rows.map((row) => ({
-        goalId: Number(row.goal_id),
-        environments: JSON.parse(row.environments) as string[],
-        environmentSettings: JSON.parse(row.environment_settings) as Record<string, EnvironmentSetting>,
-      })),
-    };
-  },
-
-  async save(db: Kysely<Database>, flagId: number, value: LegacyExperiments): Promise<void> {
-    await db.deleteFrom("flag_legacy_experiments").where("flag_id", "=", flagId).execute();
-    await db.deleteFrom("flag_legacy_experiment_settings").where("flag_id", "=", flagId).execute();
-    await db
-      .insertInto("flag_legacy_experiment_settings")
-      .values({ flag_id: flagId, baseline_idx: value.baselineIdx })
-      .execute();
-    if (value.items.length > 0) {
-      await db
-        .insertInto("flag_legacy_experiments")
-        .values(
-          value.items.map((item, position) => ({
-            flag_id: flagId,
-            goal_id: item.goalId,
-            position,
-            environments: JSON.stringify(item.environments),
-            environment_settings: JSON.stringify(item.environmentSettings),
-          })),
-        )
-        .execute();
-    }
-  },
-
-  /** Flags that attach a goal (the metric delete check). */
-  async flagsUsing(db: Kysely<Database>, goalId: number): Promise<{ flagId: number; featureKey: string }[]> {
-    const rows = await db
-      .selectFrom("flag_legacy_experiments")
-      .innerJoin("flags", "flags.id", "flag_legacy_experiments.flag_id")
-      .select(["flags.id as flagId", "flags.feature_key as featureKey"])
-      .where("flag_legacy_experiments.goal_id", "=", goalId)
-      .execute();
-    return rows.map((r) => ({ flagId: Number(r.flagId), featureKey: r.featureKey }));
-  },
-};
 
 /** The flag's `experiments` object as LaunchDarkly shows it. */
 export function legacyExperimentsRep(projectKey: string, value: LegacyExperiments, goals: Map<number, Goal>) {

@@ -8,7 +8,8 @@ import { link } from "../http/launchdarkly-http.js";
 import type { Actor } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
 import { aggregateMetric, type MetricCell, metricSeen } from "./experiment-results.js";
-import { isAttached, legacyFlag, legacyStore } from "./legacy-flag-experiments.js";
+import { legacyStore } from "./legacy-experiments.store.js";
+import { isAttached, legacyFlag } from "./legacy-flag-experiments.js";
 
 /** Legacy results are frequentist, at 95 %. */
 const ALPHA = 0.05;

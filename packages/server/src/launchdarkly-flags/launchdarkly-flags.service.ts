@@ -1,6 +1,7 @@
 import type { ConditionTree } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
-import { legacyExperimentsRep, legacyStore } from "../experiments/legacy-flag-experiments.js";
+import { legacyStore } from "../experiments/legacy-experiments.store.js";
+import { legacyExperimentsRep } from "../experiments/legacy-flag-experiments.js";
 import type { FlagInput } from "../flags/flags.schemas.js";
 import type { FlagsService } from "../flags/flags.service.js";
 import { goalsStore } from "../goals/goals.store.js";
