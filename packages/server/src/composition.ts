@@ -6,7 +6,7 @@ import { AccountsService } from "./accounts/accounts.service.js";
 import { openDuckDbAnalyticsStore } from "./analytics/duckdb-store.js";
 import { openPostgresAnalyticsStore } from "./analytics/postgres-store.js";
 import type { AppContext, Services } from "./app-context.js";
-import { insertAudit } from "./audit/audit.store.js";
+import { auditStore } from "./audit/audit.store.js";
 import { localRevocationFeed, startPostgresRevocationFeed } from "./auth/token-revocations.js";
 import { generateToken, TokenStore } from "./auth/tokens.store.js";
 import type { AutomationTask } from "./automation/automation-tasks.js";
@@ -148,7 +148,7 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
     : localRevocationFeed();
   // The audit log is the outbox's journal; notifications subscribe (webhooks of flag changes, emails of
   // automation's actions), in the transaction of each change.
-  const outbox = new Outbox(insertAudit);
+  const outbox = new Outbox(auditStore.insert);
   outbox.subscribe(queueFlagWebhooks);
   outbox.subscribe(queueAutomaticActionEmails);
   const context: AppContext = {

@@ -9,6 +9,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AutomationTask } from "../src/automation/automation-tasks.js";
 import { AutomationScheduler, slotKey, tickJobKind } from "../src/automation/scheduler.js";
+import { schedulerLeaseStore } from "../src/automation/scheduler-lease.store.js";
 import { resolveConfig } from "../src/config.js";
 import { type FixtureProcess, startFixtureProcess } from "./fixtures/fixture-process.js";
 import { createPostgresDatabase, startTestServer, type TestServer, testDatabaseKind } from "./harness.js";
@@ -53,7 +54,10 @@ describe(`scheduler in one process (${testDatabaseKind})`, () => {
     clock += 5_001;
     expect((await b.poll()).leader).toBe(true);
     expect((await a.poll()).leader).toBe(false);
-    expect(await b.lease.read()).toEqual({ holder: "replica-b", leaseUntil: clock + 15_000 });
+    expect(await schedulerLeaseStore.read(server.context.db)).toEqual({
+      holder: "replica-b",
+      leaseUntil: clock + 15_000,
+    });
     // A graceful stop releases the lease at once.
     await b.stop();
     expect((await a.poll()).leader).toBe(true);

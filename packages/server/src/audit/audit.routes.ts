@@ -5,7 +5,7 @@ import { principalOf } from "../http/authentication.js";
 import { assertProjectAccess } from "../http/principal.js";
 import { Nullable, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
-import { listAudit } from "./audit.store.js";
+import { auditStore } from "./audit.store.js";
 
 const AuditQuery = Type.Object(
   {
@@ -72,7 +72,7 @@ export function auditRoutes(app: TypedApp, context: AppContext) {
       const from = instant(request.query.from, "from");
       const to = instant(request.query.to, "to");
       if (from && to && from > to) throw new ApiError(400, "querystring.from is after querystring.to");
-      return listAudit(context.db, { ...request.query, projectKey, from, to });
+      return auditStore.list(context.db, { ...request.query, projectKey, from, to });
     },
   );
 }

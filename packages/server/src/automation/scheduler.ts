@@ -20,14 +20,10 @@
  * the current slot, and tasks act on the present.
  */
 
-import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.js";
 import type { Job, JobStatus } from "../jobs/job-runner.js";
-import type { Database } from "../storage/schema.js";
 import { AUTOMATION_TASKS, type AutomationTask } from "./automation-tasks.js";
-
-/** The lease every replica competes for. */
-export const SCHEDULER_LEASE = "automation";
+import { schedulerLeaseStore } from "./scheduler-lease.store.js";
 
 /** How long a tick job's claim lasts without renewal (the job worker renews it while the task runs). */
 const TICK_JOB_LEASE_MS = 60_000;
@@ -86,51 +82,6 @@ export interface AutomationSchedulerOptions {
   logger?: SchedulerLogger;
 }
 
-/** The lease row: take, renew, release, read. Times are epoch ms on the injectable clock. */
-export class SchedulerLeaseStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    readonly name = SCHEDULER_LEASE,
-  ) {}
-
-  /** Takes the lease or renews it until `now + leaseMs`; true when `holder` holds it afterwards. */
-  async acquire(holder: string, now: number, leaseMs: number): Promise<boolean> {
-    const until = now + leaseMs;
-    const renewed = await this.db
-      .updateTable("scheduler_leases")
-      .set({ holder, lease_until: until })
-      .where("name", "=", this.name)
-      .where((eb) => eb.or([eb("holder", "=", holder), eb("lease_until", "<=", now)]))
-      .executeTakeFirst();
-    if (Number(renewed.numUpdatedRows) > 0) return true;
-    const inserted = await this.db
-      .insertInto("scheduler_leases")
-      .values({ name: this.name, holder, lease_until: until })
-      .onConflict((oc) => oc.column("name").doNothing())
-      .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
-
-  /** Gives the lease up (when `holder` has it), so another replica takes over at its next poll. */
-  async release(holder: string): Promise<void> {
-    await this.db
-      .updateTable("scheduler_leases")
-      .set({ lease_until: 0 })
-      .where("name", "=", this.name)
-      .where("holder", "=", holder)
-      .execute();
-  }
-
-  async read(): Promise<{ holder: string; leaseUntil: number } | undefined> {
-    const row = await this.db
-      .selectFrom("scheduler_leases")
-      .select(["holder", "lease_until"])
-      .where("name", "=", this.name)
-      .executeTakeFirst();
-    return row && { holder: row.holder, leaseUntil: Number(row.lease_until) };
-  }
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** See the top of this file. One per server (`OpenedServer.automation`). */
@@ -140,7 +91,6 @@ export class AutomationScheduler {
   readonly holderId: string;
   readonly leaseMs: number;
   readonly pollMs: number;
-  readonly lease: SchedulerLeaseStore;
   private logger: SchedulerLogger | undefined;
   private leading = false;
   private leaseUntil = 0;
@@ -159,7 +109,6 @@ export class AutomationScheduler {
     this.holderId = options.holderId ?? context.jobs.workerId;
     this.leaseMs = options.leaseMs ?? context.config.schedulerLeaseMs;
     this.logger = options.logger;
-    this.lease = new SchedulerLeaseStore(context.db);
     const kinds = new Set<string>();
     for (const task of this.tasks) {
       if (!/^[a-z0-9][a-z0-9-]*$/.test(task.kind) || kinds.has(task.kind)) {
@@ -227,8 +176,8 @@ export class AutomationScheduler {
     await this.polling.catch(() => undefined);
     if (this.leading) {
       this.leading = false;
-      await this.lease
-        .release(this.holderId)
+      await schedulerLeaseStore
+        .release(this.context.db, this.holderId)
         .catch((error) => this.logger?.warn({ err: error }, "could not release the automation lease"));
     }
   }
@@ -251,7 +200,7 @@ export class AutomationScheduler {
   private async pollOnce(): Promise<{ leader: boolean; enqueued: Job[] }> {
     if (this.mode === "off") return { leader: false, enqueued: [] };
     const now = this.context.now();
-    const leader = await this.lease.acquire(this.holderId, now, this.leaseMs);
+    const leader = await schedulerLeaseStore.acquire(this.context.db, this.holderId, now, this.leaseMs);
     if (leader !== this.leading) {
       this.logger?.info(
         { holder: this.holderId },
