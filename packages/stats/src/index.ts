@@ -3,6 +3,7 @@ export * from "./analysis.js";
 export * from "./bandit.js";
 export * from "./bayesian.js";
 export * from "./calibration.js";
+export * from "./capping.js";
 export * from "./corrections.js";
 export * from "./cuped.js";
 export * from "./distributions.js";
