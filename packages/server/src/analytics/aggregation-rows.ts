@@ -46,6 +46,10 @@ export function toUnitGroups(rows: AggregationSqlRow[], built: AggregationSql): 
         row.units - row.outcome_units,
       ).m2,
     };
+    if (row.raw_value_sum !== undefined) {
+      goal.cap = row.cap_value ?? null;
+      goal.uncappedSum = row.raw_value_sum;
+    }
     if (cuped.has(row.goal_id)) {
       goal.preSum = row.pre_sum ?? 0;
       goal.preSumSquares = row.pre_sum_squares ?? 0;
@@ -73,9 +77,14 @@ export function toUnitGroups(rows: AggregationSqlRow[], built: AggregationSql): 
 
 /** The one-goal query as a goals query. */
 export function goalsQueryOf(query: AggregationQuery): GoalsAggregationQuery {
-  const { goalId, cuped, series: _series, ...rest } = query;
+  const { goalId, cuped, series: _series, capping, ...rest } = query;
   const withCuped = cuped ?? query.cupedPreWindowMs !== undefined;
-  return { ...rest, goalIds: [goalId], cupedGoalIds: withCuped ? [goalId] : [] };
+  return {
+    ...rest,
+    goalIds: [goalId],
+    cupedGoalIds: withCuped ? [goalId] : [],
+    ...(capping ? { caps: [{ goalId, ...capping }] } : {}),
+  };
 }
 
 /**
@@ -104,6 +113,11 @@ export function toVariationStats(groups: UnitGroupStats[], query: AggregationQue
       visits: group.visits,
       visitors: group.visitors,
     };
+    if (query.capping && !converted) {
+      // A group without any outcome of the goal does not see the cap (it has nothing to cap).
+      if (goal?.cap !== undefined) stats.cap = goal.cap;
+      stats.uncappedSum = goal?.uncappedSum ?? 0;
+    }
     if (withCuped) {
       stats.preSum = goal?.preSum ?? 0;
       stats.preSumSquares = goal?.preSumSquares ?? 0;
@@ -160,6 +174,7 @@ export function toSeries(rows: VariationStats[]): SeriesPoint[] {
       convertedUnits: row.convertedUnits,
       sum: row.sum,
       sumSquares: row.sumSquares,
+      m2: row.m2,
     }))
     .sort((a, b) => (a.day === b.day ? (a.variationKey < b.variationKey ? -1 : 1) : a.day < b.day ? -1 : 1));
 }

@@ -23,6 +23,7 @@
  * two of 10M units share a hash and count as one.
  */
 
+import { cappingCtes, checkCaps } from "./aggregation-capping-sql.js";
 import {
   type AttributeFilter,
   type AttributeName,
@@ -161,6 +162,9 @@ export interface AggregationSqlRow {
   post_value_mean?: number;
   pre_m2?: number;
   cross_m2?: number;
+  /** Capped goals: the cap applied (NULL when a percentile cap came out at 0) and the uncapped value sum. */
+  cap_value?: number | null;
+  raw_value_sum?: number;
 }
 
 interface QueryPlan {
@@ -174,6 +178,8 @@ interface QueryPlan {
   /** Some goal gets CUPED sums (the outcome CTEs carry the pre-window columns). */
   cuped: boolean;
   cupedGoalIds: number[];
+  /** Some goal is capped (unit_outcomes caps raw_unit_outcomes; see aggregation-capping-sql.ts). */
+  capped: boolean;
   breakdownInterval: BreakdownInterval | null;
 }
 
@@ -206,7 +212,13 @@ export function buildAggregationSql(
       countVisits: query.unit === "visitor",
     }),
     `units AS (${unitsSql(plan)})`,
-    ...(withOutcomes ? [`unit_outcomes AS (${unitOutcomesSql(plan)})`] : []),
+    ...(withOutcomes && plan.capped
+      ? [
+          `raw_unit_outcomes AS (${unitOutcomesSql(plan)})`,
+          ...cappingCtes(plan.params, query.caps ?? [], plan.cuped),
+        ]
+      : []),
+    ...(withOutcomes && !plan.capped ? [`unit_outcomes AS (${unitOutcomesSql(plan)})`] : []),
     `exposure_stats AS (${exposureStatsSql(plan)})`,
     ...(withOutcomes ? [`outcome_stats AS (${outcomeStatsSql(plan)})`] : []),
     ...(needsVisitFixup(plan)
@@ -234,6 +246,7 @@ function planQuery(query: GoalsAggregationQuery, dialect: AggregationDialect): Q
   const outside = cupedGoalIds.find((id) => !goalIds.has(id));
   if (outside !== undefined)
     throw new InvalidAggregationQueryError(`CUPED goal ${outside} is not one of the aggregated goals`);
+  checkCaps(query.caps ?? [], query.goalIds);
   return {
     query,
     dialect,
@@ -243,6 +256,7 @@ function planQuery(query: GoalsAggregationQuery, dialect: AggregationDialect): Q
     intervals: dateIntervalsOf(query),
     cuped: cupedGoalIds.length > 0,
     cupedGoalIds,
+    capped: (query.caps ?? []).length > 0,
     breakdownInterval: query.breakdown?.type === "INTERVAL" ? (query.breakdown.interval ?? "DAY") : null,
   };
 }
@@ -482,6 +496,7 @@ function outcomeStatsSql(plan: QueryPlan): string {
     "count(*) AS outcome_units",
     "avg(post_sum) AS value_mean",
     "var_pop(post_sum) * count(*) AS value_m2",
+    ...(plan.capped ? ["sum(raw_post_sum) AS raw_value_sum", "max(cap) AS cap_value"] : []),
     ...(plan.cuped
       ? [
           `sum(${pre}) AS pre_sum`,
@@ -553,6 +568,7 @@ function finalSelectSql(plan: QueryPlan, withOutcomes: boolean): string {
     ...(plan.cuped
       ? ["pre_sum", "pre_sum_squares", "cross_sum", "pre_mean", "post_value_mean", "pre_m2", "cross_m2"]
       : []),
+    ...(plan.capped ? ["raw_value_sum"] : []),
   ];
   const columns = [
     "e.variation_key",
@@ -565,6 +581,7 @@ function finalSelectSql(plan: QueryPlan, withOutcomes: boolean): string {
     ...outcomeColumns.map(
       (column) => `${withOutcomes ? asDouble(`coalesce(o.${column}, 0)`) : "0"} AS ${column}`,
     ),
+    ...(withOutcomes && plan.capped ? [`${asDouble("o.cap_value")} AS cap_value`] : []),
   ];
   const joins = [
     ...(withOutcomes ? [`LEFT JOIN outcome_stats o ON ${sameGroup("o")}`] : []),

@@ -175,6 +175,7 @@ function expectSeries(actual: SeriesPoint[] | undefined, expected: SeriesPoint[]
     ]);
     expectClose(got.sum, want.sum, `${want.day} ${want.variationKey} sum`);
     expectClose(got.sumSquares, want.sumSquares, `${want.day} ${want.variationKey} sumSquares`);
+    expectClose(got.m2, want.m2, `${want.day} ${want.variationKey} m2`);
   });
 }
 

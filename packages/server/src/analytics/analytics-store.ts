@@ -73,6 +73,16 @@ export interface DateInterval {
 }
 
 export type AggregationUnit = "visitor" | "visit";
+
+/**
+ * A goal's cap on each unit's post-exposure value sum: absolute (> 0), or a percentile (0 < value < 1) of the
+ * per-unit values pooled over every arm and breakdown value of the query (units without one count 0).
+ */
+export interface GoalCapping {
+  goalId: number;
+  type: "absolute" | "percentile";
+  value: number;
+}
 export type ConversionType = "ALL_CONVERSION" | "CONVERTED_VISITS";
 
 export interface AggregationQuery {
@@ -98,6 +108,8 @@ export interface AggregationQuery {
   cuped?: boolean;
   /** Per first-exposure day (UTC) statistics: each unit lands in exactly one day, so running sums are exact. */
   series?: "DAY";
+  /** Caps the goal's per-unit values (see GoalCapping); the series is capped at the same cap. */
+  capping?: Omit<GoalCapping, "goalId">;
 }
 
 export interface VariationStats extends MetricSums {
@@ -109,6 +121,9 @@ export interface VariationStats extends MetricSums {
   convertedUnits: number;
   visits: number;
   visitors: number;
+  /** Capped goals: the cap applied (null: a percentile cap came out at 0, not applied), the uncapped sum. */
+  cap?: number | null;
+  uncappedSum?: number;
 }
 
 export interface SeriesPoint {
@@ -120,6 +135,8 @@ export interface SeriesPoint {
   convertedUnits: number;
   sum: number;
   sumSquares: number;
+  /** Centred sum of squares of the per-unit value over the day's units (stable, unlike the raw sums). */
+  m2: number;
 }
 
 export interface AggregationResult {
@@ -137,6 +154,8 @@ export interface GoalsAggregationQuery extends Omit<AggregationQuery, "goalId" |
   goalIds: number[];
   /** Goals (a subset of goalIds) that also get the pre-exposure covariate sums. */
   cupedGoalIds?: number[];
+  /** Goals (a subset of goalIds) whose per-unit values are capped before the sums. */
+  caps?: GoalCapping[];
 }
 
 /** A metric's sums over a group's units: raw, and centred (stable: prefer m2 to sumSquares). */
@@ -160,6 +179,9 @@ export interface GoalStats extends MetricSums {
   /** Every conversion in the attribution window. */
   conversions: number;
   convertedUnits: number;
+  /** Capped goals: sum, sumSquares and m2 are of the capped values; the cap (null: not applied), raw sum. */
+  cap?: number | null;
+  uncappedSum?: number;
 }
 
 /** One variation (x breakdown value): its units and the outcomes of each goal that has any. */

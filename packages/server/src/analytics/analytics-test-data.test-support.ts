@@ -523,6 +523,7 @@ export function referenceSeries(events: AnalyticsEvent[], query: AggregationQuer
       convertedUnits: row.convertedUnits,
       sum: row.sum,
       sumSquares: row.sumSquares,
+      m2: row.m2,
     }))
     .sort((a, b) => (a.day === b.day ? (a.variationKey < b.variationKey ? -1 : 1) : a.day < b.day ? -1 : 1));
 }

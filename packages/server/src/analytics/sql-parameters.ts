@@ -17,4 +17,10 @@ export class SqlParameters {
     this.values.push(value);
     return `$${this.values.length}::BIGINT`;
   }
+
+  double(value: number, field: string): string {
+    if (!Number.isFinite(value)) throw new InvalidAggregationQueryError(`${field} must be a finite number`);
+    this.values.push(value);
+    return `CAST($${this.values.length} AS DOUBLE PRECISION)`;
+  }
 }
