@@ -2,6 +2,7 @@ import { analyzeMetric, type MetricInput, mergeMoments } from "@vexil/stats";
 import type { AggregationQuery, SeriesPoint, VariationStats } from "../analytics/analytics-store.js";
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord } from "../flags/flags.document.js";
+import { cappingApplied } from "../goals/goals.service.js";
 import type { Goal } from "../goals/goals.store.js";
 import { metricV2Rep } from "../goals/launchdarkly-metric-view.js";
 import { link } from "../http/launchdarkly-http.js";
@@ -22,13 +23,15 @@ export interface MetricCell {
   sumSquares: number;
   /** Centred sum of squares of the analysed values (stable; the analysis reads it instead of sumSquares). */
   m2: number;
-  /** Sum of conversion values (numeric metrics). */
+  /** Sum of conversion values (numeric metrics), uncapped. */
   valueSum: number;
 }
 
 export interface MetricAggregation {
   cells: Map<string, MetricCell>;
   series: SeriesPoint[];
+  /** Capped numeric metrics: the cap the aggregation applied (null: a percentile cap at 0, not applied). */
+  cap?: number | null;
 }
 
 const emptyCell = (): MetricCell => ({
@@ -58,8 +61,12 @@ export async function aggregateMetric(
     unit: "visitor",
     conversionType: "ALL_CONVERSION",
     series: "DAY",
+    ...(goal.isNumeric && goal.capping.type !== "none"
+      ? { capping: { type: goal.capping.type, value: goal.capping.value } }
+      : {}),
   });
   const cells = new Map<string, MetricCell>();
+  let cap: number | null | undefined;
   for (const row of result.rows as VariationStats[]) {
     const cell = cells.get(row.variationKey) ?? emptyCell();
     // Chan's merge of the centred sums, before the raw sums move.
@@ -77,7 +84,8 @@ export async function aggregateMetric(
     cell.units += row.units;
     cell.conversions += row.conversions;
     cell.convertedUnits += row.convertedUnits;
-    cell.valueSum += row.sum;
+    cell.valueSum += row.uncappedSum ?? row.sum;
+    if (row.cap !== undefined) cap = row.cap;
     if (goal.isNumeric) {
       cell.sum += row.sum;
       cell.sumSquares += row.sumSquares;
@@ -87,7 +95,16 @@ export async function aggregateMetric(
     }
     cells.set(row.variationKey, cell);
   }
-  return { cells, series: result.series ?? [] };
+  return { cells, series: result.series ?? [], ...(cap !== undefined ? { cap } : {}) };
+}
+
+/** A metric's capping as its results applied it (conversion metrics analyse 0/1: nothing to cap). */
+export function metricCapping(goal: Goal, aggregation: MetricAggregation) {
+  return cappingApplied(
+    goal.capping,
+    aggregation.cap,
+    goal.isNumeric ? undefined : "a conversion metric analyses 0/1 per unit",
+  );
 }
 
 /** Whether a metric received events in the window, and (day resolution) when last. */
@@ -186,5 +203,6 @@ export async function experimentResults(
     ...(analysis.srm
       ? { sampleRatioMismatch: { pValue: analysis.srm.pValue, flagged: analysis.srm.flagged } }
       : {}),
+    ...(goal.capping.type !== "none" ? { capping: metricCapping(goal, aggregation) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { MetricV2RepSchema } from "../goals/goals.responses.js";
+import { CappingAppliedSchema, MetricV2RepSchema } from "../goals/goals.responses.js";
 import { LinksSchema, NoContent, responses } from "../http/response-schemas.js";
 
 // LaunchDarkly's experiment answers (Experiment, IterationRep, MetricResults / TreatmentResult, the legacy
@@ -96,6 +96,8 @@ export const ExperimentResultsSchema = Type.Object({
   metricSeen: MetricSeen,
   iterationId: Type.String(),
   sampleRatioMismatch: Type.Optional(Type.Object({ pValue: Type.Number(), flagged: Type.Boolean() })),
+  /** Vexil extension: the metric's capping as applied (only for metrics with capping). */
+  capping: Type.Optional(CappingAppliedSchema),
 });
 
 /** LaunchDarkly's legacy ExperimentResults (per flag and metric). */
@@ -140,6 +142,8 @@ export const LegacyResultsSchema = Type.Object({
   granularity: Type.String(),
   metricSeen: MetricSeen,
   baselineIdx: Type.Integer(),
+  /** Vexil extension: the metric's capping as applied (only for metrics with capping). */
+  capping: Type.Optional(CappingAppliedSchema),
 });
 
 export const experimentListResponse = responses("launchdarkly", { 200: ExperimentCollection });

@@ -1,4 +1,11 @@
-import { analyzeMetric, conversionChiSquare, fisherExactTest, normalQuantile } from "@vexil/stats";
+import {
+  analyzeMetric,
+  conversionChiSquare,
+  fisherExactTest,
+  type Moments,
+  mergeMoments,
+  normalQuantile,
+} from "@vexil/stats";
 import type { AppContext } from "../app-context.js";
 import type { FlagRecord } from "../flags/flags.document.js";
 import { flagSubject } from "../flags/flags.lookup.js";
@@ -7,7 +14,7 @@ import { badRequest, notFound } from "../http/api-error.js";
 import { link } from "../http/launchdarkly-http.js";
 import type { Actor } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
-import { aggregateMetric, type MetricCell, metricSeen } from "./experiment-results.js";
+import { aggregateMetric, type MetricCell, metricCapping, metricSeen } from "./experiment-results.js";
 import { legacyStore } from "./legacy-experiments.store.js";
 import { isAttached, legacyFlag } from "./legacy-flag-experiments.js";
 
@@ -20,11 +27,15 @@ interface Interval {
   upper: number;
 }
 
-/** Mean per unit and its normal interval; a proportion's interval stays within [0, 1]. */
-function estimate(units: number, sum: number, sumSquares: number, proportion: boolean) {
+/**
+ * Mean per unit and its normal interval; a proportion's interval stays within [0, 1]. The variance of a
+ * numeric metric comes from the centred sum of squares `m2` (sum of squares minus squared sum / n loses every
+ * digit when the mean is large against the spread).
+ */
+function estimate(units: number, sum: number, m2: number, proportion: boolean) {
   if (units <= 0) return { rate: 0, interval: { lower: 0, upper: 0 } as Interval };
   const mean = sum / units;
-  const variance = proportion ? mean * (1 - mean) : Math.max(0, sumSquares / units - mean * mean);
+  const variance = proportion ? mean * (1 - mean) : Math.max(0, m2 / units);
   const half = Z * Math.sqrt(variance / units);
   const interval = proportion
     ? { lower: Math.max(0, mean - half), upper: Math.min(1, mean + half) }
@@ -120,7 +131,7 @@ export async function legacyResults(
 
   const totals = variations.map((_, i) => {
     const cell = cells[i]!;
-    const { rate, interval } = estimate(cell.units, cell.sum, cell.sumSquares, proportion);
+    const { rate, interval } = estimate(cell.units, cell.sum, cell.m2, proportion);
     const comparison = analysis.variations[i]?.comparison;
     const total: Record<string, unknown> = {
       cumulativeValue: proportion ? cell.convertedUnits : cell.valueSum,
@@ -137,34 +148,44 @@ export async function legacyResults(
     return total;
   });
 
-  // Daily series, cumulated over days.
+  // Daily series, cumulated over days: counts add up, the centred sums of squares merge (Chan et al.).
   const days = [...new Set(aggregation.series.map((p) => p.day))].sort();
   const running = variations.map(() => ({
     units: 0,
     conversions: 0,
     convertedUnits: 0,
     sum: 0,
-    sumSquares: 0,
+    m2: 0,
   }));
+  const moments = (c: { units: number; sum: number; m2: number }): Moments => ({
+    n: c.units,
+    mean: c.units > 0 ? c.sum / c.units : 0,
+    m2: c.m2,
+  });
   // LaunchDarkly's ExperimentTimeSeriesSlice capitalises these two names.
   const series = days.map((day) => ({
     Time: Date.parse(`${day}T00:00:00Z`),
     VariationData: variations.map((variation, i) => {
       const points = aggregation.series.filter((p) => p.day === day && p.variationKey === variation.key);
-      const daily = { units: 0, conversions: 0, convertedUnits: 0, sum: 0, sumSquares: 0 };
+      const daily = { units: 0, conversions: 0, convertedUnits: 0, sum: 0, m2: 0 };
       for (const p of points) {
+        // A proportion's variance is p(1 - p): its m2 is not read.
+        daily.m2 = proportion
+          ? 0
+          : mergeMoments(moments(daily), { n: p.units, mean: p.units > 0 ? p.sum / p.units : 0, m2: p.m2 })
+              .m2;
         daily.units += p.units;
         daily.conversions += p.conversions;
         daily.convertedUnits += p.convertedUnits;
         daily.sum += proportion ? p.convertedUnits : p.sum;
-        daily.sumSquares += proportion ? p.convertedUnits : p.sumSquares;
       }
       const total = running[i]!;
-      for (const field of ["units", "conversions", "convertedUnits", "sum", "sumSquares"] as const) {
+      if (!proportion) total.m2 = mergeMoments(moments(total), moments(daily)).m2;
+      for (const field of ["units", "conversions", "convertedUnits", "sum"] as const) {
         total[field] += daily[field];
       }
-      const today = estimate(daily.units, daily.sum, daily.sumSquares, proportion);
-      const cumulative = estimate(total.units, total.sum, total.sumSquares, proportion);
+      const today = estimate(daily.units, daily.sum, daily.m2, proportion);
+      const cumulative = estimate(total.units, total.sum, total.m2, proportion);
       return {
         value: proportion ? daily.convertedUnits : daily.sum,
         count: proportion ? daily.convertedUnits : daily.conversions,
@@ -213,6 +234,7 @@ export async function legacyResults(
     granularity: "daily",
     metricSeen: metricSeen(aggregation),
     baselineIdx,
+    ...(goal.capping.type !== "none" ? { capping: metricCapping(goal, aggregation) } : {}),
   };
 }
 

@@ -14,6 +14,28 @@ import {
 const SUCCESS_CRITERIA = ["HigherThanBaseline", "LowerThanBaseline"] as const;
 const GOAL_KINDS = ["custom", "pageview", "click"] as const;
 
+/**
+ * Capping (winsorisation) of a numeric goal's per-unit values in its analyses (Vexil's field in both
+ * dialects, named as GrowthBook names it): `value` is the absolute cap, or the percentile as a fraction
+ * (0.99 = P99) of the per-unit values pooled over every arm of the analysis; null when `type` is none.
+ */
+export const CappingSettingsViewSchema = Type.Object({
+  type: Type.Enum(["none", "absolute", "percentile"]),
+  value: Nullable(Type.Number()),
+});
+
+/** A goal's capping as one analysis applied it (results of both dialects, `vexil analyze`). */
+export const CappingAppliedSchema = Type.Object(
+  {
+    type: Type.Enum(["none", "absolute", "percentile"]),
+    value: Nullable(Type.Number({ description: "the goal's setting: absolute cap or percentile" })),
+    cap: Nullable(Type.Number({ description: "the cap applied to each unit's value in this analysis" })),
+    applied: Type.Boolean(),
+    reason: Nullable(Type.String({ description: "why no cap was applied" })),
+  },
+  { description: "winsorisation of the goal's per-unit values (docs/statistics.md, Capping)" },
+);
+
 /** A goal (Kameleoon dialect): Vexil's fields plus Kameleoon's `type` and `siteCode`. */
 export const GoalViewSchema = Type.Object({
   id: Type.Integer(),
@@ -30,6 +52,7 @@ export const GoalViewSchema = Type.Object({
   unitAggregationType: Type.Enum(["sum", "average"]),
   hasMultipleConversions: Type.Boolean(),
   tags: Type.Array(Type.String()),
+  cappingSettings: CappingSettingsViewSchema,
   dateCreated: DateTimeString,
   dateModified: DateTimeString,
 });
@@ -76,6 +99,7 @@ export const MetricRepSchema = Type.Object({
   urls: Type.Array(Type.Unknown()),
   isActive: Type.Boolean(),
   _attachedFeatures: Type.Array(Named),
+  cappingSettings: CappingSettingsViewSchema,
   unit: Type.Optional(Type.String()),
   maintainerId: Type.Optional(Type.String()),
   selector: Type.Optional(Type.String()),

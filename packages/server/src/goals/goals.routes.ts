@@ -10,7 +10,7 @@ import {
   goalListResponse,
   goalResponse,
 } from "./goals.responses.js";
-import { goalView } from "./goals.service.js";
+import { CappingSettingsBody, goalView } from "./goals.service.js";
 
 const SiteCode = Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}$" });
 const GoalKey = Type.String({
@@ -32,6 +32,7 @@ const goalFields = {
   unitAggregationType: Type.Optional(Type.Enum(["sum", "average"])),
   hasMultipleConversions: Type.Optional(Type.Boolean()),
   tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 100 })),
+  cappingSettings: Type.Optional(CappingSettingsBody),
   id: Type.Optional(Type.Integer({ description: "read-only" })),
   dateCreated: Type.Optional(Type.String()),
   dateModified: Type.Optional(Type.String()),

@@ -1,4 +1,6 @@
+import type { CappingSettings } from "@vexil/stats";
 import type { Kysely } from "kysely";
+import { type Static, Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { ApiError, conflict, notFound } from "../http/api-error.js";
 import { applyMergePatch } from "../http/merge-patch.js";
@@ -16,6 +18,74 @@ export const KAMELEOON_TYPES: Record<GoalKind, "CUSTOM" | "PAGE_URL" | "CLICK"> 
 };
 const KIND_OF_TYPE: Record<string, GoalKind> = { CUSTOM: "custom", PAGE_URL: "pageview", CLICK: "click" };
 
+/** Request body of a goal's capping, both dialects (documented in docs/statistics.md, Capping). */
+export const CappingSettingsBody = Type.Object(
+  {
+    type: Type.Enum(["none", "absolute", "percentile"]),
+    value: Type.Optional(
+      Type.Union([Type.Number(), Type.Null()], {
+        description: "absolute: the cap (> 0); percentile: a fraction between 0 and 1 (0.99 = P99)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CappingSettingsInput = Static<typeof CappingSettingsBody>;
+
+/** The capping a request asks for, checked: 400 unless usable and on a numeric goal. */
+export function cappingOf(
+  input: CappingSettingsInput | undefined | null,
+  isNumeric: boolean,
+  path = "body.cappingSettings",
+): CappingSettings {
+  if (input === undefined || input === null) return { type: "none" };
+  const extra =
+    typeof input === "object" ? Object.keys(input).filter((k) => k !== "type" && k !== "value") : [];
+  if (
+    typeof input !== "object" ||
+    !["none", "absolute", "percentile"].includes(input.type) ||
+    extra.length > 0
+  )
+    throw new ApiError(400, `${path} must be {type: none | absolute | percentile, value}`);
+  if (input.type === "none") return { type: "none" };
+  const value = input.value;
+  if (!isNumeric) throw new ApiError(400, `${path} applies to numeric goals only (set isNumeric: true)`);
+  if (input.type === "absolute" && !(typeof value === "number" && Number.isFinite(value) && value > 0))
+    throw new ApiError(400, `${path}.value: an absolute cap is a number above 0, got ${value}`);
+  if (input.type === "percentile" && !(typeof value === "number" && value > 0 && value < 1))
+    throw new ApiError(
+      400,
+      `${path}.value: a percentile cap is a fraction between 0 and 1 (0.99 = P99), got ${value}`,
+    );
+  return { type: input.type, value: value as number };
+}
+
+/** A goal's capping as both dialects show it. */
+export function cappingView(capping: CappingSettings) {
+  return { type: capping.type, value: capping.type === "none" ? null : capping.value };
+}
+
+/**
+ * A goal's capping as an analysis applied it: `cap` is what the aggregation reported (undefined: nothing
+ * was capped; null: a percentile cap at 0, not applied); `notApplicable` says why capping does not apply.
+ */
+export function cappingApplied(
+  capping: CappingSettings,
+  cap: number | null | undefined,
+  notApplicable?: string,
+) {
+  const view = cappingView(capping);
+  const skipped = (reason: string | null) => ({ ...view, cap: null, applied: false, reason });
+  if (capping.type === "none") return skipped(null);
+  if (notApplicable) return skipped(notApplicable);
+  if (cap === undefined) return skipped("no conversion to cap");
+  if (cap === null)
+    return skipped(
+      `the P${Number((capping.value * 100).toPrecision(12))} of the pooled per-unit values is 0 (most units have no value): not applied`,
+    );
+  return { ...view, cap, applied: true, reason: null };
+}
+
 export interface GoalInput {
   siteCode: string;
   name: string;
@@ -30,6 +100,7 @@ export interface GoalInput {
   unitAggregationType?: Goal["unitAggregationType"] | undefined;
   hasMultipleConversions?: boolean | undefined;
   tags?: string[] | undefined;
+  cappingSettings?: CappingSettingsInput | undefined;
 }
 
 /** A goal as the API shows it: Vexil's fields plus Kameleoon's `type` and `siteCode`. */
@@ -49,6 +120,7 @@ export function goalView(goal: Goal): GoalView {
     unitAggregationType: goal.unitAggregationType,
     hasMultipleConversions: goal.hasMultipleConversions,
     tags: goal.tags,
+    cappingSettings: cappingView(goal.capping),
     dateCreated: goal.dateCreated,
     dateModified: goal.dateModified,
   };
@@ -137,6 +209,7 @@ export class GoalsService {
           unitAggregationType: input.unitAggregationType ?? "sum",
           hasMultipleConversions: input.hasMultipleConversions ?? true,
           tags: [...new Set(input.tags ?? [])],
+          capping: cappingOf(input.cappingSettings, input.isNumeric ?? false),
           dateCreated: now,
           dateModified: now,
         };
@@ -206,6 +279,7 @@ export class GoalsService {
           unitAggregationType: merged.unitAggregationType ?? "sum",
           hasMultipleConversions: merged.hasMultipleConversions ?? true,
           tags: [...new Set(merged.tags ?? [])],
+          capping: cappingOf(merged.cappingSettings, merged.isNumeric ?? false),
           dateModified: now,
         };
         await alsoWrite?.(trx, after);

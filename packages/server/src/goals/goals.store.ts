@@ -1,3 +1,4 @@
+import type { CappingSettings } from "@vexil/stats";
 import type { Kysely } from "kysely";
 import type { SqlDialect } from "../storage/database.js";
 import type { Database } from "../storage/schema.js";
@@ -19,6 +20,8 @@ export interface Goal {
   unitAggregationType: "sum" | "average";
   hasMultipleConversions: boolean;
   tags: string[];
+  /** Winsorisation of the per-unit values in every analysis of the goal (numeric goals only). */
+  capping: CappingSettings;
   dateCreated: string;
   dateModified: string;
 }
@@ -40,6 +43,10 @@ function toGoal(row: GoalRow): Goal {
     unitAggregationType: row.unit_aggregation_type as Goal["unitAggregationType"],
     hasMultipleConversions: Boolean(row.has_multiple_conversions),
     tags: JSON.parse(row.tags) as string[],
+    capping:
+      (row.capping_type === "absolute" || row.capping_type === "percentile") && row.capping_value !== null
+        ? { type: row.capping_type, value: Number(row.capping_value) }
+        : { type: "none" },
     dateCreated: row.date_created,
     dateModified: row.date_modified,
   };
@@ -58,6 +65,8 @@ function columns(goal: Omit<Goal, "id" | "projectKey" | "dateCreated">) {
     unit_aggregation_type: goal.unitAggregationType,
     has_multiple_conversions: goal.hasMultipleConversions ? 1 : 0,
     tags: JSON.stringify(goal.tags),
+    capping_type: goal.capping.type,
+    capping_value: goal.capping.type === "none" ? null : goal.capping.value,
     date_modified: goal.dateModified,
   };
 }

@@ -22,6 +22,10 @@ export interface GoalsTables {
     has_multiple_conversions: number;
     /** JSON array of strings. */
     tags: string;
+    /** none | absolute | percentile (numeric goals only). */
+    capping_type: string;
+    /** The absolute cap, or the percentile as a fraction (0.99); null when capping_type is none. */
+    capping_value: number | null;
     date_created: string;
     date_modified: string;
   };

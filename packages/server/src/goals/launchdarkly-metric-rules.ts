@@ -1,5 +1,6 @@
 import { badRequest } from "../http/api-error.js";
 import type { JsonPatch } from "../http/json-patch.js";
+import { type CappingSettingsInput, cappingView } from "./goals.service.js";
 import type { Goal } from "./goals.store.js";
 import type { MetricSettings } from "./launchdarkly-metric-view.js";
 import { KINDS, type MetricPost, PATCHABLE, URL_KINDS } from "./launchdarkly-metrics.schemas.js";
@@ -24,6 +25,7 @@ export interface MetricDocument {
   analysisType: string;
   eventDefault: { disabled?: boolean; value?: number };
   percentileValue?: number | undefined;
+  cappingSettings?: CappingSettingsInput | undefined;
 }
 
 /**
@@ -116,6 +118,7 @@ export function documentOf(goal: Goal, settings: MetricSettings): MetricDocument
     unitAggregationType: goal.unitAggregationType,
     analysisType: "mean",
     eventDefault: { disabled: false, value: 0 },
+    cappingSettings: cappingView(goal.capping),
   };
 }
 
@@ -227,6 +230,7 @@ export function documentOfPost(body: MetricPost): MetricDocument {
     analysisType: body.analysisType ?? "mean",
     eventDefault: body.eventDefault ?? { value: 0 },
     percentileValue: body.percentileValue,
+    cappingSettings: body.cappingSettings,
   };
 }
 

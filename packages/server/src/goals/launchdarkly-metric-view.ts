@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Static } from "typebox";
 import type { MetricRepSchema } from "./goals.responses.js";
+import { cappingView } from "./goals.service.js";
 import type { Goal } from "./goals.store.js";
 
 /** LaunchDarkly's MetricRep, as its schema declares it. */
@@ -87,6 +88,7 @@ export function metricRep(
     urls: settings.urls,
     isActive: usage.experiments.length > 0 || usage.flags.length > 0,
     _attachedFeatures: usage.flags,
+    cappingSettings: cappingView(goal.capping),
   };
   if (goal.unit !== null) rep.unit = goal.unit;
   if (settings.maintainerId !== null) rep.maintainerId = settings.maintainerId;

@@ -1,6 +1,7 @@
 import { type Static, Type } from "typebox";
 import { JsonPatchBody } from "../http/json-patch.js";
 import { LimitOffset } from "../http/launchdarkly-collections.js";
+import { CappingSettingsBody } from "./goals.service.js";
 
 // The request schemas of LaunchDarkly's Metrics API (responses: goals.responses.ts).
 
@@ -44,6 +45,8 @@ const metricFields = {
       { additionalProperties: false },
     ),
   ),
+  /** Vexil extension (LaunchDarkly metrics have no capping): see docs/statistics.md, Capping. */
+  cappingSettings: Type.Optional(CappingSettingsBody),
 };
 
 export const MetricPostBody = Type.Object(
@@ -68,6 +71,7 @@ export const PATCHABLE = [
   "/unitAggregationType",
   "/analysisType",
   "/eventDefault",
+  "/cappingSettings",
 ];
 
 export type MetricPost = Static<typeof MetricPostBody>;

@@ -3,7 +3,7 @@ import { conflict, notFound } from "../http/api-error.js";
 import { applyJsonPatch, type JsonPatch } from "../http/json-patch.js";
 import type { Actor } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
-import type { GoalsService } from "./goals.service.js";
+import { cappingOf, cappingView, type GoalsService } from "./goals.service.js";
 import { type Goal, goalsStore } from "./goals.store.js";
 import {
   applyFilter,
@@ -101,6 +101,7 @@ export class LaunchDarklyMetricsService {
         successCriteria: document.successCriteria,
         unitAggregationType: document.unitAggregationType,
         tags: document.tags,
+        cappingSettings: document.cappingSettings,
       },
       (trx, created) => metricSettingsStore.put(trx, created.id, settingsOf(document)),
     );
@@ -128,6 +129,9 @@ export class LaunchDarklyMetricsService {
         successCriteria: next.successCriteria,
         unitAggregationType: next.unitAggregationType,
         tags: next.tags,
+        cappingSettings: cappingView(
+          cappingOf(next.cappingSettings, next.isNumeric, "patched metric.cappingSettings"),
+        ),
       },
       (trx) => metricSettingsStore.put(trx, goal.id, settingsOf(next)),
     );

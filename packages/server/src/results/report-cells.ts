@@ -1,7 +1,12 @@
 // Phase 1 of the Kameleoon results report: aggregation (the analytics store, one statement for every
 // goal) folded into cells per breakdown value and variation, with the totals merged stably.
 import { mergeCoMoments } from "@vexil/stats";
-import type { AnalyticsStore, GoalsAggregationQuery, MetricSums } from "../analytics/analytics-store.js";
+import type {
+  AnalyticsStore,
+  GoalCapping,
+  GoalsAggregationQuery,
+  MetricSums,
+} from "../analytics/analytics-store.js";
 import type { FlagRecord, StoredRule } from "../flags/flags.document.js";
 import type { Goal } from "../goals/goals.store.js";
 import { analyticsBreakdown, attributeFilters, type CanonicalResultsRequest } from "./results-request.js";
@@ -59,6 +64,18 @@ export interface Aggregated {
   breakdownKeys: string[];
   queries: number;
   warnings: string[];
+  /** Capped goals: the cap the aggregation applied (null: a percentile cap at 0, not applied). */
+  caps: Map<number, number | null>;
+}
+
+/** The caps of the report's goals: numeric goals with capping, when the analysed value is their sum. */
+export function goalCaps(request: CanonicalResultsRequest, goals: Goal[]): GoalCapping[] {
+  if (request.conversionType === "CONVERTED_VISITS") return [];
+  return goals.flatMap((goal) =>
+    goal.isNumeric && goal.capping.type !== "none"
+      ? [{ goalId: goal.id, type: goal.capping.type, value: goal.capping.value }]
+      : [],
+  );
 }
 
 export const emptyCell = (): Cell => ({ units: 0, visits: 0, visitors: 0, goals: new Map() });
@@ -129,11 +146,13 @@ export async function aggregate(
   const needsVisitorTotals = breakdown !== null && !request.visitorData;
   const queries = needsVisitorTotals ? 2 : 1;
   signal?.throwIfAborted();
+  const caps = goalCaps(request, goals);
   const groups = await analytics.aggregateGoals({
     ...base,
     ...(breakdown ? { breakdown } : {}),
     goalIds,
     cupedGoalIds,
+    ...(caps.length > 0 ? { caps } : {}),
   });
   onProgress(1 / queries);
   signal?.throwIfAborted();
@@ -142,6 +161,7 @@ export async function aggregate(
   signal?.throwIfAborted();
 
   const raw: Cells = new Map();
+  const appliedCaps = new Map<number, number | null>();
   const converted = request.conversionType === "CONVERTED_VISITS";
   for (const group of groups) {
     const cell = cellOf(
@@ -156,7 +176,9 @@ export async function aggregate(
       const g = goalCellOf(cell, stats.goalId);
       g.conversions = stats.conversions;
       g.convertedUnits = stats.convertedUnits;
-      g.valueSum = stats.sum;
+      // Revenue shown is the uncapped total; the analysed sums below are capped when the goal is.
+      g.valueSum = stats.uncappedSum ?? stats.sum;
+      if (stats.cap !== undefined) appliedCaps.set(stats.goalId, stats.cap);
       // The analysed metric: the per-unit value sum, or under CONVERTED_VISITS the 0/1 "converted" (its
       // sums are the converted units); the store computed the CUPED covariate on the same metric.
       g.sum = converted ? stats.convertedUnits : stats.sum;
@@ -183,7 +205,7 @@ export async function aggregate(
     }
   }
 
-  if (!breakdown) return { cells: raw, breakdownKeys: [], queries, warnings };
+  if (!breakdown) return { cells: raw, breakdownKeys: [], queries, warnings, caps: appliedCaps };
   const { cells, breakdownKeys } = foldBreakdown(raw, warnings, breakdown.type === "INTERVAL");
   const totals = new Map<string, Cell>();
   for (const key of breakdownKeys) {
@@ -201,7 +223,7 @@ export async function aggregate(
   }
   cells.set(TOTAL, totals);
   if (request.breakdown?.cumulative) cumulate(cells, breakdownKeys);
-  return { cells, breakdownKeys, queries, warnings };
+  return { cells, breakdownKeys, queries, warnings, caps: appliedCaps };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Static, Type } from "typebox";
+import { CappingAppliedSchema } from "../goals/goals.responses.js";
 import { DateTimeString, Nullable } from "../http/response-schemas.js";
 import { BREAKDOWN_INTERVALS, BREAKDOWN_TYPES, CONVERSION_TYPES, FILTER_TYPES } from "./results.schemas.js";
 
@@ -144,6 +145,7 @@ export const ResultsReportSchema = Type.Object({
       lowerIsBetter: Type.Boolean(),
       analyzedMetric: Type.String(),
       cuped: Type.Boolean(),
+      capping: CappingAppliedSchema,
     }),
   ),
   sampleRatioCheck: Nullable(

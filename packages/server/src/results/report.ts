@@ -13,6 +13,7 @@ import {
   type VariationAnalysis,
 } from "@vexil/stats";
 import type { StoredVariation } from "../flags/flags.document.js";
+import { cappingApplied } from "../goals/goals.service.js";
 import type { Goal } from "../goals/goals.store.js";
 import {
   type Aggregated,
@@ -270,6 +271,16 @@ function generalData(
   };
 }
 
+/** The goal's capping as applied in this report. */
+function cappingReport(request: CanonicalResultsRequest, goal: Goal, caps: Map<number, number | null>) {
+  const binary = !goal.isNumeric || request.conversionType === "CONVERTED_VISITS";
+  return cappingApplied(
+    goal.capping,
+    caps.get(goal.id),
+    binary ? "the analysed value is 0/1 (converted units)" : undefined,
+  );
+}
+
 /** Phase 3a: the report object (docs/kameleoon-results.md). */
 export function buildReport(
   inputs: ReportInputs,
@@ -342,6 +353,7 @@ export function buildReport(
       lowerIsBetter: goal.successCriteria === "LowerThanBaseline",
       analyzedMetric: analyzedMetricOf(request, goal),
       cuped: request.goalIdsCuped.includes(goal.id),
+      capping: cappingReport(request, goal, aggregated.caps),
     })),
     sampleRatioCheck: srm
       ? {

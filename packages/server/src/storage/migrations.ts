@@ -12,6 +12,7 @@ import { frequencyUnitsMigration } from "./migrations/0009-frequency-units.js";
 import { tokenParentsMigration } from "./migrations/0010-token-parents.js";
 import { launchDarklyDialectMigration } from "./migrations/0011-launchdarkly-dialect.js";
 import { flagEnvironmentStatesMigration } from "./migrations/0012-flag-environment-states.js";
+import { goalCappingMigration } from "./migrations/0013-goal-capping.js";
 
 /** A migration that may need to know the dialect (ids, column types). */
 export type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
@@ -30,6 +31,7 @@ const migrations: Record<string, DialectMigration> = {
   "0010-token-parents": tokenParentsMigration,
   "0011-launchdarkly-dialect": launchDarklyDialectMigration,
   "0012-flag-environment-states": flagEnvironmentStatesMigration,
+  "0013-goal-capping": goalCappingMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

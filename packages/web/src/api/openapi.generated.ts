@@ -1237,6 +1237,18 @@ export interface paths {
                                 };
                             };
                             baselineIdx: number;
+                            /** @description winsorisation of the goal's per-unit values (docs/statistics.md, Capping) */
+                            capping?: {
+                                applied: boolean;
+                                /** @description the cap applied to each unit's value in this analysis */
+                                cap: number | null;
+                                /** @description why no cap was applied */
+                                reason: string | null;
+                                /** @enum {unknown} */
+                                type: "none" | "absolute" | "percentile";
+                                /** @description the goal's setting: absolute cap or percentile */
+                                value: number | null;
+                            };
                             granularity: string;
                             metadata: {
                                 _id: string;
@@ -1442,6 +1454,11 @@ export interface paths {
                                 };
                                 _versionId: string;
                                 analysisType: string;
+                                cappingSettings: {
+                                    /** @enum {unknown} */
+                                    type: "none" | "absolute" | "percentile";
+                                    value: number | null;
+                                };
                                 description: string;
                                 eventDefault: {
                                     disabled: boolean;
@@ -1502,6 +1519,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         analysisType?: string;
+                        cappingSettings?: {
+                            /** @enum {unknown} */
+                            type: "none" | "absolute" | "percentile";
+                            /** @description absolute: the cap (> 0); percentile: a fraction between 0 and 1 (0.99 = P99) */
+                            value?: number | null;
+                        };
                         description?: string;
                         eventDefault?: {
                             disabled?: boolean;
@@ -1583,6 +1606,11 @@ export interface paths {
                             };
                             _versionId: string;
                             analysisType: string;
+                            cappingSettings: {
+                                /** @enum {unknown} */
+                                type: "none" | "absolute" | "percentile";
+                                value: number | null;
+                            };
                             description: string;
                             eventDefault: {
                                 disabled: boolean;
@@ -1703,6 +1731,11 @@ export interface paths {
                             };
                             _versionId: string;
                             analysisType: string;
+                            cappingSettings: {
+                                /** @enum {unknown} */
+                                type: "none" | "absolute" | "percentile";
+                                value: number | null;
+                            };
                             description: string;
                             eventDefault: {
                                 disabled: boolean;
@@ -1876,6 +1909,11 @@ export interface paths {
                             };
                             _versionId: string;
                             analysisType: string;
+                            cappingSettings: {
+                                /** @enum {unknown} */
+                                type: "none" | "absolute" | "percentile";
+                                value: number | null;
+                            };
                             description: string;
                             eventDefault: {
                                 disabled: boolean;
@@ -4619,6 +4657,18 @@ export interface paths {
                                     href: string;
                                     type: string;
                                 };
+                            };
+                            /** @description winsorisation of the goal's per-unit values (docs/statistics.md, Capping) */
+                            capping?: {
+                                applied: boolean;
+                                /** @description the cap applied to each unit's value in this analysis */
+                                cap: number | null;
+                                /** @description why no cap was applied */
+                                reason: string | null;
+                                /** @enum {unknown} */
+                                type: "none" | "absolute" | "percentile";
+                                /** @description the goal's setting: absolute cap or percentile */
+                                value: number | null;
                             };
                             iterationId: string;
                             metric: {
@@ -8640,6 +8690,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cappingSettings: {
+                                /** @enum {unknown} */
+                                type: "none" | "absolute" | "percentile";
+                                value: number | null;
+                            };
                             /** Format: date-time */
                             dateCreated: string;
                             /** Format: date-time */
@@ -8678,6 +8733,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        cappingSettings?: {
+                            /** @enum {unknown} */
+                            type: "none" | "absolute" | "percentile";
+                            /** @description absolute: the cap (> 0); percentile: a fraction between 0 and 1 (0.99 = P99) */
+                            value?: number | null;
+                        };
                         dateCreated?: string;
                         dateModified?: string;
                         description?: string;
@@ -8756,6 +8817,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cappingSettings: {
+                                /** @enum {unknown} */
+                                type: "none" | "absolute" | "percentile";
+                                value: number | null;
+                            };
                             /** Format: date-time */
                             dateCreated: string;
                             /** Format: date-time */
@@ -8856,6 +8922,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cappingSettings: {
+                                /** @enum {unknown} */
+                                type: "none" | "absolute" | "percentile";
+                                value: number | null;
+                            };
                             /** Format: date-time */
                             dateCreated: string;
                             /** Format: date-time */
@@ -8962,6 +9033,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        cappingSettings?: {
+                            /** @enum {unknown} */
+                            type: "none" | "absolute" | "percentile";
+                            /** @description absolute: the cap (> 0); percentile: a fraction between 0 and 1 (0.99 = P99) */
+                            value?: number | null;
+                        } | null;
                         dateCreated?: string | null;
                         dateModified?: string | null;
                         description?: string | null;
@@ -9040,6 +9117,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cappingSettings: {
+                                /** @enum {unknown} */
+                                type: "none" | "absolute" | "percentile";
+                                value: number | null;
+                            };
                             /** Format: date-time */
                             dateCreated: string;
                             /** Format: date-time */
@@ -10798,6 +10880,18 @@ export interface paths {
                                 generatedAt: string;
                                 goals: {
                                     analyzedMetric: string;
+                                    /** @description winsorisation of the goal's per-unit values (docs/statistics.md, Capping) */
+                                    capping: {
+                                        applied: boolean;
+                                        /** @description the cap applied to each unit's value in this analysis */
+                                        cap: number | null;
+                                        /** @description why no cap was applied */
+                                        reason: string | null;
+                                        /** @enum {unknown} */
+                                        type: "none" | "absolute" | "percentile";
+                                        /** @description the goal's setting: absolute cap or percentile */
+                                        value: number | null;
+                                    };
                                     cuped: boolean;
                                     goalId: number;
                                     goalKey: string;
