@@ -10,6 +10,7 @@ import {
   planSampleSize,
   StatsInputError,
 } from "@vexil/stats";
+import type { AnalyzeCapping } from "./analyze.capping.js";
 import { InputError, parseAnalyzeInput } from "./analyze.input.js";
 
 /** Streams and file access of the command (injected so tests need no process or files). */
@@ -112,7 +113,9 @@ export async function runAnalyzeCommand(args: string[], io: AnalyzeIo): Promise<
       );
   }
 
-  const results = analyzeExperiment(input.metrics, options);
+  const results: AnalyzedMetric[] = analyzeExperiment(input.metrics, options).map((r, i) =>
+    input.capping[i] ? { ...r, capping: input.capping[i]! } : r,
+  );
   io.stdout.write(values.json ? toJson(results) : formatTables(results));
   return 0;
 }
@@ -215,8 +218,11 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** A metric's analysis, with the capping its per-unit values got (when the input asked for one). */
+export type AnalyzedMetric = MetricAnalysis & { capping?: AnalyzeCapping };
+
 // JSON has no infinities: one-sided or fully uncertain interval bounds are written as strings.
-function toJson(results: MetricAnalysis[]): string {
+function toJson(results: AnalyzedMetric[]): string {
   const replacer = (_key: string, v: unknown): unknown =>
     typeof v === "number" && !Number.isFinite(v)
       ? Number.isNaN(v)
@@ -247,7 +253,7 @@ const pValue = (v: number | null | undefined): string =>
   v === null || v === undefined ? "-" : v < 1e-4 ? v.toExponential(1) : v.toFixed(4);
 
 /** Aligned text tables, one per metric. */
-export function formatTables(results: MetricAnalysis[]): string {
+export function formatTables(results: AnalyzedMetric[]): string {
   const out: string[] = [];
   for (const r of results) {
     const flags = [
@@ -322,6 +328,12 @@ export function formatTables(results: MetricAnalysis[]): string {
         `sample ratio ${r.srm.flagged ? "MISMATCH" : "ok"}: p ${pValue(r.srm.pValue)} (flagged below ${r.srm.threshold})`,
       );
     if (r.winner) extra.push(`winner: ${r.winner}`);
+    if (r.capping)
+      extra.push(
+        r.capping.applied
+          ? `capped: each unit's value at ${num(r.capping.cap)} (${r.capping.type === "percentile" ? `P${Number((r.capping.value! * 100).toPrecision(12))} of the pooled values` : "absolute"})`
+          : `capping not applied: the P${Number((r.capping.value! * 100).toPrecision(12))} of the pooled values is 0`,
+      );
     if (extra.length > 0) out.push(extra.join("; "));
     for (const w of r.warnings) out.push(`warning: ${w}`);
     out.push("");

@@ -1,6 +1,7 @@
 // Parses `vexil analyze` input (JSON or CSV of per-variation sufficient statistics) into metrics.
 // The format is documented in docs/analyze.md.
 import type { MetricInput, VariationInput } from "@vexil/stats";
+import { type AnalyzeCapping, applyCapping, cappingSettingsOf } from "./analyze.capping.js";
 
 /** An input problem the user must fix (the command exits with code 2). */
 export class InputError extends Error {
@@ -11,6 +12,8 @@ export class InputError extends Error {
 export interface ParsedInput {
   metrics: MetricInput[];
   weights?: Record<string, number>;
+  /** Per metric (same order): the capping applied to its per-unit values, or null. */
+  capping: (AnalyzeCapping | null)[];
 }
 
 const NUMERIC_FIELDS = [
@@ -49,9 +52,9 @@ function parseJson(text: string): ParsedInput {
     throw new InputError(
       'JSON input must be {"metrics": [...]}, an array of metrics, or one metric {"variations": [...]}',
     );
-  const list = (metrics as unknown[]).map((m, i) => jsonMetric(m, i));
-  if (list.length === 0) throw new InputError("no metrics in the input");
-  const out: ParsedInput = { metrics: list };
+  const parsed = (metrics as unknown[]).map((m, i) => jsonMetric(m, i));
+  if (parsed.length === 0) throw new InputError("no metrics in the input");
+  const out: ParsedInput = { metrics: parsed.map((p) => p.metric), capping: parsed.map((p) => p.capping) };
   if (weights !== undefined) {
     if (!isObject(weights) || Object.values(weights).some((w) => typeof w !== "number"))
       throw new InputError('"weights" must map variation keys to numbers');
@@ -64,7 +67,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function jsonMetric(m: unknown, index: number): MetricInput {
+function jsonMetric(m: unknown, index: number): { metric: MetricInput; capping: AnalyzeCapping | null } {
   const where = `metric #${index + 1}`;
   if (!isObject(m) || !Array.isArray(m.variations))
     throw new InputError(`${where}: expected {"variations": [...]}`);
@@ -76,6 +79,7 @@ function jsonMetric(m: unknown, index: number): MetricInput {
     variations: [],
   };
   if (m.variations.length === 0) throw new InputError(`${where}: no variations`);
+  const perUnit: (number[] | undefined)[] = [];
   metric.variations = m.variations.map((v, j) => {
     const at = `${where} (${metric.key ?? "unnamed"}), variation #${j + 1}`;
     if (!isObject(v)) throw new InputError(`${at}: expected an object`);
@@ -91,10 +95,28 @@ function jsonMetric(m: unknown, index: number): MetricInput {
     }
     if (out.conversions !== undefined && v.isProportion !== false && m.isProportion === undefined)
       metric.isProportion = true;
+    perUnit.push(unitValues(v.values, out, at));
     return out;
   });
+  let capping: AnalyzeCapping | null;
+  try {
+    capping = applyCapping(metric.variations, perUnit, cappingSettingsOf(m.capping));
+  } catch (e) {
+    throw new InputError(`${where}: ${(e as Error).message}`);
+  }
+  if (capping && metric.isProportion) throw new InputError(`${where}: capping applies to mean metrics only`);
   checkMetric(metric, where);
-  return metric;
+  return { metric, capping };
+}
+
+/** A variation's per-unit `values` (at most n of them; the others count 0), exclusive with sum/sumSquares. */
+function unitValues(raw: unknown, v: VariationInput, at: string): number[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) throw new InputError(`${at}: "values" must be an array of per-unit values`);
+  if (v.sum !== undefined || v.sumSquares !== undefined)
+    throw new InputError(`${at}: give either per-unit "values" or "sum" and "sumSquares", not both`);
+  if (raw.length > v.n) throw new InputError(`${at}: ${raw.length} values for n = ${v.n} units`);
+  return raw.map((x, k) => toNumber(x, `${at}: values[${k}]`));
 }
 
 function toNumber(v: unknown, what: string): number {
@@ -225,5 +247,5 @@ function parseCsv(text: string): ParsedInput {
   });
   if (metrics.size === 0) throw new InputError("CSV: no data rows");
   for (const m of metrics.values()) checkMetric(m, `metric ${m.key}`);
-  return { metrics: [...metrics.values()] };
+  return { metrics: [...metrics.values()], capping: [...metrics.values()].map(() => null) };
 }
