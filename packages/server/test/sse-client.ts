@@ -1,11 +1,4 @@
-import { SseParser } from "@vexil/sdk";
-
-// The SDK's own parser (the one SDKs run) reads the server's streams in tests: one parser, not two.
-
-/** One dispatched event, or a comment line (`: heartbeat`). */
-export type SseMessage =
-  | { type: "event"; event: string; id: string | undefined; data: string }
-  | { type: "comment"; text: string };
+import { type SseMessage, SseParser } from "../src/sdk-delivery/sse-parser.js";
 
 export type SseEvent = SseMessage & { type: "event" };
 
@@ -35,20 +28,12 @@ export async function openSseStream(
   const messages: SseMessage[] = [];
   let wake: (() => void) | undefined;
   if (response.body) {
-    const parser = new SseParser({
-      onEvent: (event) =>
-        messages.push({
-          type: "event",
-          event: event.type,
-          id: event.lastEventId === "" ? undefined : event.lastEventId,
-          data: event.data,
-        }),
-      onComment: (text) => messages.push({ type: "comment", text: text.trim() }),
-    });
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
     (async () => {
       try {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          parser.pushBytes(chunk);
+          messages.push(...parser.push(decoder.decode(chunk, { stream: true })));
           wake?.();
         }
       } catch {
