@@ -23,7 +23,7 @@ import { flagRoutes } from "./flags/flags.routes.js";
 import { goalRoutes } from "./goals/goals.routes.js";
 import { launchDarklyMetricRoutes } from "./goals/launchdarkly-metrics.routes.js";
 import { documentAccess, installAuthentication, tokenResolver } from "./http/authentication.js";
-import { installErrorHandling } from "./http/error-handler.js";
+import { answerFrameworkError, installErrorHandling } from "./http/error-handler.js";
 import { FailedAttempts } from "./http/failed-attempts.js";
 import { installRateLimits } from "./http/rate-limits.js";
 import { installRequestValidation } from "./http/request-validation.js";
@@ -79,6 +79,7 @@ export async function buildApp(
   const app: TypedApp = Fastify({
     loggerInstance: options.logger,
     bodyLimit: MANAGEMENT_BODY_LIMIT,
+    frameworkErrors: answerFrameworkError,
     // Slow or stalled clients give up their connection (docs/security.md, "Timeouts"); responses may
     // last longer (SDK streams). Node checks these every second rather than its default 30 s.
     requestTimeout: context.config.requestTimeoutMs,

@@ -17,7 +17,12 @@ afterAll(async () => server?.close());
 type Operation = {
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
 };
-const ERROR_TITLES = { kameleoon: "KameleoonError", launchdarkly: "LaunchDarklyError", ofrep: "OfrepError" };
+const ERROR_TITLES = {
+  kameleoon: "KameleoonError",
+  launchdarkly: "LaunchDarklyError",
+  ofrep: "OfrepError",
+  oauth: "OAuthError",
+};
 // Answers with no body by definition, or declared so (NoContent).
 const EMPTY = new Set(["204", "304"]);
 

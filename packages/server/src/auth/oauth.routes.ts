@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { KameleoonErrorSchema, responses } from "../http/response-schemas.js";
+import { responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { generateToken } from "./tokens.store.js";
 
@@ -16,16 +16,8 @@ const AccessToken = Type.Object({
   token_type: Type.Literal("Bearer"),
   expires_in: Type.Integer({ description: "seconds" }),
 });
-const OAuthError = Type.Object(
-  { error: Type.String(), error_description: Type.String() },
-  { title: "OAuthError" },
-);
-// The grant's own errors follow RFC 6749; a body the schema refuses (or a rate limit) gets Kameleoon's body.
-const tokenResponses = responses("kameleoon", {
-  200: AccessToken,
-  400: Type.Union([OAuthError, KameleoonErrorSchema]),
-  401: Type.Union([OAuthError, KameleoonErrorSchema]),
-});
+// Every error of the token endpoint, the schema's and the rate limit's included, is RFC 6749's body.
+const tokenResponses = responses("oauth", { 200: AccessToken });
 
 /**
  * Client credentials from the form body or from HTTP Basic authentication (RFC 6749 section 2.3.1, where

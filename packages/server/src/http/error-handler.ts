@@ -52,6 +52,20 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, status: 
   return reply.status(status).send(errorBody(dialect, status, errorCodeFor(status), message));
 }
 
+/**
+ * Fastify's `frameworkErrors`: errors its router raises before any route or hook runs (a path that is not
+ * valid percent-encoding, a path parameter over the length limit), in the dialect's body too.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const message =
+    error.code === "FST_ERR_MAX_PARAM_LENGTH"
+      ? "A path parameter is longer than the limit"
+      : "The path is not valid percent-encoded UTF-8";
+  return sendError(request, reply, status, message);
+}
+
 /** Installs the error and not-found handlers that answer in each dialect's error body. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {

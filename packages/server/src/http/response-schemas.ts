@@ -43,10 +43,17 @@ export const OfrepErrorSchema = Type.Object(
   { title: "OfrepError" },
 );
 
+/** OAuth's error body (RFC 6749 section 5.2), on POST /oauth/token. */
+export const OAuthErrorSchema = Type.Object(
+  { error: Type.String(), error_description: Type.String() },
+  { title: "OAuthError" },
+);
+
 const errorSchemas: Record<ErrorDialect, TSchema> = {
   kameleoon: KameleoonErrorSchema,
   launchdarkly: LaunchDarklyErrorSchema,
   ofrep: OfrepErrorSchema,
+  oauth: OAuthErrorSchema,
 };
 
 /** The schema of an empty answer (204, 202 without a body, 304); OpenAPI shows its description, "no body". */

@@ -9444,17 +9444,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description the HTTP status, as a string */
-                            code: string;
-                            message: string;
-                            /** @description the HTTP status name, e.g. BAD_REQUEST */
-                            name: string;
-                            /** @description always ERROR */
-                            status: string;
-                            /** @description epoch milliseconds */
-                            time: number;
-                            /** Format: date-time */
-                            timestamp: string;
+                            error: string;
+                            error_description: string;
                         };
                     };
                 };
@@ -9465,17 +9456,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description the HTTP status, as a string */
-                            code: string;
-                            message: string;
-                            /** @description the HTTP status name, e.g. BAD_REQUEST */
-                            name: string;
-                            /** @description always ERROR */
-                            status: string;
-                            /** @description epoch milliseconds */
-                            time: number;
-                            /** Format: date-time */
-                            timestamp: string;
+                            error: string;
+                            error_description: string;
                         };
                     };
                 };
@@ -9491,54 +9473,6 @@ export interface paths {
                             expires_in: number;
                             /** @enum {string} */
                             token_type: "Bearer";
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            error_description: string;
-                        } | {
-                            /** @description the HTTP status, as a string */
-                            code: string;
-                            message: string;
-                            /** @description the HTTP status name, e.g. BAD_REQUEST */
-                            name: string;
-                            /** @description always ERROR */
-                            status: string;
-                            /** @description epoch milliseconds */
-                            time: number;
-                            /** Format: date-time */
-                            timestamp: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: string;
-                            error_description: string;
-                        } | {
-                            /** @description the HTTP status, as a string */
-                            code: string;
-                            message: string;
-                            /** @description the HTTP status name, e.g. BAD_REQUEST */
-                            name: string;
-                            /** @description always ERROR */
-                            status: string;
-                            /** @description epoch milliseconds */
-                            time: number;
-                            /** Format: date-time */
-                            timestamp: string;
                         };
                     };
                 };

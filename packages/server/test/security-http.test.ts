@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFlag, setupDemo } from "./fixtures/flag-test-helpers.js";
+import { startTestServer, type TestServer, testDatabaseKind } from "./harness.js";
+
+// Issue 13, found by the OpenAPI fuzz test (security-fuzz-*.test.ts): refusals that came back in the wrong
+// body, a patch parser without Fastify's prototype-poisoning check, and If-Match ignored where a resource
+// has no versions. Each answer is checked against its dialect's documented error body.
+
+let server: TestServer;
+let segmentId: number;
+beforeAll(async () => {
+  server = await startTestServer();
+  const demo = await setupDemo(server);
+  segmentId = demo.segmentId;
+  await createFlag(server, { featureKey: "target", name: "Target" });
+});
+afterAll(async () => server?.close());
+
+const kameleoonError = (status: number) => ({
+  code: String(status),
+  status: "ERROR",
+  message: expect.any(String),
+});
+
+describe(`paths the router refuses (${testDatabaseKind})`, () => {
+  it("answers a path that is not valid percent-encoding, or too long a parameter, in the dialect's body", async () => {
+    const cases: [string, number, object][] = [
+      ["/projects/%", 400, kameleoonError(400)],
+      ["/feature-flags/demo/%ED%A0%80", 400, kameleoonError(400)],
+      [`/segments/${"1".repeat(5000)}`, 414, kameleoonError(414)],
+      ["/api/v2/projects/%", 400, { code: "invalid_request", message: expect.any(String) }],
+      [
+        "/ofrep/v1/evaluate/flags/%ED%A0%80",
+        400,
+        { errorCode: "INVALID_REQUEST", errorDetails: expect.any(String) },
+      ],
+    ];
+    for (const [url, status, body] of cases) {
+      const method = url.startsWith("/ofrep") ? "POST" : "GET";
+      const response = await server.request(method, url);
+      expect(response.status, url).toBe(status);
+      expect(response.body, url).toMatchObject(body);
+    }
+  });
+});
+
+describe(`POST /oauth/token errors (${testDatabaseKind})`, () => {
+  it("answers every refusal in RFC 6749's {error, error_description}, schema and size refusals included", async () => {
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const cases: [string, Record<string, string>, number, string][] = [
+      ["{}", { "content-type": "application/json" }, 400, "invalid_request"],
+      ['{"grant_type":1}', { "content-type": "application/json" }, 400, "invalid_request"],
+      ["grant_type=client_credentials&client_id=a%00b", form, 400, "invalid_request"],
+      ["<grant/>", { "content-type": "application/xml" }, 415, "invalid_request"],
+      [`grant_type=${"x".repeat(2 * 1024 * 1024)}`, form, 413, "invalid_request"],
+      ["grant_type=client_credentials&client_id=vexil-1&client_secret=vx_nope", form, 401, "invalid_client"],
+    ];
+    for (const [rawBody, headers, status, error] of cases) {
+      const response = await server.request("POST", "/oauth/token", { token: null, rawBody, headers });
+      expect(response.status, rawBody.slice(0, 40)).toBe(status);
+      expect(response.body, rawBody.slice(0, 40)).toEqual({ error, error_description: expect.any(String) });
+    }
+  });
+});
