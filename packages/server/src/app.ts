@@ -42,18 +42,6 @@ import { segmentRoutes } from "./segments/segments.routes.js";
 
 const MANAGEMENT_BODY_LIMIT = 1024 * 1024;
 
-function parseJsonBody(
-  _request: unknown,
-  body: string,
-  done: (error: Error | null, value?: unknown) => void,
-) {
-  try {
-    done(null, body.length === 0 ? undefined : JSON.parse(body));
-  } catch (error) {
-    done(error as Error);
-  }
-}
-
 /** Wraps a third-party plugin so the routes it registers (docs, console assets) need no token. */
 function publicRoutes<Options extends FastifyPluginOptions>(
   plugin: FastifyPluginAsync<Options> | FastifyPluginCallback<Options>,
@@ -92,11 +80,12 @@ export async function buildApp(
 
   installErrorHandling(app);
   installRequestValidation(app);
-  // JSON Merge Patch (Kameleoon) and JSON Patch (LaunchDarkly) bodies are JSON too.
+  // JSON Merge Patch (Kameleoon) and JSON Patch (LaunchDarkly) bodies are JSON too, parsed by Fastify's
+  // own JSON parser so `__proto__` and `constructor.prototype` members are refused as for application/json.
   app.addContentTypeParser(
     ["application/merge-patch+json", "application/json-patch+json"],
     { parseAs: "string" },
-    parseJsonBody,
+    app.getDefaultJsonParser("error", "error"),
   );
   await app.register(formbody);
   await app.register(cookie);

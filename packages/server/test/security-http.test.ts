@@ -62,3 +62,33 @@ describe(`POST /oauth/token errors (${testDatabaseKind})`, () => {
     }
   });
 });
+
+describe(`patch bodies and prototype poisoning (${testDatabaseKind})`, () => {
+  it("refuses __proto__ and constructor.prototype anywhere in a merge patch or JSON patch, like JSON bodies", async () => {
+    const before = await server.request("GET", "/feature-flags/demo/target");
+    const cases: [string, string, string][] = [
+      [
+        "/feature-flags/demo/target",
+        "application/merge-patch+json",
+        '{"description":"x","tags":["a"],"variables":[{"__proto__":{"polluted":true}}]}',
+      ],
+      ["/feature-flags/demo/target", "application/merge-patch+json", '{"constructor":{"prototype":{"a":1}}}'],
+      [
+        "/api/v2/flags/demo/target",
+        "application/json-patch+json",
+        '[{"op":"replace","path":"/description","value":{"__proto__":{"polluted":true}}}]',
+      ],
+    ];
+    for (const [url, contentType, rawBody] of cases) {
+      const response = await server.request("PATCH", url, {
+        rawBody,
+        headers: { "content-type": contentType },
+      });
+      expect(response.status, rawBody).toBe(400);
+      expect(response.body.message, rawBody).toMatch(/^Malformed JSON body/);
+    }
+    const after = await server.request("GET", "/feature-flags/demo/target");
+    expect(after.body.version).toBe(before.body.version);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
