@@ -28,6 +28,7 @@ import { FailedAttempts } from "./http/failed-attempts.js";
 import { installRateLimits } from "./http/rate-limits.js";
 import { installRequestValidation } from "./http/request-validation.js";
 import type { TypedApp } from "./http/typed-app.js";
+import { installIfMatchGuard } from "./http/write-guards.js";
 import { launchDarklyFlagRoutes } from "./launchdarkly-flags/launchdarkly-flags.routes.js";
 import { launchDarklySdkRoutes } from "./launchdarkly-sdk/launchdarkly-sdk.routes.js";
 import { notificationRoutes } from "./notifications/notifications.routes.js";
@@ -80,6 +81,7 @@ export async function buildApp(
 
   installErrorHandling(app);
   installRequestValidation(app);
+  installIfMatchGuard(app);
   // JSON Merge Patch (Kameleoon) and JSON Patch (LaunchDarkly) bodies are JSON too, parsed by Fastify's
   // own JSON parser so `__proto__` and `constructor.prototype` members are refused as for application/json.
   app.addContentTypeParser(

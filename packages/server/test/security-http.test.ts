@@ -92,3 +92,45 @@ describe(`patch bodies and prototype poisoning (${testDatabaseKind})`, () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe(`If-Match where a resource has no versions (${testDatabaseKind})`, () => {
+  it("answers 412 and changes nothing; flags and segments keep comparing it with their version", async () => {
+    await server.request("POST", "/projects", { body: { key: "keep", name: "Keep" } });
+    const goal = await server.request("POST", "/goals", {
+      body: { siteCode: "demo", name: "Kept", key: "kept" },
+    });
+    const refused: [string, string][] = [
+      ["DELETE", "/projects/keep"],
+      ["DELETE", `/goals/${goal.body.id}`],
+      ["DELETE", "/api/v2/projects/keep"],
+      ["DELETE", "/api/v2/flags/demo/target"],
+      ["POST", "/projects/keep/environments/production/rotate-keys?keys=server"],
+    ];
+    const environment = await server.request("GET", "/projects/keep/environments/production");
+    for (const [method, url] of refused) {
+      const response = await server.request(method, url, { headers: { "if-match": 'W/"999999"' } });
+      expect(response.status, `${method} ${url}`).toBe(412);
+    }
+    expect((await server.request("GET", "/projects/keep")).status).toBe(200);
+    expect((await server.request("GET", `/goals/${goal.body.id}`)).status).toBe(200);
+    expect((await server.request("GET", "/feature-flags/demo/target")).status).toBe(200);
+    const after = await server.request("GET", "/projects/keep/environments/production");
+    expect(after.body.serverSdkKey).toBe(environment.body.serverSdkKey);
+    // `*` holds whenever the resource exists (RFC 9110 13.1.1).
+    expect(
+      (await server.request("DELETE", `/goals/${goal.body.id}`, { headers: { "if-match": "*" } })).status,
+    ).toBe(204);
+    // Versioned resources: a stale ETag is the documented 409, the current one passes.
+    const segment = await server.request("GET", `/segments/${segmentId}`);
+    const stale = await server.request("PATCH", `/segments/${segmentId}`, {
+      body: { name: "Renamed" },
+      headers: { "if-match": `"${segment.body.version + 1}"` },
+    });
+    expect(stale.status).toBe(409);
+    const current = await server.request("PATCH", `/segments/${segmentId}`, {
+      body: { name: "Renamed" },
+      headers: { "if-match": `"${segment.body.version}"` },
+    });
+    expect(current.status).toBe(200);
+  });
+});

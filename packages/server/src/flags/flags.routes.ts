@@ -192,7 +192,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
   app.patch(
     "/feature-flags/:siteCode/:featureKey",
     {
-      config: { access: "writer" },
+      config: { access: "writer", ifMatch: true },
       preValidation: normalizePatchNulls,
       schema: { tags, params: FlagParams, body: FlagPatchBody, response: flagResponse },
     },
@@ -208,7 +208,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
   app.patch(
     "/feature-flags/rules/:ruleId",
     {
-      config: { access: "writer" },
+      config: { access: "writer", ifMatch: true },
       preValidation: normalizePatchNulls,
       schema: { tags, params: RuleParams, body: RulePatchBody, response: flagResponse },
     },
@@ -225,7 +225,7 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
   app.patch(
     "/feature-flags/:siteCode/:featureKey/:environmentKey",
     {
-      config: { access: "writer" },
+      config: { access: "writer", ifMatch: true },
       preValidation: normalizePatchNulls,
       schema: { tags, params: EnvironmentParams, body: EnvironmentPatchBody, response: flagResponse },
     },
@@ -277,7 +277,10 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
   ] as const) {
     app.post(
       `/feature-flags/:siteCode/:featureKey/${action}`,
-      { config: { access: "writer" }, schema: { tags, params: FlagParams, response: flagResponse } },
+      {
+        config: { access: "writer", ifMatch: true },
+        schema: { tags, params: FlagParams, response: flagResponse },
+      },
       async (request, reply) => {
         const { siteCode, featureKey } = request.params;
         const flag = await service.setArchived(actorOf(request), siteCode, featureKey, archived, {
@@ -290,7 +293,10 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
 
   app.delete(
     "/feature-flags/:siteCode/:featureKey",
-    { config: { access: "admin" }, schema: { tags, params: FlagParams, response: deletedFlagResponse } },
+    {
+      config: { access: "admin", ifMatch: true },
+      schema: { tags, params: FlagParams, response: deletedFlagResponse },
+    },
     async (request, reply) => {
       const { siteCode, featureKey } = request.params;
       await service.delete(actorOf(request), siteCode, featureKey, { ifMatch: ifMatch(request) });

@@ -6,6 +6,7 @@ export type ErrorCode =
   | "not_found"
   | "method_not_allowed"
   | "conflict"
+  | "precondition_failed"
   | "locked"
   | "payload_too_large"
   | "unprocessable_entity"
@@ -20,6 +21,7 @@ const codeByStatus: Record<number, ErrorCode> = {
   404: "not_found",
   405: "method_not_allowed",
   409: "conflict",
+  412: "precondition_failed",
   413: "payload_too_large",
   415: "invalid_request",
   422: "unprocessable_entity",

@@ -1,4 +1,12 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ApiError } from "./api-error.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The route compares If-Match with its resource's version (flags, segments); see installIfMatchGuard. */
+    ifMatch?: boolean;
+  }
+}
 
 /** Who makes a change: how the audit log names them, and the token id (Kameleoon's createdById). */
 export interface Actor {
@@ -32,6 +40,25 @@ export function assertIfMatch(version: number, ifMatch: string | undefined, what
       `If-Match names version ${versions.join(", ")} but ${what} is at version ${version}; read it again and retry`,
     );
   }
+}
+
+/**
+ * Refuses If-Match on writes to resources without versions: they have no ETag, so no entity tag can match
+ * and RFC 9110 (13.1.1) says the condition is false, 412; only `*` (any current representation) holds.
+ * Ignoring it instead would let a client that meant "only if unchanged" overwrite or delete anyway.
+ */
+export function installIfMatchGuard(app: FastifyInstance): void {
+  app.addHook("preHandler", async (request: FastifyRequest) => {
+    const header = request.headers["if-match"];
+    if (header === undefined || request.method === "GET" || request.method === "HEAD") return;
+    if (request.routeOptions.config.ifMatch) return;
+    const value = Array.isArray(header) ? header.join(",") : header;
+    if (value.trim() === "*" || value.trim() === "") return;
+    throw new ApiError(
+      412,
+      `If-Match: ${request.method} ${request.routeOptions.url ?? request.url} has no ETag (no versions), so no entity tag can match; send the request without If-Match`,
+    );
+  });
 }
 
 /** 423 while another holder's automation lock is in force. */

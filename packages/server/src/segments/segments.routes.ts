@@ -123,7 +123,7 @@ export function segmentRoutes(app: TypedApp, context: AppContext) {
   app.patch(
     "/segments/:segmentId",
     {
-      config: { access: "writer" },
+      config: { access: "writer", ifMatch: true },
       preValidation: normalizePatchNulls,
       schema: { tags, params: SegmentParams, body: SegmentPatchBody, response: segmentResponse },
     },
@@ -140,7 +140,7 @@ export function segmentRoutes(app: TypedApp, context: AppContext) {
   app.delete(
     "/segments/:segmentId",
     {
-      config: { access: "writer" },
+      config: { access: "writer", ifMatch: true },
       schema: { tags, params: SegmentParams, response: deletedSegmentResponse },
     },
     async (request, reply) => {
