@@ -20,6 +20,8 @@ const SegmentPage = lazy(() => import("./segments/SegmentPage.js"));
 const EnvironmentsPage = lazy(() => import("./admin/EnvironmentsPage.js"));
 const ExperimentsPage = lazy(() => import("./experiments/ExperimentsPage.js"));
 const ExperimentPage = lazy(() => import("./experiments/ExperimentPage.js"));
+const UsersPage = lazy(() => import("./admin/UsersPage.js"));
+const TokensPage = lazy(() => import("./admin/TokensPage.js"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -67,6 +69,8 @@ const router = createBrowserRouter([
       { path: "environments", element: <EnvironmentsPage /> },
       { path: "experiments", element: <ExperimentsPage /> },
       { path: "experiments/:experimentId", element: <ExperimentPage /> },
+      { path: "users", element: <UsersPage /> },
+      { path: "tokens", element: <TokensPage /> },
     ],
   },
 ]);

@@ -23,7 +23,11 @@ const sections = [
 ];
 
 // Administration and configuration (console-admin's screens), below the everyday sections.
-const adminSections = [{ path: "environments", label: "Environments" }];
+const adminSections = [
+  { path: "environments", label: "Environments" },
+  { path: "tokens", label: "API tokens" },
+  { path: "users", label: "Users" },
+];
 
 /** Redirects to the sign-in page when nobody is signed in, coming back here afterwards. */
 export function RequireSession({ children }: { children: React.ReactNode }) {

@@ -1,0 +1,207 @@
+import { Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, unwrap } from "../api/client.js";
+import type { ApiToken, NewApiToken } from "../api/types.js";
+import { useCurrentProject } from "../app/project.js";
+import { useSession } from "../app/session.js";
+import { EmptyState, ErrorState, Loading } from "../app/states.js";
+import { grantableRoles, holds } from "./access.js";
+import { confirmAction, ReadOnlyNotice, SecretOnce } from "./ui.js";
+
+const ALL_PROJECTS = "*";
+
+function NewTokenButton({ projectKey }: { projectKey: string }) {
+  const session = useSession();
+  const [opened, { open, close }] = useDisclosure(false);
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<NewApiToken["role"]>("reader");
+  const [scope, setScope] = useState(projectKey);
+  const [secret, setSecret] = useState<string | undefined>(undefined);
+  const client = useQueryClient();
+  // A token never gets more than its creator: a project-scoped admin creates its project's tokens only.
+  const scopes = [{ value: projectKey, label: `Project ${projectKey}` }];
+  if (session.data?.user.projectKey === null) scopes.push({ value: ALL_PROJECTS, label: "All projects" });
+  const create = useMutation({
+    mutationFn: async () =>
+      (
+        await unwrap(
+          api.POST("/tokens", {
+            body: { name, role, ...(scope === ALL_PROJECTS ? {} : { projectKey: scope }) },
+          }),
+        )
+      ).data,
+    onSuccess: async (created) => {
+      await client.invalidateQueries({ queryKey: ["tokens"] });
+      setSecret(created.token);
+      setName("");
+      close();
+    },
+  });
+  return (
+    <>
+      <Button onClick={open}>New token</Button>
+      <Modal opened={opened} onClose={close} title="New API token">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate();
+          }}
+        >
+          <Stack>
+            <TextInput
+              label="Name"
+              description="Who or what uses it, e.g. CI deploys"
+              required
+              data-autofocus
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
+            <Select
+              label="Role"
+              allowDeselect={false}
+              data={grantableRoles(session.data)}
+              value={role}
+              onChange={(value) => value && setRole(value as NewApiToken["role"])}
+            />
+            <Select
+              label="Project scope"
+              allowDeselect={false}
+              data={scopes}
+              value={scope}
+              onChange={(value) => value && setScope(value)}
+            />
+            {create.error ? (
+              <Text c="red" size="sm" role="alert">
+                {create.error.message}
+              </Text>
+            ) : null}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                Create token
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+      <SecretOnce
+        title="Token created"
+        label="New token secret"
+        secret={secret}
+        onClose={() => setSecret(undefined)}
+      >
+        <Text size="sm">Send it as `Authorization: Bearer &lt;token&gt;` to the API.</Text>
+      </SecretOnce>
+    </>
+  );
+}
+
+function RevokeButton({ token }: { token: ApiToken }) {
+  const client = useQueryClient();
+  const revoke = useMutation({
+    mutationFn: async () =>
+      unwrap(api.DELETE("/tokens/{tokenId}", { params: { path: { tokenId: token.id } } })),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ["tokens"] });
+      notifications.show({ message: `Token ${token.name} revoked` });
+    },
+    onError: (error) => notifications.show({ color: "red", title: "Not revoked", message: error.message }),
+  });
+  return (
+    <Button
+      size="xs"
+      variant="default"
+      color="red"
+      loading={revoke.isPending}
+      aria-label={`Revoke ${token.name}`}
+      onClick={() =>
+        confirmAction({
+          title: `Revoke ${token.name}?`,
+          message: "Every script or service using this token is refused from now on. This cannot be undone.",
+          confirm: "Revoke",
+          onConfirm: () => revoke.mutate(),
+        })
+      }
+    >
+      Revoke
+    </Button>
+  );
+}
+
+/** API tokens the signed-in admin may see (its project's only when it is scoped): create, revoke. */
+export default function TokensPage() {
+  const { projectKey } = useCurrentProject();
+  const session = useSession();
+  const admin = holds(session.data, "admin", projectKey);
+  const tokens = useQuery({
+    queryKey: ["tokens"],
+    queryFn: async () => (await unwrap(api.GET("/tokens"))).data,
+    enabled: admin,
+  });
+  const title = (
+    <Group justify="space-between">
+      <Title order={1} size="h2">
+        API tokens
+      </Title>
+      {admin ? <NewTokenButton projectKey={projectKey} /> : null}
+    </Group>
+  );
+  if (!admin) {
+    return (
+      <Stack>
+        {title}
+        <ReadOnlyNotice>
+          Only admins see and manage API tokens. Ask an admin for a token for your scripts.
+        </ReadOnlyNotice>
+      </Stack>
+    );
+  }
+  if (tokens.isPending) return <Loading label="Loading tokens" />;
+  if (tokens.isError) return <ErrorState error={tokens.error} onRetry={() => tokens.refetch()} />;
+  return (
+    <Stack>
+      {title}
+      {tokens.data.length === 0 ? (
+        <EmptyState title="No token yet">
+          <Text c="dimmed">
+            Scripts and services call the API with a token of a role and a project scope.
+          </Text>
+        </EmptyState>
+      ) : (
+        <Table aria-label="API tokens" striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Project</Table.Th>
+              <Table.Th>Kind</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Expires</Table.Th>
+              <Table.Th>Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {tokens.data.map((token) => (
+              <Table.Tr key={token.id}>
+                <Table.Td>{token.name}</Table.Td>
+                <Table.Td>{token.role}</Table.Td>
+                <Table.Td>{token.projectKey ?? "All projects"}</Table.Td>
+                <Table.Td>{token.kind === "oauth" ? "OAuth" : "API"}</Table.Td>
+                <Table.Td>{new Date(token.createdAt).toLocaleString()}</Table.Td>
+                <Table.Td>{token.expiresAt ? new Date(token.expiresAt).toLocaleString() : "Never"}</Table.Td>
+                <Table.Td>
+                  <RevokeButton token={token} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
