@@ -20,6 +20,7 @@ const SegmentPage = lazy(() => import("./segments/SegmentPage.js"));
 const EnvironmentsPage = lazy(() => import("./admin/EnvironmentsPage.js"));
 const ExperimentsPage = lazy(() => import("./experiments/ExperimentsPage.js"));
 const ExperimentPage = lazy(() => import("./experiments/ExperimentPage.js"));
+const WebhooksPage = lazy(() => import("./admin/WebhooksPage.js"));
 const UsersPage = lazy(() => import("./admin/UsersPage.js"));
 const TokensPage = lazy(() => import("./admin/TokensPage.js"));
 
@@ -69,6 +70,7 @@ const router = createBrowserRouter([
       { path: "environments", element: <EnvironmentsPage /> },
       { path: "experiments", element: <ExperimentsPage /> },
       { path: "experiments/:experimentId", element: <ExperimentPage /> },
+      { path: "webhooks", element: <WebhooksPage /> },
       { path: "users", element: <UsersPage /> },
       { path: "tokens", element: <TokensPage /> },
     ],

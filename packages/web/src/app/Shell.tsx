@@ -25,6 +25,7 @@ const sections = [
 // Administration and configuration (console-admin's screens), below the everyday sections.
 const adminSections = [
   { path: "environments", label: "Environments" },
+  { path: "webhooks", label: "Webhooks" },
   { path: "tokens", label: "API tokens" },
   { path: "users", label: "Users" },
 ];
