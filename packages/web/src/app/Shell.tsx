@@ -28,6 +28,7 @@ const adminSections = [
   { path: "webhooks", label: "Webhooks" },
   { path: "tokens", label: "API tokens" },
   { path: "users", label: "Users" },
+  { path: "audit", label: "Audit log" },
 ];
 
 /** Redirects to the sign-in page when nobody is signed in, coming back here afterwards. */
