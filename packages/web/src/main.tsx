@@ -20,6 +20,7 @@ const SegmentPage = lazy(() => import("./segments/SegmentPage.js"));
 const EnvironmentsPage = lazy(() => import("./admin/EnvironmentsPage.js"));
 const ExperimentsPage = lazy(() => import("./experiments/ExperimentsPage.js"));
 const ExperimentPage = lazy(() => import("./experiments/ExperimentPage.js"));
+const GoalsPage = lazy(() => import("./goals/GoalsPage.js"));
 const AuditPage = lazy(() => import("./admin/AuditPage.js"));
 const WebhooksPage = lazy(() => import("./admin/WebhooksPage.js"));
 const UsersPage = lazy(() => import("./admin/UsersPage.js"));
@@ -71,6 +72,7 @@ const router = createBrowserRouter([
       { path: "environments", element: <EnvironmentsPage /> },
       { path: "experiments", element: <ExperimentsPage /> },
       { path: "experiments/:experimentId", element: <ExperimentPage /> },
+      { path: "goals", element: <GoalsPage /> },
       { path: "audit", element: <AuditPage /> },
       { path: "webhooks", element: <WebhooksPage /> },
       { path: "users", element: <UsersPage /> },

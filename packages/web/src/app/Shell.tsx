@@ -24,6 +24,7 @@ const sections = [
 
 // Administration and configuration (console-admin's screens), below the everyday sections.
 const adminSections = [
+  { path: "goals", label: "Goals and metrics" },
   { path: "environments", label: "Environments" },
   { path: "webhooks", label: "Webhooks" },
   { path: "tokens", label: "API tokens" },
