@@ -1,13 +1,11 @@
 // LaunchDarkly SDK protocol: GET /sdk/latest-all for 1,000 flags and POST /bulk events/s. (Propagation to
-// LaunchDarkly's Node SDK is not measured yet: a first version stalled waiting for the SDK's update event.)
+// LaunchDarkly's Node SDK: bench/launchdarkly-propagation.bench.ts.)
 //
-//   npx tsx --conditions=source bench/launchdarkly-sdk.bench.ts [--duration=5] [--runs=3] [--changes=50]
+//   npx tsx --conditions=source bench/launchdarkly-sdk.bench.ts [--duration=5] [--runs=3]
 //
 // `vexil serve` (sources, SQLite) runs in a child process with 1,000 flags in bucketing mode LAUNCHDARKLY.
 // Baselines in the same run: a bare node:http server answering the same latest-all bytes (and reading and
-// parsing the same /bulk body); for propagation, Vexil's own stream (/sdk/v1/stream) read raw beside the SDK.
-// Propagation: each PATCH toggles one flag after the previous change was seen by both; times from sending
-// the PATCH to the SDK's `update:<flag>` event and to the raw stream's patch. Medians over runs.
+// parsing the same /bulk body). Medians over runs.
 
 import fs from "node:fs";
 import os from "node:os";
