@@ -416,6 +416,30 @@ describe("LaunchDarkly flags: the same values and rollouts as LaunchDarkly's SDK
     expect(sdk.fallthrough).toEqual({
       rollout: { kind: "rollout", ...rest.environments.production.rules[0].rollout },
     });
+    expect(rest.environments.production._vexilNotServable).toBeUndefined();
+    // Vexil's bucketing cannot be reproduced by LaunchDarkly's SDKs: the REST flag says so, as the SDK model.
+    const murmur = await server.request("POST", "/feature-flags", {
+      body: {
+        siteCode: "values",
+        featureKey: "murmur",
+        name: "Murmur",
+        environmentConfigurations: [
+          {
+            environmentKey: "production",
+            featureEnabled: true,
+            defaultVariationKey: "off",
+            rolloutRules: [{ type: "TARGETED_DELIVERY", variationKey: "on", exposition: 25 }],
+          },
+        ],
+      },
+    });
+    expect(murmur.status, murmur.text).toBe(201);
+    const murmurRest = (await ld("GET", `${FLAGS}/murmur`)).body.environments;
+    expect(murmurRest.production._vexilNotServable).toMatch(
+      /^not servable to LaunchDarkly SDKs: .*Vexil's bucketing/,
+    );
+    expect(murmurRest.production._vexilNotServable).toBe((await sdkFlag("murmur")).body._vexilNotServable);
+    expect(murmurRest.staging._vexilNotServable).toBeUndefined();
     // A new value goes into the flag's one variable, not into a second one.
     const patched = await ld("PATCH", `${FLAGS}/discount`, {
       body: [{ op: "replace", path: "/variations/1/value", value: 20 }],

@@ -92,6 +92,7 @@ export interface LdEnvironment {
   prerequisites?: { key: string; variation: number }[];
   _site: { href: string; type: string };
   _environmentName: string;
+  _vexilNotServable?: string;
   trackEvents: boolean;
   trackEventsFallthrough: boolean;
   _summary: { variations: Record<string, Record<string, number | boolean>>; prerequisites: number };
@@ -107,6 +108,8 @@ export interface LdMappingContext {
   clientSideAvailability: { usingEnvironmentId: boolean; usingMobileKey: boolean };
   /** The flag's legacy `experiments` (ExperimentInfoRep). */
   experiments: { baselineIdx: number; items: unknown[] };
+  /** By environment key: why LaunchDarkly's SDKs cannot be served the flag there (launchdarkly-model). */
+  notServable?: Readonly<Record<string, string>>;
 }
 
 /** The name of the rules that hold a flag's individual targets (one per variation, first in the list). */
@@ -277,6 +280,11 @@ export function environmentOf(
       type: "text/html",
     },
     _environmentName: environmentName,
+    ...(context.notServable?.[environment.environmentKey] === undefined
+      ? {}
+      : {
+          _vexilNotServable: `not servable to LaunchDarkly SDKs: ${context.notServable[environment.environmentKey]}`,
+        }),
     trackEvents: false,
     trackEventsFallthrough: false,
     _summary: { variations: summary, prerequisites: 0 },

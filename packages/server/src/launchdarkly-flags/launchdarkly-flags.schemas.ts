@@ -189,6 +189,12 @@ const Environment = Type.Object({
   prerequisites: Type.Optional(Type.Array(Type.Object({ key: Type.String(), variation: Type.Integer() }))),
   _site: Link,
   _environmentName: Type.String(),
+  _vexilNotServable: Type.Optional(
+    Type.String({
+      description:
+        "Vexil extension: why LaunchDarkly's SDKs are served this flag as malformed in this environment",
+    }),
+  ),
   trackEvents: Type.Boolean(),
   trackEventsFallthrough: Type.Boolean(),
   _summary: Type.Object({

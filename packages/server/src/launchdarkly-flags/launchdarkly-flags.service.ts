@@ -1,12 +1,15 @@
-import type { ConditionTree } from "@vexil/engine";
+import type { ConditionTree, Segment } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
 import { legacyStore } from "../experiments/legacy-experiments.store.js";
 import { legacyExperimentsRep } from "../experiments/legacy-flag-experiments.js";
+import { compileFlag } from "../flags/compile-payload.js";
 import type { FlagInput } from "../flags/flags.schemas.js";
 import type { FlagsService } from "../flags/flags.service.js";
+import { flagsStore } from "../flags/flags.store.js";
 import { goalsStore } from "../goals/goals.store.js";
 import { badRequest, conflict, notFound } from "../http/api-error.js";
 import type { Actor } from "../http/write-guards.js";
+import { toLaunchDarkly } from "../launchdarkly-model/ld-model.js";
 import { projectsStore } from "../projects/projects.store.js";
 import type { SegmentsService } from "../segments/segments.service.js";
 import type { SegmentInfo } from "./clauses.js";
@@ -68,8 +71,40 @@ export class LaunchDarklyFlagsService {
   async read(projectKey: string, key: string, base?: Omit<LdMappingContext, "experiments">): Promise<LdRead> {
     const mapping = base ?? (await this.mappingContext(projectKey));
     const view = (await this.flags.get(projectKey, key)) as unknown as VexilFlag;
-    const context = { ...mapping, experiments: await this.experimentsOf(projectKey, view.id) };
+    const context = {
+      ...mapping,
+      experiments: await this.experimentsOf(projectKey, view.id),
+      notServable: await this.notServable(projectKey, key, mapping),
+    };
     return { view, flag: launchDarklyFlag(view, context), context };
+  }
+
+  /** By environment: why LaunchDarkly's SDKs get the flag as malformed (the SDK model's own verdict). */
+  private async notServable(
+    projectKey: string,
+    key: string,
+    mapping: Omit<LdMappingContext, "experiments">,
+  ): Promise<Record<string, string>> {
+    const record = await flagsStore.findByKey(this.context.db, projectKey, key);
+    if (!record) return {};
+    const segments: Record<string, Segment> = {};
+    for (const [id, s] of mapping.segments) {
+      segments[String(id)] = {
+        id,
+        condition: s.condition as Segment["condition"],
+        included: s.included,
+        excluded: s.excluded,
+      };
+    }
+    const reasons: Record<string, string> = {};
+    for (const { key: environmentKey } of mapping.environments) {
+      const flag = compileFlag(record, environmentKey);
+      if (!flag) continue;
+      const payload = { version: 0, projectKey, environmentKey, flags: { [key]: flag }, segments };
+      const reason = toLaunchDarkly(payload, this.context.now()).notServable[key];
+      if (reason !== undefined) reasons[environmentKey] = reason;
+    }
+    return reasons;
   }
 
   /** Every flag of the project (archived ones too), as Vexil views, with the mapping context. */

@@ -266,6 +266,8 @@ export interface paths {
                                                 };
                                             };
                                         };
+                                        /** @description Vexil extension: why LaunchDarkly's SDKs are served this flag as malformed in this environment */
+                                        _vexilNotServable?: string;
                                         archived: boolean;
                                         contextTargets?: {
                                             contextKind?: string;
@@ -475,6 +477,8 @@ export interface paths {
                                             };
                                         };
                                     };
+                                    /** @description Vexil extension: why LaunchDarkly's SDKs are served this flag as malformed in this environment */
+                                    _vexilNotServable?: string;
                                     archived: boolean;
                                     contextTargets?: {
                                         contextKind?: string;
@@ -654,6 +658,8 @@ export interface paths {
                                             };
                                         };
                                     };
+                                    /** @description Vexil extension: why LaunchDarkly's SDKs are served this flag as malformed in this environment */
+                                    _vexilNotServable?: string;
                                     archived: boolean;
                                     contextTargets?: {
                                         contextKind?: string;
@@ -894,6 +900,8 @@ export interface paths {
                                             };
                                         };
                                     };
+                                    /** @description Vexil extension: why LaunchDarkly's SDKs are served this flag as malformed in this environment */
+                                    _vexilNotServable?: string;
                                     archived: boolean;
                                     contextTargets?: {
                                         contextKind?: string;
@@ -1085,6 +1093,8 @@ export interface paths {
                                             };
                                         };
                                     };
+                                    /** @description Vexil extension: why LaunchDarkly's SDKs are served this flag as malformed in this environment */
+                                    _vexilNotServable?: string;
                                     archived: boolean;
                                     contextTargets?: {
                                         contextKind?: string;
