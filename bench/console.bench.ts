@@ -3,17 +3,17 @@
 //   bare baseline of the same list request made with fetch from the page;
 // - flag page: navigation until the rules editor shows the flag's version, beside its bare GET;
 // - first-load JavaScript of the sign-in and flags pages (gzip, the files the browser fetched).
-// Medians of 7 navigations. Build the console first: npm run build -w packages/web.
-// Run: npx tsx --conditions=source bench/console.bench.ts
+// Medians of --runs navigations (7). Build the console first: npm run build -w packages/web.
+// Run: npx tsx --conditions=source bench/console.bench.ts [--flags=10000] [--runs=7]
 import fs from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { startTestServer } from "../packages/server/test/harness.js";
 import { launchChromium, signedInPage, WRITER } from "../packages/web/test/browser/harness.js";
+import { benchOptions } from "./support/options.js";
 import { printTable } from "./support/table.js";
 
-const FLAGS = 10_000;
-const RUNS = 7;
+const { flags: FLAGS, runs: RUNS } = benchOptions({ flags: 10_000, runs: 7 });
 const dist = path.resolve("packages/web/dist");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 

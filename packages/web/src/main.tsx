@@ -1,17 +1,18 @@
 import "@mantine/core/styles.css";
 import "@mantine/notifications/styles.css";
 import { type CSSVariablesResolver, createTheme, MantineProvider } from "@mantine/core";
-import { ModalsProvider } from "@mantine/modals";
-import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ApiError } from "./api/client.js";
-import { Home, RequireSession, Shell } from "./app/Shell.js";
 import { Loading } from "./app/states.js";
 
-// Every screen is its own chunk: the sign-in page does not download the flag editor.
+// Every screen is its own chunk, and so is the signed-in frame (navigation, header selects, modals and
+// notifications): the sign-in page downloads none of them (bench/console.bench.ts measures it).
+const Shell = lazy(() => import("./app/Shell.js").then((m) => ({ default: m.ShellWithProviders })));
+const Home = lazy(() => import("./app/Shell.js").then((m) => ({ default: m.Home })));
+const RequireSession = lazy(() => import("./app/Shell.js").then((m) => ({ default: m.RequireSession })));
 const SignInPage = lazy(() => import("./app/SignInPage.js"));
 const FlagsPage = lazy(() => import("./flags/FlagsPage.js"));
 const FlagPage = lazy(() => import("./flags/FlagPage.js"));
@@ -50,7 +51,11 @@ const contrast: CSSVariablesResolver = () => ({
   dark: {},
 });
 
-const signedIn = (element: React.ReactNode) => <RequireSession>{element}</RequireSession>;
+const signedIn = (element: React.ReactNode) => (
+  <Suspense fallback={<Loading />}>
+    <RequireSession>{element}</RequireSession>
+  </Suspense>
+);
 const router = createBrowserRouter([
   {
     path: "/sign-in",
@@ -86,11 +91,8 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <MantineProvider theme={theme} cssVariablesResolver={contrast} defaultColorScheme="auto">
-        <Notifications />
         <QueryClientProvider client={queryClient}>
-          <ModalsProvider>
-            <RouterProvider router={router} />
-          </ModalsProvider>
+          <RouterProvider router={router} />
         </QueryClientProvider>
       </MantineProvider>
     </StrictMode>,

@@ -10,6 +10,8 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from "@mantine/core";
+import { ModalsProvider } from "@mantine/modals";
+import { Notifications } from "@mantine/notifications";
 import { Suspense } from "react";
 import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { useCurrentProject, useEnvironment } from "./project.js";
@@ -153,5 +155,18 @@ export function Shell() {
         </Suspense>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/**
+ * The shell with the modals and notifications providers: only signed-in screens use them, so they load with
+ * this lazy chunk and stay out of the sign-in page's first load.
+ */
+export function ShellWithProviders() {
+  return (
+    <ModalsProvider>
+      <Notifications />
+      <Shell />
+    </ModalsProvider>
   );
 }
