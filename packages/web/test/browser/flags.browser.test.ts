@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../../../server/test/harness.js";
-import { launchChromium, signedInPage, startConsoleServer, WRITER } from "./harness.js";
+import { launchChromium, seriousViolations, signedInPage, startConsoleServer, WRITER } from "./harness.js";
 
 // The flags list and flag page against a real server (SQLite, or PostgreSQL with VEXIL_TEST_POSTGRES_URL)
 // and Debian's Chromium, found by role and accessible name as a person finds them.
@@ -104,6 +104,34 @@ describe("flags list", () => {
       ]),
     );
     expect(enabled).toEqual({ development: false, staging: true, production: true });
+    await page.context().close();
+  });
+});
+
+describe("color schemes", () => {
+  it("switches to dark mode and back, with no serious axe-core violation in either", async () => {
+    const page = await signedInPage(browser, server.baseUrl, WRITER, { bypassCSP: true });
+    const scheme = () => page.locator("html").getAttribute("data-mantine-color-scheme");
+    const problems: Record<string, string[]> = {};
+    for (const wanted of ["dark", "light"] as const) {
+      await page.goto("/p/demo/flags");
+      await page.getByRole("link", { name: "new_checkout" }).waitFor();
+      const toggle = page.getByRole("button", { name: `Use ${wanted} mode` });
+      if ((await toggle.count()) > 0) await toggle.click();
+      await page.locator(`html[data-mantine-color-scheme="${wanted}"]`).waitFor();
+      problems[`flags, ${wanted}`] = await seriousViolations(page);
+      await page.getByRole("link", { name: "new_checkout" }).click();
+      await page.getByText("Targeting").first().waitFor();
+      problems[`flag, ${wanted}`] = await seriousViolations(page);
+      // The choice is remembered across pages.
+      expect(await scheme()).toBe(wanted);
+    }
+    expect(problems).toEqual({
+      "flags, dark": [],
+      "flag, dark": [],
+      "flags, light": [],
+      "flag, light": [],
+    });
     await page.context().close();
   });
 });
