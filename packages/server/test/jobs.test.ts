@@ -187,10 +187,20 @@ describe(`jobs (${testDatabaseKind})`, () => {
   });
 
   it("renews the lease while a handler runs, so another worker never takes the job over", async () => {
+    // Both workers read one clock that only this test moves, so the outcome does not depend on how busy the
+    // machine is: each step moves the clock two thirds of a lease on, then waits for a's renewal to land.
+    // Without renewals the second step would put the clock past the lease and let b take the job over.
+    let clock = Date.now();
+    const now = () => clock;
+    const leaseMs = 300;
     const kind = freshKind();
-    const a = runnerWith({ pollMs: 10 });
-    const b = runnerWith({ pollMs: 10 });
+    const a = runnerWith({ now, pollMs: 10 });
+    const b = runnerWith({ now, pollMs: 10 });
     const runs: string[] = [];
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     for (const [name, runner] of [
       ["a", a],
       ["b", b],
@@ -199,17 +209,39 @@ describe(`jobs (${testDatabaseKind})`, () => {
         kind,
         async () => {
           runs.push(name);
-          await new Promise((resolve) => setTimeout(resolve, 700));
+          await gate;
           return name;
         },
-        { leaseMs: 150 },
+        { leaseMs },
       );
-      runner.start();
     }
     const { job } = await a.enqueue({ kind, payload: {} });
+    a.start();
+    await waitFor(
+      () => a.get(job.id),
+      (current) => current?.status === "RUNNING",
+    );
+    b.start();
+    const leaseUntil = async () =>
+      Number(
+        (
+          await server.context.db
+            .selectFrom("jobs")
+            .select("lease_until")
+            .where("id", "=", job.id)
+            .executeTakeFirstOrThrow()
+        ).lease_until,
+      );
+    for (let step = 0; step < 4; step++) {
+      clock += 200;
+      await waitFor(leaseUntil, (until) => until === clock + leaseMs);
+      b.wake();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    release();
     const done = await waitFor(() => a.get(job.id), settled);
-    expect(done?.status).toBe("READY");
-    expect(runs).toHaveLength(1);
+    expect(done).toMatchObject({ status: "READY", result: "a" });
+    expect(runs).toEqual(["a"]);
   });
 
   it("hands running jobs back on a graceful stop; the next start finishes them", async () => {
