@@ -115,6 +115,19 @@ export async function dumpDatabase(server: TestServer): Promise<Map<string, stri
     .filter((name) => !/^kysely_migration/.test(name) && name !== "login_throttle")
     .sort();
   const dump = new Map<string, string[]>();
+  if (server.context.database.dialect === "postgres") {
+    // One statement for every table: a round trip per table made PostgreSQL runs several times slower.
+    const columns = tableNames.map(
+      (name, i) =>
+        sql`(select coalesce(json_agg(row_to_json(t)::text order by row_to_json(t)::text), '[]') from ${sql.table(name)} t) as ${sql.ref(`t${i}`)}`,
+    );
+    const result = await sql<Record<string, string[]>>`select ${sql.join(columns)}`.execute(db);
+    const row = result.rows[0] ?? {};
+    tableNames.forEach((name, i) => {
+      dump.set(name, row[`t${i}`] ?? []);
+    });
+    return dump;
+  }
   for (const name of tableNames) {
     const result = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
     dump.set(name, result.rows.map((row) => JSON.stringify(row)).sort());
