@@ -45,7 +45,10 @@ const RotateQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** An environment in Vexil's own API: both SDK keys are shown (the server key to writers and above). */
+/**
+ * An environment in Vexil's own API: both SDK keys are shown to every role of the project, readers included
+ * (as LaunchDarkly's readers see them): a server key reads what a reader reads and can send events.
+ */
 function environmentView(environment: Environment): EnvironmentView {
   return {
     key: environment.key,
