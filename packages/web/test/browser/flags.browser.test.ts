@@ -88,7 +88,9 @@ describe("flags list", () => {
     await dialog.waitFor({ state: "detached" });
     expect(await production.isChecked()).toBe(false);
     await production.click({ force: true });
-    await page.getByRole("button", { name: "Turn on" }).click();
+    await dialog.getByRole("button", { name: "Turn on" }).click();
+    // The dialog closes with a transition: count dialogs only once this one is gone.
+    await dialog.waitFor({ state: "detached" });
     await page.locator('[aria-label="list_plain in Production"]:checked').waitFor();
 
     const staging = page.getByRole("switch", { name: "list_plain in Staging" });
