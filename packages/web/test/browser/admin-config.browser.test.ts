@@ -248,6 +248,8 @@ describe("goals and metrics", () => {
       .getByRole("table", { name: "LaunchDarkly metrics" })
       .getByRole("row")
       .filter({ hasText: "order_paid" });
+    // allInnerTexts does not wait: read the cells once the tab's table shows the row.
+    await metric.waitFor();
     const cells = await metric.getByRole("cell").allInnerTexts();
     expect(cells.slice(0, 6)).toEqual([
       "revenue",
