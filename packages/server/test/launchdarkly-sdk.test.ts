@@ -469,3 +469,35 @@ describe("a rotated server key", () => {
     expect((await server.request("GET", "/sdk/latest-all", { token: env.serverSdkKey })).status).toBe(401);
   });
 });
+
+describe("a deleted environment", () => {
+  it("ends its streams at once: Vexil's SDK stream closes and LaunchDarkly's SDK gives up", async () => {
+    await ok("POST", "/projects", { key: "closing", name: "Closing" });
+    const env = await ok("POST", "/projects/closing/environments", { key: "qa", name: "QA" });
+    const vexilStream = await fetch(`${server.baseUrl}/sdk/v1/stream`, {
+      headers: { authorization: env.serverSdkKey },
+    });
+    expect(vexilStream.status).toBe(200);
+    // Resolves when the server ends the response (the heartbeat is an hour apart: only the deletion can).
+    const vexilEnded = (async () => {
+      for await (const _chunk of vexilStream.body as unknown as AsyncIterable<Uint8Array>);
+    })();
+    let stopped: () => void = () => {};
+    const gaveUp = new Promise<void>((resolve) => {
+      stopped = resolve;
+    });
+    const ld = launchDarkly(env.serverSdkKey, {
+      sendEvents: false,
+      logger: basicLogger({
+        level: "error",
+        destination: (line: string) => {
+          if (/401.*giving up permanently/.test(line)) stopped();
+        },
+      }),
+    });
+    await ld.waitForInitialization({ timeout: 10 });
+    expect((await server.request("DELETE", "/projects/closing/environments/qa")).status).toBe(204);
+    await Promise.all([vexilEnded, gaveUp]);
+    expect((await server.request("GET", "/sdk/latest-all", { token: env.serverSdkKey })).status).toBe(401);
+  });
+});

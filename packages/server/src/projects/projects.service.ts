@@ -112,9 +112,10 @@ export class ProjectsService {
   }
 
   async delete(actor: string, key: string): Promise<void> {
-    await this.context.db.transaction().execute(async (trx) => {
+    const environments = await this.context.db.transaction().execute(async (trx) => {
       const before = await projectsStore.find(trx, key);
       if (!before) throw notFound(`Project '${key}' not found`);
+      const environments = await projectsStore.environments(trx, key);
       await projectsStore.delete(trx, key);
       await this.context.outbox.publish(trx, {
         projectKey: key,
@@ -124,7 +125,9 @@ export class ProjectsService {
         resourceId: key,
         before,
       });
+      return environments;
     });
+    for (const environment of environments) this.announceGone(key, environment.key);
   }
 
   async createEnvironment(actor: string, projectKey: string, input: NewEnvironment): Promise<Environment> {
@@ -158,7 +161,6 @@ export class ProjectsService {
     const before = await this.environment(projectKey, key);
     await this.context.db.transaction().execute(async (trx) => {
       await projectsStore.deleteEnvironment(trx, projectKey, key);
-      forgetSdkKeys(this.context);
       await this.context.outbox.publish(trx, {
         projectKey,
         actor,
@@ -167,6 +169,22 @@ export class ProjectsService {
         resourceId: `${projectKey}/${key}`,
         before: publicEnvironment(before),
       });
+    });
+    this.announceGone(projectKey, key);
+  }
+
+  /**
+   * After an environment's deletion committed: its SDK keys stop at once and, in every process, its SDK
+   * streams (Vexil's and LaunchDarkly's) end; their SDKs reconnect and get 401.
+   */
+  private announceGone(projectKey: string, key: string): void {
+    forgetSdkKeys(this.context);
+    this.context.changes.publish({
+      projectKey,
+      environmentKeys: [key],
+      kind: "environment",
+      key,
+      deleted: true,
     });
   }
 
