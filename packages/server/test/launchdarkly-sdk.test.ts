@@ -249,6 +249,31 @@ describe("LaunchDarkly server SDK endpoints", () => {
   });
 });
 
+describe("a change through LaunchDarkly's REST API", () => {
+  it("reaches the SDK's stream, as a semantic patch and as a JSON patch", async () => {
+    const ld = launchDarkly(serverKey, { sendEvents: false });
+    await ld.waitForInitialization({ timeout: 10 });
+    const context = contextOf(3); // France: on (15)
+    expect(await ld.variation("checkout", context, null)).toBe(15);
+    const patch = async (contentType: string, body: unknown) => {
+      const updated = new Promise((resolve) => ld.once("update:checkout", resolve));
+      const response = await server.request("PATCH", "/api/v2/flags/shop/checkout", {
+        body,
+        headers: { "content-type": contentType },
+      });
+      expect(response.status, response.text).toBe(200);
+      await updated;
+    };
+    await patch("application/json; domain-model=launchdarkly.semanticpatch", {
+      environmentKey: "production",
+      instructions: [{ kind: "turnFlagOff" }],
+    });
+    expect(await ld.variation("checkout", context, null)).toBe(0);
+    await patch("application/json", [{ op: "replace", path: "/environments/production/on", value: true }]);
+    expect(await ld.variation("checkout", context, null)).toBe(15);
+  });
+});
+
 describe("an experiment run only through LaunchDarkly's SDK", () => {
   it("shows its exposures and conversions in both dialects' results", async () => {
     const goal = await ok("POST", "/goals", { siteCode: "shop", name: "Purchase", key: "purchase" });
