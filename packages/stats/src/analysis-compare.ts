@@ -2,6 +2,7 @@
 // the Bayesian comparison, the sample-size check.
 import type { Arm, ArmNormal } from "./analysis-arms.js";
 import type {
+  AdjustmentMethod,
   AnalysisOptions,
   BayesianComparison,
   Comparison,
@@ -12,7 +13,6 @@ import { type BetaDist, normalEffectPosterior, normalRisk } from "./bayesian.js"
 import { betaExpectedLoss, probabilityBetaGreater } from "./beta-compare.js";
 import { betaRelativeDifferenceQuantiles } from "./beta-relative.js";
 import { type Calibration, fixedCalibration, sequentialCalibration } from "./calibration.js";
-import type { CupedArm } from "./cuped.js";
 import { normalQuantile, normalSf } from "./distributions.js";
 import {
   type EffectCore,
@@ -23,6 +23,7 @@ import {
 } from "./effects.js";
 import { welchDf } from "./frequentist.js";
 import { zPValue } from "./proportions.js";
+import type { AdjustedArm } from "./regression-adjustment.js";
 import { sampleSizeMeans, sampleSizeProportions } from "./sample-size.js";
 import type { Alternative, Interval, Summary } from "./types.js";
 
@@ -34,7 +35,10 @@ export interface CompareContext {
   isProportion: boolean;
   lowerIsBetter: boolean;
   options: AnalysisOptions;
-  cupedArms: Map<number, CupedArm> | null;
+  /** Arms after the metric's variance reduction (CUPED, regression, post-stratification), if applied. */
+  adjustedArms: Map<number, AdjustedArm> | null;
+  /** The applied variance reduction, and CUPED's theta. */
+  adjustment: Exclude<AdjustmentMethod, "none"> | null;
   theta: number;
   posterior: Map<number, BetaDist>;
   normalOf: (a: Arm) => ArmNormal;
@@ -56,6 +60,7 @@ export function emptyComparison(reason: string): Comparison {
     significant: false,
     zTest: null,
     cuped: null,
+    adjustment: null,
     sequential: null,
     bayesian: null,
     sampleSize: null,
@@ -63,6 +68,12 @@ export function emptyComparison(reason: string): Comparison {
     warnings: [],
   };
 }
+
+const ADJUSTED_TEST = {
+  cuped: "cuped-z",
+  regression: "regression-z",
+  "post-stratification": "post-stratified-z",
+} as const;
 
 // Both effects under one calibration: Welch / CUPED z / score / exact.
 function effectsOf(
@@ -74,14 +85,14 @@ function effectsOf(
 ) {
   const a = ref.summary!;
   const b = arm.summary!;
-  const ca = ctx.cupedArms?.get(ref.index);
-  const cb = ctx.cupedArms?.get(arm.index);
+  const ca = ctx.adjustedArms?.get(ref.index);
+  const cb = ctx.adjustedArms?.get(arm.index);
   if (ca && cb)
     return meanEffects(
       { mean: ca.meanAdjusted, varianceOfMean: ca.varianceMeanAdjusted },
       { mean: cb.meanAdjusted, varianceOfMean: cb.varianceMeanAdjusted },
       cal(Number.POSITIVE_INFINITY),
-      "cuped-z",
+      ADJUSTED_TEST[ctx.adjustment ?? "cuped"],
       ctx.alpha,
     );
   if (ctx.isProportion)
@@ -156,12 +167,14 @@ export function compare(ref: Arm, arm: Arm, ctx: CompareContext): Comparison {
   if (sequential) c.sequential = { ...sequential, n };
   c.pValue = c.absolute ? c.absolute.pValue : null;
   if (c.relative) c.improvementRate = 100 * c.relative.estimate;
-  const ca = ctx.cupedArms?.get(ref.index);
-  const cb = ctx.cupedArms?.get(arm.index);
+  const ca = ctx.adjustedArms?.get(ref.index);
+  const cb = ctx.adjustedArms?.get(arm.index);
   if (ca && cb) {
     const unadjusted = ca.varianceMeanUnadjusted + cb.varianceMeanUnadjusted;
     const adjusted = ca.varianceMeanAdjusted + cb.varianceMeanAdjusted;
-    c.cuped = { theta: ctx.theta, varianceReduction: unadjusted > 0 ? 1 - adjusted / unadjusted : 0 };
+    const varianceReduction = unadjusted > 0 ? 1 - adjusted / unadjusted : 0;
+    if (ctx.adjustment === "cuped") c.cuped = { theta: ctx.theta, varianceReduction };
+    if (ctx.adjustment) c.adjustment = { method: ctx.adjustment, varianceReduction };
   }
   if (
     ctx.isProportion &&

@@ -3,6 +3,7 @@ import type { BetaPrior } from "./bayesian.js";
 import type { CorrectionMethod } from "./corrections.js";
 import type { EffectTest } from "./effects.js";
 import type { MonteCarloOptions } from "./monte-carlo.js";
+import type { StratumStats } from "./post-stratification.js";
 import type { ChiSquareResult } from "./proportions.js";
 import type { SrmResult } from "./srm.js";
 import type { Alternative, Interval } from "./types.js";
@@ -32,9 +33,19 @@ export interface VariationInput {
   /** CUPED, centred (preferred when given): the covariate's squared deviations and the co-moment. */
   preM2?: number;
   crossM2?: number;
+  /**
+   * Regression adjustment: means of [metric, x1, ..., xk] over the variation's units and their centred
+   * co-moments ((k+1) x (k+1), index 0 the metric), as `regressionStatsOf` computes them.
+   */
+  regression?: { means: number[]; comoments: number[][] };
+  /** Post-stratification: the variation's units, sum and centred sum of squares per stratum. */
+  strata?: StratumStats[];
   /** Configured allocation weight, for the sample-ratio check. */
   weight?: number;
 }
+
+/** A variance reduction: none, CUPED (one covariate), regression on k covariates, post-stratification. */
+export type AdjustmentMethod = "none" | "cuped" | "regression" | "post-stratification";
 
 /** A metric (goal) with its per-variation statistics. */
 export interface MetricInput {
@@ -46,6 +57,10 @@ export interface MetricInput {
   lowerIsBetter?: boolean;
   /** Apply CUPED to this metric (default: the analysis' `cuped` option). */
   cuped?: boolean;
+  /** The variance reduction of this metric (default: CUPED when `cuped`, else the analysis'). */
+  adjustment?: AdjustmentMethod;
+  /** Names of the regression covariates (default x1..xk). */
+  covariates?: string[];
   variations: VariationInput[];
 }
 
@@ -68,6 +83,10 @@ export interface AnalysisOptions {
   alternative?: Alternative;
   sequential?: boolean | SequentialOptions;
   cuped?: boolean;
+  /** The variance reduction of every metric that does not choose its own (default none). */
+  adjustment?: AdjustmentMethod;
+  /** Post-stratification: a stratum with fewer units in some arm is merged with the small ones (20). */
+  minUnitsPerStratum?: number;
   correction?: CorrectionMethod;
   /** Priors: Beta for conversion rates (default Beta(1,1)); normal on the relative effect (default flat). */
   prior?: { beta?: BetaPrior; normal?: { mean: number; variance: number } | null };
@@ -141,6 +160,8 @@ export interface Comparison {
   /** Conversion metrics: the pooled two-proportion z-test. */
   zTest: { z: number; pValue: number } | null;
   cuped: { theta: number; varianceReduction: number } | null;
+  /** The variance reduction applied (any method): 1 - Var(adjusted effect) / Var(unadjusted effect). */
+  adjustment: { method: Exclude<AdjustmentMethod, "none">; varianceReduction: number } | null;
   sequential: { method: "confidence-sequence" | "msprt"; tuningN: number; n: number } | null;
   bayesian: BayesianComparison | null;
   /** Units per arm needed to detect the MDE with the configured power (Fleiss pooled for conversions). */
@@ -189,6 +210,20 @@ export interface MetricAnalysis {
   cuped: { theta: number } | null;
   /** Why CUPED was asked for and not applied (null when applied or not asked). */
   cupedReason: string | null;
+  /**
+   * The variance reduction applied (CUPED, regression, post-stratification): the regression's covariates
+   * used with their pooled slopes and those left out; the strata with their pooled weights and the small
+   * strata merged into one.
+   */
+  adjustment: {
+    method: Exclude<AdjustmentMethod, "none">;
+    covariates: { name: string; coefficient: number }[];
+    dropped: { covariate: string; reason: string }[];
+    strata: { stratum: string; weight: number }[] | null;
+    merged: string[];
+  } | null;
+  /** Why the asked variance reduction was not applied (null when applied or none asked). */
+  adjustmentReason: string | null;
   correction: CorrectionMethod;
   variations: VariationAnalysis[];
   /** K x 2 chi-square of conversion metrics (LaunchDarkly legacy chi2/pValue). */

@@ -1,6 +1,7 @@
 // One entry point over a metric's per-variation sufficient statistics, returning every number the
 // results APIs (Kameleoon, LaunchDarkly) need. Degenerate inputs yield `reason`/`warnings`, never NaN.
-import { type Arm, bestProbabilities, betaPosteriors, cupedArmsOf, finite, toArm } from "./analysis-arms.js";
+import { adjustedArmsOf, adjustmentMethodOf } from "./analysis-adjustment.js";
+import { type Arm, bestProbabilities, betaPosteriors, finite, toArm } from "./analysis-arms.js";
 import { type CompareContext, compare, intervalAtLevel, relativeDifference } from "./analysis-compare.js";
 import type {
   AnalysisOptions,
@@ -11,9 +12,9 @@ import type {
 } from "./analysis-types.js";
 import { type BetaDist, betaCredibleInterval, betaMean } from "./bayesian.js";
 import { adjustPValues, type CorrectionMethod } from "./corrections.js";
-import type { CupedArm } from "./cuped.js";
 import { normalQuantile } from "./distributions.js";
 import { conversionChiSquare } from "./proportions.js";
+import type { AdjustedArm } from "./regression-adjustment.js";
 import { DEFAULT_TUNING_N } from "./sequential.js";
 import { type SrmResult, sampleRatioMismatch } from "./srm.js";
 
@@ -62,6 +63,8 @@ export function analyzeMetric(metric: MetricInput, options: AnalysisOptions = {}
     sequential,
     cuped: null,
     cupedReason: null,
+    adjustment: null,
+    adjustmentReason: null,
     correction,
     variations: [],
     chiSquare: null,
@@ -87,25 +90,27 @@ export function analyzeMetric(metric: MetricInput, options: AnalysisOptions = {}
 
   const usable = arms.filter((a) => a.summary !== null);
 
-  let cupedArms: Map<number, CupedArm> | null = null;
+  // One variance reduction (CUPED, regression, post-stratification) feeds every output of the metric.
+  let adjustedArms: Map<number, AdjustedArm> | null = null;
   let theta = 0;
-  if (metric.cuped ?? options.cuped) {
-    const cu = cupedArmsOf(usable, ref);
-    if ("reason" in cu) {
-      result.cupedReason = cu.reason;
-      warnings.push(`CUPED not applied: ${cu.reason}`);
-    } else {
-      cupedArms = cu.arms;
-      theta = cu.theta;
-      result.cuped = { theta };
-    }
+  const method = adjustmentMethodOf(metric, options);
+  const adjusted = adjustedArmsOf(method, usable, ref, metric, options.minUnitsPerStratum);
+  if (adjusted && "reason" in adjusted) {
+    result.adjustmentReason = adjusted.reason;
+    if (method === "cuped") result.cupedReason = adjusted.reason;
+    warnings.push(`${method === "cuped" ? "CUPED" : method} not applied: ${adjusted.reason}`);
+  } else if (adjusted) {
+    adjustedArms = adjusted.arms;
+    theta = adjusted.theta;
+    result.adjustment = adjusted.summary;
+    if (method === "cuped") result.cuped = { theta };
   }
 
-  // Beta posteriors for conversions; with CUPED every output uses the adjusted (normal) model.
+  // Beta posteriors for conversions; with a variance reduction every output uses the adjusted (normal) model.
   const posterior: Map<number, BetaDist> =
-    isProportion && !cupedArms ? betaPosteriors(usable, options) : new Map();
+    isProportion && !adjustedArms ? betaPosteriors(usable, options) : new Map();
   const normalOf = (a: Arm): { mean: number; sd: number } => {
-    const c = cupedArms?.get(a.index);
+    const c = adjustedArms?.get(a.index);
     if (c) return { mean: c.meanAdjusted, sd: Math.sqrt(c.varianceMeanAdjusted) };
     return { mean: a.summary!.mean, sd: Math.sqrt(a.summary!.variance / a.summary!.n) };
   };
@@ -122,7 +127,7 @@ export function analyzeMetric(metric: MetricInput, options: AnalysisOptions = {}
       variance: a.summary && Number.isFinite(a.summary.variance) ? a.summary.variance : null,
       conversions: a.conversions,
       conversionRate: isProportion && a.summary ? a.summary.mean : null,
-      adjustedMean: cupedArms?.get(a.index)?.meanAdjusted ?? null,
+      adjustedMean: adjustedArms?.get(a.index)?.meanAdjusted ?? null,
       mean: null,
       credibleInterval: null,
       pBest: pBest.get(a.index) ?? null,
@@ -153,7 +158,8 @@ export function analyzeMetric(metric: MetricInput, options: AnalysisOptions = {}
     isProportion,
     lowerIsBetter,
     options,
-    cupedArms,
+    adjustedArms,
+    adjustment: result.adjustment?.method ?? null,
     theta,
     posterior,
     normalOf,

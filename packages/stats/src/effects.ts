@@ -21,7 +21,16 @@ export interface EffectCore {
 }
 
 /** The test behind both effects. */
-export type EffectTest = "welch" | "cuped-z" | "pooled-z" | "fisher-exact";
+export type EffectTest =
+  | "welch"
+  | "cuped-z"
+  | "regression-z"
+  | "post-stratified-z"
+  | "pooled-z"
+  | "fisher-exact";
+
+/** The tests of two means (Welch, or z on the means after a variance reduction). */
+export type MeanTest = Exclude<EffectTest, "pooled-z" | "fisher-exact">;
 
 /** Both effects of a comparison, from one test. */
 export interface TwoArmEffects {
@@ -59,12 +68,12 @@ export function fiellerLift(control: ArmMean, treatment: ArmMean, c: number): In
   return ma > 0 ? [r1 - 1, r2 - 1] : [1 - r2, 1 - r1];
 }
 
-/** Welch or CUPED comparison of two means: absolute difference and Fieller's relative lift. */
+/** Welch or adjusted (CUPED, regression, post-stratified) comparison of two means: difference and Fieller's lift. */
 export function meanEffects(
   control: ArmMean,
   treatment: ArmMean,
   cal: Calibration,
-  test: "welch" | "cuped-z",
+  test: MeanTest,
   alpha: number,
 ): TwoArmEffects {
   const reasons: string[] = [];

@@ -4,7 +4,7 @@
 // full point.
 import randomMt19937 from "@stdlib/random-base-mt19937";
 import randomNormal from "@stdlib/random-base-normal";
-import { logGamma } from "../src/index.js";
+import { logGamma, regressionStatsOf, type VariationInput } from "../src/index.js";
 
 /** Seeded uniform, normal, exact binomial and lognormal draws. */
 export function samplers(seed: number) {
@@ -97,4 +97,75 @@ export function percentileCont(values: number[], total: number, q: number): numb
   const h = (total - 1) * q;
   const lo = Math.floor(h);
   return at(lo) + (h - lo) * (at(Math.min(total - 1, lo + 1)) - at(lo));
+}
+
+/**
+ * Units of one arm for the variance-reduction calibration (known effect, known correlation): a stratum
+ * (3 values, shares 0.5 / 0.3 / 0.2, stratum means 0 / 4 / 8), three pre-period covariates
+ * x = 0.5 stratum mean + z (z standard normal, pairwise correlation 0.5), and the outcome
+ * y = (10 + stratum mean + x1 + 0.6 x2 + 0.3 x3 + N(0, 3^2)) (1 + lift): the lift is the true relative
+ * effect and lift ADJUSTMENT_BASE_MEAN the true absolute one.
+ */
+export function adjustmentUnits(
+  s: ReturnType<typeof samplers>,
+  n: number,
+  lift: number,
+): { strata: string[]; rows: number[][] } {
+  const shares = [0.5, 0.3, 0.2];
+  const stratumMeans = [0, 4, 8];
+  const strata: string[] = [];
+  const rows: number[][] = [];
+  const rho = Math.sqrt(0.5);
+  for (let i = 0; i < n; i++) {
+    const u = s.uniform();
+    const k = u < shares[0]! ? 0 : u < shares[0]! + shares[1]! ? 1 : 2;
+    const m = stratumMeans[k]!;
+    // Pairwise correlation 0.5: a shared factor with loading sqrt(0.5).
+    const f = s.normal(0, 1);
+    const x = [0, 1, 2].map(() => 0.5 * m + rho * f + rho * s.normal(0, 1));
+    const y = (10 + m + x[0]! + 0.6 * x[1]! + 0.3 * x[2]! + s.normal(0, 3)) * (1 + lift);
+    strata.push(["desktop", "mobile", "tablet"][k]!);
+    rows.push([y, ...x]);
+  }
+  return { strata, rows };
+}
+
+/** The true mean of adjustmentUnits' outcome without a lift: 10 + 2.8 (1 + 0.5 (1 + 0.6 + 0.3)). */
+export const ADJUSTMENT_BASE_MEAN = 10 + 2.8 * (1 + 0.5 * 1.9);
+
+/** One variation of adjustmentUnits with every variance reduction's statistics (CUPED on x1). */
+export function adjustmentVariation(
+  key: string,
+  units: { strata: string[]; rows: number[][] },
+): VariationInput {
+  const regression = regressionStatsOf(units.rows);
+  const c = regression.comoments;
+  const n = units.rows.length;
+  const strata = new Map<string, number[]>();
+  units.rows.forEach((r, i) => {
+    const list = strata.get(units.strata[i]!) ?? [];
+    list.push(r[0]!);
+    strata.set(units.strata[i]!, list);
+  });
+  return {
+    key,
+    n,
+    sum: n * regression.means[0]!,
+    m2: c[0]![0]!,
+    preSum: n * regression.means[1]!,
+    preSumSquares: c[1]![1]! + n * regression.means[1]! ** 2,
+    crossSum: c[0]![1]! + n * regression.means[0]! * regression.means[1]!,
+    preM2: c[1]![1]!,
+    crossM2: c[0]![1]!,
+    regression: { means: regression.means, comoments: c },
+    strata: [...strata].map(([stratum, ys]) => {
+      const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+      return {
+        stratum,
+        n: ys.length,
+        sum: mean * ys.length,
+        m2: ys.reduce((a, y) => a + (y - mean) ** 2, 0),
+      };
+    }),
+  };
 }

@@ -38,7 +38,7 @@ export const GoalDataSchema = Type.Object({
   improvementIntervalAdjusted: Type.Optional(Nullable(IntervalSchema)),
   test: Type.Optional(
     Nullable(
-      Type.Enum(["WELCH", "CUPED_Z", "POOLED_Z", "FISHER_EXACT"], {
+      Type.Enum(["WELCH", "CUPED_Z", "REGRESSION_Z", "POST_STRATIFIED_Z", "POOLED_Z", "FISHER_EXACT"], {
         description: "the one test behind pValue, both effects' intervals and the frequentist verdict",
       }),
     ),

@@ -130,6 +130,8 @@ const percentInterval = (interval: readonly [number, number] | null | undefined)
 const TEST_NAMES = {
   welch: "WELCH",
   "cuped-z": "CUPED_Z",
+  "regression-z": "REGRESSION_Z",
+  "post-stratified-z": "POST_STRATIFIED_Z",
   "pooled-z": "POOLED_Z",
   "fisher-exact": "FISHER_EXACT",
 } as const;

@@ -10978,7 +10978,7 @@ export interface paths {
                                                                 units: number | null;
                                                             };
                                                             significant?: boolean | null;
-                                                            test?: ("WELCH" | "CUPED_Z" | "POOLED_Z" | "FISHER_EXACT") | (never | null);
+                                                            test?: ("WELCH" | "CUPED_Z" | "REGRESSION_Z" | "POST_STRATIFIED_Z" | "POOLED_Z" | "FISHER_EXACT") | (never | null);
                                                             /** @description an expected count below 5: Fisher's exact test at fixed horizon */
                                                             thinData?: boolean;
                                                             warnings?: string[];
@@ -11091,7 +11091,7 @@ export interface paths {
                                                         units: number | null;
                                                     };
                                                     significant?: boolean | null;
-                                                    test?: ("WELCH" | "CUPED_Z" | "POOLED_Z" | "FISHER_EXACT") | (never | null);
+                                                    test?: ("WELCH" | "CUPED_Z" | "REGRESSION_Z" | "POST_STRATIFIED_Z" | "POOLED_Z" | "FISHER_EXACT") | (never | null);
                                                     /** @description an expected count below 5: Fisher's exact test at fixed horizon */
                                                     thinData?: boolean;
                                                     warnings?: string[];
