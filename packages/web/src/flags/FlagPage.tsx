@@ -40,6 +40,7 @@ export default function FlagPage() {
   const { projectKey, project } = useCurrentProject();
   const outlet = useOutletContext<{ environmentKey: string }>();
   const [environmentKey, setEnvironmentKey] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
   const session = useSession();
   const writable = canWrite(session.data, projectKey);
   const navigate = useNavigate();
@@ -59,7 +60,11 @@ export default function FlagPage() {
   const envKey = environmentKey ?? outlet.environmentKey;
   const environment = project?.environments.find((e) => e.key === envKey);
   const experiments = experimentIds(f);
-  const reload = () => client.invalidateQueries({ queryKey: flagKey(projectKey, featureKey) });
+  // Reloading drops every draft, even when the version did not change (a 423 leaves it as it was).
+  const reload = async () => {
+    await client.invalidateQueries({ queryKey: flagKey(projectKey, featureKey) });
+    setGeneration((g) => g + 1);
+  };
 
   return (
     <Stack>
@@ -166,7 +171,7 @@ export default function FlagPage() {
             />
             {environment ? (
               <EnvironmentPanel
-                key={`${envKey}-${f.version}`}
+                key={`${envKey}-${f.version}-${generation}`}
                 flag={f}
                 environment={environment}
                 writable={writable && !f.archived}
@@ -176,7 +181,12 @@ export default function FlagPage() {
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="variations" pt="md">
-          <VariationsPanel key={f.version} flag={f} writable={writable && !f.archived} onReload={reload} />
+          <VariationsPanel
+            key={`${f.version}-${generation}`}
+            flag={f}
+            writable={writable && !f.archived}
+            onReload={reload}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <HistoryPanel flag={f} />

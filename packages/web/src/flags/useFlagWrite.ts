@@ -1,29 +1,12 @@
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "../api/client.js";
+import { explainWriteFailure, type WriteFailure } from "./write-error.js";
 
 /** What a failed flag write tells the person: who holds it, or that it changed meanwhile, or the message. */
-export function describeWriteError(error: unknown): { title: string; message: string; reload: boolean } {
-  if (error instanceof ApiError && error.status === 409) {
-    return {
-      title: "Someone else changed this flag",
-      message:
-        "Your change was not saved because the flag changed since you opened it. Reload to see the latest version, then make your change again.",
-      reload: true,
-    };
-  }
-  if (error instanceof ApiError && error.status === 423) {
-    return {
-      title: "Automation holds this flag",
-      message: `${error.message}. A scheduled step (progressive rollout, bandit re-allocation or a rollback) is changing it right now; try again in a few seconds.`,
-      reload: true,
-    };
-  }
-  return {
-    title: "Not saved",
-    message: error instanceof Error ? error.message : String(error),
-    reload: false,
-  };
+export function describeWriteError(error: unknown): WriteFailure {
+  if (error instanceof ApiError) return explainWriteFailure(error.status, error.message);
+  return explainWriteFailure(undefined, error instanceof Error ? error.message : String(error));
 }
 
 /**
