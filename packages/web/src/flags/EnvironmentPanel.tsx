@@ -19,6 +19,7 @@ import { useState } from "react";
 import type { Flag, Rule } from "../api/types.js";
 import { patchEnvironment } from "./api.js";
 import { isProduction } from "./flag-list.js";
+import { type FlagGoals, GoalFields } from "./GoalFields.js";
 import { RuleEditor } from "./RuleEditor.js";
 import { allocationProblem, newRule, reorder } from "./rule-logic.js";
 import { describeWriteError, useFlagWrite } from "./useFlagWrite.js";
@@ -84,6 +85,11 @@ export function EnvironmentPanel(props: {
     config?.defaultVariationKey ?? variationKeys[0] ?? "",
   );
   const [rules, setRules] = useState<Draft[]>(() => (config?.rolloutRules ?? []).map(withDraftId));
+  const [goals, setGoals] = useState<FlagGoals>({
+    primaryGoalId: flag.primaryGoalId ?? null,
+    secondaryGoalIds: flag.secondaryGoalIds ?? [],
+  });
+  const [goalsDirty, setGoalsDirty] = useState(false);
   const [dirty, setDirty] = useState(false);
   const sensors = useSensors(
     useSensor(PointerSensor),
@@ -189,6 +195,17 @@ export function EnvironmentPanel(props: {
           </Stack>
         </SortableContext>
       </DndContext>
+      {rules.some((r) => r.type === "EXPERIMENTATION") || goals.primaryGoalId !== null ? (
+        <GoalFields
+          goals={goals}
+          writable={writable}
+          onChange={(next) => {
+            setGoals(next);
+            setGoalsDirty(true);
+            setDirty(true);
+          }}
+        />
+      ) : null}
       {writable ? (
         <Group justify="space-between">
           <Menu>
@@ -220,7 +237,12 @@ export function EnvironmentPanel(props: {
               loading={save.isPending}
               onClick={() =>
                 save.mutate(
-                  { defaultVariationKey: defaultVariation, rolloutRules: rules.map(withoutDraftId) },
+                  {
+                    defaultVariationKey: defaultVariation,
+                    rolloutRules: rules.map(withoutDraftId),
+                    // Goals are the flag's; sent only when edited so this save cannot undo another's.
+                    ...(goalsDirty ? goals : {}),
+                  },
                   { onSuccess: props.onReload },
                 )
               }

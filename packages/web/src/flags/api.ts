@@ -13,11 +13,11 @@ export async function fetchFlag(projectKey: string, featureKey: string): Promise
   return data as unknown as Flag;
 }
 
-/** Merge-patches one environment of a flag (kill switch, default variation, rules). */
+/** Merge-patches one environment of a flag (kill switch, default variation, rules) and the flag's goals. */
 export async function patchEnvironment(
   flag: Flag,
   environmentKey: string,
-  patch: Partial<EnvironmentConfiguration>,
+  patch: Partial<EnvironmentConfiguration> & { primaryGoalId?: number | null; secondaryGoalIds?: number[] },
 ): Promise<Flag> {
   const url = `/feature-flags/${encodeURIComponent(flag.siteCode)}/${encodeURIComponent(flag.featureKey)}/${encodeURIComponent(environmentKey)}`;
   return (await request<Flag>("PATCH", url, patch, ifMatch(flag))).data;
