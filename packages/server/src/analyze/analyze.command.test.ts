@@ -209,10 +209,45 @@ describe("vexil analyze --plan", () => {
       ["--mde", "x", "--baseline-rate", "0.05"],
       ["--mde", "0.1", "--baseline-rate", "1.2"],
       ["--mde", "0.1", "--mean", "0", "--sd", "1"],
+      ["--mde", "0.1", "--mean", "3", "--sd", "1", "--variance", "1"],
+      ["--mde", "0.1", "--baseline-rate", "0.05", "--effect", "huge"],
+      ["--mde", "0.1", "--baseline-rate", "0.05", "--goals", "0"],
     ]) {
       const r = await run(bad);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/vexil analyze: /);
     }
+  });
+
+  it("takes an absolute effect, a variance and several goals, as the HTTP planner does", async () => {
+    const run = async (args: string[]) => {
+      const m = memoryIo({});
+      expect(await runAnalyzeCommand(["--plan", "--json", ...args], m.io)).toBe(0);
+      return JSON.parse(m.stdout()).plan;
+    };
+    // Mean 10, sd 4, delta 0.5: 2 (z_0.975 + z_0.8)^2 16 / 0.25 = 1,004.66 -> 1,005 (normal formula).
+    expect(
+      await run(["--mde", "0.5", "--effect", "absolute", "--mean", "10", "--variance", "16"]),
+    ).toMatchObject({
+      perArm: 1005,
+      relativeEffect: 0.05,
+    });
+    // 10 % -> 12 % at alpha 0.05 / ((3 - 1) x 2): Fleiss' pooled formula, 5,457.06 -> 5,458.
+    expect(
+      await run([
+        "--mde",
+        "0.02",
+        "--effect",
+        "absolute",
+        "--baseline-rate",
+        "0.1",
+        "--variations",
+        "3",
+        "--goals",
+        "2",
+        "--correction",
+        "bonferroni",
+      ]),
+    ).toMatchObject({ perArm: 5458, comparisons: 4, alphaPerComparison: 0.0125 });
   });
 });

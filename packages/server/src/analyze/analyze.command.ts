@@ -40,9 +40,11 @@ Options:
                              multiple-testing correction over metrics x variations (default none)
   -h, --help                 show this help
 
-Planning (no input file): vexil analyze --plan --mde X (--baseline-rate R | --mean M --sd S)
-  [--variations K] [--daily-units U] [--power P] [--alpha A] [--sequential] [--correction C] [--json]
-  answers the units per arm, in total, and the days at U units a day, to detect a relative effect X.
+Planning (no input file): vexil analyze --plan --mde X (--baseline-rate R | --mean M (--sd S | --variance V))
+  [--effect relative|absolute] [--variations K] [--goals G] [--daily-units U] [--power P] [--alpha A]
+  [--sequential] [--correction C] [--json]
+  answers the units per arm, in total, and the days at U units a day, to detect an effect X (relative to
+  the baseline unless --effect absolute); a correction covers (K - 1) x G comparisons.
 `;
 
 const ENGINES = ["frequentist", "bayesian"] as const;
@@ -138,6 +140,9 @@ function parse(args: string[]) {
       "baseline-rate": { type: "string" },
       mean: { type: "string" },
       sd: { type: "string" },
+      variance: { type: "string" },
+      effect: { type: "string" },
+      goals: { type: "string" },
       variations: { type: "string" },
       "daily-units": { type: "string" },
       power: { type: "string" },
@@ -162,6 +167,8 @@ function plan(
     baselineRate: numberOf("baseline-rate", values["baseline-rate"]),
     mean: numberOf("mean", values.mean),
     sd: numberOf("sd", values.sd),
+    variance: numberOf("variance", values.variance),
+    goals: numberOf("goals", values.goals),
     variations: numberOf("variations", values.variations),
     dailyUnits: numberOf("daily-units", values["daily-units"]),
     power: numberOf("power", values.power),
@@ -169,9 +176,13 @@ function plan(
   };
   for (const v of Object.values(fields)) if (v instanceof Error) return fail(v.message);
   const f = fields as Record<keyof typeof fields, number | undefined>;
-  if (f.mde === undefined) return fail("--plan needs --mde (relative minimum detectable effect, e.g. 0.05)");
+  if (f.mde === undefined) return fail("--plan needs --mde (minimum detectable effect, e.g. 0.05 for +5 %)");
   if ((f.baselineRate === undefined) === (f.mean === undefined))
-    return fail("--plan needs either --baseline-rate or --mean with --sd");
+    return fail("--plan needs either --baseline-rate or --mean with --sd or --variance");
+  if (f.sd !== undefined && f.variance !== undefined) return fail("give --sd or --variance, not both");
+  const effect = values.effect ?? "relative";
+  if (effect !== "relative" && effect !== "absolute")
+    return fail(`--effect must be relative or absolute, got ${effect}`);
   const correction = values.correction ?? "none";
   if (!(CORRECTIONS as readonly string[]).includes(correction))
     return fail(`--correction must be one of ${CORRECTIONS.join(", ")}, got ${correction}`);
@@ -182,6 +193,9 @@ function plan(
       ...(f.baselineRate !== undefined ? { baselineRate: f.baselineRate } : {}),
       ...(f.mean !== undefined ? { mean: f.mean } : {}),
       ...(f.sd !== undefined ? { sd: f.sd } : {}),
+      ...(f.variance !== undefined ? { variance: f.variance } : {}),
+      ...(f.goals !== undefined ? { goals: f.goals } : {}),
+      effect,
       ...(f.variations !== undefined ? { variations: f.variations } : {}),
       ...(f.dailyUnits !== undefined ? { dailyUnits: f.dailyUnits } : {}),
       ...(f.power !== undefined ? { power: f.power } : {}),
