@@ -11,6 +11,7 @@ import type { LaunchDarklyMetricsService } from "./goals/launchdarkly-metrics.se
 import type { RevocationFeed } from "./http/authentication.js";
 import type { JobRunner } from "./jobs/job-runner.js";
 import type { ProjectsService } from "./projects/projects.service.js";
+import type { PlannerService } from "./results/planner.service.js";
 import type { SegmentsService } from "./segments/segments.service.js";
 import type { ConfigDatabase } from "./storage/database.js";
 
@@ -22,6 +23,7 @@ export interface Services {
   goals: GoalsService;
   experiments: ExperimentsService;
   launchDarklyMetrics: LaunchDarklyMetricsService;
+  planner: PlannerService;
 }
 
 /** What every capability's routes and services are built from; one per running server. */

@@ -36,6 +36,7 @@ import { ofrepRoutes } from "./ofrep/ofrep.routes.js";
 import { createMetricsRegistry, operationsRoutes } from "./operations/operations.routes.js";
 import { launchDarklyProjectRoutes } from "./projects/launchdarkly-projects.routes.js";
 import { projectRoutes } from "./projects/projects.routes.js";
+import { plannerRoutes } from "./results/planner.routes.js";
 import { resultsRoutes } from "./results/results.routes.js";
 import { sdkDeliveryRoutes } from "./sdk-delivery/sdk-delivery.routes.js";
 import type { SdkDelivery } from "./sdk-delivery/sdk-delivery.service.js";
@@ -143,6 +144,7 @@ export async function buildApp(
   ofrepRoutes(app, context, options.sdkDelivery);
   launchDarklySdkRoutes(app, context, options.sdkDelivery);
   resultsRoutes(app, context);
+  plannerRoutes(app, context);
   eventRoutes(app, context);
 
   await consoleRoutes(app, context.config.consoleDir ?? defaultConsoleDir());

@@ -27,6 +27,7 @@ import { webhookDeliveryHandler, webhookHandlerOptions } from "./notifications/w
 import { queueFlagWebhooks, WEBHOOK_DELIVERY_KIND } from "./notifications/webhook-outbox.js";
 import { ProjectsService } from "./projects/projects.service.js";
 import { callbackHandler, callbackHandlerOptions, RESULTS_CALLBACK_KIND } from "./results/callback.js";
+import { PlannerService } from "./results/planner.service.js";
 import { RESULTS_REPORT_KIND, reportHandler, reportHandlerOptions } from "./results/report-job.js";
 import { startPostgresFanout } from "./sdk-delivery/postgres-fanout.js";
 import { SegmentsService } from "./segments/segments.service.js";
@@ -113,6 +114,7 @@ export function buildServices(context: AppContext): Services {
     launchDarklyMetrics: new LaunchDarklyMetricsService(context, goals, (projectKey, goalIds) =>
       experiments.metricUsage(projectKey, goalIds),
     ),
+    planner: new PlannerService(context, goals),
   };
 }
 

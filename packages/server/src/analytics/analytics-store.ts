@@ -223,6 +223,27 @@ export interface RuleOutcome {
   sumSquares: number;
 }
 
+/** A goal's recent data in an environment (see goal-baseline-sql.ts), for the sample-size planner. */
+export interface GoalBaselineQuery {
+  projectKey: string;
+  environmentKey: string;
+  goalId: number;
+  /** Interval [from, to) in epoch ms. */
+  from: number;
+  to: number;
+  capping?: Omit<GoalCapping, "goalId">;
+}
+
+/** Units (visitors exposed to any flag), those with the goal, and the per-unit value's sum and centred squares. */
+export interface GoalBaseline {
+  units: number;
+  convertedUnits: number;
+  sum: number;
+  m2: number;
+  /** The cap applied (null: none, or a percentile cap at 0). */
+  cap: number | null;
+}
+
 export interface AnalyticsStore {
   /**
    * Stores a batch; resolves once it is committed (durable). A payloadId seen before stores nothing and
@@ -238,6 +259,8 @@ export interface AnalyticsStore {
   /** Several goals at once (one statement); groups sorted by variation, then breakdown value. */
   aggregateGoals(query: GoalsAggregationQuery): Promise<UnitGroupStats[]>;
   counts(filter: EventCountFilter): Promise<EventCount[]>;
+  /** A goal's per-visitor data over an interval of an environment (the planner's baseline). */
+  goalBaseline(query: GoalBaselineQuery): Promise<GoalBaseline>;
   /** Retention: removes events (and remembered payload ids) older than `time`; answers the events removed. */
   deleteOlderThan(time: number): Promise<number>;
   /** Results reset: removes the flag's (or experiment's) exposures; answers the exposures removed. */

@@ -24,6 +24,8 @@ import type {
   EventCount,
   EventCountFilter,
   ExperimentDataScope,
+  GoalBaseline,
+  GoalBaselineQuery,
   GoalsAggregationQuery,
   RuleOutcome,
   RuleOutcomeRequest,
@@ -44,6 +46,7 @@ import {
   splitValidatedEvents,
 } from "./event-columns.js";
 import { buildEventCountsSql, type EventCountsSqlRow } from "./event-counts-sql.js";
+import { buildGoalBaselineSql, type GoalBaselineSqlRow } from "./goal-baseline-sql.js";
 import { GroupCommitQueue } from "./group-commit.js";
 import { addMissingKeyHashes } from "./key-hash-upgrade.js";
 import { buildRuleOutcomesSql, type RuleOutcomesSqlRow, toRuleOutcomes } from "./rule-outcomes-sql.js";
@@ -195,6 +198,18 @@ class DuckDbAnalyticsStore implements AnalyticsStore {
       environmentKey: row.environment_key,
       count: row.count,
     }));
+  }
+
+  async goalBaseline(query: GoalBaselineQuery): Promise<GoalBaseline> {
+    const { sql, params } = buildGoalBaselineSql(query);
+    const row = (await this.read<GoalBaselineSqlRow>(sql, params))[0];
+    return {
+      units: Number(row?.units ?? 0),
+      convertedUnits: Number(row?.converted_units ?? 0),
+      sum: Number(row?.sum ?? 0),
+      m2: Number(row?.m2 ?? 0),
+      cap: row?.cap === null || row?.cap === undefined ? null : Number(row.cap),
+    };
   }
 
   async deleteOlderThan(time: number): Promise<number> {

@@ -21,6 +21,8 @@ import {
   type EventCount,
   type EventCountFilter,
   type ExperimentDataScope,
+  type GoalBaseline,
+  type GoalBaselineQuery,
   type GoalsAggregationQuery,
   type RuleOutcome,
   type RuleOutcomeRequest,
@@ -41,6 +43,7 @@ import {
   splitValidatedEvents,
 } from "./event-columns.js";
 import { buildEventCountsSql, type EventCountsSqlRow } from "./event-counts-sql.js";
+import { buildGoalBaselineSql, type GoalBaselineSqlRow } from "./goal-baseline-sql.js";
 import { addMissingKeyHashes } from "./key-hash-upgrade.js";
 import { buildRuleOutcomesSql, type RuleOutcomesSqlRow, toRuleOutcomes } from "./rule-outcomes-sql.js";
 import type { SqlParameter } from "./sql-parameters.js";
@@ -289,6 +292,18 @@ class PostgresAnalyticsStore implements AnalyticsStore {
       environmentKey: row.environment_key,
       count: row.count,
     }));
+  }
+
+  async goalBaseline(query: GoalBaselineQuery): Promise<GoalBaseline> {
+    const { sql, params } = buildGoalBaselineSql(query);
+    const row = (await this.pool.query<GoalBaselineSqlRow>(sql, params)).rows[0];
+    return {
+      units: Number(row?.units ?? 0),
+      convertedUnits: Number(row?.converted_units ?? 0),
+      sum: Number(row?.sum ?? 0),
+      m2: Number(row?.m2 ?? 0),
+      cap: row?.cap === null || row?.cap === undefined ? null : Number(row.cap),
+    };
   }
 
   async deleteOlderThan(time: number): Promise<number> {

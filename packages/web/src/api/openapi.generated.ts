@@ -10633,6 +10633,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{projectKey}/sample-size": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Units and days an experiment needs to detect a minimum effect */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 1-64 of [A-Za-z0-9._-] */
+                    projectKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description significance level (default 0.05) */
+                        alpha?: number;
+                        /** @description conversion metric: the reference's rate */
+                        baselineRate?: number;
+                        /**
+                         * @description multiple-testing correction over (variations - 1) x goals comparisons (default none)
+                         * @enum {unknown}
+                         */
+                        correction?: "none" | "bonferroni" | "holm" | "bh";
+                        /** @description units a day over all variations; with goal, estimated from its data when absent */
+                        dailyUnits?: number;
+                        /**
+                         * @description relative (default): a fraction of the baseline; absolute: in the metric's units
+                         * @enum {unknown}
+                         */
+                        effect?: "relative" | "absolute";
+                        /** @description estimate the baseline from the goal's recent data: a rate for a conversion goal, mean and sd for a numeric one */
+                        goal?: {
+                            /** @description the last N days of data (default 14) */
+                            days?: number;
+                            /** @description 1-64 of [A-Za-z0-9._-] */
+                            environmentKey: string;
+                            goalId: number;
+                        };
+                        /** @description goals analysed under the correction (default 1) */
+                        goals?: number;
+                        /** @description numeric metric: the reference's per-unit mean */
+                        mean?: number;
+                        /** @description relative (0.05 = +5 %, negative for a decrease) unless effect is absolute; not 0 */
+                        minimumDetectableEffect: number;
+                        /** @description power (default 0.8) */
+                        power?: number;
+                        /** @description per-unit standard deviation */
+                        sd?: number;
+                        /** @description always-valid sequential testing (default false) */
+                        sequential?: boolean;
+                        /** @description per-unit variance (or sd) */
+                        variance?: number;
+                        /** @description variations including the reference (default 2) */
+                        variations?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            absoluteEffect: number;
+                            alphaPerComparison: number;
+                            baseline: {
+                                /** @description the goal's cap applied to the per-unit values */
+                                cap: number | null;
+                                environmentKey: string | null;
+                                /** Format: date-time */
+                                from: string | null;
+                                goalId: number | null;
+                                mean: number | null;
+                                /** @enum {unknown} */
+                                metric: "rate" | "mean";
+                                rate: number | null;
+                                sd: number | null;
+                                /** @enum {unknown} */
+                                source: "request" | "goal";
+                                /** Format: date-time */
+                                to: string | null;
+                                /** @description units in the goal's data */
+                                units: number | null;
+                            };
+                            comparisons: number;
+                            dailyUnits: number | null;
+                            /** @description at dailyUnits (null without it) */
+                            days: number | null;
+                            /** @enum {unknown} */
+                            method: "fleiss-pooled" | "normal" | "confidence-sequence";
+                            relativeEffect: number | null;
+                            totalUnits: number;
+                            unitsPerVariation: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
