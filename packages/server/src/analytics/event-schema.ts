@@ -4,7 +4,7 @@
  * (analytics-store.ts) all derive. The SDK writes these shapes (packages/sdk/src/events.ts); a server test
  * checks what it writes against these schemas.
  */
-import { type Static, Type } from "typebox";
+import { type Static, type TSchema, Type } from "typebox";
 
 /** Longest string an event field or attribute may hold. */
 export const MAX_EVENT_STRING = 256;
@@ -60,15 +60,85 @@ export const ConversionWireSchema = Type.Object({
   attributes: Type.Optional(VisitorAttributesSchema),
 });
 
-/** A bulk request's body. */
-export const EventsBodySchema = Type.Array(Type.Union([ExposureWireSchema, ConversionWireSchema]), {
+/** A bulk request's body: an array of events (format 1). */
+export const EventsArraySchema = Type.Array(Type.Union([ExposureWireSchema, ConversionWireSchema]), {
   maxItems: MAX_EVENTS_PER_REQUEST,
 });
+
+// Format 2 (docs/sdk-protocol.md): the same events as columns. What events share (the experiment an exposure
+// is to, the visitor attributes, the visit ids' prefix, the epoch) is sent once per batch, not per event.
+const Rows = <T extends TSchema>(item: T) => Type.Array(item, { maxItems: MAX_EVENTS_PER_REQUEST });
+const Index = Type.Integer({ minimum: 0, maximum: MAX_EVENTS_PER_REQUEST });
+const VisitNumber = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const AttributesIndex = Type.Integer({
+  minimum: -1,
+  maximum: MAX_EVENTS_PER_REQUEST,
+  description: "index in the batch's attributes, -1 for none",
+});
+const TimeOffset = Type.Number({ description: "ms after the batch's time (may be negative)" });
+
+/** What every exposure to one feature x rule x variation carries. */
+export const ExposureHeadSchema = Type.Object(
+  {
+    featureKey: Key,
+    flagId: Type.Optional(SafeInteger),
+    ruleId: Type.Optional(SafeInteger),
+    experimentId: Type.Optional(Type.Union([SafeInteger, Type.Null()])),
+    variationKey: Key,
+  },
+  { additionalProperties: false },
+);
+
+/** Format 2 of a bulk body: row i of every column of `exposures` (or `conversions`) is one event. */
+export const CompactBatchSchema = Type.Object(
+  {
+    format: Type.Literal(2),
+    visitIdPrefix: Type.String({
+      minLength: 1,
+      maxLength: MAX_EVENT_STRING - 16,
+      description: "a visit id is this prefix followed by the row's visit number in base 36",
+    }),
+    time: Type.Number({ description: "epoch ms that rows' times are offsets from" }),
+    attributes: Type.Array(VisitorAttributesSchema, { maxItems: MAX_EVENTS_PER_REQUEST }),
+    exposures: Type.Optional(
+      Type.Object(
+        {
+          heads: Type.Array(ExposureHeadSchema, { maxItems: MAX_EVENTS_PER_REQUEST }),
+          head: Rows(Index),
+          visit: Rows(VisitNumber),
+          visitor: Rows(Key),
+          time: Rows(TimeOffset),
+          attributes: Rows(AttributesIndex),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    conversions: Type.Optional(
+      Type.Object(
+        {
+          visit: Rows(VisitNumber),
+          visitor: Rows(Key),
+          goal: Rows(Type.Union([Type.Number(), Key], { description: "goal id or key" })),
+          value: Rows(Type.Union([Type.Number(), Type.Null()], { description: "null: 1" })),
+          time: Rows(TimeOffset),
+          attributes: Rows(AttributesIndex),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** A bulk request's body: format 1 (an array of events) or format 2 (columns). */
+export const EventsBodySchema = Type.Union([EventsArraySchema, CompactBatchSchema]);
 
 export type VisitorAttributes = Static<typeof VisitorAttributesSchema>;
 export type ExposureWire = Static<typeof ExposureWireSchema>;
 export type ConversionWire = Static<typeof ConversionWireSchema>;
 export type WireEvent = ExposureWire | ConversionWire;
+export type ExposureHead = Static<typeof ExposureHeadSchema>;
+export type CompactBatch = Static<typeof CompactBatchSchema>;
 
 /** Where an event was sent from: the SDK key's environment. */
 interface Scoped {

@@ -34,7 +34,8 @@ const MAX_AGE_MS = 366 * 24 * 3600_000;
 const exposureCheck = Compile(ExposureWireSchema);
 const conversionCheck = Compile(ConversionWireSchema);
 
-interface SchemaIssue {
+/** An issue of a compiled TypeBox check. */
+export interface SchemaIssue {
   keyword: string;
   instancePath: string;
   message: string;
@@ -42,7 +43,7 @@ interface SchemaIssue {
 }
 
 /** Readable lines for a failed check: `attributes.colour is not a known attribute (use attributes.custom)`. */
-function describeIssues(issues: SchemaIssue[]): string[] {
+export function describeIssues(issues: SchemaIssue[]): string[] {
   const lines = new Set<string>();
   for (const issue of issues) {
     const field = issue.instancePath.slice(1).replaceAll("/", ".");
@@ -50,6 +51,9 @@ function describeIssues(issues: SchemaIssue[]): string[] {
     if (issue.keyword === "additionalProperties" && field === "attributes") {
       for (const name of (issue.params.additionalProperties as string[] | undefined) ?? [])
         lines.add(`attributes.${name} is not a known attribute (use attributes.custom)`);
+    } else if (issue.keyword === "additionalProperties") {
+      for (const name of (issue.params.additionalProperties as string[] | undefined) ?? [])
+        lines.add(`${field === "" ? "" : `${field}.`}${name} is not a known field`);
     } else if (issue.keyword === "required") {
       const names = (issue.params.requiredProperties as string[] | undefined) ?? [];
       for (const name of names) lines.add(`${field === "" ? "" : `${field}.`}${name} is required`);
@@ -67,10 +71,15 @@ function kindProblems(
   now: number,
 ): string[] {
   if (!check.Check(raw)) return describeIssues([...check.Errors(raw)] as SchemaIssue[]);
-  const time = (raw as { time: number }).time;
-  return time > now + MAX_FUTURE_MS || time < now - MAX_AGE_MS
-    ? ["time must be within the last year and not more than a day ahead"]
-    : NONE;
+  return outsideTimeWindow((raw as { time: number }).time, now) ? [TIME_WINDOW] : NONE;
+}
+
+/** Why an event time outside the window is refused. */
+export const TIME_WINDOW = "time must be within the last year and not more than a day ahead";
+
+/** Whether an event time (epoch ms) is outside what ingestion accepts at `now`. */
+export function outsideTimeWindow(time: number, now: number): boolean {
+  return time > now + MAX_FUTURE_MS || time < now - MAX_AGE_MS;
 }
 
 // Adds an event's problems to the batch's; true when it had any.

@@ -9,6 +9,7 @@ import { assertProjectAccess, type Principal } from "../http/principal.js";
 import { type KameleoonError, KameleoonErrorSchema, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
+import { compactEventCount, validateCompactBatch } from "./compact-batch.js";
 import { validateEvents } from "./event-validation.js";
 import { GoalLookup } from "./goal-lookup.js";
 import { IngestionGate } from "./ingestion-gate.js";
@@ -49,16 +50,23 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
       config: { access: "sdk" },
       bodyLimit: MAX_BYTES,
       schema: { tags: ["events"], body: EventsBodySchema, response: ingestionResponses },
-      // The schema documents the body; validateEvents checks it, compiled from the same schema, per event,
-      // so a 400 names each bad event's index (SDKs drop those and resend the rest) and nothing is coerced.
+      // The schema documents the body; validateEvents and validateCompactBatch check it, compiled from the
+      // same schemas, so a 400 names each bad event's index (SDKs drop those and resend the rest) and field,
+      // and nothing is coerced.
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
       const caller = await authenticateSdkKey(context, request, "any");
       const body: unknown = request.body;
-      if (!Array.isArray(body)) throw new ApiError(400, "The body must be an array of events");
-      if (body.length > MAX_EVENTS)
-        throw new ApiError(413, `At most ${MAX_EVENTS} events per request (got ${body.length})`);
+      const compact = !Array.isArray(body);
+      if (
+        compact &&
+        (typeof body !== "object" || body === null || (body as { format?: unknown }).format !== 2)
+      )
+        throw new ApiError(400, "The body must be an array of events or a batch with format 2");
+      const count = compact ? compactEventCount(body as object) : (body as unknown[]).length;
+      if (count > MAX_EVENTS)
+        throw new ApiError(413, `At most ${MAX_EVENTS} events per request (got ${count})`);
       const payloadId = request.headers["x-vexil-payload-id"];
       if (payloadId !== undefined && (typeof payloadId !== "string" || payloadId.length > MAX_PAYLOAD_ID)) {
         throw new ApiError(
@@ -68,11 +76,10 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
       }
       const { projectKey, key: environmentKey } = caller.environment;
       const goalId = await goals.forProject(projectKey);
-      const { events, problems } = validateEvents(
-        body,
-        { projectKey, environmentKey, goalId },
-        context.now(),
-      );
+      const scope = { projectKey, environmentKey, goalId };
+      const { events, problems } = compact
+        ? validateCompactBatch(body, scope, context.now())
+        : validateEvents(body, scope, context.now());
       if (problems.length > 0) {
         const message = `${new Set(problems.map((p) => p.index)).size} invalid event(s); nothing was stored`;
         return reply.status(400).send({

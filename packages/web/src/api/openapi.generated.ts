@@ -5599,7 +5599,46 @@ export interface paths {
                         value?: number | null;
                         visitId: string;
                         visitorCode: string;
-                    })[];
+                    })[] | {
+                        attributes: {
+                            browser?: string;
+                            country?: string;
+                            custom?: {
+                                [key: string]: string | number | boolean;
+                            };
+                            deviceType?: string;
+                            newVisitor?: boolean;
+                            os?: string;
+                        }[];
+                        conversions?: {
+                            attributes: number[];
+                            goal: (number | string)[];
+                            time: number[];
+                            value: (number | null)[];
+                            visit: number[];
+                            visitor: string[];
+                        };
+                        exposures?: {
+                            attributes: number[];
+                            head: number[];
+                            heads: {
+                                experimentId?: number | null;
+                                featureKey: string;
+                                flagId?: number;
+                                ruleId?: number;
+                                variationKey: string;
+                            }[];
+                            time: number[];
+                            visit: number[];
+                            visitor: string[];
+                        };
+                        /** @enum {number} */
+                        format: 2;
+                        /** @description epoch ms that rows' times are offsets from */
+                        time: number;
+                        /** @description a visit id is this prefix followed by the row's visit number in base 36 */
+                        visitIdPrefix: string;
+                    };
                 };
             };
             responses: {
