@@ -481,7 +481,12 @@ const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 const byName = (name: string | undefined) => rows.find((r) => r.engine.name === name);
 const vexil = rows[0]!;
 if (options.only !== undefined) {
-  for (const r of rows) console.log(`${r.engine.name}: ${fmt(r.median)} eval/s, ${fmt(r.cpuNs)} ns CPU/eval`);
+  for (const r of rows) {
+    const sent = r.engine.tracking
+      ? `; to the sink per run: ${fmt(r.sinkRequests)} requests, ${r.sinkMB.toFixed(1)} MB`
+      : "";
+    console.log(`${r.engine.name}: ${fmt(r.median)} eval/s, ${fmt(r.cpuNs)} ns CPU/eval${sent}`);
+  }
   process.exit(0);
 }
 console.log(

@@ -16,7 +16,7 @@ import { Emitter } from "./emitter.js";
 import { isAuthFailure, VexilError } from "./errors.js";
 import { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
 import { EventQueue } from "./event-queue.js";
-import { attributesMember, conversionJson } from "./events.js";
+import { attributesJson, QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
 import { describe, type FetchLike, HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
@@ -220,6 +220,7 @@ export class VexilClient {
       batchSize: options.eventsBatchSize ?? 500,
       maxQueueSize: options.maxQueueSize ?? 10_000,
       flushIntervalMs: options.eventsFlushIntervalMs ?? 10_000,
+      visitIdPrefix: this.exposures.visits.idPrefix,
       backoff,
       logger: this.logger,
       onFatal,
@@ -387,8 +388,10 @@ export class VexilClient {
       return;
     }
     const now = this.now();
-    const visitId = this.exposures.visits.touch(visitorCode, now);
-    this.queue.push(conversionJson(visitorCode, visitId, goal, value, now, attributesMember(attributes)));
+    const visit = this.exposures.visits.touchNumber(visitorCode, now);
+    this.queue.push(
+      new QueuedEvent(null, visit, visitorCode, now, attributesJson(attributes), goal, value ?? null),
+    );
   }
 
   /** Sends queued events and evaluation counts now. */
@@ -461,8 +464,8 @@ export class VexilClient {
 
   private expose(featureKey: string, visitor: Visitor, result: EvaluationDetails, now: number): void {
     if (this.queue === undefined || this.closing !== undefined) return;
-    const json = this.exposures.record(featureKey, visitor, result, now);
-    if (json !== undefined) this.queue.push(json);
+    const event = this.exposures.record(featureKey, visitor, result, now);
+    if (event !== undefined) this.queue.push(event);
   }
 
   private async poll(): Promise<void> {

@@ -1,8 +1,10 @@
 // The event queue: batched by size and time, bounded, retried, idempotent.
 //
+// - Bodies are format 2 (events.ts): columns, in wire order (exposures, then conversions), built once per batch.
 // - One request at a time, in order. A request carries `batchSize` events, or, when more than that are waiting
 //   (events come faster than one request per round trip delivers them), all that wait up to the server's
-//   limits (10,000 events, and 1.5 M characters of JSON: at most 4.5 MB, under its 5 MB body limit), so the
+//   limits (10,000 events, and 1.5 M characters of JSON counting each event's attributes as if not shared:
+//   at most 4.5 MB, under its 5 MB body limit), so the
 //   rate the queue sustains grows with the load instead of being batchSize / round-trip time. A batch gets an
 //   X-Vexil-Payload-Id when it is formed and keeps it on every retry, so the server can discard a retry of a
 //   batch it already stored.
@@ -17,6 +19,7 @@
 
 import { Backoff, type BackoffOptions, parseRetryAfter } from "./backoff.js";
 import { isAuthFailure, isRetryableStatus, VexilError } from "./errors.js";
+import { batchBody, eventWeight, type QueuedEvent, wireOrder } from "./events.js";
 import { describe, type HttpClient } from "./http.js";
 import { randomUuid } from "./ids.js";
 import type { Logger } from "./logger.js";
@@ -37,6 +40,8 @@ export interface EventQueueOptions {
   maxQueueSize: number;
   /** Queued events are sent at least this often. */
   flushIntervalMs: number;
+  /** What the client's visit ids start with (a queued event holds its visit's number). */
+  visitIdPrefix: string;
   backoff: BackoffOptions;
   logger: Logger;
   /** The key was refused: the queue stopped. */
@@ -60,8 +65,10 @@ export interface EventQueueStats {
 
 interface Batch {
   id: string;
-  /** Each event's JSON text (events.ts). */
-  events: string[];
+  /** In wire order: the index of an event is the one a 400 names. */
+  events: QueuedEvent[];
+  /** Built at the first attempt, sent again on retries. */
+  body?: string;
 }
 
 type SendResult =
@@ -96,8 +103,7 @@ export function badIndexes(body: string, count: number): Set<number> | undefined
 
 /** Batches events to POST /events/v1/bulk. */
 export class EventQueue {
-  /** Each event's JSON text (events.ts): compact, and a batch body is one join. */
-  private queue: string[] = [];
+  private queue: QueuedEvent[] = [];
   /** A formed batch not yet acknowledged (in a request, or awaiting its retry). */
   private pending: Batch | null = null;
   private inRequest = false;
@@ -125,8 +131,8 @@ export class EventQueue {
     });
   }
 
-  /** Adds an event, as its JSON text (dropping the oldest when full); a full batch is sent at once. */
-  push(event: string): void {
+  /** Adds an event (dropping the oldest when full); a full batch is sent at once. */
+  push(event: QueuedEvent): void {
     if (this.stopped) {
       this.counters.dropped++;
       return;
@@ -187,8 +193,12 @@ export class EventQueue {
     if (queue.length <= this.batchSize) return this.batchSize;
     let n = 0;
     let chars = 0;
-    while (n < queue.length && n < MAX_REQUEST_EVENTS && chars + queue[n]!.length <= MAX_REQUEST_CHARS) {
-      chars += queue[n]!.length;
+    while (
+      n < queue.length &&
+      n < MAX_REQUEST_EVENTS &&
+      chars + eventWeight(queue[n]!) <= MAX_REQUEST_CHARS
+    ) {
+      chars += eventWeight(queue[n]!);
       n++;
     }
     return Math.max(n, this.batchSize);
@@ -220,7 +230,7 @@ export class EventQueue {
       }
       if (this.pending === null) {
         if (this.queue.length === 0 || (!all && this.queue.length < this.batchSize)) return;
-        const events = this.queue.splice(0, this.requestSize());
+        const events = wireOrder(this.queue.splice(0, this.requestSize()));
         this.pending = { id: (this.options.newPayloadId ?? randomUuid)(), events };
       }
       const batch = this.pending;
@@ -284,11 +294,12 @@ export class EventQueue {
 
   private async send(batch: Batch): Promise<SendResult> {
     let response: Awaited<ReturnType<HttpClient["request"]>>;
+    batch.body ??= batchBody(batch.events, this.options.visitIdPrefix);
     try {
       response = await this.http.request(EVENTS_PATH, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-Vexil-Payload-Id": batch.id },
-        body: `[${batch.events.join(",")}]`,
+        body: batch.body,
         signal: this.abort.signal,
       });
     } catch (error) {

@@ -1,11 +1,11 @@
 // Exposure recording on the evaluation hot path. An evaluation that puts a visitor in an experiment costs,
 // when the visit already has that exposure, one Map lookup for the result's exposure id and one for the
-// visitor, and allocates nothing. Otherwise it queues one string: the event's JSON, from a head prepared once
-// per feature x rule x variation (with the client's visit id prefix), the visit number, the visitor's code,
-// the time and the attributes.
+// visitor, and allocates nothing. Otherwise it queues one small record (events.ts): the head shared by every
+// exposure to the feature x rule x variation, the visit number, the visitor's code (the caller's string),
+// the time and the attributes' JSON text.
 
 import type { EvaluationResult, Visitor } from "@vexil/engine";
-import { attributesMember, exposureHead, exposureJson } from "./events.js";
+import { attributesJson, type ExposureHead, QueuedEvent } from "./events.js";
 import { VisitTracker } from "./visits.js";
 
 /** The parts of an evaluation result an exposure uses (the object itself is the cache key). */
@@ -16,7 +16,7 @@ interface Exposure {
   /** Stable while the client lives (the same triple keeps its id across configuration updates). */
   readonly id: number;
   readonly featureKey: string;
-  readonly head: string;
+  readonly head: ExposureHead;
 }
 
 /** Records exposures once per visitor x feature x rule x variation per visit, and conversions' visits. */
@@ -32,8 +32,8 @@ export class ExposureRecorder {
     this.visits = new VisitTracker(visitCapacity);
   }
 
-  /** The JSON of the exposure to queue for this evaluation, or undefined when this visit already has it. */
-  record(featureKey: string, visitor: Visitor, result: Result, now: number): string | undefined {
+  /** The exposure to queue for this evaluation, or undefined when this visit already has it. */
+  record(featureKey: string, visitor: Visitor, result: Result, now: number): QueuedEvent | undefined {
     let exposure = this.byResult.get(result);
     if (exposure === undefined || exposure.featureKey !== featureKey) {
       exposure = this.exposure(featureKey, result);
@@ -43,7 +43,7 @@ export class ExposureRecorder {
       this.deduped++;
       return undefined;
     }
-    return exposureJson(exposure.head, visitNumber, visitor.code, now, attributesMember(visitor.attributes));
+    return new QueuedEvent(exposure.head, visitNumber, visitor.code, now, attributesJson(visitor.attributes));
   }
 
   /** Forgets the results of the previous configuration (their exposure ids stay). */
@@ -63,7 +63,7 @@ export class ExposureRecorder {
     const exposure: Exposure = {
       id,
       featureKey,
-      head: exposureHead(featureKey, ruleId, experimentId, result.variationKey, this.visits.idPrefix),
+      head: Object.freeze({ featureKey, ruleId, experimentId, variationKey: result.variationKey }),
     };
     this.byResult.set(result, exposure);
     return exposure;

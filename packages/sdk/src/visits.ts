@@ -54,9 +54,15 @@ export class VisitTracker {
 
   /** The visit id for an event of `visitorCode` at `now`, recording the event (renews after the timeout). */
   touch(visitorCode: string, now: number): string {
+    return this.idPrefix + this.touchNumber(visitorCode, now).toString(36);
+  }
+
+  /** As touch, but the visit's number (its id is `idPrefix` + the number in base 36). */
+  touchNumber(visitorCode: string, now: number): number {
     const slot = this.slotOf.get(visitorCode);
-    if (slot === undefined || !this.isActive(slot, now)) return this.idOf(this.open(visitorCode, now, slot));
-    return this.idOf(this.extend(visitorCode, slot, now));
+    if (slot === undefined || !this.isActive(slot, now))
+      return this.visitNumbers[this.open(visitorCode, now, slot)]!;
+    return this.visitNumbers[this.extend(visitorCode, slot, now)]!;
   }
 
   /**

@@ -2,12 +2,12 @@
 // idempotent payload ids, Retry-After, bounded queue, deduplication and visits.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { attributesMember, type EventAttributes, type VexilEvent } from "../src/events.js";
+import { attributesJson, type EventAttributes, type VexilEvent } from "../src/events.js";
 import { createClient, type VexilClient, type VexilClientOptions } from "../src/index.js";
 import { silentLogger } from "../src/logger.js";
 import { VISIT_TIMEOUT_MS } from "../src/visits.js";
 import { experimentFlag, samplePayload } from "./fixtures.js";
-import { delay, type Peer, SDK_KEY, startPeer, unreachableUrl, waitFor } from "./peer-server.js";
+import { delay, eventsIn, type Peer, SDK_KEY, startPeer, unreachableUrl, waitFor } from "./peer-server.js";
 
 const open: { clients: VexilClient[]; peers: Peer[] } = { clients: [], peers: [] };
 
@@ -40,7 +40,7 @@ function client(baseUrl: string, options: Partial<VexilClientOptions> = {}): Vex
 }
 
 const batches = (p: Peer) => p.requestsTo("/events/v1/bulk");
-const eventsOf = (p: Peer): VexilEvent[] => batches(p).flatMap((r) => JSON.parse(r.body) as VexilEvent[]);
+const eventsOf = (p: Peer): VexilEvent[] => batches(p).flatMap((r) => eventsIn(r.body));
 
 describe("exposures", () => {
   it("queues one exposure per visitor x rule x variation per visit, with visit ids and attributes", async () => {
@@ -170,10 +170,10 @@ describe("event queue", () => {
     for (let i = 0; i < 6; i++) c.track(`v${i}`, "g");
     await waitFor(() => batches(p).length === 2, 2000, "two full batches");
     // The first full batch leaves at once; the 3 queued while it was in flight make the next full batch.
-    expect(batches(p).map((r) => (JSON.parse(r.body) as unknown[]).length)).toEqual([3, 3]);
+    expect(batches(p).map((r) => eventsIn(r.body).length)).toEqual([3, 3]);
     c.track("v6", "g"); // less than a batch: the timer sends it
     await waitFor(() => c.stats().sentEvents === 7, 2000, "the timed flush");
-    expect((JSON.parse(batches(p)[2]!.body) as unknown[]).length).toBe(1);
+    expect(eventsIn(batches(p)[2]!.body).length).toBe(1);
     const ids = batches(p).map((r) => r.headers["x-vexil-payload-id"]);
     expect(new Set(ids).size).toBe(3);
     for (const id of ids)
@@ -190,9 +190,7 @@ describe("event queue", () => {
     // All queued while the first request (2 events) is in flight: more than a batch waits afterwards.
     for (let i = 0; i < 25_000; i++) c.track(`v${i}`, "g");
     await waitFor(() => c.stats().sentEvents === 25_000, 10_000, "the backlog");
-    expect(batches(p).map((r) => (JSON.parse(r.body) as unknown[]).length)).toEqual([
-      2, 10_000, 10_000, 4998,
-    ]);
+    expect(batches(p).map((r) => eventsIn(r.body).length)).toEqual([2, 10_000, 10_000, 4998]);
 
     // Large events: the character bound splits the backlog (the server refuses bodies over 5 MB).
     const q = await peer();
@@ -258,7 +256,7 @@ describe("event queue", () => {
   it("on a 400 naming invalid events, drops those only and sends the rest as a new batch", async () => {
     const p = await peer();
     p.handlers.events = (request) => {
-      const events = JSON.parse(request.body) as VexilEvent[];
+      const events = eventsIn(request.body);
       const bad = events.flatMap((e, index) =>
         (e as { goal?: unknown }).goal === "unknown" ? [{ index, message: "no such goal" }] : [],
       );
@@ -272,9 +270,50 @@ describe("event queue", () => {
     c.track("c", "g");
     await waitFor(() => c.stats().sentEvents === 2, 2000, "the valid events");
     const [rejected, resent] = batches(p);
-    expect((JSON.parse(resent!.body) as VexilEvent[]).map((e) => e.visitorCode)).toEqual(["a", "c"]);
+    expect(eventsIn(resent!.body).map((e) => e.visitorCode)).toEqual(["a", "c"]);
     expect(resent!.headers["x-vexil-payload-id"]).not.toBe(rejected!.headers["x-vexil-payload-id"]);
     expect(c.stats()).toMatchObject({ droppedEvents: 1, queuedEvents: 0 });
+  });
+
+  it("sends format 2: heads and attribute sets once per batch; a 400's indexes count exposures first", async () => {
+    const p = await peer();
+    p.handlers.events = (request) => {
+      const bad = eventsIn(request.body).flatMap((e, index) =>
+        e.visitorCode === "bad" ? [{ index, message: "refused" }] : [],
+      );
+      return bad.length > 0 ? { status: 400, body: JSON.stringify({ errors: bad }) } : undefined;
+    };
+    let now = 1_700_000_000_000;
+    const c = client(p.url, { now: () => now });
+    const fr = { country: "FR", plan: "pro" };
+    c.track("bad", "g", 5, fr); // queued first, sent after the exposures: index 4
+    for (const code of ["a", "b", "c", "d"]) {
+      now += 10;
+      c.evaluate("checkout", { code, attributes: { ...fr } });
+    }
+    c.track("e", "g", undefined, { country: "FR", plan: "pro" });
+    await c.flush();
+    const [rejected, resent] = batches(p);
+    const body = JSON.parse(rejected!.body);
+    expect(body).toMatchObject({
+      format: 2,
+      time: 1_700_000_000_010, // the first exposure's: times are offsets from it
+      attributes: [{ country: "FR", custom: { plan: "pro" } }],
+    });
+    expect(body.exposures.visitor).toEqual(["a", "b", "c", "d"]);
+    expect(body.exposures.time).toEqual([0, 10, 20, 30]);
+    expect(body.exposures.attributes).toEqual([0, 0, 0, 0]);
+    expect(body.exposures.heads.length).toBeLessThanOrEqual(3); // one per variation the 4 visitors got
+    expect(body.conversions).toEqual({
+      visit: expect.any(Array),
+      visitor: ["bad", "e"],
+      goal: ["g", "g"],
+      value: [5, null],
+      time: [-10, 30],
+      attributes: [0, 0],
+    });
+    expect(eventsIn(resent!.body).map((e) => e.visitorCode)).toEqual(["a", "b", "c", "d", "e"]);
+    expect(c.stats()).toMatchObject({ droppedEvents: 1, sentEvents: 5, queuedEvents: 0 });
   });
 
   it("stays bounded while the server is unreachable: the oldest events are dropped and counted", async () => {
@@ -308,7 +347,7 @@ describe("event queue", () => {
     const delivered = new Set(
       batches(p)
         .slice(failedAttempts)
-        .flatMap((r) => (JSON.parse(r.body) as VexilEvent[]).map((e) => e.visitorCode)),
+        .flatMap((r) => eventsIn(r.body).map((e) => e.visitorCode)),
     );
     expect(delivered.has("v19")).toBe(true); // the newest survive
   });
@@ -374,10 +413,8 @@ describe("evaluation counts", () => {
 
 // The attributes an event carries, as the server receives them.
 function eventAttributes(attributes: Record<string, unknown> | undefined): EventAttributes | undefined {
-  const member = attributesMember(attributes);
-  return member === ""
-    ? undefined
-    : (JSON.parse(`{${member.slice(1)}}`) as { attributes: EventAttributes }).attributes;
+  const json = attributesJson(attributes);
+  return json === "" ? undefined : (JSON.parse(json) as EventAttributes);
 }
 
 describe("event attributes", () => {

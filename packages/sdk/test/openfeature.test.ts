@@ -6,7 +6,7 @@ import { createClient, type VexilClient } from "../src/index.js";
 import { silentLogger } from "../src/logger.js";
 import { VexilProvider } from "../src/openfeature/index.js";
 import { experimentFlag, samplePayload, targetedFlag } from "./fixtures.js";
-import { delay, type Peer, SDK_KEY, startPeer, waitFor } from "./peer-server.js";
+import { delay, eventsIn, type Peer, SDK_KEY, startPeer, waitFor } from "./peer-server.js";
 
 let domainCounter = 0;
 const peers: Peer[] = [];
@@ -212,7 +212,7 @@ describe("VexilProvider", () => {
     of.track("no-visitor", {}, {});
     await OpenFeature.clearProviders(); // closes the provider, which owns (and so closes, flushing) its client
     await delay(10);
-    const events = p.requestsTo("/events/v1/bulk").flatMap((r) => JSON.parse(r.body));
+    const events = p.requestsTo("/events/v1/bulk").flatMap((r) => eventsIn(r.body));
     expect(events).toEqual([
       expect.objectContaining({
         kind: "conversion",

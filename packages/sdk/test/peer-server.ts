@@ -5,6 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EvaluationPayload } from "@vexil/engine";
+import type { EventAttributes, VexilEvent } from "../src/events.js";
 
 export const SDK_KEY = "sdk-test-key";
 
@@ -162,3 +163,66 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000, what =
 
 /** Resolves after `ms`. */
 export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface CompactColumns {
+  heads?: { featureKey: string; ruleId?: number; experimentId?: number | null; variationKey: string }[];
+  head?: number[];
+  visit: number[];
+  visitor: string[];
+  goal?: (string | number)[];
+  value?: (number | null)[];
+  time: number[];
+  attributes: number[];
+}
+
+/**
+ * The events of a POST /events/v1/bulk body, as format 1 objects: format 2 decoded as docs/sdk-protocol.md
+ * describes it (exposures' rows first, then conversions'; a null value and the -1 attribute set are left out).
+ */
+export function eventsIn(body: string): VexilEvent[] {
+  const parsed = JSON.parse(body) as unknown;
+  if (Array.isArray(parsed)) return parsed as VexilEvent[];
+  const batch = parsed as {
+    format: 2;
+    visitIdPrefix: string;
+    time: number;
+    attributes: EventAttributes[];
+    exposures?: CompactColumns;
+    conversions?: CompactColumns;
+  };
+  if (batch.format !== 2) throw new Error(`not a format 2 batch: ${body.slice(0, 100)}`);
+  const common = (columns: CompactColumns, i: number) => ({
+    visitorCode: columns.visitor[i]!,
+    visitId: batch.visitIdPrefix + columns.visit[i]!.toString(36),
+    time: batch.time + columns.time[i]!,
+    ...(columns.attributes[i] === -1 ? {} : { attributes: batch.attributes[columns.attributes[i]!]! }),
+  });
+  const events: VexilEvent[] = [];
+  const e = batch.exposures;
+  for (let i = 0; e !== undefined && i < e.visitor.length; i++) {
+    const { featureKey, ruleId = 0, experimentId = 0, variationKey } = e.heads![e.head![i]!]!;
+    const { attributes, ...rest } = common(e, i);
+    events.push({
+      kind: "exposure",
+      ...rest,
+      featureKey,
+      ruleId,
+      experimentId: experimentId ?? 0,
+      variationKey,
+      ...(attributes ? { attributes } : {}),
+    });
+  }
+  const c = batch.conversions;
+  for (let i = 0; c !== undefined && i < c.visitor.length; i++) {
+    const { attributes, ...rest } = common(c, i);
+    const value = c.value![i];
+    events.push({
+      kind: "conversion",
+      ...rest,
+      goal: c.goal![i]!,
+      ...(value === null || value === undefined ? {} : { value }),
+      ...(attributes ? { attributes } : {}),
+    });
+  }
+  return events;
+}
