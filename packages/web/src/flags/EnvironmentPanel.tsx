@@ -20,6 +20,7 @@ import type { Flag, Rule } from "../api/types.js";
 import { patchEnvironment } from "./api.js";
 import { isProduction } from "./flag-list.js";
 import { type FlagGoals, GoalFields } from "./GoalFields.js";
+import { PlannerPanel } from "./PlannerPanel.js";
 import { RuleEditor } from "./RuleEditor.js";
 import { allocationProblem, newRule, reorder } from "./rule-logic.js";
 import { describeWriteError, useFlagWrite } from "./useFlagWrite.js";
@@ -204,6 +205,13 @@ export function EnvironmentPanel(props: {
             setGoalsDirty(true);
             setDirty(true);
           }}
+        />
+      ) : null}
+      {rules.some((r) => r.type === "EXPERIMENTATION") ? (
+        <PlannerPanel
+          environment={environment}
+          goalId={goals.primaryGoalId}
+          variations={variationKeys.length}
         />
       ) : null}
       {writable ? (
