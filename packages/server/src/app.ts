@@ -16,6 +16,7 @@ import type { AppContext } from "./app-context.js";
 import { auditRoutes } from "./audit/audit.routes.js";
 import { oauthRoutes } from "./auth/oauth.routes.js";
 import { tokenRoutes } from "./auth/tokens.routes.js";
+import { browserSdkRoutes } from "./browser-sdk/browser-sdk.routes.js";
 import { consoleRoutes, defaultConsoleDir } from "./console/console.routes.js";
 import { eventRoutes } from "./events/events.routes.js";
 import { launchDarklyExperimentRoutes } from "./experiments/launchdarkly-experiments.routes.js";
@@ -142,6 +143,7 @@ export async function buildApp(
   notificationRoutes(app, context);
   sdkDeliveryRoutes(app, context, options.sdkDelivery);
   ofrepRoutes(app, context, options.sdkDelivery);
+  browserSdkRoutes(app, context, options.sdkDelivery);
   launchDarklySdkRoutes(app, context, options.sdkDelivery);
   resultsRoutes(app, context);
   plannerRoutes(app, context);

@@ -14,17 +14,26 @@ export interface SseClient {
   close(): void;
 }
 
-/** Opens `${baseUrl}/sdk/v1/stream` with fetch and parses its messages as they arrive. */
+/**
+ * Opens `${baseUrl}/sdk/v1/stream` (or `path`, POSTing `body` as JSON when given) with fetch and parses its
+ * messages as they arrive.
+ */
 export async function openSseStream(
   baseUrl: string,
   key: string,
-  options: { lastEventId?: number | string; timeoutMs?: number } = {},
+  options: { lastEventId?: number | string; timeoutMs?: number; path?: string; body?: unknown } = {},
 ): Promise<SseClient> {
   const defaultTimeoutMs = options.timeoutMs ?? 5000;
   const controller = new AbortController();
   const headers: Record<string, string> = { authorization: key };
   if (options.lastEventId !== undefined) headers["last-event-id"] = String(options.lastEventId);
-  const response = await fetch(`${baseUrl}/sdk/v1/stream`, { headers, signal: controller.signal });
+  const init: RequestInit = { headers, signal: controller.signal };
+  if (options.body !== undefined) {
+    headers["content-type"] = "application/json";
+    init.method = "POST";
+    init.body = JSON.stringify(options.body);
+  }
+  const response = await fetch(`${baseUrl}${options.path ?? "/sdk/v1/stream"}`, init);
   const messages: SseMessage[] = [];
   let wake: (() => void) | undefined;
   if (response.body) {

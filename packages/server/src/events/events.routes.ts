@@ -7,6 +7,7 @@ import { principalOf } from "../http/authentication.js";
 import { errorBody, errorDialectOf } from "../http/error-bodies.js";
 import { assertProjectAccess, type Principal } from "../http/principal.js";
 import { type KameleoonError, KameleoonErrorSchema, responses } from "../http/response-schemas.js";
+import { allowBrowsers, preflight } from "../http/sdk-http.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
 import { compactEventCount, validateCompactBatch } from "./compact-batch.js";
@@ -44,6 +45,11 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
   const gate = new IngestionGate(MAX_PENDING_EVENTS);
   const goals = new GoalLookup(context);
 
+  app.options(
+    "/events/v1/bulk",
+    { config: { access: "public" }, schema: { hide: true } },
+    (_request, reply) => preflight(reply, "POST"),
+  );
   app.post(
     "/events/v1/bulk",
     {
@@ -56,6 +62,7 @@ export function eventRoutes(app: TypedApp, context: AppContext) {
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
+      allowBrowsers(reply); // the browser SDK posts from the site's origin with the client-side key
       const caller = await authenticateSdkKey(context, request, "any");
       const body: unknown = request.body;
       const compact = !Array.isArray(body);

@@ -13,7 +13,7 @@ export function etagMatches(header: string | string[] | undefined, etag: string)
   return false;
 }
 
-/** CORS for the routes browsers call with the client-side key (OFREP, evaluation counts). */
+/** CORS for the routes browsers call with the client-side key (OFREP, the browser SDK, events, counts). */
 export function allowBrowsers(reply: FastifyReply): FastifyReply {
   return reply
     .header("access-control-allow-origin", "*")
@@ -24,7 +24,10 @@ export function allowBrowsers(reply: FastifyReply): FastifyReply {
 export function preflight(reply: FastifyReply, methods: string): FastifyReply {
   return allowBrowsers(reply)
     .header("access-control-allow-methods", methods)
-    .header("access-control-allow-headers", "Authorization, Content-Type, If-None-Match")
+    .header(
+      "access-control-allow-headers",
+      "Authorization, Content-Type, If-None-Match, Last-Event-ID, Cache-Control, X-Vexil-Payload-Id",
+    )
     .header("access-control-max-age", "86400")
     .status(204)
     .send();

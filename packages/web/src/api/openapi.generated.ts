@@ -11758,6 +11758,219 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sdk/v1/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every flag evaluated for one visitor (either SDK key; the browser SDK) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-none-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The visitor to evaluate every flag for */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        visitor: {
+                            /** @description what segment conditions read (country, plan...) */
+                            attributes?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the visitor code (bucketing) */
+                            code: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every flag's answer, by feature key */
+                            flags: {
+                                [key: string]: {
+                                    errorCode?: string;
+                                    experimentId?: number;
+                                    /** @description an experiment allocated the visitor: report an exposure */
+                                    inExperiment: boolean;
+                                    /** @description TARGETING_MATCH, SPLIT, DEFAULT, DISABLED or ERROR */
+                                    reason: string;
+                                    ruleId?: number;
+                                    ruleType?: string;
+                                    variables: {
+                                        [key: string]: unknown;
+                                    };
+                                    variationKey: string;
+                                };
+                            };
+                            /** @description the configuration version evaluated */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description no body */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/v1/evaluate/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Server-Sent Events: a put of every flag's answer for one visitor, again on each change */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The visitor to evaluate every flag for */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        visitor: {
+                            /** @description what segment conditions read (country, plan...) */
+                            attributes?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the visitor code (bucketing) */
+                            code: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the HTTP status, as a string */
+                            code: string;
+                            message: string;
+                            /** @description the HTTP status name, e.g. BAD_REQUEST */
+                            name: string;
+                            /** @description always ERROR */
+                            status: string;
+                            /** @description epoch milliseconds */
+                            time: number;
+                            /** Format: date-time */
+                            timestamp: string;
+                        };
+                    };
+                };
+                /** @description Server-Sent Events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sdk/v1/evaluations": {
         parameters: {
             query?: never;
