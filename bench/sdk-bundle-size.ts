@@ -1,5 +1,8 @@
-// Browser bundle size of the SDK, next to the engine alone and a peer SDK doing the same job (local
-// evaluation + streaming + event tracking): GrowthBook's JavaScript SDK.
+// Browser bundle size of the SDK, next to the engine alone and a peer SDK doing the same job (flags +
+// streaming + event tracking): GrowthBook's JavaScript SDK. Two Vexil clients: `createClient` evaluates
+// locally (it holds the engine and the environment's rules: server-side key), `createBrowserClient` holds
+// the answers the server evaluates for the page's visitor (public client-side key, no engine); GrowthBook
+// evaluates locally in both cases.
 //
 //   npx tsx --conditions=source bench/sdk-bundle-size.ts
 //
@@ -25,6 +28,10 @@ const rows: Row[] = [
   { name: "@vexil/engine (createEvaluator only)", entry: `export { createEvaluator } from "@vexil/engine";` },
   { name: "@vexil/sdk (all exports, engine included)", entry: `export * from "@vexil/sdk";` },
   { name: "@vexil/sdk (createClient only)", entry: `export { createClient } from "@vexil/sdk";` },
+  {
+    name: "@vexil/sdk/browser (createBrowserClient, /sdk/js/vexil.min.js)",
+    entry: `export { createBrowserClient } from "@vexil/sdk/browser";`,
+  },
   {
     name: "peer: @growthbook/growthbook (GrowthBook)",
     entry: `export { GrowthBook } from "@growthbook/growthbook";`,
@@ -55,6 +62,7 @@ for (const row of rows) measured.push({ name: row.name, ...(await measure(row)) 
 
 const engine = measured[0]!;
 const sdk = measured[2]!;
+const peer = measured[measured.length - 1]!;
 console.log("Browser bundle sizes (esbuild: esm, minify, platform browser; gzip: zlib level 9)\n");
 console.log("| bundle | minified | gzip |");
 console.log("|---|---:|---:|");
@@ -63,6 +71,8 @@ for (const m of measured)
 console.log(
   `| SDK on top of the engine (difference) | ${sdk.raw - engine.raw} B (${kib(sdk.raw - engine.raw)}) | ${sdk.gzip - engine.gzip} B (${kib(sdk.gzip - engine.gzip)}) |`,
 );
+for (const m of measured.slice(2, -1))
+  console.log(`| ${m.name} / GrowthBook (gzip) | | ${(m.gzip / peer.gzip).toFixed(2)}x |`);
 console.log(
   "\nThe OpenFeature provider (@vexil/sdk/openfeature) is server-side and not part of these bundles.",
 );

@@ -10,6 +10,7 @@ import {
   type RuleType,
   type Visitor,
 } from "@vexil/engine";
+import { enabled, NOT_READY, sameKind } from "./answers.js";
 import type { BackoffOptions } from "./backoff.js";
 import { fetchConfig, Poller } from "./config-source.js";
 import { Emitter } from "./emitter.js";
@@ -117,21 +118,6 @@ export interface ClientStats {
   droppedEvents: number;
   /** Exposures not queued because this visitor already had them in this visit. */
   dedupedExposures: number;
-}
-
-const NOT_READY: EvaluationDetails = Object.freeze({
-  variationKey: "",
-  variables: Object.freeze({}),
-  reason: "ERROR" as const,
-  errorCode: "PROVIDER_NOT_READY" as const,
-  inExperiment: false,
-});
-
-function sameKind(value: unknown, fallback: unknown): boolean {
-  if (fallback === undefined || fallback === null) return true;
-  if (typeof value !== typeof fallback) return false;
-  if (typeof fallback === "object") return value !== null && Array.isArray(value) === Array.isArray(fallback);
-  return true;
 }
 
 /** Creates a client; it starts loading at once (await `ready()` before relying on evaluations). */
@@ -322,8 +308,7 @@ export class VexilClient {
    * true for any other variation.
    */
   isEnabled(featureKey: string, visitor: VisitorInput): boolean {
-    const result = this.evaluate(featureKey, visitor);
-    return result.reason !== "ERROR" && result.reason !== "DISABLED" && result.variationKey !== "off";
+    return enabled(this.evaluate(featureKey, visitor));
   }
 
   /** The variation key for the visitor, or `defaultValue` when the evaluation is an error. */

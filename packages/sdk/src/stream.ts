@@ -31,6 +31,8 @@ export interface StreamOptions {
   readTimeoutMs: number;
   logger: Logger;
   random?: () => number;
+  /** Another SSE endpoint (default GET /sdk/v1/stream): the browser client posts its visitor. */
+  endpoint?: { path: string; body: () => string };
 }
 
 /** Connection state, for `stats()`. */
@@ -48,6 +50,8 @@ export class ConfigStream {
   state: StreamState = "idle";
   /** Connections opened so far (HTTP 200), for stats and tests. */
   connections = 0;
+  private readonly path: string;
+  private reconnecting = false;
 
   constructor(
     private readonly http: HttpClient,
@@ -55,6 +59,7 @@ export class ConfigStream {
     private readonly options: StreamOptions,
   ) {
     this.backoff = new Backoff(options.backoff, options.random);
+    this.path = options.endpoint?.path ?? STREAM_PATH;
   }
 
   /** Starts connecting (once). */
@@ -68,6 +73,12 @@ export class ConfigStream {
   stop(): void {
     this.state = "stopped";
     this.stopController.abort();
+    this.connection?.abort();
+  }
+
+  /** Drops the current connection and connects again at once (the request body changed). */
+  reconnect(): void {
+    this.reconnecting = true;
     this.connection?.abort();
   }
 
@@ -85,6 +96,10 @@ export class ConfigStream {
         return;
       }
       if (outcome.delivered) this.backoff.reset(); // a working connection ends the failure streak
+      if (this.reconnecting) {
+        this.reconnecting = false;
+        continue;
+      }
       const delay = outcome.retryAfterMs ?? Math.max(this.serverRetryMs, this.backoff.next());
       this.state = "down";
       this.handlers.onDown(outcome.error, delay);
@@ -118,7 +133,18 @@ export class ConfigStream {
     try {
       const headers: Record<string, string> = { Accept: "text/event-stream", "Cache-Control": "no-cache" };
       if (this.lastEventId !== "") headers["Last-Event-ID"] = this.lastEventId;
-      const response = await this.http.open(STREAM_PATH, { headers, signal: controller.signal });
+      const endpoint = this.options.endpoint;
+      const response = await this.http.open(
+        this.path,
+        endpoint === undefined
+          ? { headers, signal: controller.signal }
+          : {
+              method: "POST",
+              headers: { ...headers, "Content-Type": "application/json" },
+              body: endpoint.body(),
+              signal: controller.signal,
+            },
+      );
       if (this.stopped) return { error: new VexilError("CLOSED", "stream stopped") };
       if (response.status !== 200) {
         void response.body?.cancel().catch(() => {});
@@ -127,18 +153,18 @@ export class ConfigStream {
             fatal: true,
             error: new VexilError(
               "UNAUTHORIZED",
-              `${STREAM_PATH} refused the SDK key (${response.status})`,
+              `${this.path} refused the SDK key (${response.status})`,
               response.status,
             ),
           };
         }
         const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
         return {
-          error: new VexilError("HTTP", `${STREAM_PATH} answered ${response.status}`, response.status),
+          error: new VexilError("HTTP", `${this.path} answered ${response.status}`, response.status),
           ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
         };
       }
-      if (response.body === null) return { error: new VexilError("NETWORK", `${STREAM_PATH} has no body`) };
+      if (response.body === null) return { error: new VexilError("NETWORK", `${this.path} has no body`) };
       this.connections++;
       this.state = "open";
       this.handlers.onOpen();
@@ -191,7 +217,7 @@ export class ConfigStream {
         reader.releaseLock?.();
       }
       if (corrupt !== undefined) throw corrupt;
-      return { delivered, error: new VexilError("NETWORK", `${STREAM_PATH} closed by the server`) };
+      return { delivered, error: new VexilError("NETWORK", `${this.path} closed by the server`) };
     } catch (error) {
       if (corrupt !== undefined) {
         // We cannot trust what we hold relative to the server's ids any more: ask for a fresh `put`.
@@ -200,7 +226,7 @@ export class ConfigStream {
           delivered,
           error: new VexilError(
             "INVALID_PAYLOAD",
-            `${STREAM_PATH} sent an unreadable event: ${describe(corrupt)}`,
+            `${this.path} sent an unreadable event: ${describe(corrupt)}`,
             200,
             {
               cause: corrupt,
@@ -211,13 +237,13 @@ export class ConfigStream {
       if (timedOut) {
         return {
           delivered,
-          error: new VexilError("NETWORK", `${STREAM_PATH}: no data for ${this.options.readTimeoutMs} ms`),
+          error: new VexilError("NETWORK", `${this.path}: no data for ${this.options.readTimeoutMs} ms`),
         };
       }
       if (error instanceof VexilError) return { delivered, error };
       return {
         delivered,
-        error: new VexilError("NETWORK", `${STREAM_PATH} failed: ${describe(error)}`, undefined, {
+        error: new VexilError("NETWORK", `${this.path} failed: ${describe(error)}`, undefined, {
           cause: error,
         }),
       };
