@@ -13,7 +13,7 @@ import { Emitter } from "./emitter.js";
 import { isAuthFailure, VexilError } from "./errors.js";
 import { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
 import { EventQueue } from "./event-queue.js";
-import { attributesMember, conversionJson } from "./events.js";
+import { attributesJson, QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
 import { describe, type FetchLike, HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
@@ -166,6 +166,7 @@ export class VexilBrowserClient {
       batchSize: options.eventsBatchSize ?? 500,
       maxQueueSize: options.maxQueueSize ?? 10_000,
       flushIntervalMs: options.eventsFlushIntervalMs ?? 10_000,
+      visitIdPrefix: this.exposures.visits.idPrefix,
       backoff,
       logger: this.logger,
       onFatal,
@@ -239,8 +240,8 @@ export class VexilBrowserClient {
     const now = this.now();
     if (result.variationKey !== "") this.counter.count(featureKey, result.variationKey, now);
     if (result.inExperiment && this.closing === undefined) {
-      const json = this.exposures.record(featureKey, this.visitor, result, now);
-      if (json !== undefined) this.queue.push(json);
+      const event = this.exposures.record(featureKey, this.visitor, result, now);
+      if (event !== undefined) this.queue.push(event);
     }
     return result;
   }
@@ -299,8 +300,8 @@ export class VexilBrowserClient {
     }
     const now = this.now();
     const code = this.visitor.code;
-    const visitId = this.exposures.visits.touch(code, now);
-    this.queue.push(conversionJson(code, visitId, goal, value, now, attributesMember(attributes)));
+    const visit = this.exposures.visits.touchNumber(code, now);
+    this.queue.push(new QueuedEvent(null, visit, code, now, attributesJson(attributes), goal, value ?? null));
   }
 
   /**
