@@ -6,21 +6,31 @@ import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ApiError } from "./api/client.js";
+import { projectsQuery } from "./app/project.js";
+import { sessionQuery } from "./app/session.js";
 import { Loading } from "./app/states.js";
+import { defaultFilters, listQuery } from "./flags/flag-list.js";
+import { flagListQuery, flagQuery } from "./flags/queries.js";
 
 // Every screen is its own chunk, and so is the signed-in frame (navigation, header selects, modals and
 // notifications): the sign-in page downloads none of them (bench/console.bench.ts measures it).
-const Shell = lazy(() => import("./app/Shell.js").then((m) => ({ default: m.ShellWithProviders })));
-const Home = lazy(() => import("./app/Shell.js").then((m) => ({ default: m.Home })));
-const RequireSession = lazy(() => import("./app/Shell.js").then((m) => ({ default: m.RequireSession })));
+const chunks = {
+  shell: () => import("./app/Shell.js"),
+  flags: () => import("./flags/FlagsPage.js"),
+  flag: () => import("./flags/FlagPage.js"),
+  experiment: () => import("./experiments/ExperimentPage.js"),
+};
+const Shell = lazy(() => chunks.shell().then((m) => ({ default: m.ShellWithProviders })));
+const Home = lazy(() => chunks.shell().then((m) => ({ default: m.Home })));
+const RequireSession = lazy(() => chunks.shell().then((m) => ({ default: m.RequireSession })));
 const SignInPage = lazy(() => import("./app/SignInPage.js"));
-const FlagsPage = lazy(() => import("./flags/FlagsPage.js"));
-const FlagPage = lazy(() => import("./flags/FlagPage.js"));
+const FlagsPage = lazy(chunks.flags);
+const FlagPage = lazy(chunks.flag);
 const SegmentsPage = lazy(() => import("./segments/SegmentsPage.js"));
 const SegmentPage = lazy(() => import("./segments/SegmentPage.js"));
 const EnvironmentsPage = lazy(() => import("./admin/EnvironmentsPage.js"));
 const ExperimentsPage = lazy(() => import("./experiments/ExperimentsPage.js"));
-const ExperimentPage = lazy(() => import("./experiments/ExperimentPage.js"));
+const ExperimentPage = lazy(chunks.experiment);
 const GoalsPage = lazy(() => import("./goals/GoalsPage.js"));
 const AuditPage = lazy(() => import("./admin/AuditPage.js"));
 const WebhooksPage = lazy(() => import("./admin/WebhooksPage.js"));
@@ -59,6 +69,15 @@ const signedIn = (element: React.ReactNode) => (
     <RequireSession>{element}</RequireSession>
   </Suspense>
 );
+// Route loaders start what a page waits for at once and in parallel: the session, the projects, the page's
+// code and its first data. Rendered alone, each step waits for the one before (session, then the frame's
+// chunk, then the page's chunk, then its data). They return at once: the pages show their own loading states.
+function signedInLoader() {
+  void queryClient.prefetchQuery(sessionQuery);
+  void queryClient.prefetchQuery(projectsQuery);
+  void chunks.shell();
+  return null;
+}
 const router = createBrowserRouter([
   {
     path: "/sign-in",
@@ -68,18 +87,51 @@ const router = createBrowserRouter([
       </Suspense>
     ),
   },
-  { path: "/", element: signedIn(<Home />) },
+  { path: "/", element: signedIn(<Home />), loader: signedInLoader },
   {
     path: "/p/:projectKey",
     element: signedIn(<Shell />),
+    loader: signedInLoader,
     children: [
-      { path: "flags", element: <FlagsPage /> },
-      { path: "flags/:featureKey", element: <FlagPage /> },
+      {
+        path: "flags",
+        element: <FlagsPage />,
+        loader: ({ params }) => {
+          void chunks.flags();
+          void queryClient.prefetchQuery(
+            flagListQuery(listQuery(params.projectKey ?? "", "", defaultFilters)),
+          );
+          return null;
+        },
+      },
+      {
+        path: "flags/:featureKey",
+        element: <FlagPage />,
+        loader: ({ params }) => {
+          void chunks.flag();
+          void queryClient.prefetchQuery(flagQuery(params.projectKey ?? "", params.featureKey ?? ""));
+          return null;
+        },
+      },
       { path: "segments", element: <SegmentsPage /> },
       { path: "segments/:segmentId", element: <SegmentPage /> },
       { path: "environments", element: <EnvironmentsPage /> },
       { path: "experiments", element: <ExperimentsPage /> },
-      { path: "experiments/:experimentId", element: <ExperimentPage /> },
+      {
+        path: "experiments/:experimentId",
+        element: <ExperimentPage />,
+        loader: ({ params }) => {
+          void chunks.experiment();
+          // The experiment's list and flag (the results requests need both) in a chunk of their own.
+          void import("./experiments/api.js")
+            .then((m) =>
+              m.prefetchExperiment(queryClient, params.projectKey ?? "", params.experimentId ?? ""),
+            )
+            // The page asks again and shows the error.
+            .catch(() => undefined);
+          return null;
+        },
+      },
       { path: "goals", element: <GoalsPage /> },
       { path: "audit", element: <AuditPage /> },
       { path: "webhooks", element: <WebhooksPage /> },

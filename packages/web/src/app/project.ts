@@ -1,16 +1,19 @@
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useCallback, useSyncExternalStore } from "react";
 import { useParams } from "react-router";
 import { api, unwrap } from "../api/client.js";
 import type { Project } from "../api/types.js";
 
+/** GET /projects: every project the signed-in person may see. */
+export const projectsQuery = queryOptions({
+  queryKey: ["projects"],
+  queryFn: async () => (await unwrap(api.GET("/projects"))).data as unknown as Project[],
+  staleTime: 30_000,
+});
+
 /** Every project the signed-in person may see. */
 export function useProjects() {
-  return useQuery({
-    queryKey: ["projects"],
-    queryFn: async () => (await unwrap(api.GET("/projects"))).data as unknown as Project[],
-    staleTime: 30_000,
-  });
+  return useQuery(projectsQuery);
 }
 
 /** The project of the current URL (/p/:projectKey/...) and its record once loaded. */

@@ -1,25 +1,28 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api, setCsrfToken, unwrap } from "../api/client.js";
 import type { Session } from "../api/types.js";
 
 export const sessionKey = ["session"] as const;
 
-/** The signed-in person (null when signed out); keeps the CSRF token for writes. */
+/** GET /session: the signed-in person (null when signed out); keeps the CSRF token for writes. */
+export const sessionQuery = queryOptions({
+  queryKey: sessionKey,
+  queryFn: async (): Promise<Session | null> => {
+    try {
+      const { data } = await unwrap(api.GET("/session"));
+      setCsrfToken(data.csrfToken);
+      return data;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  },
+  staleTime: 60_000,
+});
+
+/** The signed-in person (null when signed out). */
 export function useSession() {
-  return useQuery({
-    queryKey: sessionKey,
-    queryFn: async (): Promise<Session | null> => {
-      try {
-        const { data } = await unwrap(api.GET("/session"));
-        setCsrfToken(data.csrfToken);
-        return data;
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
-    staleTime: 60_000,
-  });
+  return useQuery(sessionQuery);
 }
 
 /** Signs out server-side and forgets every cached answer. */

@@ -1,8 +1,9 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, type QueryClient, queryOptions, useQuery } from "@tanstack/react-query";
 import { useRef } from "react";
 import { api, unwrap } from "../api/client.js";
 import type { ResultsEnvelope, ResultsReport, ResultsRequest } from "../api/types.js";
-import { fetchFlag } from "../flags/api.js";
+import { projectsQuery } from "../app/project.js";
+import { flagQuery } from "../flags/queries.js";
 import { type ExperimentSummary, experimentSummary } from "./results-logic.js";
 
 const PAGE = 1000;
@@ -33,13 +34,31 @@ export async function fetchExperiments(
   return lists.flat().sort((a, b) => b.createdAt - a.createdAt);
 }
 
+const experimentsQuery = (projectKey: string, environmentKeys: string[] | undefined) =>
+  queryOptions({
+    queryKey: ["experiments", projectKey, environmentKeys],
+    queryFn: () => fetchExperiments(projectKey, environmentKeys ?? []),
+  });
+
 /** The project's experiments (cached per project). */
 export function useExperiments(projectKey: string, environmentKeys: string[] | undefined) {
   return useQuery({
-    queryKey: ["experiments", projectKey, environmentKeys],
-    queryFn: () => fetchExperiments(projectKey, environmentKeys ?? []),
+    ...experimentsQuery(projectKey, environmentKeys),
     enabled: environmentKeys !== undefined,
   });
+}
+
+/**
+ * Fetches what the experiment page asks before its results (projects, experiments, the experiment's flag)
+ * one after the other as soon as the route is known, while the page's code loads.
+ */
+export async function prefetchExperiment(client: QueryClient, projectKey: string, experimentId: string) {
+  const projects = await client.ensureQueryData(projectsQuery);
+  const environments = projects.find((p) => p.key === projectKey)?.environments.map((e) => e.key);
+  if (!environments) return;
+  const experiments = await client.ensureQueryData(experimentsQuery(projectKey, environments));
+  const flagKey = experiments.find((e) => e.id === experimentId)?.flagKey;
+  if (flagKey) await client.prefetchQuery(flagQuery(projectKey, flagKey));
 }
 
 /** Units of an experiment's current iteration (its primary metric's results, LaunchDarkly's API). */
@@ -71,11 +90,7 @@ export function useExperimentUnits(projectKey: string, experiment: ExperimentSum
 
 /** The experiment's flag (its id is the results API's path parameter; its goals are the report's). */
 export function useExperimentFlag(projectKey: string, flagKey: string | null) {
-  return useQuery({
-    queryKey: ["flags", "one", projectKey, flagKey],
-    queryFn: () => fetchFlag(projectKey, flagKey ?? ""),
-    enabled: flagKey !== null,
-  });
+  return useQuery({ ...flagQuery(projectKey, flagKey ?? ""), enabled: flagKey !== null });
 }
 
 // Short: the page shows a report at most this long after it is ready (GET /results is a cheap read).

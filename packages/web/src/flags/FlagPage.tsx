@@ -18,15 +18,14 @@ import type { Flag } from "../api/types.js";
 import { useCurrentProject } from "../app/project.js";
 import { canWrite, useSession } from "../app/session.js";
 import { ErrorState, Loading } from "../app/states.js";
-import { fetchFlag, flagAction } from "./api.js";
+import { flagAction } from "./api.js";
 import { EnvironmentPanel } from "./EnvironmentPanel.js";
 import { HealthBadge } from "./HealthBadge.js";
 import { HistoryPanel } from "./HistoryPanel.js";
+import { flagKey, flagQuery } from "./queries.js";
 import { Snippets } from "./Snippets.js";
 import { describeWriteError, useFlagWrite } from "./useFlagWrite.js";
 import { VariationsPanel } from "./VariationsPanel.js";
-
-export const flagKey = (projectKey: string, featureKey: string) => ["flags", "one", projectKey, featureKey];
 
 /** The experiments attached to a flag's rules, for the "Results" link. */
 function experimentIds(flag: Flag): number[] {
@@ -45,10 +44,7 @@ export default function FlagPage() {
   const writable = canWrite(session.data, projectKey);
   const navigate = useNavigate();
   const client = useQueryClient();
-  const flag = useQuery({
-    queryKey: flagKey(projectKey, featureKey),
-    queryFn: () => fetchFlag(projectKey, featureKey),
-  });
+  const flag = useQuery(flagQuery(projectKey, featureKey));
   const action = useFlagWrite(
     (v: { flag: Flag; action: "archive" | "restore" | "duplicate"; body?: unknown }) =>
       flagAction(v.flag, v.action, v.body),

@@ -15,7 +15,6 @@ import { modals } from "@mantine/modals";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
 import { Link, useOutletContext } from "react-router";
-import { api, unwrap } from "../api/client.js";
 import type { Flag } from "../api/types.js";
 import { useCurrentProject } from "../app/project.js";
 import { canWrite, useSession } from "../app/session.js";
@@ -25,6 +24,7 @@ import { defaultFilters, type FlagListFilters, isFiltered, isProduction, listQue
 import { HealthBadge } from "./HealthBadge.js";
 import { NewFlagButton } from "./NewFlagModal.js";
 import { Onboarding } from "./Onboarding.js";
+import { flagListQuery } from "./queries.js";
 import { useFlagWrite } from "./useFlagWrite.js";
 
 const RULE_TYPES = [
@@ -41,17 +41,7 @@ export default function FlagsPage() {
   const [filters, setFilters] = useState(defaultFilters);
   const deferredSearch = useDeferredValue(filters.search);
   const query = listQuery(projectKey, environmentKey, { ...filters, search: deferredSearch });
-  const flags = useQuery({
-    queryKey: ["flags", "list", query],
-    queryFn: async () => {
-      const { data, response } = await unwrap(api.GET("/feature-flags", { params: { query } }));
-      return {
-        items: data as unknown as Flag[],
-        total: Number(response.headers.get("x-pagination-total-count")),
-      };
-    },
-    placeholderData: keepPreviousData,
-  });
+  const flags = useQuery({ ...flagListQuery(query), placeholderData: keepPreviousData });
   const toggle = useFlagWrite((v: { flag: Flag; environmentKey: string; enabled: boolean }) =>
     patchEnvironment(v.flag, v.environmentKey, { featureEnabled: v.enabled }),
   );
