@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/harness.js";
-import type * as VexilBrowser from "../src/browser.js";
+import * as VexilBrowser from "../src/browser.js";
 
 /** What the page's script tag and the test put on `window`. */
 interface PageWindow {
@@ -198,3 +198,53 @@ describe("the browser client in Chromium", () => {
     expect(config.status).toBe(403);
   });
 });
+
+describe("the browser client's polling and identify (in Node, same server)", () => {
+  it("polls the visitor's answers, follows a change, and switches visitor without mixing answers", async () => {
+    const created = await server.request("POST", "/feature-flags", {
+      body: flag("promo", { type: "TARGETED_DELIVERY", variationKey: "on" }),
+    });
+    expect(created.status, created.text).toBe(201);
+    const changes: VexilBrowser.ChangeEvent[] = [];
+    const client = VexilBrowser.createBrowserClient({
+      clientKey,
+      baseUrl: server.baseUrl,
+      visitor: "visitor-p",
+      streaming: false,
+      pollIntervalMs: 20,
+      logger: {},
+    });
+    try {
+      client.on("change", (e) => changes.push(e));
+      await client.ready();
+      expect(client.stats()).toMatchObject({ stream: "off", polling: true });
+      expect(client.getVariationKey("promo")).toBe("on");
+
+      const patched = await server.request("PATCH", "/feature-flags/web/promo/production", {
+        body: { featureEnabled: false },
+        headers: { "content-type": "application/merge-patch+json" },
+      });
+      expect(patched.status, patched.text).toBe(200);
+      await waitFor(() => changes.length > 0);
+      expect(changes[0]!.flagKeys).toEqual(["promo"]);
+      expect(client.evaluate("promo").reason).toBe("DISABLED");
+
+      // Until the new visitor's answers arrive, nothing answers for the previous one.
+      const switched = client.identify("visitor-q");
+      expect(client.evaluate("pricing").errorCode).toBe("PROVIDER_NOT_READY");
+      await switched;
+      const direct = await server.request("POST", "/sdk/v1/evaluate", {
+        token: null,
+        body: { visitor: { code: "visitor-q" } },
+        headers: { authorization: clientKey },
+      });
+      expect(client.evaluate("pricing")).toEqual(direct.body.flags.pricing);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}

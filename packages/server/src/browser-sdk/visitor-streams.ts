@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { AppContext } from "../app-context.js";
 import { forgetSdkKeys, sdkKeyEnvironment } from "../projects/sdk-keys.js";
@@ -18,7 +19,7 @@ interface VisitorStream {
   visitor: BrowserVisitor;
   /** The SDK key it connected with: a stream whose key was rotated away is ended. */
   key: string;
-  /** The results JSON last sent. */
+  /** Digest of the results JSON last sent (a digest: thousands of streams must not each hold their JSON). */
   sent: string;
 }
 
@@ -59,8 +60,9 @@ export class VisitorStreams {
 
   /** Sends the visitor's results, then a new `put` whenever they change, until the response closes. */
   attach(feed: EnvironmentFeed, response: ServerResponse, visitor: BrowserVisitor, key: string): void {
-    const sent = visitorResults(feed, visitor, this.context.now());
-    write(response, putEvent(feed.version, sent));
+    const json = visitorResults(feed, visitor, this.context.now());
+    write(response, putEvent(feed.version, json));
+    const sent = digest(json);
     let set = this.streams.get(feed);
     if (!set) {
       set = new Set();
@@ -86,8 +88,9 @@ export class VisitorStreams {
     const now = this.context.now();
     for (const stream of set) {
       const json = visitorResults(feed, stream.visitor, now);
-      if (json === stream.sent) continue;
-      stream.sent = json;
+      const sent = digest(json);
+      if (sent === stream.sent) continue;
+      stream.sent = sent;
       write(stream.response, putEvent(feed.version, json));
     }
     this.scheduleStep(feed);
@@ -145,6 +148,10 @@ export class VisitorStreams {
     for (const set of this.streams.values()) for (const stream of set) stream.response.end();
     this.streams.clear();
   }
+}
+
+function digest(json: string): string {
+  return createHash("sha1").update(json).digest("base64");
 }
 
 function write(response: ServerResponse, bytes: Buffer): void {
