@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildAggregationSql, duckDbDialect, postgresDialect } from "./aggregation-sql.js";
+import { duckDbDialect, postgresDialect } from "./aggregation-dialects.js";
+import { buildAggregationSql } from "./aggregation-sql.js";
 import type { GoalsAggregationQuery } from "./analytics-store.js";
 import { buildEventCountsSql } from "./event-counts-sql.js";
 

@@ -1,8 +1,7 @@
 /**
  * Builds the SQL that reduces raw events to per-variation sufficient statistics, for DuckDB and for
- * PostgreSQL. Everything both dialects agree on is shared; a dialect supplies only the first-exposure
- * step (DuckDB: GROUP BY with arg_min; PostgreSQL: DISTINCT ON with window counts over one sort),
- * custom-attribute access and month truncation. Every value coming from
+ * PostgreSQL. Everything both dialects agree on is shared; a dialect (aggregation-dialects.ts) supplies
+ * only the first-exposure step, custom-attribute access and month truncation. Every value coming from
  * a query is a bound parameter (`$n`, which both engines accept); only generated identifiers such as
  * `attr_0` are written into the text.
  *
@@ -24,6 +23,7 @@
  */
 
 import { cappingCtes, checkCaps } from "./aggregation-capping-sql.js";
+import type { AggregationDialect } from "./aggregation-dialects.js";
 import {
   type AttributeFilter,
   type AttributeName,
@@ -35,97 +35,6 @@ import {
 } from "./analytics-store.js";
 import { CONVERSIONS_TABLE, EXPOSURES_TABLE } from "./event-columns.js";
 import { type SqlParameter, SqlParameters } from "./sql-parameters.js";
-
-export interface UnitSummaryShape {
-  /** Generated names (attr_0, ...) of the attribute columns scoped_exposures carries. */
-  attributeColumns: string[];
-  /** unit = visit: each unit's visitor hash is needed to count distinct visitors. */
-  carryVisitorHash: boolean;
-  /** unit = visitor: the per-unit visit count (see unitCounts) is needed. */
-  countVisits: boolean;
-}
-
-/**
- * Per-unit exposure count and visit count. Distinct visits without count(DISTINCT), which costs a second
- * hash table per group: one visit-id hash across all the unit's exposures means one visit; two exposures
- * with two hashes mean two visits. Other units get NULL and an exact DISTINCT pass over their exposures
- * alone (several_visit_stats). visit_hash is a 53-bit hash of visit_id stored at ingestion, so this reads
- * an integer column instead of decompressing every visit id. (Two different visit ids of one unit sharing
- * a hash, ~2^-53, would count once.) `over` turns the aggregates into window functions.
- * Units themselves are keyed the same way (visitor_hash or visit_hash, see event-columns.ts keyHash).
- */
-function unitCounts(countVisits: boolean, over = ""): string[] {
-  const exposures = `count(*)${over}`;
-  const visits = `CASE WHEN min(visit_hash)${over} = max(visit_hash)${over} THEN 1 WHEN ${exposures} = 2 THEN 2 END`;
-  return [`${exposures} AS exposure_count`, ...(countVisits ? [`${visits} AS visit_count`] : [])];
-}
-
-export interface AggregationDialect {
-  /** Text value of the custom attribute named by the bound parameter `keyParameter`. */
-  customAttribute(keyParameter: string): string;
-  /** Epoch-ms start (BIGINT) of the calendar month, UTC, holding `timeExpression`. */
-  monthStart(timeExpression: string): string;
-  /** CTE definitions ending with `unit_summaries`, reading `scoped_exposures`. */
-  unitSummaryCtes(shape: UnitSummaryShape): string[];
-}
-
-export const duckDbDialect: AggregationDialect = {
-  customAttribute: (keyParameter) => `custom[${keyParameter}]`,
-  monthStart: (time) => `epoch_ms(date_trunc('month', epoch_ms(${time})))`,
-  unitSummaryCtes(shape) {
-    const carried = [
-      "variation_key",
-      ...(shape.carryVisitorHash ? ["visitor_hash"] : []),
-      ...shape.attributeColumns,
-    ];
-    // arg_min over `time` alone: an ordering key with a tie-breaker (a struct) doubles the cost of this
-    // 10M-group aggregation, so simultaneous exposures of one unit resolve to an arbitrary one of them.
-    const firstExposure =
-      carried.length === 1
-        ? "arg_min(variation_key, time) AS variation_key"
-        : `arg_min({${carried.map((column) => `'${column}': ${column}`).join(", ")}}, time) AS first_exposure`;
-    const aggregation = `SELECT unit_key, min(time) AS first_time,
-    ${[firstExposure, ...unitCounts(shape.countVisits)].join(",\n    ")}
-  FROM scoped_exposures
-  GROUP BY unit_key`;
-    if (carried.length === 1) return [`unit_summaries AS (\n  ${aggregation}\n)`];
-    return [
-      `unit_first_exposures AS (\n  ${aggregation}\n)`,
-      `unit_summaries AS (
-  SELECT unit_key, first_time,
-    ${carried.map((column) => `first_exposure.${column} AS ${column}`).join(", ")},
-    ${["exposure_count", ...(shape.countVisits ? ["visit_count"] : [])].join(", ")}
-  FROM unit_first_exposures
-)`,
-    ];
-  },
-};
-
-export const postgresDialect: AggregationDialect = {
-  customAttribute: (keyParameter) => `custom ->> ${keyParameter}`,
-  monthStart: (time) =>
-    `CAST(extract(epoch FROM date_trunc('month', to_timestamp(${time} / 1000.0), 'UTC')) * 1000 AS BIGINT)`,
-  unitSummaryCtes(shape) {
-    const carried = [
-      "variation_key",
-      ...(shape.carryVisitorHash ? ["visitor_hash"] : []),
-      ...shape.attributeColumns,
-    ];
-    // The unit's counts are window functions over the order DISTINCT ON needs: one sort gives the first
-    // exposure (ties: smallest variation key) and the counts.
-    return [
-      `unit_summaries AS (
-  SELECT DISTINCT ON (unit_key) unit_key, time AS first_time, ${carried.join(", ")},
-    ${unitCounts(shape.countVisits, " OVER unit_window").join(",\n    ")}
-  FROM scoped_exposures
-  WINDOW unit_window AS (
-    PARTITION BY unit_key ORDER BY time, variation_key ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-  )
-  ORDER BY unit_key, time, variation_key
-)`,
-    ];
-  },
-};
 
 export interface AggregationSql {
   sql: string;
@@ -167,7 +76,7 @@ export interface AggregationSqlRow {
   raw_value_sum?: number;
 }
 
-interface QueryPlan {
+export interface QueryPlan {
   query: GoalsAggregationQuery;
   dialect: AggregationDialect;
   params: SqlParameters;
@@ -204,21 +113,7 @@ export function buildAggregationSql(
   const plan = planQuery(query, dialect);
   const withOutcomes = query.goalIds.length > 0;
   const ctes = [
-    // Inlined, not spooled: its second reader (the exact visit pass) only runs for unresolved units.
-    `scoped_exposures AS NOT MATERIALIZED (${scopedExposuresSql(plan)})`,
-    ...dialect.unitSummaryCtes({
-      attributeColumns: plan.attributes.map((_, index) => attributeColumn(index)),
-      carryVisitorHash: query.unit === "visit",
-      countVisits: query.unit === "visitor",
-    }),
-    `units AS (${unitsSql(plan)})`,
-    ...(withOutcomes && plan.capped
-      ? [
-          `raw_unit_outcomes AS (${unitOutcomesSql(plan)})`,
-          ...cappingCtes(plan.params, query.caps ?? [], plan.cuped),
-        ]
-      : []),
-    ...(withOutcomes && !plan.capped ? [`unit_outcomes AS (${unitOutcomesSql(plan)})`] : []),
+    ...unitOutcomeCtes(plan),
     `exposure_stats AS (${exposureStatsSql(plan)})`,
     ...(withOutcomes ? [`outcome_stats AS (${outcomeStatsSql(plan)})`] : []),
     ...(needsVisitFixup(plan)
@@ -236,7 +131,35 @@ export function buildAggregationSql(
   };
 }
 
-function planQuery(query: GoalsAggregationQuery, dialect: AggregationDialect): QueryPlan {
+/**
+ * The CTEs every statement over units shares: scoped_exposures, unit_summaries, units and, with goals,
+ * unit_outcomes (one row per unit x goal: post_count, post_sum and, for CUPED goals, pre_count, pre_sum;
+ * capped per the query's caps).
+ */
+export function unitOutcomeCtes(plan: QueryPlan): string[] {
+  const { query } = plan;
+  const withOutcomes = query.goalIds.length > 0;
+  return [
+    // Inlined, not spooled: its second reader (the exact visit pass) only runs for unresolved units.
+    `scoped_exposures AS NOT MATERIALIZED (${scopedExposuresSql(plan)})`,
+    ...plan.dialect.unitSummaryCtes({
+      attributeColumns: plan.attributes.map((_, index) => attributeColumn(index)),
+      carryVisitorHash: query.unit === "visit",
+      countVisits: query.unit === "visitor",
+    }),
+    `units AS (${unitsSql(plan)})`,
+    ...(withOutcomes && plan.capped
+      ? [
+          `raw_unit_outcomes AS (${unitOutcomesSql(plan)})`,
+          ...cappingCtes(plan.params, query.caps ?? [], plan.cuped),
+        ]
+      : []),
+    ...(withOutcomes && !plan.capped ? [`unit_outcomes AS (${unitOutcomesSql(plan)})`] : []),
+  ];
+}
+
+/** The query's plan: its attributes, intervals, CUPED and capped goals, and its bound parameters. */
+export function planQuery(query: GoalsAggregationQuery, dialect: AggregationDialect): QueryPlan {
   const breakdownAttribute = breakdownAttributeOf(query);
   const attributes = [
     ...new Set([...(breakdownAttribute ? [breakdownAttribute] : []), ...filterAttributes(query)]),
@@ -477,7 +400,7 @@ function exposureStatsSql(plan: QueryPlan): string {
 }
 
 /** Per-unit value: the sum of conversion values, or 1 when the unit converted at all. */
-function unitValue(plan: QueryPlan, period: "post" | "pre"): string {
+export function unitValue(plan: QueryPlan, period: "post" | "pre"): string {
   return plan.query.conversionType === "ALL_CONVERSION"
     ? `${period}_sum`
     : `CASE WHEN ${period}_count > 0 THEN 1 ELSE 0 END`;

@@ -158,6 +158,23 @@ export interface GoalsAggregationQuery extends Omit<AggregationQuery, "goalId" |
   caps?: GoalCapping[];
 }
 
+/**
+ * Regression adjustment: outcome goals (goalIds) on the pre-window per-unit values of covariate goals
+ * (CUPED's pre-window; the same units, filters, attribution window and caps as aggregateGoals).
+ */
+export interface RegressionAggregationQuery extends Omit<GoalsAggregationQuery, "cupedGoalIds"> {
+  /** Goals whose per-unit pre-window values are the covariates, in order (1 to 10). */
+  covariateGoalIds: number[];
+}
+
+/** One variation (x breakdown value): per outcome goal, the means and co-moments of [outcome, x1..xk]. */
+export interface RegressionGroupStats {
+  variationKey: string;
+  breakdownValue: string | null;
+  units: number;
+  goals: { goalId: number; means: number[]; comoments: number[][] }[];
+}
+
 /** A metric's sums over a group's units: raw, and centred (stable: prefer m2 to sumSquares). */
 export interface MetricSums {
   /** Sum and sum of squares of the per-unit value. */
@@ -258,6 +275,8 @@ export interface AnalyticsStore {
   ruleOutcomes(requests: RuleOutcomeRequest[], options?: RuleOutcomesOptions): Promise<RuleOutcome[]>;
   /** Several goals at once (one statement); groups sorted by variation, then breakdown value. */
   aggregateGoals(query: GoalsAggregationQuery): Promise<UnitGroupStats[]>;
+  /** Regression statistics of goals on covariate goals' pre-window values (one statement). */
+  aggregateRegression(query: RegressionAggregationQuery): Promise<RegressionGroupStats[]>;
   counts(filter: EventCountFilter): Promise<EventCount[]>;
   /** A goal's per-visitor data over an interval of an environment (the planner's baseline). */
   goalBaseline(query: GoalBaselineQuery): Promise<GoalBaseline>;

@@ -13,8 +13,14 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { duckDbDialect } from "./aggregation-dialects.js";
+import {
+  buildRegressionSql,
+  type RegressionSqlRow,
+  toRegressionGroups,
+} from "./aggregation-regression-sql.js";
 import { aggregateOneGoal, toUnitGroups } from "./aggregation-rows.js";
-import { type AggregationSqlRow, buildAggregationSql, duckDbDialect } from "./aggregation-sql.js";
+import { type AggregationSqlRow, buildAggregationSql } from "./aggregation-sql.js";
 import type {
   AggregationQuery,
   AggregationResult,
@@ -27,6 +33,8 @@ import type {
   GoalBaseline,
   GoalBaselineQuery,
   GoalsAggregationQuery,
+  RegressionAggregationQuery,
+  RegressionGroupStats,
   RuleOutcome,
   RuleOutcomeRequest,
   RuleOutcomesOptions,
@@ -262,6 +270,11 @@ class DuckDbAnalyticsStore implements AnalyticsStore {
   async aggregateGoals(query: GoalsAggregationQuery): Promise<UnitGroupStats[]> {
     const built = buildAggregationSql(query, duckDbDialect);
     return toUnitGroups(await this.read<AggregationSqlRow>(built.sql, built.params), built);
+  }
+
+  async aggregateRegression(query: RegressionAggregationQuery): Promise<RegressionGroupStats[]> {
+    const built = buildRegressionSql(query, duckDbDialect);
+    return toRegressionGroups(await this.read<RegressionSqlRow>(built.sql, built.params), built);
   }
 
   /** Runs a read on its own connection, tracked so close() waits for it. */

@@ -9,8 +9,14 @@
  * by flag and time, conversions by goal and unit key.
  */
 import pg from "pg";
+import { postgresDialect } from "./aggregation-dialects.js";
+import {
+  buildRegressionSql,
+  type RegressionSqlRow,
+  toRegressionGroups,
+} from "./aggregation-regression-sql.js";
 import { aggregateOneGoal, toUnitGroups } from "./aggregation-rows.js";
-import { type AggregationSqlRow, buildAggregationSql, postgresDialect } from "./aggregation-sql.js";
+import { type AggregationSqlRow, buildAggregationSql } from "./aggregation-sql.js";
 import {
   type AggregationQuery,
   type AggregationResult,
@@ -24,6 +30,8 @@ import {
   type GoalBaseline,
   type GoalBaselineQuery,
   type GoalsAggregationQuery,
+  type RegressionAggregationQuery,
+  type RegressionGroupStats,
   type RuleOutcome,
   type RuleOutcomeRequest,
   type RuleOutcomesOptions,
@@ -351,7 +359,19 @@ class PostgresAnalyticsStore implements AnalyticsStore {
 
   async aggregateGoals(query: GoalsAggregationQuery): Promise<UnitGroupStats[]> {
     const built = buildAggregationSql(query, postgresDialect);
-    const rows = await inTransaction(this.pool, async (client) => {
+    return toUnitGroups(await this.readAggregation<AggregationSqlRow>(built.sql, built.params), built);
+  }
+
+  async aggregateRegression(query: RegressionAggregationQuery): Promise<RegressionGroupStats[]> {
+    const built = buildRegressionSql(query, postgresDialect);
+    return toRegressionGroups(await this.readAggregation<RegressionSqlRow>(built.sql, built.params), built);
+  }
+
+  private readAggregation<Row extends pg.QueryResultRow>(
+    sql: string,
+    params: SqlParameter[],
+  ): Promise<Row[]> {
+    return inTransaction(this.pool, async (client) => {
       await client.query(`SET LOCAL work_mem = '${this.workMem}'`);
       // JIT compilation costs more than it saves on these hash/sort-bound statements.
       await client.query("SET LOCAL jit = off");
@@ -359,9 +379,8 @@ class PostgresAnalyticsStore implements AnalyticsStore {
       // has not analyzed yet look empty to the planner, which then picks nested loops that rescan the
       // conversions for every unit; hash joins are right at any size.
       await client.query("SET LOCAL enable_nestloop = off");
-      return (await client.query<AggregationSqlRow>(built.sql, built.params)).rows;
+      return (await client.query<Row>(sql, params)).rows;
     });
-    return toUnitGroups(rows, built);
   }
 }
 
