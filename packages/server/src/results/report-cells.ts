@@ -9,6 +9,7 @@ import type {
 } from "../analytics/analytics-store.js";
 import type { FlagRecord, StoredRule } from "../flags/flags.document.js";
 import type { Goal } from "../goals/goals.store.js";
+import { type AdjustmentStats, aggregateAdjustment } from "./report-adjustment.js";
 import { analyticsBreakdown, attributeFilters, type CanonicalResultsRequest } from "./results-request.js";
 
 /** breakdownData key of the one row of a report without breakdown. */
@@ -66,6 +67,8 @@ export interface Aggregated {
   warnings: string[];
   /** Capped goals: the cap the aggregation applied (null: a percentile cap at 0, not applied). */
   caps: Map<number, number | null>;
+  /** The statistics of the request's varianceReduction (report-adjustment.ts), null without one. */
+  adjustment: AdjustmentStats | null;
 }
 
 /** The caps of the report's goals: numeric goals with capping, when the analysed value is their sum. */
@@ -144,7 +147,7 @@ export async function aggregate(
   // Per-value visitor counts of visit-level units do not add up (a visitor's visits may fall in two
   // values), so the totals' visitors come from a query without breakdown.
   const needsVisitorTotals = breakdown !== null && !request.visitorData;
-  const queries = needsVisitorTotals ? 2 : 1;
+  const queries = (needsVisitorTotals ? 2 : 1) + (request.varianceReduction ? 1 : 0);
   signal?.throwIfAborted();
   const caps = goalCaps(request, goals);
   const groups = await analytics.aggregateGoals({
@@ -157,6 +160,7 @@ export async function aggregate(
   onProgress(1 / queries);
   signal?.throwIfAborted();
   const visitorTotals = needsVisitorTotals ? await analytics.aggregateGoals({ ...base, goalIds: [] }) : [];
+  const adjustment = await aggregateAdjustment(analytics, request, base, caps);
   onProgress(1);
   signal?.throwIfAborted();
 
@@ -205,7 +209,7 @@ export async function aggregate(
     }
   }
 
-  if (!breakdown) return { cells: raw, breakdownKeys: [], queries, warnings, caps: appliedCaps };
+  if (!breakdown) return { cells: raw, breakdownKeys: [], queries, warnings, caps: appliedCaps, adjustment };
   const { cells, breakdownKeys } = foldBreakdown(raw, warnings, breakdown.type === "INTERVAL");
   const totals = new Map<string, Cell>();
   for (const key of breakdownKeys) {
@@ -223,7 +227,7 @@ export async function aggregate(
   }
   cells.set(TOTAL, totals);
   if (request.breakdown?.cumulative) cumulate(cells, breakdownKeys);
-  return { cells, breakdownKeys, queries, warnings, caps: appliedCaps };
+  return { cells, breakdownKeys, queries, warnings, caps: appliedCaps, adjustment };
 }
 
 /**

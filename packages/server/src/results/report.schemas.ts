@@ -66,6 +66,35 @@ export const GoalDataSchema = Type.Object({
       model: Nullable(Type.String()),
     }),
   ),
+  varianceReduction: Type.Optional(
+    Type.Object(
+      {
+        method: Type.Enum(["REGRESSION", "POST_STRATIFICATION"]),
+        applied: Type.Boolean(),
+        reason: Nullable(Type.String()),
+        adjustedMean: Num,
+        varianceReduction: Num,
+        covariates: Nullable(
+          Type.Array(Type.Object({ goalId: Type.Integer(), coefficient: Num }), {
+            description: "REGRESSION: the covariate goals used and their slopes, pooled over the variations",
+          }),
+        ),
+        droppedCovariates: Nullable(
+          Type.Array(Type.Object({ goalId: Type.Integer(), reason: Type.String() })),
+        ),
+        strata: Nullable(
+          Type.Array(Type.Object({ value: Type.String(), weight: Type.Number() }), {
+            description: "POST_STRATIFICATION: the strata and their weights, pooled over the variations",
+          }),
+        ),
+        mergedStrata: Nullable(Type.Array(Type.String(), { description: "small strata merged into one" })),
+      },
+      {
+        description:
+          "the variance reduction asked for this goal (Vexil extension): when applied, the headline numbers above are the adjusted ones",
+      },
+    ),
+  ),
   cuped: Type.Optional(
     Type.Object({
       applied: Type.Boolean(),
@@ -145,6 +174,7 @@ export const ResultsReportSchema = Type.Object({
       lowerIsBetter: Type.Boolean(),
       analyzedMetric: Type.String(),
       cuped: Type.Boolean(),
+      varianceReduction: Nullable(Type.Enum(["REGRESSION", "POST_STRATIFICATION"])),
       capping: CappingAppliedSchema,
     }),
   ),

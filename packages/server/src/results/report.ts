@@ -15,6 +15,7 @@ import {
 import type { StoredVariation } from "../flags/flags.document.js";
 import { cappingApplied } from "../goals/goals.service.js";
 import type { Goal } from "../goals/goals.store.js";
+import { adjustmentOfMetric, adjustmentOfVariation } from "./report-adjustment.js";
 import {
   type Aggregated,
   ALL_VARIATIONS_KEY,
@@ -73,6 +74,8 @@ export function analyze(inputs: ReportInputs, aggregated: Aggregated): Analyzed 
         isProportion: proportion,
         lowerIsBetter: goal.successCriteria === "LowerThanBaseline",
         cuped: withCovariate,
+        // The request's varianceReduction adjusts the totals (it cannot be combined with a breakdown).
+        ...(key === TOTAL ? adjustmentOfMetric(request, goal.id) : {}),
         variations: flag.doc.variations.map((variation) => {
           const cell = cells.get(variation.key);
           const g = cell?.goals.get(goal.id);
@@ -93,6 +96,7 @@ export function analyze(inputs: ReportInputs, aggregated: Aggregated): Analyzed 
                   crossM2: g.crossM2 ?? 0,
                 }
               : {}),
+            ...(key === TOTAL ? adjustmentOfVariation(aggregated.adjustment, variation.key, goal.id) : {}),
           };
         }),
       };
@@ -227,6 +231,9 @@ function goalData(
       model: b?.model ?? null,
     };
   }
+  const vr = request.varianceReduction;
+  if (vr?.goalIds.includes(goal.id))
+    data.varianceReduction = varianceReductionData(vr.method, analysis, metric);
   if (request.goalIdsCuped.includes(goal.id)) {
     const applied = metric?.cuped !== null && metric?.cuped !== undefined;
     // The headline numbers above are the adjusted ones when applied; this block restates them with the
@@ -247,6 +254,33 @@ function goalData(
   if (analysis.reason) warnings.push(analysis.reason);
   if (warnings.length > 0) data.warnings = warnings;
   return data;
+}
+
+/** The goal's regression or post-stratification as applied (or why not); the headline uses it when applied. */
+function varianceReductionData(
+  method: "REGRESSION" | "POST_STRATIFICATION",
+  analysis: VariationAnalysis,
+  metric: MetricAnalysis | undefined,
+) {
+  const a = metric?.adjustment ?? null;
+  const c = analysis.comparison;
+  return {
+    method,
+    applied: a !== null,
+    reason: metric?.adjustmentReason ?? null,
+    adjustedMean: a ? finiteOrNull(analysis.adjustedMean) : null,
+    varianceReduction: a ? percent(c?.adjustment?.varianceReduction) : null,
+    covariates:
+      a && method === "REGRESSION"
+        ? a.covariates.map((x) => ({ goalId: Number(x.name), coefficient: finiteOrNull(x.coefficient) }))
+        : null,
+    droppedCovariates:
+      a && method === "REGRESSION"
+        ? a.dropped.map((d) => ({ goalId: Number(d.covariate), reason: d.reason }))
+        : null,
+    strata: a?.strata ? a.strata.map((s) => ({ value: s.stratum, weight: s.weight })) : null,
+    mergedStrata: a && method === "POST_STRATIFICATION" ? a.merged : null,
+  };
 }
 
 function generalData(
@@ -355,6 +389,9 @@ export function buildReport(
       lowerIsBetter: goal.successCriteria === "LowerThanBaseline",
       analyzedMetric: analyzedMetricOf(request, goal),
       cuped: request.goalIdsCuped.includes(goal.id),
+      varianceReduction: request.varianceReduction?.goalIds.includes(goal.id)
+        ? request.varianceReduction.method
+        : null,
       capping: cappingReport(request, goal, aggregated.caps),
     })),
     sampleRatioCheck: srm

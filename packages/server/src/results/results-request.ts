@@ -9,6 +9,7 @@ import type {
   ConversionType,
   FilterType,
   ResultsRequestInput,
+  VarianceReductionMethod,
 } from "./results.schemas.js";
 
 /**
@@ -34,6 +35,18 @@ export interface CanonicalResultsRequest {
   goalsIds: number[];
   goalIdsCuped: number[];
   filters: { type: FilterType; key?: string; include: boolean; values: string[] }[];
+  /** Vexil extension, only when asked (so requests without it keep their dataCode). */
+  varianceReduction?: CanonicalVarianceReduction;
+}
+
+/** Regression on covariate goals' pre-period values, or post-stratification by a visitor attribute. */
+export interface CanonicalVarianceReduction {
+  method: VarianceReductionMethod;
+  /** Sorted. */
+  goalIds: number[];
+  /** REGRESSION: in the order asked (a covariate collinear with earlier ones is the one left out). */
+  covariateGoalIds?: number[];
+  stratification?: { type: FilterType; key?: string };
 }
 
 /**
@@ -254,6 +267,60 @@ function resolveGoals(flag: FlagRecord, input: ResultsRequestInput) {
   return { goalsIds, goalIdsCuped: sortedUnique(cuped) };
 }
 
+function resolveVarianceReduction(
+  input: ResultsRequestInput,
+  goals: { goalsIds: number[]; goalIdsCuped: number[] },
+  breakdown: CanonicalResultsRequest["breakdown"],
+): CanonicalVarianceReduction | undefined {
+  const vr = input.varianceReduction;
+  if (vr === undefined || vr === null) return undefined;
+  const field = "body.varianceReduction";
+  vr.goalIds.forEach((id, index) => {
+    if (!goals.goalsIds.includes(id))
+      throw new ApiError(
+        400,
+        `${field}.goalIds.${index}: goal ${id} is not among the goals of this report (${goals.goalsIds.join(", ") || "none"})`,
+      );
+    if (goals.goalIdsCuped.includes(id))
+      throw new ApiError(
+        400,
+        `${field}.goalIds.${index}: goal ${id} is also in goalIdsCuped; a goal gets one variance reduction`,
+      );
+  });
+  // The adjustment is computed on the totals; per breakdown value it would need its own strata/regression.
+  if (breakdown !== null)
+    throw new ApiError(400, `${field} cannot be combined with breakdown (it adjusts the totals)`);
+  if (vr.method === "REGRESSION") {
+    if (vr.stratification !== undefined)
+      throw new ApiError(400, `${field}.stratification is only allowed with method POST_STRATIFICATION`);
+    const covariates = vr.covariateGoalIds ?? [];
+    if (covariates.length === 0)
+      throw new ApiError(400, `${field}.covariateGoalIds is required with method REGRESSION`);
+    covariates.forEach((id, index) => {
+      if (covariates.indexOf(id) !== index)
+        throw new ApiError(400, `${field}.covariateGoalIds.${index}: goal ${id} is listed twice`);
+    });
+    return { method: "REGRESSION", goalIds: sortedUnique(vr.goalIds), covariateGoalIds: covariates };
+  }
+  if (vr.covariateGoalIds !== undefined)
+    throw new ApiError(400, `${field}.covariateGoalIds is only allowed with method REGRESSION`);
+  const strat = vr.stratification;
+  if (strat === undefined)
+    throw new ApiError(400, `${field}.stratification is required with method POST_STRATIFICATION`);
+  if (strat.type === "CUSTOM_DATUM" && strat.key === undefined)
+    throw new ApiError(
+      400,
+      `${field}.stratification.key is required with type CUSTOM_DATUM (the custom attribute)`,
+    );
+  if (strat.type !== "CUSTOM_DATUM" && strat.key !== undefined)
+    throw new ApiError(400, `${field}.stratification.key is only allowed with type CUSTOM_DATUM`);
+  return {
+    method: "POST_STRATIFICATION",
+    goalIds: sortedUnique(vr.goalIds),
+    stratification: { type: strat.type, ...(strat.key !== undefined ? { key: strat.key } : {}) },
+  };
+}
+
 /** Checks a request against its flag and fills in every default; throws 400 naming the field. */
 export function canonicalRequest(
   flag: FlagRecord,
@@ -263,6 +330,9 @@ export function canonicalRequest(
   const dateIntervals = resolveDateIntervals(input.dateIntervals);
   const environmentKey = resolveEnvironment(flag, input.environmentKey, projectEnvironments);
   const rule = resolveRule(flag, environmentKey, input.ruleId);
+  const breakdown = resolveBreakdown(input.breakdown);
+  const goals = resolveGoals(flag, input);
+  const varianceReduction = resolveVarianceReduction(input, goals, breakdown);
   return {
     featureFlagId: flag.meta.id,
     environmentKey,
@@ -275,9 +345,10 @@ export function canonicalRequest(
     sequentialTesting: input.sequentialTesting ?? false,
     enabledMultipleTesting: input.enabledMultipleTesting ?? false,
     referenceVariationId: resolveReference(flag, rule, input.referenceVariationId),
-    breakdown: resolveBreakdown(input.breakdown),
-    ...resolveGoals(flag, input),
+    breakdown,
+    ...goals,
     filters: resolveFilters(input.filters),
+    ...(varianceReduction ? { varianceReduction } : {}),
   };
 }
 

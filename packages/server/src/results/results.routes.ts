@@ -1,5 +1,6 @@
 import type { AppContext } from "../app-context.js";
 import { findFlagRecord } from "../flags/flags.lookup.js";
+import { goalsStore } from "../goals/goals.store.js";
 import { ApiError } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { checkCallbackUrl } from "../http/callback-target.js";
@@ -43,6 +44,7 @@ export async function requestResults(
   assertProjectAccess(principal, projectKey);
   const environments = (await projectsStore.environments(context.db, projectKey)).map((e) => e.key);
   const request = canonicalRequest(flag, body, environments);
+  await checkCovariateGoals(context, projectKey, request.varianceReduction?.covariateGoalIds ?? []);
   const callbackUrl =
     body.callbackUrl === undefined || body.callbackUrl === null
       ? undefined
@@ -86,6 +88,19 @@ export async function requestResults(
     );
   }
   return { dataCode };
+}
+
+/** Regression covariates may be any goal of the flag's project (a goal the flag does not report on too). */
+async function checkCovariateGoals(context: AppContext, projectKey: string, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const found = new Map((await goalsStore.findByIds(context.db, ids)).map((g) => [g.id, g]));
+  ids.forEach((id, index) => {
+    if (found.get(id)?.projectKey !== projectKey)
+      throw new ApiError(
+        400,
+        `body.varianceReduction.covariateGoalIds.${index}: project '${projectKey}' has no goal ${id}`,
+      );
+  });
 }
 
 /** GET /results: the report's status, progress, and data once READY (or the error once FAILED). */

@@ -29,6 +29,7 @@ export type ConversionType = (typeof CONVERSION_TYPES)[number];
 export type BreakdownType = (typeof BREAKDOWN_TYPES)[number];
 export type BreakdownInterval = (typeof BREAKDOWN_INTERVALS)[number];
 export type FilterType = (typeof FILTER_TYPES)[number];
+export type VarianceReductionMethod = "REGRESSION" | "POST_STRATIFICATION";
 
 const MAX_GOALS = 100;
 const MAX_FILTER_VALUES = 500;
@@ -77,6 +78,44 @@ const FilterSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const VARIANCE_REDUCTION_METHODS = ["REGRESSION", "POST_STRATIFICATION"] as const;
+export const MAX_COVARIATE_GOALS = 10;
+
+const VarianceReductionSchema = Type.Object(
+  {
+    method: Type.Enum([...VARIANCE_REDUCTION_METHODS]),
+    goalIds: Type.Array(Type.Integer({ minimum: 1 }), {
+      minItems: 1,
+      maxItems: MAX_GOALS,
+      description: "goals (among the selected ones, not in goalIdsCuped) to analyze with this adjustment",
+    }),
+    covariateGoalIds: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), {
+        minItems: 1,
+        maxItems: MAX_COVARIATE_GOALS,
+        description:
+          "REGRESSION only: goals of the project whose per-unit values in the 14 days before the first exposure are the covariates",
+      }),
+    ),
+    stratification: Type.Optional(
+      Type.Object(
+        {
+          type: Type.Enum([...FILTER_TYPES]),
+          key: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 128,
+              description: "CUSTOM_DATUM only: the custom attribute",
+            }),
+          ),
+        },
+        { additionalProperties: false, description: "POST_STRATIFICATION only: the visitor attribute" },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const nullableIdList = (description: string) =>
   Type.Unsafe<number[] | null>({
     type: ["array", "null"],
@@ -108,6 +147,13 @@ export const ResultsRequestBody = Type.Object(
     ),
     goalsIds: Type.Optional(nullableIdList("null or absent: every goal of the flag; []: none")),
     goalIdsCuped: Type.Optional(nullableIdList("goals (among the selected ones) to also analyze with CUPED")),
+    // Vexil extension: variance reduction beyond CUPED (docs/kameleoon-results.md).
+    varianceReduction: Type.Optional(
+      Type.Unsafe<Static<typeof VarianceReductionSchema> | null>({
+        ...VarianceReductionSchema,
+        type: ["object", "null"],
+      }),
+    ),
     filters: Type.Optional(
       Type.Unsafe<Static<typeof FilterSchema>[] | null>({
         type: ["array", "null"],
@@ -128,6 +174,7 @@ export const ResultsRequestBody = Type.Object(
 export type ResultsRequestInput = Static<typeof ResultsRequestBody>;
 export type BreakdownInput = Static<typeof BreakdownSchema>;
 export type FilterInput = Static<typeof FilterSchema>;
+export type VarianceReductionInput = Static<typeof VarianceReductionSchema>;
 
 export const FeatureFlagIdParams = Type.Object({ featureFlagId: Type.Integer({ minimum: 1 }) });
 

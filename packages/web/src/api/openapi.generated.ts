@@ -6381,6 +6381,21 @@ export interface paths {
                         referenceVariationId?: string | number | (never | null);
                         ruleId?: number;
                         sequentialTesting?: boolean;
+                        varianceReduction?: {
+                            /** @description REGRESSION only: goals of the project whose per-unit values in the 14 days before the first exposure are the covariates */
+                            covariateGoalIds?: number[];
+                            /** @description goals (among the selected ones, not in goalIdsCuped) to analyze with this adjustment */
+                            goalIds: number[];
+                            /** @enum {unknown} */
+                            method: "REGRESSION" | "POST_STRATIFICATION";
+                            /** @description POST_STRATIFICATION only: the visitor attribute */
+                            stratification?: {
+                                /** @description CUSTOM_DATUM only: the custom attribute */
+                                key?: string;
+                                /** @enum {unknown} */
+                                type: "BROWSER" | "DEVICE_TYPE" | "OS" | "COUNTRY" | "NEW_VISITOR" | "CUSTOM_DATUM";
+                            };
+                        } | null;
                         /** @description true: unit = unique visitor; false: visit */
                         visitorData?: boolean;
                     };
@@ -11038,6 +11053,7 @@ export interface paths {
                                     isNumeric: boolean;
                                     lowerIsBetter: boolean;
                                     name: string;
+                                    varianceReduction: ("REGRESSION" | "POST_STRATIFICATION") | (never | null);
                                 }[];
                                 referenceVariationId: string;
                                 ruleId: number | null;
@@ -11177,6 +11193,31 @@ export interface paths {
                                                             test?: ("WELCH" | "CUPED_Z" | "REGRESSION_Z" | "POST_STRATIFIED_Z" | "POOLED_Z" | "FISHER_EXACT") | (never | null);
                                                             /** @description an expected count below 5: Fisher's exact test at fixed horizon */
                                                             thinData?: boolean;
+                                                            /** @description the variance reduction asked for this goal (Vexil extension): when applied, the headline numbers above are the adjusted ones */
+                                                            varianceReduction?: {
+                                                                adjustedMean: number | null;
+                                                                applied: boolean;
+                                                                /** @description REGRESSION: the covariate goals used and their slopes, pooled over the variations */
+                                                                covariates: {
+                                                                    coefficient: number | null;
+                                                                    goalId: number;
+                                                                }[] | null;
+                                                                droppedCovariates: {
+                                                                    goalId: number;
+                                                                    reason: string;
+                                                                }[] | null;
+                                                                /** @description small strata merged into one */
+                                                                mergedStrata: string[] | null;
+                                                                /** @enum {unknown} */
+                                                                method: "REGRESSION" | "POST_STRATIFICATION";
+                                                                reason: string | null;
+                                                                /** @description POST_STRATIFICATION: the strata and their weights, pooled over the variations */
+                                                                strata: {
+                                                                    value: string;
+                                                                    weight: number;
+                                                                }[] | null;
+                                                                varianceReduction: number | null;
+                                                            };
                                                             warnings?: string[];
                                                         };
                                                     };
@@ -11290,6 +11331,31 @@ export interface paths {
                                                     test?: ("WELCH" | "CUPED_Z" | "REGRESSION_Z" | "POST_STRATIFIED_Z" | "POOLED_Z" | "FISHER_EXACT") | (never | null);
                                                     /** @description an expected count below 5: Fisher's exact test at fixed horizon */
                                                     thinData?: boolean;
+                                                    /** @description the variance reduction asked for this goal (Vexil extension): when applied, the headline numbers above are the adjusted ones */
+                                                    varianceReduction?: {
+                                                        adjustedMean: number | null;
+                                                        applied: boolean;
+                                                        /** @description REGRESSION: the covariate goals used and their slopes, pooled over the variations */
+                                                        covariates: {
+                                                            coefficient: number | null;
+                                                            goalId: number;
+                                                        }[] | null;
+                                                        droppedCovariates: {
+                                                            goalId: number;
+                                                            reason: string;
+                                                        }[] | null;
+                                                        /** @description small strata merged into one */
+                                                        mergedStrata: string[] | null;
+                                                        /** @enum {unknown} */
+                                                        method: "REGRESSION" | "POST_STRATIFICATION";
+                                                        reason: string | null;
+                                                        /** @description POST_STRATIFICATION: the strata and their weights, pooled over the variations */
+                                                        strata: {
+                                                            value: string;
+                                                            weight: number;
+                                                        }[] | null;
+                                                        varianceReduction: number | null;
+                                                    };
                                                     warnings?: string[];
                                                 };
                                             };
