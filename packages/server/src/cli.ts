@@ -33,7 +33,8 @@ ${usersUsage}
   simulate --project P --environment E --flag KEY --visitors N --goal GOAL --rates off=0.10,on=0.11 [...]
         Simulated traffic through the real engine, over HTTP or --direct into the store (vexil simulate --help).
   analyze [FILE|-] [--json] [--alpha 0.05] [--reference KEY] [--engine frequentist|bayesian] [--sequential]
-          [--cuped] [--correction none|bonferroni|holm|bh]
+          [--cuped] [--adjustment none|cuped|regression|post-stratification]
+          [--correction none|bonferroni|holm|bh]
         Analyse per-variation statistics from a JSON or CSV file (or stdin) without a server (docs/analyze.md).
 `;
 

@@ -10,6 +10,7 @@ import {
   planSampleSize,
   StatsInputError,
 } from "@vexil/stats";
+import { ADJUSTMENT_METHODS, adjustmentLine } from "./analyze.adjustment.js";
 import type { AnalyzeCapping } from "./analyze.capping.js";
 import { InputError, parseAnalyzeInput } from "./analyze.input.js";
 
@@ -36,6 +37,9 @@ Options:
                              which framework leads reliability and the winner (default frequentist)
   --sequential               always-valid confidence sequences and p-values
   --cuped                    CUPED variance reduction (needs preSum, preSumSquares, crossSum)
+  --adjustment none|cuped|regression|post-stratification
+                             variance reduction of the metrics without their own "adjustment"
+                             (regression needs each variation's "regression", post-stratification its "strata")
   --correction none|bonferroni|holm|bh
                              multiple-testing correction over metrics x variations (default none)
   -h, --help                 show this help
@@ -90,6 +94,11 @@ export async function runAnalyzeCommand(args: string[], io: AnalyzeIo): Promise<
   if (values.reference !== undefined) options.reference = values.reference;
   if (values.sequential) options.sequential = true;
   if (values.cuped) options.cuped = true;
+  if (values.adjustment !== undefined) {
+    if (!(ADJUSTMENT_METHODS as readonly string[]).includes(values.adjustment))
+      return fail(`--adjustment must be one of ${ADJUSTMENT_METHODS.join(", ")}, got ${values.adjustment}`);
+    options.adjustment = values.adjustment as AnalysisOptions["adjustment"];
+  }
 
   const source = positionals[0] ?? "-";
   let text: string;
@@ -134,6 +143,7 @@ function parse(args: string[]) {
       engine: { type: "string" },
       sequential: { type: "boolean" },
       cuped: { type: "boolean" },
+      adjustment: { type: "string" },
       correction: { type: "string" },
       plan: { type: "boolean" },
       mde: { type: "string" },
@@ -342,6 +352,8 @@ export function formatTables(results: AnalyzedMetric[]): string {
         `sample ratio ${r.srm.flagged ? "MISMATCH" : "ok"}: p ${pValue(r.srm.pValue)} (flagged below ${r.srm.threshold})`,
       );
     if (r.winner) extra.push(`winner: ${r.winner}`);
+    const adjustment = adjustmentLine(r);
+    if (adjustment) extra.push(adjustment);
     if (r.capping)
       extra.push(
         r.capping.applied

@@ -1,6 +1,7 @@
 // Parses `vexil analyze` input (JSON or CSV of per-variation sufficient statistics) into metrics.
 // The format is documented in docs/analyze.md.
 import type { MetricInput, VariationInput } from "@vexil/stats";
+import { metricAdjustmentOf, variationAdjustmentOf } from "./analyze.adjustment.js";
 import { type AnalyzeCapping, applyCapping, cappingSettingsOf } from "./analyze.capping.js";
 
 /** An input problem the user must fix (the command exits with code 2). */
@@ -78,6 +79,11 @@ function jsonMetric(m: unknown, index: number): { metric: MetricInput; capping: 
     lowerIsBetter: m.lowerIsBetter === true,
     variations: [],
   };
+  try {
+    Object.assign(metric, metricAdjustmentOf(m));
+  } catch (e) {
+    throw new InputError(`${where}: ${(e as Error).message}`);
+  }
   if (m.variations.length === 0) throw new InputError(`${where}: no variations`);
   const perUnit: (number[] | undefined)[] = [];
   metric.variations = m.variations.map((v, j) => {
@@ -96,6 +102,11 @@ function jsonMetric(m: unknown, index: number): { metric: MetricInput; capping: 
     if (out.conversions !== undefined && v.isProportion !== false && m.isProportion === undefined)
       metric.isProportion = true;
     perUnit.push(unitValues(v.values, out, at));
+    try {
+      Object.assign(out, variationAdjustmentOf(v));
+    } catch (e) {
+      throw new InputError(`${at}: ${(e as Error).message}`);
+    }
     return out;
   });
   let capping: AnalyzeCapping | null;
