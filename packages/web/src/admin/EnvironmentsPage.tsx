@@ -3,7 +3,6 @@ import {
   Code,
   ColorSwatch,
   Group,
-  Modal,
   SegmentedControl,
   Stack,
   Table,
@@ -17,6 +16,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../api/client.js";
 import type { EnvironmentView } from "../api/types.js";
+import { FormModal } from "../app/FormModal.js";
 import { useCurrentProject } from "../app/project.js";
 import { useSession } from "../app/session.js";
 import { EmptyState, ErrorState, Loading } from "../app/states.js";
@@ -69,50 +69,36 @@ function NewEnvironmentButton({ projectKey }: { projectKey: string }) {
   return (
     <>
       <Button onClick={open}>New environment</Button>
-      <Modal opened={opened} onClose={close} title="New environment">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <Stack>
-            <TextInput
-              label="Name"
-              required
-              data-autofocus
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-            />
-            <TextInput
-              label="Key"
-              description="What SDKs and the API call it: letters, digits, . _ -"
-              required
-              value={environmentKey}
-              onChange={(e) => setKey(e.currentTarget.value)}
-            />
-            <TextInput
-              label="Color"
-              description="Optional, e.g. #2f9e44"
-              value={color}
-              onChange={(e) => setColor(e.currentTarget.value)}
-            />
-            {create.error ? (
-              <Text c="red" size="sm" role="alert">
-                {create.error.message}
-              </Text>
-            ) : null}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create environment
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      <FormModal
+        opened={opened}
+        onClose={close}
+        title="New environment"
+        submitLabel="Create environment"
+        onSubmit={() => create.mutate()}
+        pending={create.isPending}
+        error={create.error}
+      >
+        <TextInput
+          label="Name"
+          required
+          data-autofocus
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Key"
+          description="What SDKs and the API call it: letters, digits, . _ -"
+          required
+          value={environmentKey}
+          onChange={(e) => setKey(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Color"
+          description="Optional, e.g. #2f9e44"
+          value={color}
+          onChange={(e) => setColor(e.currentTarget.value)}
+        />
+      </FormModal>
     </>
   );
 }
@@ -143,37 +129,31 @@ function RotateKeysButton({ projectKey, environment }: { projectKey: string; env
       <Button variant="default" size="xs" onClick={open} aria-label={`Rotate keys of ${environment.name}`}>
         Rotate keys
       </Button>
-      <Modal opened={opened} onClose={close} title={`Rotate keys of ${environment.name}`}>
-        <Stack>
-          <SegmentedControl
-            aria-label="Keys to rotate"
-            value={which}
-            onChange={(value) => setWhich(value as Rotation)}
-            data={[
-              { value: "server", label: "Server key" },
-              { value: "client", label: "Client key" },
-              { value: "both", label: "Both" },
-            ]}
-          />
-          <Text size="sm">
-            The old {which === "both" ? "keys stop" : "key stops"} working at once: every SDK and app using{" "}
-            {which === "both" ? "them" : "it"} in {environment.name} must be given the new one.
-          </Text>
-          {rotate.error ? (
-            <Text c="red" size="sm" role="alert">
-              {rotate.error.message}
-            </Text>
-          ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button color="red" loading={rotate.isPending} onClick={() => rotate.mutate()}>
-              Rotate
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <FormModal
+        opened={opened}
+        onClose={close}
+        title={`Rotate keys of ${environment.name}`}
+        submitLabel="Rotate"
+        submitColor="red"
+        onSubmit={() => rotate.mutate()}
+        pending={rotate.isPending}
+        error={rotate.error}
+      >
+        <SegmentedControl
+          aria-label="Keys to rotate"
+          value={which}
+          onChange={(value) => setWhich(value as Rotation)}
+          data={[
+            { value: "server", label: "Server key" },
+            { value: "client", label: "Client key" },
+            { value: "both", label: "Both" },
+          ]}
+        />
+        <Text size="sm">
+          The old {which === "both" ? "keys stop" : "key stops"} working at once: every SDK and app using{" "}
+          {which === "both" ? "them" : "it"} in {environment.name} must be given the new one.
+        </Text>
+      </FormModal>
     </>
   );
 }

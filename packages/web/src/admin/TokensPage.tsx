@@ -1,10 +1,11 @@
-import { Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../api/client.js";
 import type { ApiToken, NewApiToken } from "../api/types.js";
+import { FormModal } from "../app/FormModal.js";
 import { useCurrentProject } from "../app/project.js";
 import { useSession } from "../app/session.js";
 import { EmptyState, ErrorState, Loading } from "../app/states.js";
@@ -43,52 +44,38 @@ function NewTokenButton({ projectKey }: { projectKey: string }) {
   return (
     <>
       <Button onClick={open}>New token</Button>
-      <Modal opened={opened} onClose={close} title="New API token">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <Stack>
-            <TextInput
-              label="Name"
-              description="Who or what uses it, e.g. CI deploys"
-              required
-              data-autofocus
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-            />
-            <Select
-              label="Role"
-              allowDeselect={false}
-              data={grantableRoles(session.data)}
-              value={role}
-              onChange={(value) => value && setRole(value as NewApiToken["role"])}
-            />
-            <Select
-              label="Project scope"
-              allowDeselect={false}
-              data={scopes}
-              value={scope}
-              onChange={(value) => value && setScope(value)}
-            />
-            {create.error ? (
-              <Text c="red" size="sm" role="alert">
-                {create.error.message}
-              </Text>
-            ) : null}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create token
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      <FormModal
+        opened={opened}
+        onClose={close}
+        title="New API token"
+        submitLabel="Create token"
+        onSubmit={() => create.mutate()}
+        pending={create.isPending}
+        error={create.error}
+      >
+        <TextInput
+          label="Name"
+          description="Who or what uses it, e.g. CI deploys"
+          required
+          data-autofocus
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
+        <Select
+          label="Role"
+          allowDeselect={false}
+          data={grantableRoles(session.data)}
+          value={role}
+          onChange={(value) => value && setRole(value as NewApiToken["role"])}
+        />
+        <Select
+          label="Project scope"
+          allowDeselect={false}
+          data={scopes}
+          value={scope}
+          onChange={(value) => value && setScope(value)}
+        />
+      </FormModal>
       <SecretOnce
         title="Token created"
         label="New token secret"

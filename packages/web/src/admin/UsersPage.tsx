@@ -1,10 +1,11 @@
-import { Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../api/client.js";
 import type { AccountUser, AccountUserChanges, NewAccountUser } from "../api/types.js";
+import { FormModal } from "../app/FormModal.js";
 import { useProjects } from "../app/project.js";
 import { useSession } from "../app/session.js";
 import { EmptyState, ErrorState, Loading } from "../app/states.js";
@@ -52,55 +53,41 @@ function NewUserButton() {
   return (
     <>
       <Button onClick={open}>New user</Button>
-      <Modal opened={opened} onClose={close} title="New user">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <Stack>
-            <TextInput
-              label="Email"
-              type="email"
-              required
-              data-autofocus
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-            />
-            <Select
-              label="Role"
-              allowDeselect={false}
-              data={grantableRoles(session.data)}
-              value={role}
-              onChange={(value) => value && setRole(value as Role)}
-            />
-            <Select
-              label="Project scope"
-              allowDeselect={false}
-              data={scopes}
-              value={scope}
-              onChange={(value) => value && setScope(value)}
-            />
-            <Text size="sm" c="dimmed">
-              A password is generated and shown once; give it to the person, who signs in with it.
-            </Text>
-            {create.error ? (
-              <Text c="red" size="sm" role="alert">
-                {create.error.message}
-              </Text>
-            ) : null}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create user
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      <FormModal
+        opened={opened}
+        onClose={close}
+        title="New user"
+        submitLabel="Create user"
+        onSubmit={() => create.mutate()}
+        pending={create.isPending}
+        error={create.error}
+      >
+        <TextInput
+          label="Email"
+          type="email"
+          required
+          data-autofocus
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+        />
+        <Select
+          label="Role"
+          allowDeselect={false}
+          data={grantableRoles(session.data)}
+          value={role}
+          onChange={(value) => value && setRole(value as Role)}
+        />
+        <Select
+          label="Project scope"
+          allowDeselect={false}
+          data={scopes}
+          value={scope}
+          onChange={(value) => value && setScope(value)}
+        />
+        <Text size="sm" c="dimmed">
+          A password is generated and shown once; give it to the person, who signs in with it.
+        </Text>
+      </FormModal>
       <SecretOnce
         title={`User ${created?.email ?? ""} created`}
         label="Generated password"
