@@ -1,20 +1,10 @@
-import {
-  Button,
-  Group,
-  Modal,
-  Select,
-  SimpleGrid,
-  Stack,
-  Switch,
-  TagsInput,
-  Text,
-  Textarea,
-  TextInput,
-} from "@mantine/core";
+import { NumberInput, Select, SimpleGrid, Switch, TagsInput, Textarea, TextInput } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../api/client.js";
 import type { Goal, GoalInput } from "../api/types.js";
+import { FormModal } from "../app/FormModal.js";
+import { type CappingFields, type CappingType, cappingFields, cappingRequest } from "./goal-capping.js";
 
 type Kind = NonNullable<GoalInput["kind"]>;
 type Criteria = NonNullable<GoalInput["successCriteria"]>;
@@ -24,6 +14,12 @@ const KINDS = [
   { value: "custom", label: "Custom event" },
   { value: "pageview", label: "Page view" },
   { value: "click", label: "Click" },
+];
+
+const CAPPINGS: { value: CappingType; label: string }[] = [
+  { value: "none", label: "None" },
+  { value: "absolute", label: "Absolute cap" },
+  { value: "percentile", label: "Percentile cap" },
 ];
 
 /** Create (no `goal`) or edit a goal; the server's refusal (taken key, bad field) is shown in the dialog. */
@@ -47,9 +43,12 @@ export function GoalForm({
   const [aggregation, setAggregation] = useState<Aggregation>(goal?.unitAggregationType ?? "sum");
   const [multiple, setMultiple] = useState(goal?.hasMultipleConversions ?? true);
   const [tags, setTags] = useState<string[]>(goal?.tags ?? []);
+  const [capping, setCapping] = useState<CappingFields>(cappingFields(goal?.cappingSettings));
   const client = useQueryClient();
   const save = useMutation({
     mutationFn: async () => {
+      const cappingSettings = cappingRequest(capping, isNumeric);
+      if ("problem" in cappingSettings) throw new Error(cappingSettings.problem);
       const fields = {
         name,
         description,
@@ -59,6 +58,7 @@ export function GoalForm({
         unitAggregationType: aggregation,
         hasMultipleConversions: multiple,
         tags,
+        cappingSettings,
         ...(key ? { key } : {}),
         ...(eventKey ? { eventKey } : {}),
         ...(isNumeric && unit ? { unit } : {}),
@@ -75,100 +75,115 @@ export function GoalForm({
     },
   });
   return (
-    <Modal opened onClose={onClose} title={goal ? `Edit goal ${goal.name}` : "New goal"} size="lg">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-      >
-        <Stack>
-          <TextInput
-            label="Name"
-            required
-            data-autofocus
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
+    <FormModal
+      opened
+      onClose={onClose}
+      title={goal ? `Edit goal ${goal.name}` : "New goal"}
+      size="lg"
+      submitLabel={goal ? "Save goal" : "Create goal"}
+      onSubmit={() => save.mutate()}
+      pending={save.isPending}
+      error={save.error}
+    >
+      <TextInput
+        label="Name"
+        required
+        data-autofocus
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+      />
+      <SimpleGrid cols={2}>
+        <TextInput
+          label="Key"
+          description="Blank: derived from the name"
+          value={key}
+          onChange={(e) => setKey(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Event key"
+          description="The event SDKs track; blank: the key"
+          value={eventKey}
+          onChange={(e) => setEventKey(e.currentTarget.value)}
+        />
+        <Select
+          label="Kind"
+          allowDeselect={false}
+          data={KINDS}
+          value={kind}
+          onChange={(value) => value && setKind(value as Kind)}
+        />
+        <Select
+          label="Success criterion"
+          allowDeselect={false}
+          data={[
+            { value: "HigherThanBaseline", label: "Higher than baseline" },
+            { value: "LowerThanBaseline", label: "Lower than baseline" },
+          ]}
+          value={successCriteria}
+          onChange={(value) => value && setCriteria(value as Criteria)}
+        />
+      </SimpleGrid>
+      <Textarea
+        label="Description"
+        autosize
+        minRows={2}
+        value={description}
+        onChange={(e) => setDescription(e.currentTarget.value)}
+      />
+      <Switch
+        label="Numeric (a value per conversion, e.g. revenue)"
+        checked={isNumeric}
+        onChange={(e) => setNumeric(e.currentTarget.checked)}
+      />
+      {isNumeric ? (
+        <SimpleGrid cols={2}>
+          <TextInput label="Unit" value={unit} onChange={(e) => setUnit(e.currentTarget.value)} />
+          <Select
+            label="Per visitor"
+            allowDeselect={false}
+            data={[
+              { value: "sum", label: "Sum of values" },
+              { value: "average", label: "Average of values" },
+            ]}
+            value={aggregation}
+            onChange={(value) => value && setAggregation(value as Aggregation)}
           />
-          <SimpleGrid cols={2}>
-            <TextInput
-              label="Key"
-              description="Blank: derived from the name"
-              value={key}
-              onChange={(e) => setKey(e.currentTarget.value)}
-            />
-            <TextInput
-              label="Event key"
-              description="The event SDKs track; blank: the key"
-              value={eventKey}
-              onChange={(e) => setEventKey(e.currentTarget.value)}
-            />
-            <Select
-              label="Kind"
-              allowDeselect={false}
-              data={KINDS}
-              value={kind}
-              onChange={(value) => value && setKind(value as Kind)}
-            />
-            <Select
-              label="Success criterion"
-              allowDeselect={false}
-              data={[
-                { value: "HigherThanBaseline", label: "Higher than baseline" },
-                { value: "LowerThanBaseline", label: "Lower than baseline" },
-              ]}
-              value={successCriteria}
-              onChange={(value) => value && setCriteria(value as Criteria)}
-            />
-          </SimpleGrid>
-          <Textarea
-            label="Description"
-            autosize
-            minRows={2}
-            value={description}
-            onChange={(e) => setDescription(e.currentTarget.value)}
+          <Select
+            label="Capping"
+            description="Limits each visitor's value in analyses, so a few outliers do not decide"
+            allowDeselect={false}
+            data={CAPPINGS}
+            value={capping.type}
+            onChange={(value) => value && setCapping({ type: value as CappingType, value: capping.value })}
           />
-          <Switch
-            label="Numeric (a value per conversion, e.g. revenue)"
-            checked={isNumeric}
-            onChange={(e) => setNumeric(e.currentTarget.checked)}
-          />
-          {isNumeric ? (
-            <SimpleGrid cols={2}>
-              <TextInput label="Unit" value={unit} onChange={(e) => setUnit(e.currentTarget.value)} />
-              <Select
-                label="Per visitor"
-                allowDeselect={false}
-                data={[
-                  { value: "sum", label: "Sum of values" },
-                  { value: "average", label: "Average of values" },
-                ]}
-                value={aggregation}
-                onChange={(value) => value && setAggregation(value as Aggregation)}
-              />
-            </SimpleGrid>
+          {capping.type === "absolute" ? (
+            <NumberInput
+              label="Cap per visitor"
+              description={`Values above it count as it${unit ? ` (${unit})` : ""}`}
+              min={0}
+              value={capping.value ?? ""}
+              onChange={(v) => setCapping({ ...capping, value: v === "" ? null : Number(v) })}
+            />
           ) : null}
-          <Switch
-            label="Count every conversion of a visitor (not only the first)"
-            checked={multiple}
-            onChange={(e) => setMultiple(e.currentTarget.checked)}
-          />
-          <TagsInput label="Tags" value={tags} onChange={setTags} />
-          {save.error ? (
-            <Text c="red" size="sm" role="alert">
-              {save.error.message}
-            </Text>
+          {capping.type === "percentile" ? (
+            <NumberInput
+              label="Cap percentile"
+              description="e.g. 99: values above the analysis' 99th percentile count as it"
+              min={0}
+              max={100}
+              decimalScale={4}
+              value={capping.value ?? ""}
+              onChange={(v) => setCapping({ ...capping, value: v === "" ? null : Number(v) })}
+            />
           ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {goal ? "Save goal" : "Create goal"}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </SimpleGrid>
+      ) : null}
+      <Switch
+        label="Count every conversion of a visitor (not only the first)"
+        checked={multiple}
+        onChange={(e) => setMultiple(e.currentTarget.checked)}
+      />
+      <TagsInput label="Tags" value={tags} onChange={setTags} />
+    </FormModal>
   );
 }

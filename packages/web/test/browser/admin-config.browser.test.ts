@@ -234,6 +234,9 @@ describe("goals and metrics", () => {
     await page.getByRole("button", { name: "Edit Revenue" }).click();
     const edit = page.getByRole("dialog", { name: "Edit goal Revenue" });
     await pickOption(page, "Success criterion", "Lower than baseline");
+    // Capping at P99: typed as 99, stored as the fraction 0.99.
+    await pickOption(page, "Capping", "Percentile cap");
+    await edit.getByLabel("Cap percentile").fill("99");
     await edit.getByRole("button", { name: "Save goal" }).click();
     await edit.waitFor({ state: "hidden" });
     const edited = (await server.request("GET", `/goals/${revenue.id}`)).body;
@@ -241,6 +244,18 @@ describe("goals and metrics", () => {
       successCriteria: "LowerThanBaseline",
       unit: "EUR",
       eventKey: "order_paid",
+      cappingSettings: { type: "percentile", value: 0.99 },
+    });
+    // Reopened, the form shows P99; an absolute cap replaces it.
+    await page.getByRole("button", { name: "Edit Revenue" }).click();
+    expect(await edit.getByLabel("Cap percentile").inputValue()).toBe("99");
+    await pickOption(page, "Capping", "Absolute cap");
+    await edit.getByLabel("Cap per visitor").fill("250");
+    await edit.getByRole("button", { name: "Save goal" }).click();
+    await edit.waitFor({ state: "hidden" });
+    expect((await server.request("GET", `/goals/${revenue.id}`)).body.cappingSettings).toEqual({
+      type: "absolute",
+      value: 250,
     });
 
     await page.getByRole("tab", { name: "LaunchDarkly metrics" }).click();
