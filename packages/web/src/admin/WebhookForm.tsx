@@ -1,9 +1,13 @@
-import { Button, Group, Modal, Stack, Switch, TagsInput, Text, Textarea, TextInput } from "@mantine/core";
+import { Switch, TagsInput, TextInput } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../api/client.js";
 import type { Webhook, WebhookInput } from "../api/types.js";
-import { parseStatements, webhookPatch } from "./webhook-patch.js";
+import { FormModal } from "../app/FormModal.js";
+import { useCurrentProject } from "../app/project.js";
+import { StatementsEditor } from "./StatementsEditor.js";
+import { webhookPatch } from "./webhook-patch.js";
+import { type StatementDraft, toDraft, toStatements } from "./webhook-statements.js";
 
 /** Create (no `webhook`) or edit a webhook in a dialog; the server's refusal is shown in it. */
 export function WebhookForm({
@@ -21,14 +25,13 @@ export function WebhookForm({
   const [secret, setSecret] = useState("");
   const [on, setOn] = useState(webhook?.on ?? true);
   const [tags, setTags] = useState<string[]>(webhook?.tags ?? []);
-  const [statementsText, setStatementsText] = useState(
-    webhook?.statements.length ? JSON.stringify(webhook.statements, null, 2) : "",
-  );
-  const statements = parseStatements(statementsText);
+  const [drafts, setDrafts] = useState<StatementDraft[]>((webhook?.statements ?? []).map(toDraft));
+  const { projectKey } = useCurrentProject();
   const client = useQueryClient();
   const save = useMutation({
     mutationFn: async () => {
-      if (typeof statements === "string") throw new Error(statements);
+      const statements = toStatements(drafts);
+      if ("problem" in statements) throw new Error(statements.problem);
       const input: WebhookInput = {
         url,
         sign,
@@ -53,69 +56,42 @@ export function WebhookForm({
   });
   const title = webhook ? `Edit webhook ${webhook.name ?? webhook.url}` : "New webhook";
   return (
-    <Modal opened={opened} onClose={onClose} title={title} size="lg">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-      >
-        <Stack>
-          <TextInput
-            label="Name"
-            data-autofocus
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
-          <TextInput
-            label="URL"
-            description="Receives a POST with each flag change"
-            required
-            value={url}
-            onChange={(e) => setUrl(e.currentTarget.value)}
-          />
-          <Switch
-            label="Sign deliveries (X-LD-Signature, HMAC-SHA256)"
-            checked={sign}
-            onChange={(e) => setSign(e.currentTarget.checked)}
-          />
-          {sign ? (
-            <TextInput
-              label="Secret"
-              description={
-                webhook ? "Leave blank to keep the current secret" : "Leave blank to have one generated"
-              }
-              value={secret}
-              onChange={(e) => setSecret(e.currentTarget.value)}
-            />
-          ) : null}
-          <Switch label="On" checked={on} onChange={(e) => setOn(e.currentTarget.checked)} />
-          <TagsInput label="Tags" value={tags} onChange={setTags} />
-          <Textarea
-            label="Policy statements (JSON)"
-            description='Empty: every flag change. E.g. [{"effect":"allow","resources":["proj/demo:env/production:flag/*"]}]'
-            autosize
-            minRows={2}
-            ff="monospace"
-            value={statementsText}
-            error={typeof statements === "string" ? statements : undefined}
-            onChange={(e) => setStatementsText(e.currentTarget.value)}
-          />
-          {save.error ? (
-            <Text c="red" size="sm" role="alert">
-              {save.error.message}
-            </Text>
-          ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {webhook ? "Save webhook" : "Create webhook"}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      opened={opened}
+      onClose={onClose}
+      title={title}
+      size="xl"
+      submitLabel={webhook ? "Save webhook" : "Create webhook"}
+      onSubmit={() => save.mutate()}
+      pending={save.isPending}
+      error={save.error}
+    >
+      <TextInput label="Name" data-autofocus value={name} onChange={(e) => setName(e.currentTarget.value)} />
+      <TextInput
+        label="URL"
+        description="Receives a POST with each flag change"
+        required
+        value={url}
+        onChange={(e) => setUrl(e.currentTarget.value)}
+      />
+      <Switch
+        label="Sign deliveries (X-LD-Signature, HMAC-SHA256)"
+        checked={sign}
+        onChange={(e) => setSign(e.currentTarget.checked)}
+      />
+      {sign ? (
+        <TextInput
+          label="Secret"
+          description={
+            webhook ? "Leave blank to keep the current secret" : "Leave blank to have one generated"
+          }
+          value={secret}
+          onChange={(e) => setSecret(e.currentTarget.value)}
+        />
+      ) : null}
+      <Switch label="On" checked={on} onChange={(e) => setOn(e.currentTarget.checked)} />
+      <TagsInput label="Tags" value={tags} onChange={setTags} />
+      <StatementsEditor projectKey={projectKey} statements={drafts} onChange={setDrafts} />
+    </FormModal>
   );
 }

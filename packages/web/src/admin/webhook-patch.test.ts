@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Webhook } from "../api/types.js";
-import { parseStatements, webhookPatch } from "./webhook-patch.js";
+import { webhookPatch } from "./webhook-patch.js";
+import { newStatement, toDraft, toStatements } from "./webhook-statements.js";
 
 const current: Webhook = {
   _links: {},
@@ -35,12 +36,34 @@ describe("webhook form", () => {
     expect(webhookPatch(unnamed, { url: current.url }).some((op) => op.path === "/name")).toBe(false);
   });
 
-  it("reads policy statements as a JSON array, blank as none, and names what is wrong", () => {
-    expect(parseStatements("  ")).toEqual([]);
-    expect(parseStatements('[{"effect":"allow","resources":["proj/*:env/*:flag/*"]}]')).toEqual([
-      { effect: "allow", resources: ["proj/*:env/*:flag/*"] },
+  it("edits policy statements as lists that match or exclude, and sends them as the API takes them", () => {
+    const stored = [
+      { effect: "deny" as const, notResources: ["proj/demo:env/production:flag/*"], actions: ["updateOn"] },
+      { effect: "allow" as const, resources: ["proj/demo:env/*:flag/*"], notActions: ["update*"] },
+    ];
+    const drafts = stored.map(toDraft);
+    expect(drafts[0]).toEqual({
+      effect: "deny",
+      resourcesMode: "notResources",
+      resources: ["proj/demo:env/production:flag/*"],
+      actionsMode: "actions",
+      actions: ["updateOn"],
+    });
+    // Round trip: what the form sends is what was stored.
+    expect(toStatements(drafts)).toEqual(stored);
+    expect(toStatements([newStatement("shop")])).toEqual([
+      { effect: "allow", resources: ["proj/shop:env/*:flag/*"], actions: ["*"] },
     ]);
-    expect(parseStatements("[{")).toBe("Not valid JSON");
-    expect(parseStatements('{"effect":"allow"}')).toBe("Policy statements are a JSON array");
+    expect(toStatements([])).toEqual([]);
+  });
+
+  it("says which statement misses resources or actions instead of sending it", () => {
+    const ok = newStatement("demo");
+    expect(toStatements([ok, { ...ok, resources: [] }])).toEqual({
+      problem: "Statement 2 needs at least one resource.",
+    });
+    expect(toStatements([{ ...ok, actions: [] }])).toEqual({
+      problem: "Statement 1 needs at least one action.",
+    });
   });
 });

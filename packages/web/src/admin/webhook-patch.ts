@@ -3,17 +3,6 @@ import type { Webhook, WebhookInput } from "../api/types.js";
 export type Statements = NonNullable<WebhookInput["statements"]>;
 type PatchOperation = { op: "add" | "remove"; path: string; value?: unknown };
 
-/** The statements field's text as statements, or the reason it is not (shown at the field). */
-export function parseStatements(text: string): Statements | string {
-  if (!text.trim()) return [];
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? (parsed as Statements) : "Policy statements are a JSON array";
-  } catch {
-    return "Not valid JSON";
-  }
-}
-
 /** The JSON Patch turning `current` into the form's values (a blank secret keeps the current one). */
 export function webhookPatch(current: Webhook, next: WebhookInput): PatchOperation[] {
   const ops: PatchOperation[] = [

@@ -129,7 +129,7 @@ describe("webhooks", () => {
     await page.context().close();
   });
 
-  it("shows the server's refusal of a bad URL and a statement error at its field", async () => {
+  it("shows the server's refusal of a bad URL and of a policy statement, then saves the statement", async () => {
     const page = await open(ADMIN);
     await page.goto("/p/demo/webhooks");
     await page.getByRole("button", { name: "New webhook" }).click();
@@ -137,13 +137,45 @@ describe("webhooks", () => {
     await form.getByLabel("URL").fill("not a url");
     await form.getByRole("button", { name: "Create webhook" }).click();
     await form.getByRole("alert").filter({ hasText: "url" }).waitFor();
-    await form.getByLabel("URL").fill(`${receiverUrl}/ok`);
-    await form.getByLabel("Policy statements (JSON)").fill("[{");
-    await form.getByText("Not valid JSON").waitFor();
+    await form.getByLabel("URL").fill(`${receiverUrl}/policy`);
+    // A statement naming a project, not flags: the server refuses it and nothing is created.
+    await form.getByRole("button", { name: "Add statement" }).click();
+    const resources = form.getByLabel("Statement 1 resources", { exact: true });
+    await resources.press("Backspace"); // drops the default proj/demo:env/*:flag/*
+    await resources.fill("proj/demo");
+    await resources.press("Enter");
     const before = (await server.request("GET", "/api/v2/webhooks")).body.totalCount;
     await form.getByRole("button", { name: "Create webhook" }).click();
-    await form.getByRole("alert").filter({ hasText: "Not valid JSON" }).waitFor();
+    await form.getByRole("alert").filter({ hasText: "names a project or environment" }).waitFor();
     expect((await server.request("GET", "/api/v2/webhooks")).body.totalCount).toBe(before);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Fixed: deny on/off changes of every flag but production's.
+    await resources.press("Backspace");
+    await resources.fill("proj/demo:env/production:flag/*");
+    await resources.press("Enter");
+    await pickOption(page, "Statement 1 effect", "Deny");
+    await pickOption(page, "Statement 1 resources match", "Every flag but those listed");
+    const actions = form.getByLabel("Statement 1 actions", { exact: true });
+    await actions.press("Backspace");
+    await actions.fill("updateOn");
+    await actions.press("Enter");
+    await form.getByRole("button", { name: "Create webhook" }).click();
+    await form.waitFor({ state: "hidden" });
+    const hook = (await server.request("GET", "/api/v2/webhooks")).body.items.find(
+      (w: { url: string }) => w.url === `${receiverUrl}/policy`,
+    );
+    expect(hook.statements).toEqual([
+      { effect: "deny", notResources: ["proj/demo:env/production:flag/*"], actions: ["updateOn"] },
+    ]);
+    // The edit dialog shows the stored statement in the same controls.
+    await page.getByRole("button", { name: `Edit ${receiverUrl}/policy` }).click();
+    const edit = page.getByRole("dialog", { name: `Edit webhook ${receiverUrl}/policy` });
+    await edit.getByRole("group", { name: "Statement 1" }).waitFor();
+    expect(await edit.getByRole("combobox", { name: "Statement 1 effect", exact: true }).inputValue()).toBe(
+      "Deny",
+    );
+    expect(await edit.getByRole("group", { name: "Statement 1" }).innerText()).toContain("updateOn");
     await page.context().close();
   });
 });
