@@ -29,8 +29,8 @@ const rows: Row[] = [
   { name: "@vexil/sdk (all exports, engine included)", entry: `export * from "@vexil/sdk";` },
   { name: "@vexil/sdk (createClient only)", entry: `export { createClient } from "@vexil/sdk";` },
   {
-    name: "@vexil/sdk/browser (createBrowserClient, /sdk/js/vexil.min.js)",
-    entry: `export { createBrowserClient } from "@vexil/sdk/browser";`,
+    name: "@vexil/sdk/browser (all exports: what /sdk/js/vexil.min.js holds)",
+    entry: `export * from "@vexil/sdk/browser";`,
   },
   {
     name: "peer: @growthbook/growthbook (GrowthBook)",

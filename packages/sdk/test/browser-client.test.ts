@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { build } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/harness.js";
@@ -115,6 +116,23 @@ describe("GET /sdk/js/vexil.min.js", () => {
       headers: { "if-none-match": etag },
     });
     expect(again.status).toBe(304);
+  });
+});
+
+describe("@vexil/sdk/browser", () => {
+  it("bundles without the engine: a client-side key never gets rules to evaluate", async () => {
+    const result = await build({
+      entryPoints: [path.join(root, "packages/sdk/src/browser.ts")],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "browser",
+      conditions: ["source"],
+      logLevel: "error",
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs).toContain("packages/sdk/src/browser-client.ts");
+    expect(inputs.filter((file) => file.startsWith("packages/engine/"))).toEqual([]);
   });
 });
 
