@@ -181,6 +181,12 @@ printTable([
     ratio: "",
   },
 ]);
+console.log(
+  `load average (1, 5, 15 min): ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")}`,
+);
 await browser.close();
 await sdk.close();
 await server.close();

@@ -12,12 +12,13 @@ import {
   Text,
   Title,
 } from "@mantine/core";
+import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import type { ResultsReport } from "../api/types.js";
 import { useCurrentProject } from "../app/project.js";
 import { ErrorState, Loading } from "../app/states.js";
-import { useExperimentFlag, useExperiments, useResultsJob } from "./api.js";
+import { refreshResults, useExperimentFlag, useExperiments, useResultsJob } from "./api.js";
 import {
   colorOf,
   ExposuresChart,
@@ -34,6 +35,7 @@ import {
   defaultOptions,
   exposureSeries,
   type ResultsOptions,
+  reportGoalIds,
   reportWarnings,
   resultsCsv,
   resultsRequest,
@@ -118,12 +120,15 @@ export default function ExperimentPage() {
   const flag = useExperimentFlag(projectKey, experiment?.flagKey ?? null);
   const [options, setOptions] = useState<ResultsOptions>(defaultOptions);
   const [now, setNow] = useState(() => Date.now());
+  const client = useQueryClient();
+  // The same period (to the next full hour) asks the same report: Refresh asks the server again.
+  const refresh = () => {
+    setNow(Date.now());
+    if (flag.data) void refreshResults(client, flag.data.id);
+  };
   const [goalId, setGoalId] = useState<number | null>(null);
 
-  const goalIds = useMemo(() => {
-    const f = flag.data as { primaryGoalId?: number; secondaryGoalIds?: number[] } | undefined;
-    return [...(f?.primaryGoalId !== undefined ? [f.primaryGoalId] : []), ...(f?.secondaryGoalIds ?? [])];
-  }, [flag.data]);
+  const goalIds = useMemo(() => (flag.data ? reportGoalIds(flag.data) : []), [flag.data]);
   const body = experiment && flag.data ? resultsRequest(experiment, options, goalIds, now) : null;
   const main = useResultsJob(flag.data?.id, body);
   const overTime = useResultsJob(flag.data?.id, body ? cumulativeRequest(body) : null);
@@ -191,7 +196,7 @@ export default function ExperimentPage() {
           </Group>
         </Stack>
         <Group>
-          <Button variant="default" onClick={() => setNow(Date.now())}>
+          <Button variant="default" onClick={refresh}>
             Refresh
           </Button>
           <Button
@@ -231,9 +236,7 @@ export default function ExperimentPage() {
       </Paper>
 
       {main.error ? <ErrorState error={main.error} onRetry={main.retry} /> : null}
-      {main.failure ? (
-        <ErrorState error={new Error(main.failure)} onRetry={() => setNow(Date.now())} />
-      ) : null}
+      {main.failure ? <ErrorState error={new Error(main.failure)} onRetry={refresh} /> : null}
       {!report && !main.error && !main.failure ? (
         <ComputingState what="the results" status={main.status} progress={main.progress} />
       ) : null}

@@ -4,7 +4,14 @@ import { api, unwrap } from "../api/client.js";
 import type { ResultsEnvelope, ResultsReport, ResultsRequest } from "../api/types.js";
 import { projectsQuery } from "../app/project.js";
 import { flagQuery } from "../flags/queries.js";
-import { type ExperimentSummary, experimentSummary } from "./results-logic.js";
+import {
+  cumulativeRequest,
+  defaultOptions,
+  type ExperimentSummary,
+  experimentSummary,
+  reportGoalIds,
+  resultsRequest,
+} from "./results-logic.js";
 
 const PAGE = 1000;
 
@@ -38,6 +45,8 @@ const experimentsQuery = (projectKey: string, environmentKeys: string[] | undefi
   queryOptions({
     queryKey: ["experiments", projectKey, environmentKeys],
     queryFn: () => fetchExperiments(projectKey, environmentKeys ?? []),
+    // The page that mounts after the router's prefetch uses it as is.
+    staleTime: 10_000,
   });
 
 /** The project's experiments (cached per project). */
@@ -49,16 +58,23 @@ export function useExperiments(projectKey: string, environmentKeys: string[] | u
 }
 
 /**
- * Fetches what the experiment page asks before its results (projects, experiments, the experiment's flag)
- * one after the other as soon as the route is known, while the page's code loads.
+ * Asks what the experiment page asks (projects, experiments, the experiment's flag, then its two reports
+ * with the default options) as soon as the route is known, while the page's code loads: the reports'
+ * computation starts without waiting for the page to render.
  */
 export async function prefetchExperiment(client: QueryClient, projectKey: string, experimentId: string) {
   const projects = await client.ensureQueryData(projectsQuery);
   const environments = projects.find((p) => p.key === projectKey)?.environments.map((e) => e.key);
   if (!environments) return;
   const experiments = await client.ensureQueryData(experimentsQuery(projectKey, environments));
-  const flagKey = experiments.find((e) => e.id === experimentId)?.flagKey;
-  if (flagKey) await client.prefetchQuery(flagQuery(projectKey, flagKey));
+  const experiment = experiments.find((e) => e.id === experimentId);
+  if (!experiment?.flagKey) return;
+  const flag = await client.ensureQueryData(flagQuery(projectKey, experiment.flagKey));
+  const body = resultsRequest(experiment, defaultOptions, reportGoalIds(flag), Date.now());
+  await Promise.all([
+    client.prefetchQuery(resultsRequestQuery(flag.id, body)),
+    client.prefetchQuery(resultsRequestQuery(flag.id, cumulativeRequest(body))),
+  ]);
 }
 
 /** Units of an experiment's current iteration (its primary metric's results, LaunchDarkly's API). */
@@ -94,18 +110,13 @@ export function useExperimentFlag(projectKey: string, flagKey: string | null) {
 }
 
 // Short: the page shows a report at most this long after it is ready (GET /results is a cheap read).
-const POLL_MS = 200;
+const POLL_MS = 100;
 
-/**
- * A results report through the API's asynchronous job: POST .../results answers a dataCode at once, then
- * GET /results is polled until READY or FAILED (its progress shown meanwhile). The page stays usable.
- */
-export function useResultsJob(flagId: number | undefined, body: ResultsRequest | null) {
-  const requested = useQuery({
+/** POST .../results: the dataCode of the report asked by the body (kept: the body names the report). */
+const resultsRequestQuery = (flagId: number | undefined, body: ResultsRequest | null) =>
+  queryOptions({
     queryKey: ["results-request", flagId, body],
-    enabled: flagId !== undefined && body !== null,
     staleTime: Number.POSITIVE_INFINITY,
-    placeholderData: keepPreviousData,
     queryFn: async () =>
       (
         await unwrap(
@@ -115,6 +126,23 @@ export function useResultsJob(flagId: number | undefined, body: ResultsRequest |
           }),
         )
       ).data.dataCode,
+  });
+
+/** Asks every report of a flag again: the server recomputes those whose data changed. */
+export async function refreshResults(client: QueryClient, flagId: number) {
+  await client.invalidateQueries({ queryKey: ["results-request", flagId] });
+  await client.invalidateQueries({ queryKey: ["results"] });
+}
+
+/**
+ * A results report through the API's asynchronous job: POST .../results answers a dataCode at once, then
+ * GET /results is polled until READY or FAILED (its progress shown meanwhile). The page stays usable.
+ */
+export function useResultsJob(flagId: number | undefined, body: ResultsRequest | null) {
+  const requested = useQuery({
+    ...resultsRequestQuery(flagId, body),
+    enabled: flagId !== undefined && body !== null,
+    placeholderData: keepPreviousData,
   });
   const dataCode = requested.data;
   const envelope = useQuery({

@@ -10,6 +10,7 @@ import {
   exposureSeries,
   intervalText,
   liftDensity,
+  reportGoalIds,
   resultsCsv,
   resultsRequest,
   variationRows,
@@ -148,6 +149,12 @@ describe("results request", () => {
       interval: "DAY",
       cumulative: true,
     });
+  });
+
+  it("asks CUPED for the flag's primary goal first, then its secondary goals", () => {
+    expect(reportGoalIds({ primaryGoalId: 7, secondaryGoalIds: [3, 9] })).toEqual([7, 3, 9]);
+    expect(reportGoalIds({ primaryGoalId: null, secondaryGoalIds: [3] })).toEqual([3]);
+    expect(reportGoalIds({})).toEqual([]);
   });
 });
 

@@ -89,6 +89,17 @@ export function resultsPeriod(summary: ExperimentSummary, now: number) {
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 }
 
+/** The flag's goals (primary first): the goals CUPED is asked for. */
+export function reportGoalIds(flag: {
+  primaryGoalId?: number | null;
+  secondaryGoalIds?: number[];
+}): number[] {
+  return [
+    ...(typeof flag.primaryGoalId === "number" ? [flag.primaryGoalId] : []),
+    ...(flag.secondaryGoalIds ?? []),
+  ];
+}
+
 /** The body of POST /feature-flags/{id}/results for the options (goalIds: the report's goals, for CUPED). */
 export function resultsRequest(
   summary: ExperimentSummary,
