@@ -2,6 +2,7 @@ import { ActionIcon, Button, Group, NumberInput, Select, Stack, Text, TextInput 
 import { FREQUENCY_UNITS } from "@vexil/engine";
 import type { RolloutConfiguration } from "../api/types.js";
 import { RampChart } from "./RampChart.js";
+import { nextCustomStep, withScheduleType } from "./rollout-schedule.js";
 import { rampPreview } from "./rule-logic.js";
 
 const COMMON_UNITS = ["Minutes", "Hours", "Days", "Weeks", "Months"];
@@ -32,7 +33,7 @@ export function RolloutFields(props: {
           { value: "CUSTOM_RAMP_UP", label: "Custom steps" },
         ]}
         value={config.type}
-        onChange={(v) => v && set({ type: v as RolloutConfiguration["type"] })}
+        onChange={(v) => v && props.onChange(withScheduleType(config, v as RolloutConfiguration["type"]))}
       />
       {config.type === "PROGRESSIVE_EXPOSURE" ? (
         <Group grow align="flex-end">
@@ -140,14 +141,7 @@ export function RolloutFields(props: {
               size="xs"
               variant="subtle"
               w="fit-content"
-              onClick={() =>
-                set({
-                  steps: [
-                    ...(config.steps ?? []),
-                    { dateTime: new Date().toISOString().slice(0, 16) + ":00", exposure: 100 },
-                  ],
-                })
-              }
+              onClick={() => set({ steps: [...(config.steps ?? []), nextCustomStep(config.steps)] })}
             >
               Add step
             </Button>
