@@ -1,4 +1,5 @@
 import {
+  type Announcements,
   closestCenter,
   DndContext,
   type DragEndEvent,
@@ -22,6 +23,7 @@ import { isProduction } from "./flag-list.js";
 import { type FlagGoals, GoalFields } from "./GoalFields.js";
 import { PlannerPanel } from "./PlannerPanel.js";
 import { RuleEditor } from "./RuleEditor.js";
+import { ruleToSave } from "./rollout-schedule.js";
 import { allocationProblem, newRule, reorder } from "./rule-logic.js";
 import { describeWriteError, useFlagWrite } from "./useFlagWrite.js";
 
@@ -121,6 +123,22 @@ export function EnvironmentPanel(props: {
     });
   }
 
+  // What a screen reader hears while moving a rule: positions, not the internal ids dnd-kit would read.
+  const position = (id: string | number) => rules.findIndex((r) => r.draftId === id) + 1;
+  const announcements: Announcements = {
+    onDragStart: ({ active }) =>
+      `Picked up rule ${position(active.id)}. Arrow keys move it, space drops it, escape cancels.`,
+    onDragOver: ({ active, over }) =>
+      over
+        ? `Rule ${position(active.id)} is over position ${position(over.id)}.`
+        : `Rule ${position(active.id)} is over no position.`,
+    onDragEnd: ({ active, over }) =>
+      over
+        ? `Rule ${position(active.id)} dropped at position ${position(over.id)}.`
+        : `Rule ${position(active.id)} dropped where it was.`,
+    onDragCancel: ({ active }) => `Moving rule ${position(active.id)} was cancelled.`,
+  };
+
   function onDragEnd(event: DragEndEvent) {
     const from = rules.findIndex((r) => r.draftId === event.active.id);
     const to = rules.findIndex((r) => r.draftId === event.over?.id);
@@ -163,7 +181,17 @@ export function EnvironmentPanel(props: {
           }}
         />
       </Group>
-      <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={closestCenter}
+        onDragEnd={onDragEnd}
+        accessibility={{
+          announcements,
+          screenReaderInstructions: {
+            draggable: "To move a rule, press space, then the arrow keys, then space again to drop it.",
+          },
+        }}
+      >
         <SortableContext items={rules.map((r) => r.draftId)} strategy={verticalListSortingStrategy}>
           <Stack aria-label={`Rules in ${environment.name}`}>
             {rules.length === 0 ? (
@@ -247,7 +275,7 @@ export function EnvironmentPanel(props: {
                 save.mutate(
                   {
                     defaultVariationKey: defaultVariation,
-                    rolloutRules: rules.map(withoutDraftId),
+                    rolloutRules: rules.map((r) => ruleToSave(withoutDraftId(r))),
                     // Goals are the flag's; sent only when edited so this save cannot undo another's.
                     ...(goalsDirty ? goals : {}),
                   },

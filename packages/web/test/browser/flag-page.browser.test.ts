@@ -2,13 +2,14 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withFlagLock } from "../../../server/src/flags/flag-lock.js";
 import type { TestServer } from "../../../server/test/harness.js";
-import { launchChromium, signedInPage, startConsoleServer, WRITER } from "./harness.js";
+import { launchChromium, seriousViolations, signedInPage, startConsoleServer, WRITER } from "./harness.js";
 
 // The flag page's editors against a real server (SQLite, or PostgreSQL with VEXIL_TEST_POSTGRES_URL) and
 // Debian's Chromium: what a person sets in the page is what the API then returns.
 let server: TestServer;
 let browser: Browser;
 const goals: Record<string, number> = {};
+let segmentId: number;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startConsoleServer(), launchChromium()]);
@@ -17,6 +18,15 @@ beforeAll(async () => {
     expect(goal.status, goal.text).toBe(201);
     goals[name] = goal.body.id;
   }
+  const segment = await server.request("POST", "/segments", {
+    body: {
+      siteCode: "demo",
+      name: "Beta testers",
+      condition: { all: [{ attribute: "plan", operator: "in", values: ["beta"] }] },
+    },
+  });
+  expect(segment.status, segment.text).toBe(201);
+  segmentId = segment.body.id;
 });
 afterAll(async () => {
   await browser?.close();
@@ -105,6 +115,137 @@ describe("flag page: goals", () => {
   });
 });
 
+describe("flag page: every rule field", () => {
+  it("writes each field of the three rule types and reads the same back through the API", {
+    timeout: 240_000,
+  }, async () => {
+    await createFlag("every_field");
+    const page = await signedInPage(browser, server.baseUrl, WRITER, { bypassCSP: true });
+    await openStaging(page, "every_field");
+
+    await addRule(page, "Targeted delivery");
+    await page.getByRole("textbox", { name: "Rule 1 name" }).fill("Beta");
+    await choose(page, "Rule 1 segment", "Beta testers", true);
+    await page.getByRole("textbox", { name: "Rule 1 exposition (%)" }).fill("40");
+    await page.getByRole("switch", { name: "Rule 1 active" }).click({ force: true });
+    await page.getByLabel("Rule 1 release from").fill("2027-01-02T10:30");
+    await page.getByLabel("Rule 1 release to").fill("2027-02-01T18:00");
+    await choose(page, "Rule 1 time zone", "Europe/Paris", true);
+    await choose(page, "Rule 1 variation", "on");
+
+    await addRule(page, "Progressive delivery");
+    await page.getByLabel("Rule 2 ramp starts at").fill("2027-03-01T09:00");
+    await page.getByRole("textbox", { name: "Rule 2 start (%)" }).fill("10");
+    await page.getByRole("textbox", { name: "Rule 2 stop (%)" }).fill("50");
+    await page.getByRole("textbox", { name: "Rule 2 increase by (%)" }).fill("20");
+    await page.getByRole("textbox", { name: "Rule 2 every" }).fill("2");
+    await choose(page, "Rule 2 unit", "Days");
+    // 10 % at the start, +20 every 2 days, capped at the stop: 10, 30, 50.
+    await page.getByRole("img", { name: "Ramp preview of rule 2: 10%, 30%, 50%" }).waitFor();
+
+    await addRule(page, "Progressive delivery");
+    await choose(page, "Rule 3 schedule", "Custom steps");
+    // Switching keeps only the custom steps' fields (the API refuses the others), with one step to start.
+    await page.getByRole("button", { name: "Add step" }).click();
+    await page.getByLabel("Rule 3 step 1 at").fill("2027-04-08T00:00");
+    await page.getByRole("textbox", { name: "Rule 3 step 1 exposure (%)" }).fill("100");
+    await page.getByLabel("Rule 3 step 2 at").fill("2027-04-01T00:00");
+    await page.getByRole("textbox", { name: "Rule 3 step 2 exposure (%)" }).fill("20");
+    // The preview orders the steps in time, and so does the save (the API wants them in order).
+    await page.getByRole("img", { name: "Ramp preview of rule 3: 20%, 100%" }).waitFor();
+
+    await addRule(page, "Experimentation");
+    await page.getByRole("textbox", { name: "Rule 4 allocation for off (%)" }).fill("30");
+    await page.getByRole("textbox", { name: "Rule 4 allocation for on (%)" }).fill("60");
+    await page.getByText("Total: 90 % — Allocations add up to 90 %, not 100 %").waitFor();
+    expect(await page.getByRole("button", { name: "Save Staging" }).isDisabled()).toBe(true);
+    await page.getByRole("textbox", { name: "Rule 4 allocation for on (%)" }).fill("70");
+    await page.getByText("Total: 100 %", { exact: true }).waitFor();
+    await choose(page, "Rule 4 control variation", "on");
+    await choose(page, "Rule 4 traffic allocation", "Multi-armed bandit");
+    await choose(page, "Primary goal", "Signups");
+    await page.getByRole("button", { name: "Add rollback condition to rule 4" }).click();
+    await choose(page, "Rule 4 rollback 1 goal", "Revenue");
+    await choose(page, "Rule 4 rollback 1 criterion", "Downlift");
+    await choose(page, "Rule 4 rollback 1 comparison", "Greater than");
+    await page.getByRole("textbox", { name: "Rule 4 rollback 1 threshold (%)" }).fill("5");
+    await page.getByRole("textbox", { name: "Rule 4 rollback 1 after visitors" }).fill("1000");
+    await choose(page, "Rule 4 rollback 1 turns off", "The environment");
+
+    // Keyboard reorder: the experiment moves up above the custom ramp.
+    const handle = page.getByRole("button", { name: "Drag rule 4 to reorder" });
+    await handle.focus();
+    await page.keyboard.press("Space");
+    await page.locator('[aria-pressed="true"][aria-label="Drag rule 4 to reorder"]').waitFor();
+    await page.keyboard.press("ArrowUp");
+    // dnd-kit's live region says where the rule is (EnvironmentPanel's announcements).
+    await page.getByText("Rule 4 is over position 3.").waitFor({ state: "attached" });
+    await page.keyboard.press("Space");
+    await page.getByRole("textbox", { name: "Rule 3 allocation for off (%)" }).waitFor();
+
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Save Staging" }).click();
+    await page.getByText(/version 2$/).waitFor();
+
+    const flag = await stored("every_field");
+    expect(flag.primaryGoalId).toBe(goals.Signups);
+    const rules = staging(flag).rolloutRules;
+    expect(rules.map((r) => [r.type, r.orderIndex])).toEqual([
+      ["TARGETED_DELIVERY", 0],
+      ["PROGRESSIVE_DELIVERY", 1],
+      ["EXPERIMENTATION", 2],
+      ["PROGRESSIVE_DELIVERY", 3],
+    ]);
+    expect(rules[0]).toMatchObject({
+      name: "Beta",
+      segmentId,
+      exposition: 40,
+      state: "PAUSED",
+      variationKey: "on",
+      release: {
+        releaseFrom: "2027-01-02T10:30:00",
+        releaseTo: "2027-02-01T18:00:00",
+        timeZone: "Europe/Paris",
+      },
+    });
+    expect(rules[1]).toMatchObject({
+      rolloutConfiguration: {
+        type: "PROGRESSIVE_EXPOSURE",
+        releaseDateTime: "2027-03-01T09:00:00",
+        percentageRange: { start: 10, stop: 50 },
+        increaseBy: 20,
+        frequency: { unit: "Days", value: 2 },
+      },
+    });
+    expect(rules[2]).toMatchObject({
+      trafficAllocations: [
+        { variationKey: "off", exposition: 30 },
+        { variationKey: "on", exposition: 70 },
+      ],
+      controlVariationKey: "on",
+      trafficAllocationMethod: "MULTI_ARMED_BANDIT",
+      rollbackConditions: [
+        {
+          goalId: goals.Revenue,
+          criteria: "DOWNLIFT",
+          comparisonOperator: "GREATER_THAN",
+          matchValue: 5,
+          visitors: 1000,
+          target: "ENVIRONMENT",
+        },
+      ],
+    });
+    expect(rules[3]?.rolloutConfiguration).toEqual({
+      type: "CUSTOM_RAMP_UP",
+      steps: [
+        { dateTime: "2027-04-01T00:00:00", exposure: 20 },
+        { dateTime: "2027-04-08T00:00:00", exposure: 100 },
+      ],
+    });
+    await page.context().close();
+  });
+});
+
 describe("flag page: writes that cannot land", () => {
   it("says someone else changed the flag (409) and reloads their version, dropping the stale draft", async () => {
     await createFlag("conflicted", [{ environmentKey: "staging", defaultVariationKey: "off" }]);
@@ -118,7 +259,7 @@ describe("flag page: writes that cannot land", () => {
 
     await choose(page, "Default variation", "on");
     await page.getByRole("button", { name: "Save Staging" }).click();
-    const alert = page.getByRole("alert").filter({ hasText: "Someone else changed this flag" });
+    const alert = page.getByRole("alert", { name: "Someone else changed this flag" });
     await alert.waitFor();
     await alert.getByRole("button", { name: "Reload the flag" }).click();
     await alert.waitFor({ state: "detached" });
@@ -157,22 +298,16 @@ describe("flag page: writes that cannot land", () => {
     await lockTaken;
     try {
       await page.getByRole("switch", { name: "Enabled in Staging" }).click({ force: true });
-      const alert = page.getByRole("alert").filter({ hasText: "Automation holds this flag" });
+      const alert = page.getByRole("alert", { name: "Automation holds this flag" });
       await alert.getByText(/A rollback condition was met/).waitFor();
       expect((await stored("locked_flag")).version).toBe(1);
     } finally {
       release();
       await holding;
     }
-    await page
-      .getByRole("alert")
-      .filter({ hasText: "Automation holds this flag" })
-      .getByRole("button", { name: "Reload the flag" })
-      .click();
-    await page
-      .getByRole("alert")
-      .filter({ hasText: "Automation holds this flag" })
-      .waitFor({ state: "detached" });
+    const alert = page.getByRole("alert", { name: "Automation holds this flag" });
+    await alert.getByRole("button", { name: "Reload the flag" }).click();
+    await alert.waitFor({ state: "detached" });
     await page.getByRole("switch", { name: "Enabled in Staging" }).click({ force: true });
     await page.getByText(/version 2$/).waitFor();
     expect(staging(await stored("locked_flag")).featureEnabled).toBe(true);
