@@ -1,7 +1,9 @@
 // Ingestion over HTTP: batches of 1,000 events from 4 concurrent senders for N seconds against a Vexil
-// server (child process, embedded DuckDB), next to a bare Node server that only parses the same bodies.
-// Stored events must equal acknowledged events. Run: npx tsx --conditions=source bench/ingestion.bench.ts
-// [--seconds=60] [--runs=3] [--senders=4]
+// server (child process, embedded DuckDB, or PostgreSQL with --postgres=URL of a database of its own), next to
+// a bare Node server that only parses the same bodies. Stored events must equal acknowledged events. Run:
+//   npx tsx --conditions=source bench/ingestion.bench.ts [--seconds=60] [--runs=3] [--senders=4]
+//     [--format=2] [--port=18430] [--postgres=postgres://...]
+// --format: 2 (default) sends bodies as the SDK writes them (columns), 1 the array of event objects.
 //
 // What is measured: the senders run in this process (node:http, keep-alive, pre-encoded bodies that vary
 // only in their X-Vexil-Payload-Id header) and share the machine's cores with the server; their CPU and
@@ -14,7 +16,11 @@ import { benchOptions } from "./support/options.js";
 import { median, printTable } from "./support/table.js";
 import { adminRequest, type ServerProcess, startBareServer, startVexil } from "./support/vexil-process.js";
 
-const { seconds, runs, senders } = benchOptions({ seconds: 60, runs: 3, senders: 4 });
+const { seconds, runs, senders, format, port, postgres } = benchOptions(
+  { seconds: 60, runs: 3, senders: 4, format: 2, port: 18_430 },
+  ["postgres"],
+);
+if (format !== 1 && format !== 2) throw new Error("--format is 1 or 2");
 const BATCH = 1000;
 
 interface Load {
@@ -86,11 +92,13 @@ const loadAverage = () =>
     .map((value) => value.toFixed(2))
     .join(" ");
 
-const server = await startVexil({ port: 18_430 });
+// The default configuration (no rate-limit override): SDK traffic must not be throttled on it.
+const server = await startVexil({ port, ...(postgres ? { env: { VEXIL_DATABASE_URL: postgres } } : {}) });
 await adminRequest(server, "POST", "/projects", { key: "bench", name: "Bench" });
 await adminRequest(server, "POST", "/goals", { siteCode: "bench", name: "Purchase", key: "purchase" });
 const environment = await adminRequest(server, "GET", "/projects/bench/environments/production");
-const batches = eventBatches(40, BATCH, "purchase");
+const batches = eventBatches(40, BATCH, "purchase", format);
+const bodyBytes = batches.reduce((sum, body) => sum + body.length, 0) / batches.length;
 const peakRss: number[] = [];
 const rows: Record<string, string | number>[] = [];
 const results: Load[] = [];
@@ -143,6 +151,8 @@ printTable([
   { measure: "stored events", value: storedTotal },
   { measure: "stored == acknowledged", value: storedTotal === totalAcked ? "yes" : "NO" },
   { measure: "max peak RSS MB", value: Math.round(Math.max(...peakRss)) },
+  { measure: "event store", value: postgres ? "PostgreSQL" : "DuckDB (embedded)" },
+  { measure: "body format, bytes per event", value: `${format}, ${Math.round(bodyBytes / BATCH)}` },
   { measure: "cores", value: os.cpus().length },
   { measure: "load average before / after", value: `${loadBefore} / ${loadAverage()}` },
 ]);

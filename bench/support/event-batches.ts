@@ -1,47 +1,51 @@
 import http from "node:http";
+import { attributesJson, batchBody, QueuedEvent, wireOrder } from "../../packages/sdk/src/events.js";
 
 /**
- * Bulk bodies of `size` events (70 % exposures, 30 % conversions, each with 3 custom attributes), serialised and UTF-8 encoded once so
- * senders spend no CPU on them: each send reuses a body and varies only its payload id (a header).
+ * Bulk bodies of `size` events (70 % exposures, 30 % conversions, each with 3 custom attributes), serialised and
+ * UTF-8 encoded once so senders spend no CPU on them: each send reuses a body and varies only its payload id (a
+ * header). Format 1: an array of event objects; format 2: the same events as the SDK sends them (its own encoder,
+ * packages/sdk/src/events.ts: columns, heads and attribute sets once per batch).
  */
-export function eventBatches(count: number, size: number, goal: string): Buffer[] {
+export function eventBatches(count: number, size: number, goal: string, format: 1 | 2 = 1): Buffer[] {
   const now = Date.now();
   const batches: Buffer[] = [];
+  const head = (variationKey: string) => ({
+    featureKey: "bench_flag",
+    ruleId: 1,
+    experimentId: 1,
+    variationKey,
+  });
+  const heads = { on: head("on"), off: head("off") };
   for (let b = 0; b < count; b++) {
     const events: unknown[] = [];
+    const queued: QueuedEvent[] = [];
     for (let i = 0; i < size; i++) {
       const visitorCode = `bench-${b}-${Math.floor(i / 2)}`;
-      const common = { visitorCode, visitId: `${visitorCode}-1`, time: now - 60_000 + i };
+      const time = now - 60_000 + i;
+      const common = { visitorCode, visitId: `${visitorCode}-1`, time };
       // As real traffic: built-in attributes and 3 custom ones (a string, a number, a boolean) on both kinds.
       const custom = { plan: i % 3 ? "pro" : "free", cohort: 2025 + (i % 4), beta: i % 5 === 0 };
+      const exposed = i % 10 < 7;
+      const builtIns = exposed
+        ? { browser: "Chrome", deviceType: "Desktop", os: "Linux", country: "FR", newVisitor: true }
+        : { country: "FR" };
+      const variationKey = i % 2 ? "on" : "off";
+      const value = 10 + (i % 7);
       events.push(
-        i % 10 < 7
-          ? {
-              kind: "exposure",
-              ...common,
-              featureKey: "bench_flag",
-              ruleId: 1,
-              experimentId: 1,
-              variationKey: i % 2 ? "on" : "off",
-              attributes: {
-                browser: "Chrome",
-                deviceType: "Desktop",
-                os: "Linux",
-                country: "FR",
-                newVisitor: true,
-                custom,
-              },
-            }
-          : {
-              kind: "conversion",
-              ...common,
-              goal,
-              value: 10 + (i % 7),
-              attributes: { country: "FR", custom },
-            },
+        exposed
+          ? { kind: "exposure", ...common, ...head(variationKey), attributes: { ...builtIns, custom } }
+          : { kind: "conversion", ...common, goal, value, attributes: { ...builtIns, custom } },
+      );
+      const attributes = attributesJson({ ...builtIns, ...custom });
+      const visit = b * size + Math.floor(i / 2);
+      queued.push(
+        exposed
+          ? new QueuedEvent(heads[variationKey], visit, visitorCode, time, attributes)
+          : new QueuedEvent(null, visit, visitorCode, time, attributes, goal, value),
       );
     }
-    batches.push(Buffer.from(JSON.stringify(events)));
+    batches.push(Buffer.from(format === 1 ? JSON.stringify(events) : batchBody(wireOrder(queued), "bench.")));
   }
   return batches;
 }
