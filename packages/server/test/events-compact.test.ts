@@ -106,6 +106,35 @@ describe("POST /events/v1/bulk, format 2", () => {
     expect(units).toEqual({ "off/pro": 150, "off/null": 150, "on/free": 300 });
   });
 
+  it("keeps texts as sent: tabs, newlines, carriage returns, backslashes and quotes", async () => {
+    // Each awkward text is a visitor code and that visitor's custom attribute: stored and read back unchanged,
+    // and no two of them (e.g. a tab and a backslash-t) end up as one.
+    const texts = ["t\tab", "t\\tab", "n\nl", "c\r\n", 'q"\\"', "\\N", "plain"];
+    const b = batch("compact_texts", 0);
+    b.attributes = texts.map((text) => ({ country: text, custom: { k: text } }));
+    const e = b.exposures!;
+    texts.forEach((text, i) => {
+      e.head.push(0);
+      e.visit.push(i);
+      e.visitor.push(text);
+      e.time.push(i);
+      e.attributes.push(i);
+    });
+    expect((await post(b)).status).toBe(202);
+    const result = await server.context.analytics.aggregate({
+      projectKey: "demo",
+      environmentKey: "production",
+      featureKey: "compact_texts",
+      goalId,
+      unit: "visitor",
+      conversionType: "ALL_CONVERSION",
+      breakdown: { type: "CUSTOM_DATUM", customKey: "k" },
+    });
+    expect(result.rows.map((r) => [r.breakdownValue, r.units]).sort()).toEqual(
+      texts.map((t) => [t, 1]).sort(),
+    );
+  });
+
   it("refuses bad rows naming each event's index (exposures first) and field, and stores nothing", async () => {
     const before = await storedTotal();
     const bad = batch("compact_bad", 6); // 6 exposures (indexes 0-5), 2 conversions (6, 7)

@@ -1,6 +1,6 @@
 /**
  * Table layouts shared by both stores, declared once so the DDL, the DuckDB inserts (duckdb-vectors.ts) and
- * the PostgreSQL unnest insert cannot drift apart.
+ * the PostgreSQL COPY (postgres-copy.ts) cannot drift apart.
  *
  * Exposures and conversions live in two tables rather than one table with a kind column: the aggregation
  * reads exposures by flag and conversions by goal + unit key, so each table is sorted/indexed for its own

@@ -3,8 +3,7 @@
  *
  * Both event tables are PARTITIONED BY RANGE on time, one partition per UTC day, created on demand
  * before an insert needs it; retention drops whole days instead of deleting rows. A batch is one
- * multi-row INSERT ... SELECT FROM unnest(column arrays) per table, in the same transaction as its
- * payload id (INSERT ... ON CONFLICT DO NOTHING), so a retried payload is stored exactly once even when
+ * COPY per table (postgres-copy.ts), in the same transaction as its payload id (INSERT ... ON CONFLICT DO NOTHING), so a retried payload is stored exactly once even when
  * two replicas receive it at the same moment. Indexes serve the aggregation's two access paths: exposures
  * by flag and time, conversions by goal and unit key.
  */
@@ -41,7 +40,6 @@ import {
   CONVERSION_COLUMNS,
   CONVERSIONS_TABLE,
   type ColumnKind,
-  type ColumnValue,
   type EventColumn,
   type EventsByKind,
   EXPOSURE_COLUMNS,
@@ -53,6 +51,7 @@ import {
 import { buildEventCountsSql, type EventCountsSqlRow } from "./event-counts-sql.js";
 import { buildGoalBaselineSql, type GoalBaselineSqlRow } from "./goal-baseline-sql.js";
 import { addMissingKeyHashes } from "./key-hash-upgrade.js";
+import { copyRows } from "./postgres-copy.js";
 import { buildRuleOutcomesSql, type RuleOutcomesSqlRow, toRuleOutcomes } from "./rule-outcomes-sql.js";
 import type { SqlParameter } from "./sql-parameters.js";
 
@@ -351,8 +350,8 @@ class PostgresAnalyticsStore implements AnalyticsStore {
       if (payloadId !== undefined && !(await claimPayload(client, payloadId, stored))) {
         return { stored: 0, duplicate: true };
       }
-      await insertRows(client, EXPOSURES_TABLE, EXPOSURE_COLUMNS, events.exposures);
-      await insertRows(client, CONVERSIONS_TABLE, CONVERSION_COLUMNS, events.conversions);
+      await copyRows(client, EXPOSURES_TABLE, EXPOSURE_COLUMNS, events.exposures);
+      await copyRows(client, CONVERSIONS_TABLE, CONVERSION_COLUMNS, events.conversions);
       return { stored, duplicate: false };
     });
   }
@@ -392,25 +391,4 @@ async function claimPayload(client: pg.PoolClient, payloadId: string, eventCount
     [payloadId, Date.now(), eventCount],
   );
   return result.rowCount === 1;
-}
-
-/** One statement per table and batch: each column travels as one array parameter. */
-async function insertRows<E>(
-  client: pg.PoolClient,
-  table: string,
-  columns: EventColumn<E>[],
-  events: E[],
-): Promise<void> {
-  if (events.length === 0) return;
-  const names = columns.map((column) => column.name).join(", ");
-  const arrays = columns.map((column, index) => `$${index + 1}::${PG_TYPE_NAMES[column.kind]}[]`).join(", ");
-  const params = columns.map((column) =>
-    events.map((event) => postgresValue(column.kind, column.read(event))),
-  );
-  await client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, params);
-}
-
-function postgresValue(kind: ColumnKind, value: ColumnValue): string | number | boolean | null {
-  if (value === null) return null;
-  return kind === "custom" ? JSON.stringify(value) : (value as string | number | boolean);
 }
