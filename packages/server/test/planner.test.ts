@@ -142,6 +142,9 @@ describe("POST /projects/{projectKey}/sample-size", () => {
     // A zero mean has no relative effect, but an absolute one plans.
     const zero = await plan({ minimumDetectableEffect: 0.5, effect: "absolute", mean: 0, sd: 4 });
     expect(zero.body).toMatchObject({ unitsPerVariation: 1005, relativeEffect: null });
+    // An effect far beyond the spread still needs two units per variation (an arm's variance needs two).
+    const huge = await plan({ minimumDetectableEffect: 1e300, effect: "absolute", mean: 1, sd: 1 });
+    expect(huge.body).toMatchObject({ unitsPerVariation: 2, totalUnits: 4 });
     const sequential = await plan({ minimumDetectableEffect: 0.05, mean: 10, sd: 4, sequential: true });
     expect(sequential.body.method).toBe("confidence-sequence");
     expect(sequential.body.unitsPerVariation).toBeGreaterThan(1005);
@@ -233,6 +236,11 @@ describe("POST /projects/{projectKey}/sample-size", () => {
       [{ minimumDetectableEffect: 0.1, baselineRate: 0.1, tuning: 5 }, /additional/],
       [{ minimumDetectableEffect: "0.1", baselineRate: 0.1 }, /minimumDetectableEffect/],
       [goal(undefined), /goalId/],
+      // No finite plan: more than 2^53 units or days (never a 500 or a number JSON cannot hold).
+      [{ minimumDetectableEffect: 1e-12, baselineRate: 0.1 }, /too small to plan/],
+      [{ minimumDetectableEffect: 1e-12, baselineRate: 0.1, sequential: true }, /too small to plan/],
+      [{ minimumDetectableEffect: 0.1, mean: 1, sd: 1e200 }, /too small to plan/],
+      [{ minimumDetectableEffect: 0.1, baselineRate: 0.1, dailyUnits: 1e-300 }, /2\^53 days/],
     ] as const)
       expectKameleoonError(await plan(body), 400, message);
     expectKameleoonError(await plan(goal(goalIds.foreign)), 404, /not found in project 'shop'/);

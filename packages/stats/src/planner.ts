@@ -101,6 +101,9 @@ export function planSampleSize(input: PlanInput): Plan {
     varB = sd * sd;
     fixed = sampleSizeMeans(sd, delta, { alpha: alphaPerComparison, power });
   }
+  const tooSmall = () =>
+    new StatsInputError("the effect is too small to plan for: it needs more than 2^53 units per arm");
+  if (!(fixed <= Number.MAX_SAFE_INTEGER)) throw tooSmall();
   let perArm = fixed;
   let method: Plan["method"] = input.baselineRate !== undefined ? "fleiss-pooled" : "normal";
   if (input.sequential) {
@@ -113,13 +116,18 @@ export function planSampleSize(input: PlanInput): Plan {
       confidenceSequence(0, 1, 2 * n, { alpha: alphaPerComparison, tuningN }).halfwidth;
     let hi = Math.max(2, fixed);
     while (gap(hi) < 0 && hi < 1e15) hi *= 2;
+    if (!(gap(hi) >= 0)) throw tooSmall();
     perArm = findRoot(gap, Math.max(1, hi / 2), hi, 1e-6);
     method = "confidence-sequence";
   }
-  const units = Math.ceil(perArm);
+  // At least 2 units per arm: an arm's variance needs two.
+  const units = Math.max(2, Math.ceil(perArm));
   const total = units * k;
+  if (!(total <= Number.MAX_SAFE_INTEGER)) throw tooSmall();
   const days =
     input.dailyUnits !== undefined && input.dailyUnits > 0 ? Math.ceil(total / input.dailyUnits) : null;
+  if (days !== null && !(days <= Number.MAX_SAFE_INTEGER))
+    throw new StatsInputError("at this daily traffic the plan takes more than 2^53 days");
   const baseline = input.baselineRate ?? Math.abs(input.mean ?? 0);
   const relativeEffect = baseline === 0 ? null : absolute ? delta / baseline : mde;
   return {
