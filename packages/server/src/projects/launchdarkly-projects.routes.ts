@@ -201,13 +201,43 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
         actorName(principalOf(request)),
         request.params.projectKey,
         (project) => {
-          const next = applyJsonPatch({ name: project.name, tags: project.tags }, patch, ["/name", "/tags"]);
+          const availability = project.settings.defaultClientSideAvailability ?? {
+            usingEnvironmentId: project.settings.includeInSnippetByDefault ?? false,
+            usingMobileKey: true,
+          };
+          const next = applyJsonPatch(
+            { name: project.name, tags: project.tags, defaultClientSideAvailability: availability },
+            patch,
+            ["/name", "/tags", "/defaultClientSideAvailability"],
+          );
           if (typeof next.name !== "string" || next.name.length === 0)
             throw new ApiError(400, "/name must be a non-empty string");
           if (!Array.isArray(next.tags) || next.tags.some((t) => typeof t !== "string")) {
             throw new ApiError(400, "/tags must be an array of strings");
           }
-          return { ...project, name: next.name, tags: next.tags as string[] };
+          // Which flags LaunchDarkly's client-side SDKs get (docs/launchdarkly-sdks.md).
+          const { usingEnvironmentId, usingMobileKey, ...extra } = next.defaultClientSideAvailability ?? {};
+          if (
+            typeof usingEnvironmentId !== "boolean" ||
+            typeof usingMobileKey !== "boolean" ||
+            Object.keys(extra).length > 0
+          ) {
+            throw new ApiError(
+              400,
+              "/defaultClientSideAvailability must be {usingEnvironmentId: boolean, usingMobileKey: boolean}",
+            );
+          }
+          return {
+            ...project,
+            name: next.name,
+            tags: next.tags as string[],
+            settings: {
+              ...project.settings,
+              // LaunchDarkly's older name of usingEnvironmentId, kept equal.
+              includeInSnippetByDefault: usingEnvironmentId,
+              defaultClientSideAvailability: { usingEnvironmentId, usingMobileKey },
+            },
+          };
         },
       );
       return launchDarklyProject(updated, await projectsStore.environments(context.db, updated.key));
