@@ -91,7 +91,9 @@ const removesTarget = (op: Operation) =>
   op.method === "DELETE" || /\/(archive|rotate-keys|apiKey|mobileKey)$/.test(op.path);
 
 const isEventRoute = (op: Operation) =>
-  /^\/(events\/v1\/bulk|bulk|diagnostic|sdk\/v1\/evaluations)$/.test(op.path);
+  /^\/(events\/v1\/bulk|bulk|diagnostic|sdk\/v1\/evaluations|events\/bulk\/\{envId\}|events\/diagnostic\/\{envId\})$/.test(
+    op.path,
+  );
 
 /**
  * Sends `count` cases of each operation (seeded), admin token but a `readerShare` of them with a reader

@@ -90,6 +90,9 @@ export async function seedWorld(server: TestServer, projectKey: string, userId?:
     id: String(webhook._id ?? webhook.id),
     featureFlagId: String(flag.id),
     dataCode: "1234567890",
+    // LaunchDarkly's client-side protocol: the environment id and a context in the path.
+    envId: environment.clientSdkKey,
+    context: Buffer.from(JSON.stringify({ kind: "user", key: "fuzz-visitor" })).toString("base64url"),
   };
   return {
     projectKey,
@@ -158,6 +161,7 @@ export function dialectOf(path: string): Dialect {
   if (path.startsWith("/ofrep/")) return "ofrep";
   if (path.startsWith("/api/v2/")) return "launchdarkly";
   if (/^\/(sdk\/latest-|all$|bulk$|diagnostic$)/.test(path)) return "launchdarkly";
+  if (/^\/(sdk\/evalx|sdk\/goals|eval|events\/bulk|events\/diagnostic)\//.test(path)) return "launchdarkly";
   return "kameleoon";
 }
 

@@ -7,7 +7,18 @@ export type ErrorDialect = "kameleoon" | "launchdarkly" | "ofrep" | "oauth";
 /** LaunchDarkly's SDK protocol paths (launchdarkly-sdk/): their errors are LaunchDarkly's too. */
 function isLaunchDarklySdkPath(url: string): boolean {
   const path = url.split("?", 1)[0]!;
-  return path.startsWith("/sdk/latest-") || path === "/all" || path === "/bulk" || path === "/diagnostic";
+  return (
+    path.startsWith("/sdk/latest-") ||
+    path === "/all" ||
+    path === "/bulk" ||
+    path === "/diagnostic" ||
+    // Client-side SDKs (the environment id in the path).
+    path.startsWith("/sdk/evalx/") ||
+    path.startsWith("/sdk/goals/") ||
+    path.startsWith("/eval/") ||
+    path.startsWith("/events/bulk/") ||
+    path.startsWith("/events/diagnostic/")
+  );
 }
 
 /** The dialect of a request path: LaunchDarkly under /api/v2, OFREP under /ofrep, Kameleoon elsewhere. */

@@ -5,7 +5,7 @@
 
 import type { CompiledFlag } from "@vexil/engine";
 import type { WireEvent } from "../analytics/event-schema.js";
-import type { LdModel } from "../launchdarkly-model/ld-model.js";
+import type { LdExperimentRule, LdModel } from "../launchdarkly-model/ld-model.js";
 
 /** What a bulk body amounts to. */
 export interface LdEventsOutcome {
@@ -40,15 +40,36 @@ export function userKey(event: Json): string | undefined {
   return undefined;
 }
 
+/**
+ * The experiment rule behind an evaluation reason: from the served model, or, for a flag LaunchDarkly's
+ * model cannot say (client-side SDKs get it evaluated by Vexil's engine), from the flag's rules: a
+ * RULE_MATCH names its rule, the fallthrough is the first experiment without a segment.
+ */
+function experimentRule(model: LdModel, flag: CompiledFlag, reason: Json): LdExperimentRule | undefined {
+  const ruleKey = reason.kind === "FALLTHROUGH" ? "fallthrough" : String(reason.ruleId);
+  if (Object.hasOwn(model.experiments, flag.key)) {
+    const experiments = model.experiments[flag.key]!;
+    return Object.hasOwn(experiments, ruleKey) ? experiments[ruleKey] : undefined;
+  }
+  if (!Object.hasOwn(model.notServable, flag.key)) return undefined;
+  const rule = flag.rules.find(
+    (r) =>
+      r.type === "EXPERIMENTATION" &&
+      (ruleKey === "fallthrough"
+        ? r.segmentId === undefined || r.segmentId === null
+        : String(r.id) === ruleKey),
+  );
+  return rule && { ruleId: rule.id, experimentId: rule.experimentId ?? 0 };
+}
+
 function exposureOf(event: Json, model: LdModel, flags: Record<string, CompiledFlag>): WireEvent | undefined {
   const reason = event.reason;
   if (!isRecord(reason) || reason.inExperiment !== true) return undefined;
   const key = typeof event.key === "string" ? event.key : "";
   const flag = Object.hasOwn(flags, key) ? flags[key] : undefined;
-  const experiments = Object.hasOwn(model.experiments, key) ? model.experiments[key] : undefined;
   const code = userKey(event);
-  if (!flag || !experiments || code === undefined || typeof event.variation !== "number") return undefined;
-  const rule = reason.kind === "FALLTHROUGH" ? experiments.fallthrough : experiments[String(reason.ruleId)];
+  if (!flag || code === undefined || typeof event.variation !== "number") return undefined;
+  const rule = experimentRule(model, flag, reason);
   const variation = flag.variations[event.variation];
   if (!rule || !variation) return undefined;
   return {

@@ -1,28 +1,48 @@
 import type { ServerResponse } from "node:http";
-import type { EvaluationPayload } from "@vexil/engine";
+import type { EvaluationPayload, Visitor } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
 import { type LdModel, toLaunchDarkly } from "../launchdarkly-model/ld-model.js";
 import { forgetSdkKeys, sdkKeyEnvironment } from "../projects/sdk-keys.js";
 import type { EnvironmentFeed } from "../sdk-delivery/environment-feed.js";
 import type { SdkDelivery } from "../sdk-delivery/sdk-delivery.service.js";
+import { ClientAvailability } from "./client-availability.js";
+import { clientFlags, type LdClientFlag } from "./ld-client-evaluation.js";
 
-// LaunchDarkly's streaming protocol (GET /all) on top of Vexil's change fan-out: every reload of an
-// environment's feed (sdk-delivery) is compiled to LaunchDarkly's model once, diffed against the previous
-// one, and the differences go to that environment's streams as `patch` / `delete` events.
+// LaunchDarkly's streaming protocols on top of Vexil's change fan-out: every reload of an environment's feed
+// (sdk-delivery), and every schedule step, is compiled to LaunchDarkly's model once and diffed against the
+// previous one; the differences go to that environment's server-side streams (GET /all) as `patch` /
+// `delete` events of flags and segments. A client-side stream (GET /eval/{envId}/{context}) holds one
+// context: its flags are evaluated again and the evaluations that changed are sent as `patch` / `delete`.
 
 const HEARTBEAT = Buffer.from(":\n\n");
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
+/** A client-side stream's context and what it was last sent (JSON without version, by flag key). */
+export interface ClientStreamState {
+  visitor: Visitor;
+  withReasons: boolean;
+  sent: Map<string, string>;
+}
+
 interface LdStream {
   response: ServerResponse;
-  /** The SDK key it connected with: a stream whose key was rotated away is ended. */
+  /** The SDK key or client-side id it connected with: a stream whose key was rotated away is ended. */
   key: string;
+  keyKind: "server" | "client";
+  client?: ClientStreamState;
 }
 
 /** Item JSON without its version: what decides whether an item changed. */
 function contents(items: Record<string, Record<string, unknown>>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, item] of Object.entries(items)) out.set(key, JSON.stringify({ ...item, version: 0 }));
+  return out;
+}
+
+/** Client-side evaluations without their version: what decides whether one changed. */
+function evaluationContents(flags: Record<string, LdClientFlag>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, flag] of Object.entries(flags)) out.set(key, JSON.stringify({ ...flag, version: 0 }));
   return out;
 }
 
@@ -40,11 +60,13 @@ export class LdStreams {
   private timer: NodeJS.Timeout | undefined;
   private readonly heartbeatMs: number;
   private readonly unsubscribe: () => void;
+  readonly availability: ClientAvailability;
 
   constructor(
     private readonly context: AppContext,
     delivery: SdkDelivery,
   ) {
+    this.availability = new ClientAvailability(context);
     delivery.onReload((feed) => this.changed(feed));
     // A key rotation (heard from any process) ends the streams of the old key at once.
     this.unsubscribe = context.changes.subscribe((change) => {
@@ -83,21 +105,38 @@ export class LdStreams {
     this.stepTimers.set(id, timer);
   }
 
-  /** Attaches a stream: a `put` of everything, then the changes. */
+  /** Attaches a server-side stream: a `put` of everything, then the changes. */
   attach(feed: EnvironmentFeed, response: ServerResponse, key: string): void {
     const id = `${feed.projectKey}\0${feed.environmentKey}`;
     const model = this.model(feed);
     if (!this.sent.has(id))
       this.sent.set(id, { flags: contents(model.flags), segments: contents(model.segments) });
     response.write(event("put", { path: "/", data: { flags: model.flags, segments: model.segments } }));
+    this.add(feed, { response, key, keyKind: "server" }, model);
+  }
+
+  /** Attaches a client-side stream: a `put` of the context's evaluations (`flags`), then what changes. */
+  attachClient(
+    feed: EnvironmentFeed,
+    response: ServerResponse,
+    key: string,
+    client: Omit<ClientStreamState, "sent">,
+    flags: Record<string, LdClientFlag>,
+  ): void {
+    response.write(event("put", flags));
+    const state = { ...client, sent: evaluationContents(flags) };
+    this.add(feed, { response, key, keyKind: "client", client: state }, this.model(feed));
+  }
+
+  private add(feed: EnvironmentFeed, stream: LdStream, model: LdModel): void {
+    const id = `${feed.projectKey}\0${feed.environmentKey}`;
     let set = this.streams.get(id);
     if (!set) {
       set = new Set();
       this.streams.set(id, set);
     }
-    const stream = { response, key };
     set.add(stream);
-    response.once("close", () => set.delete(stream));
+    stream.response.once("close", () => set.delete(stream));
     this.startHeartbeat();
     if (!this.stepTimers.has(id)) this.scheduleStep(id, feed, model);
   }
@@ -105,13 +144,29 @@ export class LdStreams {
   private changed(feed: EnvironmentFeed): void {
     const id = `${feed.projectKey}\0${feed.environmentKey}`;
     const streams = this.streams.get(id);
-    const previous = this.sent.get(id);
-    if (!streams || streams.size === 0 || !previous) {
+    if (!streams || streams.size === 0) {
       this.sent.delete(id);
       return;
     }
     const model = this.model(feed);
     this.scheduleStep(id, feed, model);
+    const previous = this.sent.get(id);
+    if (previous) this.patchServerStreams(id, model, previous, streams);
+    const clients = [...streams].filter((stream) => stream.client !== undefined);
+    if (clients.length > 0) {
+      // Storage failed (the project's availability): the streams end, their SDKs reconnect for a new put.
+      this.patchClientStreams(feed, clients).catch(() => {
+        for (const stream of clients) stream.response.end();
+      });
+    }
+  }
+
+  private patchServerStreams(
+    id: string,
+    model: LdModel,
+    previous: { flags: Map<string, string>; segments: Map<string, string> },
+    streams: Set<LdStream>,
+  ): void {
     const next = { flags: contents(model.flags), segments: contents(model.segments) };
     const version = model.version;
     let text = "";
@@ -131,7 +186,32 @@ export class LdStreams {
     this.sent.set(id, next);
     if (text === "") return;
     const bytes = Buffer.from(text);
-    for (const stream of streams) write(stream.response, bytes);
+    for (const stream of streams) if (stream.keyKind === "server") write(stream.response, bytes);
+  }
+
+  /** Evaluates each client-side stream's context again and sends the evaluations that changed. */
+  private async patchClientStreams(feed: EnvironmentFeed, streams: LdStream[]): Promise<void> {
+    const available = await this.availability.of(feed.projectKey);
+    // After the await: the feed's latest payload and step, also if another change came meanwhile.
+    const model = this.model(feed);
+    const now = this.context.now();
+    for (const stream of streams) {
+      const state = stream.client!;
+      const flags = clientFlags(feed.evaluator, model, state.visitor, {
+        available,
+        withReasons: state.withReasons,
+        now,
+      });
+      const next = evaluationContents(flags);
+      let text = "";
+      for (const [key, json] of next) {
+        if (state.sent.get(key) !== json) text += event("patch", { key, ...flags[key] });
+      }
+      for (const key of state.sent.keys())
+        if (!next.has(key)) text += event("delete", { key, version: model.version });
+      state.sent = next;
+      if (text !== "") write(stream.response, Buffer.from(text));
+    }
   }
 
   private startHeartbeat(): void {
@@ -167,7 +247,7 @@ export class LdStreams {
       const caller = await sdkKeyEnvironment(this.context, stream.key);
       if (
         caller === null ||
-        caller.keyKind !== "server" ||
+        caller.keyKind !== stream.keyKind ||
         caller.environment.projectKey !== projectKey ||
         caller.environment.key !== environmentKey
       ) {

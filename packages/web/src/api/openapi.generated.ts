@@ -5536,6 +5536,236 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/eval/{envId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/eval/{envId}/{context}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly client-side SDK streaming (SSE): put of every evaluation, then patch/delete (context as base64url JSON in the path) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Payload filters: not supported (400) */
+                    filter?: string;
+                    /** @description Secure mode hash: ignored, as secure mode is never on in Vexil */
+                    h?: string;
+                    /** @description Add each evaluation's reason */
+                    withReasons?: boolean;
+                };
+                header?: never;
+                path: {
+                    context: string;
+                    envId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Server-Sent Events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/bulk/{envId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** LaunchDarkly client-side SDK analytics events (as POST /bulk: exposures, conversions, counts) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "x-launchdarkly-payload-id"?: string;
+                };
+                path: {
+                    envId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": unknown[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            duplicate: boolean;
+                            ignored: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/diagnostic/{envId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** LaunchDarkly client-side SDK diagnostic events: accepted and not stored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    envId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description no body */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/events/v1/bulk": {
         parameters: {
             query?: never;
@@ -11377,6 +11607,280 @@ export interface paths {
                             /** @enum {unknown} */
                             status: "PENDING" | "RUNNING" | "READY" | "FAILED";
                         };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/evalx/{envId}/context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/evalx/{envId}/contexts/{context}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly client-side SDK polling: every flag evaluated for a context (base64url JSON in the path) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Payload filters: not supported (400) */
+                    filter?: string;
+                    /** @description Secure mode hash: ignored, as secure mode is never on in Vexil */
+                    h?: string;
+                    /** @description Add each evaluation's reason */
+                    withReasons?: boolean;
+                };
+                header?: never;
+                path: {
+                    context: string;
+                    envId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: {
+                                flagVersion: number;
+                                reason?: {
+                                    errorKind?: string;
+                                    inExperiment?: boolean;
+                                    kind: string;
+                                    ruleId?: string;
+                                    ruleIndex?: number;
+                                };
+                                trackEvents: boolean;
+                                trackReason: boolean;
+                                value: unknown;
+                                variation?: number;
+                                version: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/evalx/{envId}/user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/evalx/{envId}/users/{context}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly client-side SDK polling: every flag evaluated for a user (legacy) (base64url JSON in the path) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Payload filters: not supported (400) */
+                    filter?: string;
+                    /** @description Secure mode hash: ignored, as secure mode is never on in Vexil */
+                    h?: string;
+                    /** @description Add each evaluation's reason */
+                    withReasons?: boolean;
+                };
+                header?: never;
+                path: {
+                    context: string;
+                    envId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: {
+                                flagVersion: number;
+                                reason?: {
+                                    errorKind?: string;
+                                    inExperiment?: boolean;
+                                    kind: string;
+                                    ruleId?: string;
+                                    ruleIndex?: number;
+                                };
+                                trackEvents: boolean;
+                                trackReason: boolean;
+                                value: unknown;
+                                variation?: number;
+                                version: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sdk/goals/{envId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LaunchDarkly browser SDK click and page-view goals: none (Vexil's goals are custom events) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    envId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description e.g. invalid_request, not_found */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        }[];
                     };
                 };
             };
