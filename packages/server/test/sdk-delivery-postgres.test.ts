@@ -12,6 +12,7 @@ import { generateToken } from "../src/auth/tokens.store.js";
 import { resolveConfig } from "../src/config.js";
 import { CHANGES_CHANNEL } from "../src/sdk-delivery/postgres-fanout.js";
 import { type OpenedServer, openServer } from "../src/server.js";
+import { archiveUnannounced } from "./fixtures/unannounced-change.js";
 import { createPostgresDatabase } from "./harness.js";
 import { openSseStream } from "./sse-client.js";
 
@@ -174,8 +175,7 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
     const baseUrls: string[] = [];
     const adminToken = generateToken();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-fanout-"));
-    let version = 1;
-    let enabled = true;
+    let projects = 0;
 
     beforeAll(async () => {
       for (let i = 0; i < 2; i++) {
@@ -186,39 +186,45 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
         const server = await openServer(config, { logger: { level: "error" } });
         servers.push(server);
         baseUrls.push(await server.app.listen({ port: 0, host: "127.0.0.1" }));
-        // Both read the same scripted configuration (what storage would hold).
-        server.app.sdkDelivery.usePayloadSource(async (projectKey, environmentKey) => ({
-          version,
-          projectKey,
-          environmentKey,
-          flags: {
-            checkout: {
-              id: 1,
-              key: "checkout",
-              version,
-              enabled,
-              defaultVariationKey: "off",
-              variations: [{ key: "off", variables: [] }],
-              variables: [],
-              rules: [],
-            },
-          },
-          segments: {},
-        }));
       }
-      expect(
-        (await api(baseUrls[0]!, adminToken, "POST", "/projects", { key: "shop", name: "Shop" })).status,
-      ).toBe(201);
     });
     afterAll(async () => {
       for (const server of servers) await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
-    /** The production server SDK key of project `shop`. */
-    async function productionKey(): Promise<string> {
-      const project = await api(baseUrls[1]!, adminToken, "GET", "/projects/shop");
-      return project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+    /**
+     * A project of the test's own, made through the first server, with flag `checkout` on in production;
+     * returns its key and production server SDK key (read through the second server).
+     */
+    async function createProject(): Promise<{ projectKey: string; key: string }> {
+      const projectKey = `shop-${++projects}`;
+      expect(
+        (await api(baseUrls[0]!, adminToken, "POST", "/projects", { key: projectKey, name: "Shop" })).status,
+      ).toBe(201);
+      const created = await api(baseUrls[0]!, adminToken, "POST", "/feature-flags", {
+        siteCode: projectKey,
+        featureKey: "checkout",
+        name: "Checkout",
+        environmentConfigurations: [
+          {
+            environmentKey: "production",
+            featureEnabled: true,
+            defaultVariationKey: "off",
+            rolloutRules: [],
+          },
+        ],
+      });
+      expect(created.status).toBe(201);
+      const project = await api(baseUrls[1]!, adminToken, "GET", `/projects/${projectKey}`);
+      const key = project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
+      return { projectKey, key };
+    }
+
+    /** Turns checkout off or on in production through the first server. */
+    async function toggle(projectKey: string, featureEnabled: boolean) {
+      const url = `/feature-flags/${projectKey}/checkout/production`;
+      expect((await api(baseUrls[0]!, adminToken, "PATCH", url, { featureEnabled })).status).toBe(200);
     }
 
     /** A client connected to the test database (the caller ends it). */
@@ -228,27 +234,32 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
       return client;
     }
 
-    it("delivers a change published in one server to the streams of the other, once", async () => {
-      const key = await productionKey();
+    it("delivers a change committed in one server to the streams of the other, once", async () => {
+      const { projectKey, key } = await createProject();
       const remote = await openStream(baseUrls[1]!, key);
       const local = await openStream(baseUrls[0]!, key);
       try {
         await remote.next((m) => m.event === "put");
         await local.next((m) => m.event === "put");
         let remoteReloads = 0;
-        servers[1]!.app.sdkDelivery.onReload(() => remoteReloads++);
-
-        version++;
-        enabled = false;
-        servers[0]!.context.changes.publish({ projectKey: "shop", kind: "flag", key: "checkout", version });
-        for (const stream of [local, remote]) {
-          const patch = await stream.next((m) => m.event === "patch");
-          expect(patch.id).toBe(String(version));
-          expect(JSON.parse(patch.data).flag).toMatchObject({ key: "checkout", enabled: false });
+        const stop = servers[1]!.app.sdkDelivery.onReload((feed) => {
+          if (feed.projectKey === projectKey) remoteReloads++;
+        });
+        try {
+          await toggle(projectKey, false);
+          const patches = [];
+          for (const stream of [local, remote]) {
+            const patch = await stream.next((m) => m.event === "patch");
+            expect(JSON.parse(patch.data).flag).toMatchObject({ key: "checkout", enabled: false });
+            patches.push(patch.id);
+          }
+          expect(patches[1]).toBe(patches[0]);
+          // The remote process heard it once (its own notification is ignored, a remote one is not re-sent).
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(remoteReloads).toBe(1);
+        } finally {
+          stop();
         }
-        // The remote process heard it once (its own notification is ignored, a remote one is not re-sent).
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(remoteReloads).toBe(1);
       } finally {
         remote.close();
         local.close();
@@ -256,11 +267,13 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
     });
 
     it("reconnects a dropped listener and reloads what it may have missed", async () => {
-      const key = await productionKey();
+      const { projectKey, key } = await createProject();
       const stream = await openStream(baseUrls[1]!, key);
       const admin = await connectDatabase();
+      let resyncs = 0;
+      const stop = servers[1]!.context.changes.subscribeResync(() => resyncs++);
       try {
-        await stream.next((m) => m.event === "put");
+        const put = await stream.next((m) => m.event === "put");
         // Changed while the change listeners are cut off: no notification reaches them. (Each server
         // also LISTENs for token revocations; those connections are left alone.)
         const killed = await admin.query(
@@ -268,38 +281,37 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
           [`LISTEN ${CHANGES_CHANNEL}%`],
         );
         expect(killed.rowCount).toBe(2);
-        version++;
-        enabled = true;
+        await toggle(projectKey, false);
         const patch = await stream.next((m) => m.event === "patch");
-        expect(patch.id).toBe(String(version));
-        expect(JSON.parse(patch.data).flag).toMatchObject({ enabled: true });
+        expect(Number(patch.id)).toBeGreaterThan(Number(put.id));
+        expect(JSON.parse(patch.data).flag).toMatchObject({ enabled: false });
+        // The listener came back and asked every cache to reload.
+        expect(resyncs).toBeGreaterThanOrEqual(1);
       } finally {
+        stop();
         await admin.end();
         stream.close();
       }
     });
 
     it("reloads on the periodic version check when a notification was lost", async () => {
-      const key = await productionKey();
+      const { projectKey, key } = await createProject();
       const stream = await openStream(baseUrls[1]!, key);
-      const admin = await connectDatabase();
       try {
         await stream.next((m) => m.event === "put");
         // Committed elsewhere, notification lost: storage moved, nobody was told.
-        version++;
-        enabled = !enabled;
-        await admin.query("update projects set config_version = $1 where key = 'shop'", [version]);
+        const version = await archiveUnannounced(servers[0]!.context.db, projectKey, "checkout");
         await servers[1]!.app.sdkDelivery.reconcile();
-        const patch = await stream.next((m) => m.event === "patch");
-        expect(patch.id).toBe(String(version));
-        expect(JSON.parse(patch.data).flag).toMatchObject({ enabled });
+        const tombstone = await stream.next((m) => m.event === "delete");
+        expect(tombstone.id).toBe(String(version));
+        expect(JSON.parse(tombstone.data)).toEqual({ kind: "flag", key: "checkout", version });
       } finally {
-        await admin.end();
         stream.close();
       }
     });
 
     it("ignores malformed notifications", async () => {
+      const { projectKey } = await createProject();
       const client = await connectDatabase();
       try {
         await client.query("select pg_notify($1, $2)", [CHANGES_CHANNEL, "not json"]);
@@ -307,7 +319,7 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
           CHANGES_CHANNEL,
           JSON.stringify({ origin: "x", change: {} }),
         ]);
-        const project = await api(baseUrls[0]!, adminToken, "GET", "/projects/shop");
+        const project = await api(baseUrls[0]!, adminToken, "GET", `/projects/${projectKey}`);
         expect(project.status).toBe(200);
       } finally {
         await client.end();

@@ -1,12 +1,13 @@
 import type { ServerResponse } from "node:http";
+import type { EvaluationPayload } from "@vexil/engine";
 import type { FastifyBaseLogger } from "fastify";
 import type { AppContext } from "../app-context.js";
 import type { ConfigChange } from "../changes/change-bus.js";
+import { compileEnvironmentPayload } from "../flags/compile-payload.js";
 import { ApiError } from "../http/api-error.js";
 import { configVersion } from "../projects/projects.store.js";
 import { EnvironmentFeed, type HistoryLimits, type RefreshOutcome, writeTo } from "./environment-feed.js";
 import { EvaluationRecorder } from "./evaluations.store.js";
-import { type PayloadSource, storedPayloadSource } from "./payload-source.js";
 
 export interface SdkDeliveryOptions {
   /** Interval of the `: heartbeat` comment on every stream (default 15 s; env VEXIL_SSE_HEARTBEAT_MS). */
@@ -15,8 +16,6 @@ export interface SdkDeliveryOptions {
   history?: Partial<HistoryLimits>;
   /** How often OFREP evaluation counts are written (default 10 s). */
   evaluationFlushMs?: number;
-  /** Where payloads come from (default: compiled from stored flags and segments). */
-  payloadSource?: PayloadSource;
   /**
    * How often cached payloads are checked against the stored configuration version (a safety net for a
    * lost notification between processes). Default: 30 s on PostgreSQL, never on SQLite (one process).
@@ -43,7 +42,6 @@ function heartbeatFromEnv(): number | undefined {
 export class SdkDelivery {
   private readonly feeds = new Map<string, Map<string, EnvironmentFeed>>();
   private readonly limits: HistoryLimits;
-  private payloadSource: PayloadSource;
   private readonly heartbeatMs: number;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly reconcileTimer: NodeJS.Timeout | undefined;
@@ -60,7 +58,6 @@ export class SdkDelivery {
     options: SdkDeliveryOptions = {},
   ) {
     this.limits = { maxVersions: 1000, maxBytes: 16 * 1024 * 1024, ...options.history };
-    this.payloadSource = options.payloadSource ?? storedPayloadSource(context);
     this.heartbeatMs = options.heartbeatMs ?? heartbeatFromEnv() ?? DEFAULT_HEARTBEAT_MS;
     this.evaluations = new EvaluationRecorder(context.db, options.evaluationFlushMs ?? 10_000, (error) =>
       logger.error({ err: error }, "could not store evaluation counts"),
@@ -93,16 +90,6 @@ export class SdkDelivery {
         if (feed.loaded && stored !== feed.version) this.reload(feed);
       }
     }
-  }
-
-  /** Replaces where payloads come from (tests); cached feeds are dropped. */
-  usePayloadSource(source: PayloadSource): void {
-    this.payloadSource = source;
-    for (const byEnvironment of this.feeds.values()) {
-      for (const feed of byEnvironment.values()) feed.closeStreams();
-    }
-    this.feeds.clear();
-    this.streamCount = 0;
   }
 
   /** Open SDK streams on this process. */
@@ -149,7 +136,7 @@ export class SdkDelivery {
       const created = new EnvironmentFeed(projectKey, environmentKey, this.limits);
       feed = created;
       byEnvironment.set(environmentKey, created);
-      created.ready = this.payloadSource(projectKey, environmentKey).then(
+      created.ready = this.load(projectKey, environmentKey).then(
         (payload) => {
           created.initialize(payload);
           // Changes heard while loading may not be in what was read: read again.
@@ -168,6 +155,11 @@ export class SdkDelivery {
     await feed.ready;
     if (feed.reloading) await feed.reloading;
     return feed;
+  }
+
+  /** The environment's payload compiled from stored flags and segments (one consistent snapshot). */
+  private load(projectKey: string, environmentKey: string): Promise<EvaluationPayload> {
+    return compileEnvironmentPayload(this.context, projectKey, environmentKey);
   }
 
   /** Reloads a feed now and waits for it (a client claims a version this process has not seen yet). */
@@ -202,7 +194,7 @@ export class SdkDelivery {
       do {
         feed.reloadAgain = false;
         try {
-          const payload = await this.payloadSource(feed.projectKey, feed.environmentKey);
+          const payload = await this.load(feed.projectKey, feed.environmentKey);
           if (this.closed || this.feeds.get(feed.projectKey)?.get(feed.environmentKey) !== feed) return;
           const outcome = feed.update(payload);
           if (outcome.sent !== "none") {
