@@ -162,6 +162,8 @@ export function ruleStatus(rule: CompiledRule, now: number = Date.now()): RuleSt
 export interface ExpositionSchedule {
   /** Exposition (0-100) in force at `now`. */
   at(now: number): number;
+  /** The constant piece containing `now`: [from, to) and the exposition over it (infinite ends unbounded). */
+  piece(now: number): readonly [from: number, to: number, exposition: number];
 }
 
 function isPercent(value: unknown): value is number {
@@ -178,12 +180,16 @@ class StepSchedule implements ExpositionSchedule {
   private to = 0;
   private value = 0;
 
-  /** `piece(now)` returns [from, to, value] of the constant piece containing `now`. */
-  constructor(private readonly piece: (now: number) => [number, number, number]) {}
+  /** `pieceAt(now)` returns [from, to, value] of the constant piece containing `now`. */
+  constructor(private readonly pieceAt: (now: number) => [number, number, number]) {}
+
+  piece(now: number): [number, number, number] {
+    return this.pieceAt(now);
+  }
 
   at(now: number): number {
     if (now >= this.from && now < this.to) return this.value;
-    const [from, to, value] = this.piece(now);
+    const [from, to, value] = this.pieceAt(now);
     this.from = from;
     this.to = to;
     this.value = value;

@@ -1,4 +1,4 @@
-import { parseInstant, type RolloutConfiguration } from "@vexil/engine";
+import { isValidTimeZone, parseInstant, type RolloutConfiguration } from "@vexil/engine";
 import { ApiError } from "../http/api-error.js";
 import type {
   ResolveContext,
@@ -25,15 +25,6 @@ export function meaningful(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === "") return false;
   if (Array.isArray(value)) return value.length > 0;
   return true;
-}
-
-function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Even split of 100 % over n variations, at the engine's 0.001 % resolution. */
