@@ -13,7 +13,7 @@
 import http from "node:http";
 import os from "node:os";
 import { basicLogger, init } from "@launchdarkly/node-server-sdk";
-import { SseParser } from "../packages/server/src/sdk-delivery/sse-parser.js";
+import { SseParser } from "@vexil/sdk";
 import { benchOptions } from "./support/options.js";
 import { createDatabase } from "./support/postgres.js";
 import { percentile, printTable } from "./support/table.js";
@@ -63,19 +63,21 @@ async function main() {
     const rawPatch = signal();
     let rawPut: () => void = () => {};
     const rawReady = new Promise<void>((resolve) => (rawPut = resolve));
-    const parser = new SseParser();
+    let at = 0;
+    const parser = new SseParser({
+      onEvent: (event) => {
+        if (event.type === "put") rawPut();
+        if (event.type === "patch") rawPatch.fire(at);
+      },
+    });
     raw = http.get(
       `${reader.baseUrl}/sdk/v1/stream`,
       { headers: { authorization: key }, agent: false },
       (res) => {
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => {
-          const at = now();
-          for (const message of parser.push(chunk)) {
-            if (message.type !== "event") continue;
-            if (message.event === "put") rawPut();
-            if (message.event === "patch") rawPatch.fire(at);
-          }
+          at = now();
+          parser.push(chunk);
         });
       },
     );

@@ -12,7 +12,7 @@
 
 import http from "node:http";
 import os from "node:os";
-import { SseParser } from "../packages/server/src/sdk-delivery/sse-parser.js";
+import { SseParser } from "@vexil/sdk";
 import { benchOptions } from "./support/options.js";
 import { createDatabase } from "./support/postgres.js";
 import { percentile, printTable } from "./support/table.js";
@@ -28,22 +28,24 @@ function openStream(baseUrl: string, key: string) {
   const waiters = new Map<number, (at: number, version: number) => void>();
   let onPut: () => void = () => {};
   const put = new Promise<void>((resolve) => (onPut = resolve));
-  const parser = new SseParser();
+  let at = 0;
+  const parser = new SseParser({
+    onEvent: (event) => {
+      if (event.type === "put") onPut();
+      if (event.type !== "patch") return;
+      const version = Number(event.lastEventId);
+      seen.set(version, at);
+      for (const [wanted, wake] of waiters) if (version >= wanted) wake(at, version);
+    },
+  });
   const request = http.get(
     `${baseUrl}/sdk/v1/stream`,
     { headers: { authorization: key }, agent: false },
     (res) => {
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
-        const at = now();
-        for (const message of parser.push(chunk)) {
-          if (message.type !== "event") continue;
-          if (message.event === "put") onPut();
-          if (message.event !== "patch") continue;
-          const version = Number(message.id);
-          seen.set(version, at);
-          for (const [wanted, wake] of waiters) if (version >= wanted) wake(at, version);
-        }
+        at = now();
+        parser.push(chunk);
       });
     },
   );

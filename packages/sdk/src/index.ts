@@ -25,4 +25,5 @@ export { VexilError, type VexilErrorCode } from "./errors.js";
 export type { ConversionEvent, EventAttributes, ExposureEvent, VexilEvent } from "./events.js";
 export type { FetchLike } from "./http.js";
 export type { Logger } from "./logger.js";
+export { type SseEvent, type SseHandlers, SseLimitError, SseParser } from "./sse-parser.js";
 export { VISIT_TIMEOUT_MS } from "./visits.js";

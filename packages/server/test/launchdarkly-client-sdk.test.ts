@@ -7,11 +7,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { type SseEvent, SseParser } from "@vexil/sdk";
 import { build } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForReport } from "../src/results/results-simulation.test-support.js";
-import { type SseMessage, SseParser } from "../src/sdk-delivery/sse-parser.js";
 import { startTestServer, type TestServer } from "./harness.js";
 
 let server: TestServer;
@@ -489,22 +489,19 @@ describe("the client-side endpoints over HTTP", () => {
       await ok("POST", "/feature-flags", { siteCode: "streamed", featureKey, name: featureKey });
     const response = await fetch(`${server.baseUrl}/eval/${id}/${encoded({ kind: "user", key: "u-1" })}`);
     expect(response.headers.get("content-type")).toContain("text/event-stream");
-    const events: SseMessage[] = [];
+    const events: SseEvent[] = [];
     let wake = () => {};
     const ended = (async () => {
-      const parser = new SseParser();
+      const parser = new SseParser({ onEvent: (event) => events.push(event) });
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        events.push(...parser.push(Buffer.from(chunk).toString("utf8")));
+        parser.pushBytes(chunk);
         wake();
       }
     })();
     const next = async () => {
-      while (!events.some((e) => e.type === "event")) await new Promise<void>((resolve) => (wake = resolve));
-      const event = events.splice(
-        events.findIndex((e) => e.type === "event"),
-        1,
-      )[0] as SseMessage & { type: "event" };
-      return { event: event.event, data: JSON.parse(event.data) as Json };
+      while (events.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const event = events.shift()!;
+      return { event: event.type, data: JSON.parse(event.data) as Json };
     };
     const put = await next();
     expect(put.event).toBe("put");

@@ -90,12 +90,24 @@ describe.skipIf(!postgresUrl)("change fan-out through PostgreSQL LISTEN/NOTIFY",
       const exited = new Promise((resolve) => child.once("exit", resolve));
       const baseUrl = await new Promise<string>((resolve, reject) => {
         let output = "";
+        // A start-up from the sources takes 10-15 s on a loaded 2-core machine; a stuck one fails here,
+        // with its output, rather than as the test's time-out.
+        const stuck = setTimeout(() => {
+          child.kill("SIGKILL");
+          reject(new Error(`vexil serve did not listen within 50 s:\n${output}`));
+        }, 50_000);
         child.stdout!.on("data", (chunk: Buffer) => {
           output += chunk.toString();
           const match = /running at (http:\/\/\S+)/.exec(output);
-          if (match) resolve(match[1]!);
+          if (match) {
+            clearTimeout(stuck);
+            resolve(match[1]!);
+          }
         });
-        child.once("exit", (code) => reject(new Error(`vexil serve exited (${code}):\n${output}`)));
+        child.once("exit", (code) => {
+          clearTimeout(stuck);
+          reject(new Error(`vexil serve exited (${code}):\n${output}`));
+        });
       });
       processes.push({ child, baseUrl, dataDir, exited });
       return baseUrl;

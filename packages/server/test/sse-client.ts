@@ -1,4 +1,11 @@
-import { type SseMessage, SseParser } from "../src/sdk-delivery/sse-parser.js";
+import { SseParser } from "@vexil/sdk";
+
+// The SDK's own parser (the one SDKs run) reads the server's streams in tests: one parser, not two.
+
+/** One dispatched event, or a comment line (`: heartbeat`). */
+export type SseMessage =
+  | { type: "event"; event: string; id: string | undefined; data: string }
+  | { type: "comment"; text: string };
 
 export type SseEvent = SseMessage & { type: "event" };
 
@@ -37,12 +44,20 @@ export async function openSseStream(
   const messages: SseMessage[] = [];
   let wake: (() => void) | undefined;
   if (response.body) {
-    const parser = new SseParser();
-    const decoder = new TextDecoder();
+    const parser = new SseParser({
+      onEvent: (event) =>
+        messages.push({
+          type: "event",
+          event: event.type,
+          id: event.lastEventId === "" ? undefined : event.lastEventId,
+          data: event.data,
+        }),
+      onComment: (text) => messages.push({ type: "comment", text: text.trim() }),
+    });
     (async () => {
       try {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          messages.push(...parser.push(decoder.decode(chunk, { stream: true })));
+          parser.pushBytes(chunk);
           wake?.();
         }
       } catch {
