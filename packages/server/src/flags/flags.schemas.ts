@@ -2,6 +2,7 @@ import { FREQUENCY_UNITS } from "@vexil/engine";
 import { type Static, type TSchema, Type } from "typebox";
 import { Compile } from "typebox/compile";
 import { ApiError } from "../http/api-error.js";
+import { mergePatchBody } from "../http/merge-patch.js";
 
 // Request schemas of the Kameleoon feature-flag dialect. They are closed (additionalProperties: false) like
 // Kameleoon's request schemas, carry no `default` (Fastify's Ajv would inject defaults into merge patches;
@@ -258,54 +259,15 @@ export const EnvironmentPatchTarget = Type.Object(
   { additionalProperties: false },
 );
 
-type JsonSchema = Record<string, unknown>;
-
-/** A copy of `schema` that also accepts null (a merge-patch deletion), without a noisy anyOf. */
-function nullable(schema: JsonSchema): JsonSchema {
-  if (Array.isArray(schema.enum)) return { ...schema, enum: [...schema.enum, null] };
-  if (typeof schema.type === "string") return { ...schema, type: [schema.type, "null"] };
-  if (Array.isArray(schema.type)) return { ...schema, type: [...schema.type, "null"] };
-  return { anyOf: [schema, { type: "null" }] };
-}
-
-/**
- * The JSON Merge Patch (RFC 7396) document of an object schema: every property optional and nullable,
- * nested objects patched the same way, arrays (replaced whole) validated as full values.
- */
-function mergePatchSchema(schema: JsonSchema): JsonSchema {
-  const { required: _required, ...rest } = schema;
-  const properties = schema.properties as Record<string, JsonSchema>;
-  return {
-    ...rest,
-    properties: Object.fromEntries(
-      Object.entries(properties).map(([key, property]) => [
-        key,
-        nullable(property.type === "object" && property.properties ? mergePatchSchema(property) : property),
-      ]),
-    ),
-  };
-}
-
-const asJson = (schema: TSchema): JsonSchema => JSON.parse(JSON.stringify(schema)) as JsonSchema;
-
 /** PATCH /feature-flags/{siteCode}/{featureKey}: a merge patch of the create body. */
-export const FlagPatchBody = Type.Unsafe<Record<string, unknown>>(
-  mergePatchSchema({
-    ...asJson(CreateFlagBody),
-    description: "JSON Merge Patch (RFC 7396) of a feature flag",
-  }),
-);
+export const FlagPatchBody = mergePatchBody(CreateFlagBody, "JSON Merge Patch (RFC 7396) of a feature flag");
 /** PATCH /feature-flags/{siteCode}/{featureKey}/{environmentKey}. */
-export const EnvironmentPatchBody = Type.Unsafe<Record<string, unknown>>(
-  mergePatchSchema({
-    ...asJson(EnvironmentPatchTarget),
-    description: "JSON Merge Patch of one environment configuration (and, as Kameleoon allows, flag fields)",
-  }),
+export const EnvironmentPatchBody = mergePatchBody(
+  EnvironmentPatchTarget,
+  "JSON Merge Patch of one environment configuration (and, as Kameleoon allows, flag fields)",
 );
 /** PATCH /feature-flags/rules/{ruleId}. */
-export const RulePatchBody = Type.Unsafe<Record<string, unknown>>(
-  mergePatchSchema({ ...asJson(RuleSchema), description: "JSON Merge Patch of one rollout rule" }),
-);
+export const RulePatchBody = mergePatchBody(RuleSchema, "JSON Merge Patch of one rollout rule");
 
 export const DuplicateBody = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { principalOf } from "../http/authentication.js";
-import { dropNullMembers, normalizePatchNulls } from "../http/merge-patch.js";
+import { dropNullMembers, mergePatchBody, normalizePatchNulls } from "../http/merge-patch.js";
 import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import {
@@ -43,22 +43,7 @@ const CreateGoalBody = Type.Object(
   { additionalProperties: false },
 );
 
-const GoalPatchBody = Type.Unsafe<Record<string, unknown>>({
-  type: "object",
-  additionalProperties: false,
-  description: "JSON Merge Patch of a goal",
-  properties: Object.fromEntries(
-    Object.entries({
-      siteCode: SiteCode,
-      name: Type.String({ minLength: 1, maxLength: 256 }),
-      ...goalFields,
-    }).map(([key, schema]) => {
-      const json = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
-      if (Array.isArray(json.enum)) return [key, { ...json, enum: [...json.enum, null] }];
-      return [key, { ...json, type: [json.type, "null"] }];
-    }),
-  ),
-});
+const GoalPatchBody = mergePatchBody(CreateGoalBody, "JSON Merge Patch of a goal");
 
 const GoalParams = Type.Object({ goalId: Type.Integer({ minimum: 1 }) });
 const ListQuery = Type.Object({ siteCode: Type.Optional(SiteCode) }, { additionalProperties: false });

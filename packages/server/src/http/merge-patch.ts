@@ -1,3 +1,4 @@
+import { type TSchema, type TUnsafe, Type } from "typebox";
 import { ApiError } from "./api-error.js";
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -56,4 +57,40 @@ export async function dropNullMembers(request: { body: unknown }): Promise<void>
 /** preValidation hook of merge-patch routes (see patchNulls). */
 export async function normalizePatchNulls(request: { body: unknown }): Promise<void> {
   request.body = patchNulls(request.body);
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** A copy of `schema` that also accepts null (a merge-patch deletion), without a noisy anyOf. */
+function nullable(schema: JsonSchema): JsonSchema {
+  if (Array.isArray(schema.enum)) return { ...schema, enum: [...schema.enum, null] };
+  if (typeof schema.type === "string") return { ...schema, type: [schema.type, "null"] };
+  if (Array.isArray(schema.type)) return { ...schema, type: [...schema.type, "null"] };
+  // A schema constraining no type (Type.Unknown) already accepts null.
+  if (!["anyOf", "oneOf", "allOf", "$ref", "const", "not"].some((k) => k in schema)) return schema;
+  return { anyOf: [schema, { type: "null" }] };
+}
+
+function patchOf(schema: JsonSchema): JsonSchema {
+  const { required: _required, ...rest } = schema;
+  const properties = schema.properties as Record<string, JsonSchema>;
+  return {
+    ...rest,
+    properties: Object.fromEntries(
+      Object.entries(properties).map(([key, property]) => [
+        key,
+        nullable(property.type === "object" && property.properties ? patchOf(property) : property),
+      ]),
+    ),
+  };
+}
+
+/**
+ * The JSON Merge Patch (RFC 7396) body of an object schema (a resource's create body): every member
+ * optional and nullable (null deletes; services check what must stay), nested objects patched the same
+ * way, arrays (replaced whole) validated as full values. The one way merge-patch routes build their body.
+ */
+export function mergePatchBody(schema: TSchema, description: string): TUnsafe<Record<string, unknown>> {
+  const json = JSON.parse(JSON.stringify(schema)) as JsonSchema;
+  return Type.Unsafe<Record<string, unknown>>(patchOf({ ...json, description }));
 }

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { principalOf } from "../http/authentication.js";
-import { dropNullMembers, normalizePatchNulls } from "../http/merge-patch.js";
+import { dropNullMembers, mergePatchBody, normalizePatchNulls } from "../http/merge-patch.js";
 import { actorName, assertProjectAccess } from "../http/principal.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { etagOf } from "../http/write-guards.js";
@@ -40,21 +40,7 @@ const CreateSegmentBody = Type.Object(
   { siteCode: SiteCode, ...segmentFields, ...readOnly },
   { additionalProperties: false },
 );
-const SegmentPatchBody = Type.Object(
-  {
-    siteCode: Type.Optional(Type.Union([SiteCode, Type.Null()])),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
-    tags: Type.Optional(
-      Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 100 }), Type.Null()]),
-    ),
-    condition: Type.Optional(Condition),
-    included: Type.Optional(Type.Union([VisitorCodes, Type.Null()])),
-    excluded: Type.Optional(Type.Union([VisitorCodes, Type.Null()])),
-    ...readOnly,
-  },
-  { additionalProperties: false, description: "JSON Merge Patch; `condition` is replaced whole" },
-);
+const SegmentPatchBody = mergePatchBody(CreateSegmentBody, "JSON Merge Patch; `condition` is replaced whole");
 const SegmentParams = Type.Object({ segmentId: Type.Integer({ minimum: 1 }) });
 const ListQuery = Type.Object({ siteCode: Type.Optional(SiteCode) }, { additionalProperties: false });
 

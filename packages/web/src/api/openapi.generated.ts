@@ -9329,7 +9329,7 @@ export interface paths {
                     "application/json": {
                         cappingSettings?: {
                             /** @enum {unknown} */
-                            type: "none" | "absolute" | "percentile";
+                            type?: "none" | "absolute" | "percentile" | null;
                             /** @description absolute: the cap (> 0); percentile: a fraction between 0 and 1 (0.99 = P99) */
                             value?: number | null;
                         } | null;
@@ -13070,16 +13070,16 @@ export interface paths {
                     "application/json": {
                         /** @description {all:[...]} | {any:[...]} | {not:{...}} | {attribute, operator, values[], negate?}; operators: equals, in, startsWith, endsWith, contains, matches, lt, lte, gt, gte, before, after, semverEq, semverLt, semverLte, semverGt, semverGte, exists, inCidr, inSegment */
                         condition?: unknown;
-                        dateCreated?: string;
-                        dateModified?: string;
+                        dateCreated?: string | null;
+                        dateModified?: string | null;
                         description?: string | null;
                         excluded?: string[] | null;
-                        id?: number;
+                        id?: number | null;
                         included?: string[] | null;
-                        name?: string;
+                        name?: string | null;
                         siteCode?: string | null;
                         tags?: string[] | null;
-                        version?: number;
+                        version?: number | null;
                     };
                 };
             };
