@@ -1,6 +1,6 @@
 import type { AccountsService } from "./accounts/accounts.service.js";
 import type { AnalyticsStore } from "./analytics/analytics-store.js";
-import type { TokenStore } from "./auth/tokens.store.js";
+import type { TokensService } from "./auth/tokens.service.js";
 import type { ChangeBus } from "./changes/change-bus.js";
 import type { Outbox } from "./changes/outbox.js";
 import type { ServerConfig } from "./config.js";
@@ -24,6 +24,7 @@ export interface Services {
   experiments: ExperimentsService;
   launchDarklyMetrics: LaunchDarklyMetricsService;
   planner: PlannerService;
+  tokens: TokensService;
 }
 
 /** What every capability's routes and services are built from; one per running server. */
@@ -32,7 +33,6 @@ export interface AppContext {
   database: ConfigDatabase;
   /** Shorthand for database.db. */
   db: ConfigDatabase["db"];
-  tokens: TokenStore;
   /** Console users and their sessions. */
   accounts: AccountsService;
   /** Tells every process of the database that tokens were revoked (their caches forget them). */

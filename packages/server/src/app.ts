@@ -120,7 +120,7 @@ export async function buildApp(
 
   installAuthentication(app, {
     resolvers: [
-      tokenResolver(context.tokens, context.config.tokenCacheMs, context.revocations),
+      tokenResolver(context.services.tokens, context.config.tokenCacheMs, context.revocations),
       sessionResolver(context.accounts),
     ],
     revocations: context.revocations,

@@ -3,7 +3,6 @@ import fs from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { runUserCommand, usersUsage } from "./accounts/users.command.js";
 import { runAnalyzeCommand } from "./analyze/analyze.command.js";
-import { createApiToken } from "./auth/tokens.service.js";
 import { openRoot } from "./composition.js";
 import { resolveConfig } from "./config.js";
 import { ensureDemoData } from "./demo/demo-project.js";
@@ -165,7 +164,7 @@ async function tokenCommand(args: string[]): Promise<number> {
     { logger: false },
   );
   try {
-    const { token, record } = await createApiToken(server.context, "cli", {
+    const { token, record } = await server.context.services.tokens.create("cli", {
       name: values.name ?? `${role} token`,
       role,
       projectKey: values.project,

@@ -8,7 +8,8 @@ import { openPostgresAnalyticsStore } from "./analytics/postgres-store.js";
 import type { AppContext, Services } from "./app-context.js";
 import { auditStore } from "./audit/audit.store.js";
 import { localRevocationFeed, startPostgresRevocationFeed } from "./auth/token-revocations.js";
-import { generateToken, TokenStore } from "./auth/tokens.store.js";
+import { TokensService } from "./auth/tokens.service.js";
+import { generateToken, tokensStore } from "./auth/tokens.store.js";
 import type { AutomationTask } from "./automation/automation-tasks.js";
 import { AutomationScheduler } from "./automation/scheduler.js";
 import { ChangeBus } from "./changes/change-bus.js";
@@ -71,12 +72,12 @@ function processLogger(config: ServerConfig, option: RootOptions["logger"]): Fas
 
 /** Makes sure an admin token exists: VEXIL_ADMIN_TOKEN when set, else a generated one on first start. */
 async function ensureAdminToken(
-  tokens: TokenStore,
+  db: AppContext["db"],
   configured: string | undefined,
 ): Promise<string | undefined> {
   if (configured) {
-    if (!(await tokens.exists(configured))) {
-      await tokens.create({
+    if (!(await tokensStore.exists(db, configured))) {
+      await tokensStore.create(db, {
         token: configured,
         name: "admin (VEXIL_ADMIN_TOKEN)",
         role: "admin",
@@ -86,9 +87,15 @@ async function ensureAdminToken(
     }
     return undefined;
   }
-  if (await tokens.hasAdmin()) return undefined;
+  if (await tokensStore.hasAdmin(db)) return undefined;
   const token = generateToken();
-  await tokens.create({ token, name: "admin (first start)", role: "admin", projectKey: null, kind: "api" });
+  await tokensStore.create(db, {
+    token,
+    name: "admin (first start)",
+    role: "admin",
+    projectKey: null,
+    kind: "api",
+  });
   return token;
 }
 
@@ -115,6 +122,7 @@ export function buildServices(context: AppContext): Services {
       experiments.metricUsage(projectKey, goalIds),
     ),
     planner: new PlannerService(context, goals),
+    tokens: new TokensService(context),
   };
 }
 
@@ -123,8 +131,7 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
   const logger = processLogger(config, options.logger);
   const database = openConfigDatabase(config);
   await migrateToLatest(database.db as never, database.dialect);
-  const tokens = new TokenStore(database.db);
-  const generatedAdminToken = await ensureAdminToken(tokens, config.adminToken);
+  const generatedAdminToken = await ensureAdminToken(database.db, config.adminToken);
   const now = options.now ?? Date.now;
   const analytics = config.databaseUrl
     ? await openPostgresAnalyticsStore({ connectionString: config.databaseUrl })
@@ -157,7 +164,6 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
     config,
     database,
     db: database.db,
-    tokens,
     accounts: new AccountsService(
       database.db,
       now,

@@ -2,7 +2,6 @@ import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
-import { generateToken } from "./tokens.store.js";
 
 const TokenRequest = Type.Object({
   grant_type: Type.String(),
@@ -70,22 +69,12 @@ export function oauthRoutes(app: TypedApp, context: AppContext) {
       if (!clientId || !clientSecret) {
         return oauthError(400, "invalid_request", "client_id and client_secret are required");
       }
-      const principal = await context.tokens.verify(clientSecret, context.now());
+      const principal = await context.services.tokens.verify(clientSecret, context.now());
       if (principal?.kind !== "api" || clientId !== `vexil-${principal.tokenId}`) {
         return oauthError(401, "invalid_client", "Unknown client or wrong secret");
       }
       const ttl = context.config.oauthTokenTtlSeconds;
-      const accessToken = generateToken("vxo");
-      await context.tokens.deleteExpired(context.now());
-      await context.tokens.create({
-        token: accessToken,
-        name: `oauth:${principal.name}`,
-        role: principal.role,
-        projectKey: principal.projectKey,
-        kind: "oauth",
-        parentId: principal.tokenId,
-        expiresAt: new Date(context.now() + ttl * 1000).toISOString(),
-      });
+      const accessToken = await context.services.tokens.issueOAuthToken(principal, ttl);
       reply.header("cache-control", "no-store");
       return { access_token: accessToken, token_type: "Bearer", expires_in: ttl };
     },

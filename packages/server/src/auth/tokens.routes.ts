@@ -5,7 +5,7 @@ import { principalOf } from "../http/authentication.js";
 import { actorName, assertProjectAccess, assertRole, type Principal, type Role } from "../http/principal.js";
 import { NoContent, Nullable, responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
-import { createApiToken, tokenView } from "./tokens.service.js";
+import { tokenView } from "./tokens.service.js";
 
 const NewToken = Type.Object(
   {
@@ -53,12 +53,13 @@ export function assertGrantable(creator: Principal, wanted: { role: Role; projec
  * project's tokens only; other tokens answer 404 to it, as if they did not exist.
  */
 export function tokenRoutes(app: TypedApp, context: AppContext) {
+  const service = context.services.tokens;
   const tags = ["auth"];
   const listResponse = responses("kameleoon", { 200: Type.Array(TokenViewSchema) });
   app.get(
     "/tokens",
     { config: { access: "admin" }, schema: { tags, response: listResponse } },
-    async (request) => (await context.tokens.list(principalOf(request).projectKey)).map(tokenView),
+    async (request) => (await service.list(principalOf(request).projectKey)).map(tokenView),
   );
 
   app.post(
@@ -70,7 +71,7 @@ export function tokenRoutes(app: TypedApp, context: AppContext) {
     async (request, reply) => {
       const principal = principalOf(request);
       assertGrantable(principal, request.body);
-      const { token, record } = await createApiToken(context, actorName(principal), request.body);
+      const { token, record } = await service.create(actorName(principal), request.body);
       return reply.status(201).send({ ...tokenView(record), token });
     },
   );
@@ -87,20 +88,8 @@ export function tokenRoutes(app: TypedApp, context: AppContext) {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const existing = await context.tokens.find(request.params.tokenId);
-      const visible =
-        existing && (principal.projectKey === null || existing.projectKey === principal.projectKey);
-      if (!visible || !(await context.tokens.revoke(request.params.tokenId))) {
-        throw new ApiError(404, `Token ${request.params.tokenId} not found`);
-      }
+      await service.revoke(actorName(principal), principal.projectKey, request.params.tokenId);
       await app.forgetVerifiedTokens();
-      await context.outbox.publish(context.db, {
-        projectKey: existing.projectKey,
-        actor: actorName(principalOf(request)),
-        action: "token.revoke",
-        resourceType: "token",
-        resourceId: String(request.params.tokenId),
-      });
       return reply.status(204).send();
     },
   );

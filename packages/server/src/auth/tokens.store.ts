@@ -36,22 +36,23 @@ function recordOf(row: Selectable<Database["access_tokens"]>): TokenRecord {
 }
 
 /** Access tokens: created, looked up by hash, revoked. */
-export class TokenStore {
-  constructor(private readonly db: Kysely<Database>) {}
-
+export const tokensStore = {
   /** Stores a token's hash; returns its record. */
-  async create(input: {
-    token: string;
-    name: string;
-    role: Role;
-    projectKey: string | null;
-    kind: "api" | "oauth";
-    expiresAt?: string | null;
-    /** For an OAuth access token: the API token it was minted from. */
-    parentId?: number | null;
-  }): Promise<TokenRecord> {
+  async create(
+    db: Kysely<Database>,
+    input: {
+      token: string;
+      name: string;
+      role: Role;
+      projectKey: string | null;
+      kind: "api" | "oauth";
+      expiresAt?: string | null;
+      /** For an OAuth access token: the API token it was minted from. */
+      parentId?: number | null;
+    },
+  ): Promise<TokenRecord> {
     const createdAt = new Date().toISOString();
-    const row = await this.db
+    const row = await db
       .insertInto("access_tokens")
       .values({
         name: input.name,
@@ -74,14 +75,18 @@ export class TokenStore {
       createdAt,
       expiresAt: input.expiresAt ?? null,
     };
-  }
+  },
 
   /** The principal a presented token stands for, or null when unknown, revoked or expired. */
-  async verify(token: string, now = Date.now()): Promise<(Principal & { kind: string }) | null> {
+  async verify(
+    db: Kysely<Database>,
+    token: string,
+    now = Date.now(),
+  ): Promise<(Principal & { kind: string }) | null> {
     const hash = hashToken(token);
     // An OAuth access token lives only while the API token it was minted from does (a revocation racing
     // a mint leaves the new token's parent revoked; the join catches it).
-    const row = await this.db
+    const row = await db
       .selectFrom("access_tokens")
       .leftJoin("access_tokens as parent", "parent.id", "access_tokens.parent_id")
       .selectAll("access_tokens")
@@ -99,23 +104,19 @@ export class TokenStore {
       projectKey: row.project_key,
       kind: row.kind,
     };
-  }
+  },
 
   /** Lists live long-lived tokens (never their secrets), of one project only when `projectKey` is given. */
-  async list(projectKey: string | null = null): Promise<TokenRecord[]> {
-    let query = this.db
-      .selectFrom("access_tokens")
-      .selectAll()
-      .where("kind", "=", "api")
-      .where("revoked", "=", 0);
+  async list(db: Kysely<Database>, projectKey: string | null = null): Promise<TokenRecord[]> {
+    let query = db.selectFrom("access_tokens").selectAll().where("kind", "=", "api").where("revoked", "=", 0);
     if (projectKey !== null) query = query.where("project_key", "=", projectKey);
     const rows = await query.orderBy("id").execute();
     return rows.map(recordOf);
-  }
+  },
 
   /** A live API token's record by id, or undefined. */
-  async find(id: number): Promise<TokenRecord | undefined> {
-    const row = await this.db
+  async find(db: Kysely<Database>, id: number): Promise<TokenRecord | undefined> {
+    const row = await db
       .selectFrom("access_tokens")
       .selectAll()
       .where("id", "=", id)
@@ -123,31 +124,31 @@ export class TokenStore {
       .where("revoked", "=", 0)
       .executeTakeFirst();
     return row && recordOf(row);
-  }
+  },
 
   /** Revokes a token and the OAuth access tokens minted from it; false when there was none. */
-  async revoke(id: number): Promise<boolean> {
-    const result = await this.db
+  async revoke(db: Kysely<Database>, id: number): Promise<boolean> {
+    const result = await db
       .updateTable("access_tokens")
       .set({ revoked: 1 })
       .where((eb) => eb.or([eb("id", "=", id), eb("parent_id", "=", id)]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
-  }
+  },
 
   /** Whether a token with this exact hash is stored (used to keep VEXIL_ADMIN_TOKEN idempotent). */
-  async exists(token: string): Promise<boolean> {
-    const row = await this.db
+  async exists(db: Kysely<Database>, token: string): Promise<boolean> {
+    const row = await db
       .selectFrom("access_tokens")
       .select("id")
       .where("token_hash", "=", hashToken(token))
       .executeTakeFirst();
     return row !== undefined;
-  }
+  },
 
   /** Whether any admin token exists (first start generates one when none does). */
-  async hasAdmin(): Promise<boolean> {
-    const row = await this.db
+  async hasAdmin(db: Kysely<Database>): Promise<boolean> {
+    const row = await db
       .selectFrom("access_tokens")
       .select("id")
       .where("role", "=", "admin")
@@ -155,14 +156,14 @@ export class TokenStore {
       .where("revoked", "=", 0)
       .executeTakeFirst();
     return row !== undefined;
-  }
+  },
 
   /** Drops issued OAuth tokens that have expired. */
-  async deleteExpired(now = Date.now()): Promise<void> {
-    await this.db
+  async deleteExpired(db: Kysely<Database>, now = Date.now()): Promise<void> {
+    await db
       .deleteFrom("access_tokens")
       .where("kind", "=", "oauth")
       .where("expires_at", "<", new Date(now).toISOString())
       .execute();
-  }
-}
+  },
+};

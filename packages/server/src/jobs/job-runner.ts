@@ -32,7 +32,7 @@ import type { Kysely } from "kysely";
 import { isUniqueViolation } from "../http/write-guards.js";
 import type { SqlDialect } from "../storage/database.js";
 import type { Database } from "../storage/schema.js";
-import { insertJob, type Job, type JobStatus, JobsStore, toJob } from "./jobs.store.js";
+import { insertJob, type Job, type JobStatus, jobsStore, toJob } from "./jobs.store.js";
 
 export type { Job, JobStatus } from "./jobs.store.js";
 
@@ -163,7 +163,8 @@ function errorText(error: unknown): string {
 /** The jobs API (context.jobs): register handlers, enqueue, read; plus the worker loop (start/stop). */
 export class JobRunner {
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  private readonly store: JobsStore;
+  private readonly db: JobRunnerOptions["db"];
+  private readonly dialect: JobRunnerOptions["dialect"];
   private readonly handlers = new Map<string, { handler: JobHandler; options: JobHandlerOptions }>();
   private readonly running = new Map<number, Running>();
   private readonly now: () => number;
@@ -181,7 +182,8 @@ export class JobRunner {
   private lastPurge = 0;
 
   constructor(options: JobRunnerOptions) {
-    this.store = new JobsStore(options.db, options.dialect);
+    this.db = options.db;
+    this.dialect = options.dialect;
     this.now = options.now;
     this.pollMs = options.pollMs ?? 1000;
     this.concurrency = options.concurrency ?? 2;
@@ -213,13 +215,13 @@ export class JobRunner {
     const row = newJob(input, now);
     let outcome: EnqueueOutcome<Payload, Result> | undefined;
     if (row.key === null) {
-      outcome = { job: toJob(await this.store.insert(row)), created: true, rerun: false };
+      outcome = { job: toJob(await jobsStore.insert(this.db, row)), created: true, rerun: false };
     } else {
       for (let round = 0; round < 3 && !outcome; round++) {
-        const existing = await this.store.byKey(row.kind, row.key);
+        const existing = await jobsStore.byKey(this.db, row.kind, row.key);
         if (!existing) {
           try {
-            outcome = { job: toJob(await this.store.insert(row)), created: true, rerun: false };
+            outcome = { job: toJob(await jobsStore.insert(this.db, row)), created: true, rerun: false };
           } catch (error) {
             if (!isUniqueViolation(error)) throw error;
             // Another request inserted the same key first: read it on the next round.
@@ -228,8 +230,8 @@ export class JobRunner {
         }
         const finished = existing.status === "READY" || existing.status === "FAILED";
         if (finished && options.whenFinished === "rerun") {
-          if (await this.store.rerunFinished(Number(existing.id), row)) {
-            const job = await this.store.byId(Number(existing.id));
+          if (await jobsStore.rerunFinished(this.db, Number(existing.id), row)) {
+            const job = await jobsStore.byId(this.db, Number(existing.id));
             if (job) outcome = { job: toJob(job), created: false, rerun: true };
           }
           // Lost a race with another rerun (or a deletion): read again.
@@ -244,7 +246,7 @@ export class JobRunner {
   }
 
   async get<Payload = unknown, Result = unknown>(id: number): Promise<Job<Payload, Result> | undefined> {
-    const row = await this.store.byId(id);
+    const row = await jobsStore.byId(this.db, id);
     return row && toJob<Payload, Result>(row);
   }
 
@@ -252,13 +254,13 @@ export class JobRunner {
     kind: string,
     key: string,
   ): Promise<Job<Payload, Result> | undefined> {
-    const row = await this.store.byKey(kind, key);
+    const row = await jobsStore.byKey(this.db, kind, key);
     return row && toJob<Payload, Result>(row);
   }
 
   /** Makes waiting PENDING jobs of a kind (optionally those whose key starts with a prefix) due now. */
   async runNow(kind: string, keyPrefix?: string): Promise<number> {
-    const count = await this.store.makeDue(kind, keyPrefix, this.now());
+    const count = await jobsStore.makeDue(this.db, kind, keyPrefix, this.now());
     if (count > 0) this.wake();
     return count;
   }
@@ -293,8 +295,8 @@ export class JobRunner {
       // Aborted handlers never write their outcome, so these are still RUNNING under this worker's lease.
       const now = this.now();
       for (const entry of interrupted) {
-        await this.store
-          .reschedule(entry.job.id, this.workerId, now, null, true, now)
+        await jobsStore
+          .reschedule(this.db, entry.job.id, this.workerId, now, null, true, now)
           .catch((error) => this.logger?.warn({ err: error, jobId: entry.job.id }, "could not release job"));
       }
     }
@@ -333,12 +335,19 @@ export class JobRunner {
       await this.purgeIfDue();
       while (!this.stopping && this.running.size < this.concurrency) {
         const now = this.now();
-        const row = await this.store.claim([...this.handlers.keys()], this.workerId, now, (kind) => {
-          return now + this.leaseMsOf(kind);
-        });
+        const row = await jobsStore.claim(
+          this.db,
+          this.dialect,
+          [...this.handlers.keys()],
+          this.workerId,
+          now,
+          (kind) => {
+            return now + this.leaseMsOf(kind);
+          },
+        );
         if (!row) break;
         if (this.stopping) {
-          await this.store.reschedule(Number(row.id), this.workerId, now, null, true, now);
+          await jobsStore.reschedule(this.db, Number(row.id), this.workerId, now, null, true, now);
           break;
         }
         this.execute(toJob(row));
@@ -353,7 +362,7 @@ export class JobRunner {
     const now = this.now();
     if (now - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = now;
-    await this.store.purgeFinished(now - this.retainFinishedMs);
+    await jobsStore.purgeFinished(this.db, now - this.retainFinishedMs);
   }
 
   private leaseMsOf(kind: string): number {
@@ -395,7 +404,7 @@ export class JobRunner {
       const value = progress;
       lastWrite = now;
       renewing = renewing
-        .then(() => this.store.renew(job.id, owner, this.now() + leaseMs, this.now(), value))
+        .then(() => jobsStore.renew(this.db, job.id, owner, this.now() + leaseMs, this.now(), value))
         .then((held) => {
           written = value;
           if (!held) controller.abort(new LeaseLost("lease lost"));
@@ -428,23 +437,25 @@ export class JobRunner {
       await renewing;
       if (!mayWrite()) return;
       const text = result instanceof JsonResult ? result.json : JSON.stringify(result ?? null);
-      if (await this.store.complete(job.id, owner, text, this.now())) await this.finished(job, "READY");
+      if (await jobsStore.complete(this.db, job.id, owner, text, this.now()))
+        await this.finished(job, "READY");
     } catch (error) {
       clearInterval(heartbeat);
       await renewing;
       if (!mayWrite()) return;
       const now = this.now();
       if (error instanceof RetryLater) {
-        await this.store.reschedule(job.id, owner, now + error.delayMs, error.message, true, now);
+        await jobsStore.reschedule(this.db, job.id, owner, now + error.delayMs, error.message, true, now);
         return;
       }
       const policy = registered?.options.retryDelayMs ?? defaultRetryDelayMs;
       const delay = registered && job.attempts <= job.maxAttempts ? policy(job.attempts, error, job) : null;
       if (delay === null) {
         this.logger?.warn({ err: error, jobId: job.id, kind: job.kind }, "job failed");
-        if (await this.store.fail(job.id, owner, errorText(error), now)) await this.finished(job, "FAILED");
+        if (await jobsStore.fail(this.db, job.id, owner, errorText(error), now))
+          await this.finished(job, "FAILED");
       } else {
-        await this.store.reschedule(job.id, owner, now + delay, errorText(error), false, now);
+        await jobsStore.reschedule(this.db, job.id, owner, now + delay, errorText(error), false, now);
       }
     } finally {
       clearInterval(heartbeat);

@@ -88,33 +88,47 @@ export async function insertJob(db: Kysely<Database>, job: NewJob): Promise<JobR
     .executeTakeFirstOrThrow();
 }
 
+/** Applies `change` to a job only while `owner` still holds its lease; a late worker writes nothing. */
+async function updateWhileHeld(
+  db: Kysely<Database>,
+  id: number,
+  owner: string,
+  change: (update: ReturnType<typeof heldJob>) => ReturnType<typeof heldJob>,
+): Promise<boolean> {
+  const result = await change(heldJob(db, id, owner)).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+function heldJob(db: Kysely<Database>, id: number, owner: string) {
+  return db
+    .updateTable("jobs")
+    .where("id", "=", id)
+    .where("lease_owner", "=", owner)
+    .where("status", "=", "RUNNING");
+}
+
 /** Every statement on the `jobs` table. Writes by a worker name it as lease owner, so a lost lease is a no-op. */
-export class JobsStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: SqlDialect,
-  ) {}
+export const jobsStore = {
+  async insert(db: Kysely<Database>, job: NewJob): Promise<JobRow> {
+    return insertJob(db, job);
+  },
 
-  async insert(job: NewJob): Promise<JobRow> {
-    return insertJob(this.db, job);
-  }
+  async byId(db: Kysely<Database>, id: number): Promise<JobRow | undefined> {
+    return db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+  },
 
-  async byId(id: number): Promise<JobRow | undefined> {
-    return this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
-  }
-
-  async byKey(kind: string, key: string): Promise<JobRow | undefined> {
-    return this.db
+  async byKey(db: Kysely<Database>, kind: string, key: string): Promise<JobRow | undefined> {
+    return db
       .selectFrom("jobs")
       .selectAll()
       .where("kind", "=", kind)
       .where("key", "=", key)
       .executeTakeFirst();
-  }
+  },
 
   /** Puts a finished (READY/FAILED) job back to PENDING with a new payload; false when it was not finished. */
-  async rerunFinished(id: number, job: NewJob): Promise<boolean> {
-    const result = await this.db
+  async rerunFinished(db: Kysely<Database>, id: number, job: NewJob): Promise<boolean> {
+    const result = await db
       .updateTable("jobs")
       .set({
         status: "PENDING",
@@ -135,7 +149,7 @@ export class JobsStore {
       .where("status", "in", ["READY", "FAILED"])
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
-  }
+  },
 
   /**
    * Claims the next due job of the given kinds: a PENDING job whose run_after has come, or a RUNNING job
@@ -143,11 +157,18 @@ export class JobsStore {
    * FOR UPDATE SKIP LOCKED so concurrent workers (replicas) each get a different job; on SQLite the
    * UPDATE ... WHERE id = (SELECT ...) runs in one write transaction, which SQLite serializes.
    */
-  async claim(kinds: string[], owner: string, now: number, leaseUntil: (kind: string) => number) {
+  async claim(
+    db: Kysely<Database>,
+    dialect: SqlDialect,
+    kinds: string[],
+    owner: string,
+    now: number,
+    leaseUntil: (kind: string) => number,
+  ) {
     if (kinds.length === 0) return undefined;
     const due = sql`((status = 'PENDING' AND run_after <= ${now}) OR (status = 'RUNNING' AND lease_until <= ${now}))`;
     const kindList = sql.join(kinds);
-    const lock = this.dialect === "postgres" ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+    const lock = dialect === "postgres" ? sql` FOR UPDATE SKIP LOCKED` : sql``;
     // lease_until depends on the kind (each handler has its own lease); a CASE keeps it one statement.
     const leaseCase = sql`CASE ${sql.join(
       kinds.map((kind) => sql`WHEN kind = ${kind} THEN CAST(${leaseUntil(kind)} AS BIGINT)`),
@@ -163,47 +184,36 @@ export class JobsStore {
         ORDER BY run_after, id
         LIMIT 1${lock}
       ) AND ${due}
-      RETURNING *`.execute(this.db);
+      RETURNING *`.execute(db);
     return result.rows[0];
-  }
-
-  /** Applies `change` to a job only while `owner` still holds its lease; a late worker writes nothing. */
-  private async updateWhileHeld(
-    id: number,
-    owner: string,
-    change: (update: ReturnType<JobsStore["heldJob"]>) => ReturnType<JobsStore["heldJob"]>,
-  ): Promise<boolean> {
-    const result = await change(this.heldJob(id, owner)).executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
-  private heldJob(id: number, owner: string) {
-    return this.db
-      .updateTable("jobs")
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
-      .where("status", "=", "RUNNING");
-  }
+  },
 
   /** Extends the lease (and records progress); false when this worker no longer holds it. */
   async renew(
+    db: Kysely<Database>,
     id: number,
     owner: string,
     leaseUntil: number,
     now: number,
     progress?: number,
   ): Promise<boolean> {
-    return this.updateWhileHeld(id, owner, (update) =>
+    return updateWhileHeld(db, id, owner, (update) =>
       update.set({
         lease_until: leaseUntil,
         updated_at: now,
         ...(progress === undefined ? {} : { progress }),
       }),
     );
-  }
+  },
 
-  async complete(id: number, owner: string, result: string, now: number): Promise<boolean> {
-    return this.updateWhileHeld(id, owner, (update) =>
+  async complete(
+    db: Kysely<Database>,
+    id: number,
+    owner: string,
+    result: string,
+    now: number,
+  ): Promise<boolean> {
+    return updateWhileHeld(db, id, owner, (update) =>
       update.set({
         status: "READY",
         progress: 100,
@@ -215,10 +225,10 @@ export class JobsStore {
         finished_at: now,
       }),
     );
-  }
+  },
 
-  async fail(id: number, owner: string, error: string, now: number): Promise<boolean> {
-    return this.updateWhileHeld(id, owner, (update) =>
+  async fail(db: Kysely<Database>, id: number, owner: string, error: string, now: number): Promise<boolean> {
+    return updateWhileHeld(db, id, owner, (update) =>
       update.set({
         status: "FAILED",
         error,
@@ -228,10 +238,11 @@ export class JobsStore {
         finished_at: now,
       }),
     );
-  }
+  },
 
   /** Back to PENDING until `runAfter`; `giveBackAttempt` when the run should not count (deferral, shutdown). */
   async reschedule(
+    db: Kysely<Database>,
     id: number,
     owner: string,
     runAfter: number,
@@ -239,7 +250,7 @@ export class JobsStore {
     giveBackAttempt: boolean,
     now: number,
   ): Promise<boolean> {
-    return this.updateWhileHeld(id, owner, (update) =>
+    return updateWhileHeld(db, id, owner, (update) =>
       update.set((eb) => ({
         status: "PENDING",
         run_after: runAfter,
@@ -250,11 +261,16 @@ export class JobsStore {
         ...(giveBackAttempt ? { attempts: eb("attempts", "-", 1) } : {}),
       })),
     );
-  }
+  },
 
   /** Makes PENDING jobs of a kind (whose key starts with `keyPrefix`) due now. */
-  async makeDue(kind: string, keyPrefix: string | undefined, now: number): Promise<number> {
-    let query = this.db
+  async makeDue(
+    db: Kysely<Database>,
+    kind: string,
+    keyPrefix: string | undefined,
+    now: number,
+  ): Promise<number> {
+    let query = db
       .updateTable("jobs")
       .set({ run_after: now, updated_at: now })
       .where("kind", "=", kind)
@@ -263,18 +279,18 @@ export class JobsStore {
     if (keyPrefix !== undefined) query = query.where("key", "like", `${escapeLike(keyPrefix)}%`);
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
-  }
+  },
 
   /** Retention: deletes READY and FAILED jobs finished before `before`. */
-  async purgeFinished(before: number): Promise<number> {
-    const result = await this.db
+  async purgeFinished(db: Kysely<Database>, before: number): Promise<number> {
+    const result = await db
       .deleteFrom("jobs")
       .where("status", "in", ["READY", "FAILED"])
       .where("finished_at", "<", before)
       .executeTakeFirst();
     return Number(result.numDeletedRows);
-  }
-}
+  },
+};
 
 /** LIKE without wildcards in the prefix (keys are dataCodes and hashes; this is only belt and braces). */
 function escapeLike(value: string): string {
