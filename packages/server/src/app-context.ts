@@ -1,5 +1,6 @@
 import type { AccountsService } from "./accounts/accounts.service.js";
 import type { AnalyticsStore } from "./analytics/analytics-store.js";
+import type { AuditService } from "./audit/audit.service.js";
 import type { TokensService } from "./auth/tokens.service.js";
 import type { ChangeBus } from "./changes/change-bus.js";
 import type { Outbox } from "./changes/outbox.js";
@@ -25,6 +26,7 @@ export interface Services {
   launchDarklyMetrics: LaunchDarklyMetricsService;
   planner: PlannerService;
   tokens: TokensService;
+  audit: AuditService;
 }
 
 /** What every capability's routes and services are built from; one per running server. */

@@ -6,6 +6,7 @@ import { AccountsService } from "./accounts/accounts.service.js";
 import { openDuckDbAnalyticsStore } from "./analytics/duckdb-store.js";
 import { openPostgresAnalyticsStore } from "./analytics/postgres-store.js";
 import type { AppContext, Services } from "./app-context.js";
+import { AuditService } from "./audit/audit.service.js";
 import { auditStore } from "./audit/audit.store.js";
 import { localRevocationFeed, startPostgresRevocationFeed } from "./auth/token-revocations.js";
 import { TokensService } from "./auth/tokens.service.js";
@@ -123,6 +124,7 @@ export function buildServices(context: AppContext): Services {
     ),
     planner: new PlannerService(context, goals),
     tokens: new TokensService(context),
+    audit: new AuditService(context),
   };
 }
 

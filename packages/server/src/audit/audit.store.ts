@@ -25,7 +25,7 @@ export interface AuditFilter {
   offset: number;
 }
 
-/** The audit log: the outbox's journal writes it; the audit routes read it. */
+/** The audit log: the outbox's journal writes it; AuditService reads it. */
 export const auditStore = {
   /** Writes an audit entry in `db` (the outbox's journal: pass the transaction of the change); returns its id. */
   async insert(db: Kysely<Database>, entry: AuditEntry, at = new Date()): Promise<number> {

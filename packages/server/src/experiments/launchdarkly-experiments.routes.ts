@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import type { AppContext } from "../app-context.js";
-import { goalsStore } from "../goals/goals.store.js";
+import { findGoalByKey } from "../goals/goals.service.js";
 import { badRequest, notFound } from "../http/api-error.js";
 import { launchDarklyCollection } from "../http/launchdarkly-collections.js";
 import {
@@ -227,7 +227,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
     async (request) => {
       const { projectKey, environmentKey, experimentKey, metricKey } = request.params;
       const state = await service.get(projectKey, environmentKey, experimentKey);
-      const goal = await goalsStore.findByKey(context.db, projectKey, metricKey);
+      const goal = await findGoalByKey(context, projectKey, metricKey);
       if (!goal) throw notFound(`Metric '${metricKey}' not found in project '${projectKey}'`);
       const { iterationId } = request.query;
       const iteration =
