@@ -13,12 +13,13 @@ import {
 import { modals } from "@mantine/modals";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useNavigate, useOutletContext, useParams } from "react-router";
+import { Link, useOutletContext, useParams } from "react-router";
 import type { Flag } from "../api/types.js";
 import { useCurrentProject } from "../app/project.js";
 import { canWrite, useSession } from "../app/session.js";
 import { ErrorState, Loading } from "../app/states.js";
 import { flagAction } from "./api.js";
+import { DuplicateFlagButton } from "./DuplicateFlagButton.js";
 import { EnvironmentPanel } from "./EnvironmentPanel.js";
 import { HealthBadge } from "./HealthBadge.js";
 import { HistoryPanel } from "./HistoryPanel.js";
@@ -42,12 +43,13 @@ export default function FlagPage() {
   const [generation, setGeneration] = useState(0);
   const session = useSession();
   const writable = canWrite(session.data, projectKey);
-  const navigate = useNavigate();
   const client = useQueryClient();
   const flag = useQuery(flagQuery(projectKey, featureKey));
   const action = useFlagWrite(
-    (v: { flag: Flag; action: "archive" | "restore" | "duplicate"; body?: unknown }) =>
-      flagAction(v.flag, v.action, v.body),
+    (v: { flag: Flag; action: "archive" | "restore" }) => flagAction(v.flag, v.action),
+    {
+      versioned: false,
+    },
   );
 
   if (flag.isPending) return <Loading label="Loading flag" />;
@@ -94,24 +96,7 @@ export default function FlagPage() {
           ))}
           {writable ? (
             <>
-              <Button
-                variant="default"
-                onClick={() =>
-                  action.mutate(
-                    {
-                      flag: f,
-                      action: "duplicate",
-                      body: { featureKey: `${f.featureKey}_copy`, name: `${f.name} (copy)` },
-                    },
-                    {
-                      onSuccess: (copy) =>
-                        navigate(`/p/${projectKey}/flags/${encodeURIComponent((copy as Flag).featureKey)}`),
-                    },
-                  )
-                }
-              >
-                Duplicate
-              </Button>
+              <DuplicateFlagButton flag={f} />
               {f.archived ? (
                 <Button
                   variant="default"
@@ -146,8 +131,8 @@ export default function FlagPage() {
         </Alert>
       ) : null}
       {action.error ? (
-        <Alert color="red" title={describeWriteError(action.error).title} role="alert">
-          {describeWriteError(action.error).message}
+        <Alert color="red" title={describeWriteError(action.error, false).title} role="alert">
+          {describeWriteError(action.error, false).message}
         </Alert>
       ) : null}
       <Tabs defaultValue="targeting" keepMounted={false}>

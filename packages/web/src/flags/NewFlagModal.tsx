@@ -22,16 +22,18 @@ export function NewFlagButton({ projectKey }: { projectKey: string }) {
   const [key, setKey] = useState("");
   const [keyTouched, setKeyTouched] = useState(false);
   const navigate = useNavigate();
-  const create = useFlagWrite((featureKey: string) =>
-    createFlag({
-      siteCode: projectKey,
-      featureKey,
-      name,
-      variations: [
-        { key: "off", name: "Off" },
-        { key: "on", name: "On" },
-      ],
-    }),
+  const create = useFlagWrite(
+    (featureKey: string) =>
+      createFlag({
+        siteCode: projectKey,
+        featureKey,
+        name,
+        variations: [
+          { key: "off", name: "Off" },
+          { key: "on", name: "On" },
+        ],
+      }),
+    { versioned: false },
   );
   const featureKey = keyTouched ? key : keyFromName(name);
   return (
@@ -74,7 +76,7 @@ export function NewFlagButton({ projectKey }: { projectKey: string }) {
             />
             {create.error ? (
               <Text c="red" size="sm" role="alert">
-                {describeWriteError(create.error).message}
+                {describeWriteError(create.error, false).message}
               </Text>
             ) : null}
             <Group justify="flex-end">

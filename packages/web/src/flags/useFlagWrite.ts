@@ -3,23 +3,30 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "../api/client.js";
 import { explainWriteFailure, type WriteFailure } from "./write-error.js";
 
-/** What a failed flag write tells the person: who holds it, or that it changed meanwhile, or the message. */
-export function describeWriteError(error: unknown): WriteFailure {
-  if (error instanceof ApiError) return explainWriteFailure(error.status, error.message);
+/**
+ * What a failed flag write tells the person: who holds it, or that it changed meanwhile (versioned writes,
+ * sent with If-Match), or the server's message.
+ */
+export function describeWriteError(error: unknown, versioned = true): WriteFailure {
+  if (error instanceof ApiError) return explainWriteFailure(error.status, error.message, { versioned });
   return explainWriteFailure(undefined, error instanceof Error ? error.message : String(error));
 }
 
 /**
- * A write to flags that refreshes every flag query after it succeeds. After a failure the page keeps what
+ * A write to flags that refreshes every flag query after it succeeds; `versioned: false` for writes sent
+ * without If-Match (create, duplicate, archive), whose 409 is not a concurrent change. After a failure the page keeps what
  * the person was editing: a 409 or 423 offers the reload instead of doing it behind their back.
  */
-export function useFlagWrite<V, R = unknown>(write: (variables: V) => Promise<R>) {
+export function useFlagWrite<V, R = unknown>(
+  write: (variables: V) => Promise<R>,
+  options: { versioned?: boolean } = {},
+) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: write,
     onSuccess: () => client.invalidateQueries({ queryKey: ["flags"] }),
     onError: (error) => {
-      const { title, message } = describeWriteError(error);
+      const { title, message } = describeWriteError(error, options.versioned ?? true);
       notifications.show({ color: "red", title, message });
     },
   });

@@ -7,7 +7,7 @@ describe("explainWriteFailure", () => {
     const failure = explainWriteFailure(
       423,
       "Feature flag 'x' is locked by 'automation:rollback' until 2026-12-07T17:05:30.000Z while it applies an automatic change; retry later",
-      "UTC",
+      { timeZone: "UTC" },
     );
     expect(failure).toEqual({
       title: "Automation holds this flag",
@@ -16,7 +16,9 @@ describe("explainWriteFailure", () => {
       reload: true,
     });
     expect(
-      explainWriteFailure(423, "locked by 'automation:bandit' until 2026-12-07T17:05:30Z", "UTC").message,
+      explainWriteFailure(423, "locked by 'automation:bandit' until 2026-12-07T17:05:30Z", {
+        timeZone: "UTC",
+      }).message,
     ).toMatch(/^The multi-armed bandit is re-allocating/);
   });
 
@@ -31,6 +33,13 @@ describe("explainWriteFailure", () => {
     expect(explainWriteFailure(409, "version mismatch")).toMatchObject({
       title: "Someone else changed this flag",
       reload: true,
+    });
+    // A 409 of a write without If-Match (create, duplicate) is a taken key, in the server's words.
+    const taken = "body.featureKey: feature flag 'x' already exists in project 'demo'";
+    expect(explainWriteFailure(409, taken, { versioned: false })).toEqual({
+      title: "Not saved",
+      message: taken,
+      reload: false,
     });
     expect(explainWriteFailure(400, "rolloutRules.0.exposition: must be <= 100")).toEqual({
       title: "Not saved",

@@ -13,15 +13,17 @@ const HOLDERS: Record<string, string> = {
 };
 
 /**
- * Explains a failed flag write from its HTTP status and the server's message: 409 (the flag changed since
- * it was read), 423 (automation holds the flag: which automation, until when), anything else as is.
+ * Explains a failed flag write from its HTTP status and the server's message: 409 on a versioned write
+ * (If-Match: the flag changed since it was read), 423 (automation holds the flag: which automation, until
+ * when), anything else (a 409 of a create or duplicate is a taken key) in the server's words.
  */
 export function explainWriteFailure(
   status: number | undefined,
   message: string,
-  timeZone?: string,
+  options: { versioned?: boolean; timeZone?: string } = {},
 ): WriteFailure {
-  if (status === 409) {
+  const { versioned = true, timeZone } = options;
+  if (status === 409 && versioned) {
     return {
       title: "Someone else changed this flag",
       message:
