@@ -12,17 +12,19 @@ export function Snippets(props: {
     serverSdkKey: props.environment?.serverSdkKey ?? "<server SDK key>",
     clientSdkKey: props.environment?.clientSdkKey ?? "<client SDK key>",
   });
+  // Tab values become element ids (aria-labelledby): no spaces, or the panels lose their names.
+  const id = (label: string) => label.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   return (
-    <Tabs defaultValue={snippets[0]?.label ?? ""}>
+    <Tabs defaultValue={id(snippets[0]?.label ?? "")}>
       <Tabs.List aria-label="SDK snippets">
         {snippets.map((s) => (
-          <Tabs.Tab key={s.label} value={s.label}>
+          <Tabs.Tab key={s.label} value={id(s.label)}>
             {s.label}
           </Tabs.Tab>
         ))}
       </Tabs.List>
       {snippets.map((s) => (
-        <Tabs.Panel key={s.label} value={s.label} pt="xs">
+        <Tabs.Panel key={s.label} value={id(s.label)} pt="xs">
           <Stack gap="xs">
             <Code block>{s.code}</Code>
             <Group>

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withFlagLock } from "../../../server/src/flags/flag-lock.js";
@@ -311,6 +313,100 @@ describe("flag page: writes that cannot land", () => {
     await page.getByRole("switch", { name: "Enabled in Staging" }).click({ force: true });
     await page.getByText(/version 2$/).waitFor();
     expect(staging(await stored("locked_flag")).featureEnabled).toBe(true);
+    await page.context().close();
+  });
+});
+
+describe("flag page: copies, archive, history and code", () => {
+  it("duplicates under a chosen key, refuses a taken one in its own words", async () => {
+    await createFlag("original", [
+      { environmentKey: "staging", featureEnabled: true, defaultVariationKey: "on" },
+    ]);
+    const page = await signedInPage(browser, server.baseUrl, WRITER);
+    await page.goto("/p/demo/flags/original");
+    await page.getByRole("button", { name: "Duplicate" }).click();
+    let dialog = page.getByRole("dialog", { name: "Duplicate original" });
+    expect(await dialog.getByRole("textbox", { name: "Key of the copy" }).inputValue()).toBe("original_copy");
+    await dialog.getByRole("textbox", { name: "Key of the copy" }).fill("original_twin");
+    await dialog.getByRole("textbox", { name: "Name of the copy" }).fill("Original twin");
+    await dialog.getByRole("button", { name: "Duplicate" }).click();
+    await page.waitForURL(/\/p\/demo\/flags\/original_twin$/);
+    await page.getByRole("heading", { name: "Original twin" }).waitFor();
+    const copy = await stored("original_twin");
+    expect(copy.name).toBe("Original twin");
+    expect(staging(copy)).toMatchObject({ featureEnabled: true, defaultVariationKey: "on" });
+
+    // The same key again: the server's 409 says the key is taken (not that someone changed a flag).
+    await page.goto("/p/demo/flags/original");
+    await page.getByRole("button", { name: "Duplicate" }).click();
+    dialog = page.getByRole("dialog", { name: "Duplicate original" });
+    await dialog.getByRole("textbox", { name: "Key of the copy" }).fill("original_twin");
+    await dialog.getByRole("button", { name: "Duplicate" }).click();
+    await dialog
+      .getByRole("alert")
+      .filter({ hasText: "feature flag 'original_twin' already exists" })
+      .waitFor();
+    expect(await page.getByText("Someone else changed this flag").count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("archives after confirming, restores, and the history shows each change before and after", async () => {
+    await createFlag("lifecycle");
+    const page = await signedInPage(browser, server.baseUrl, WRITER);
+    await page.goto("/p/demo/flags/lifecycle");
+    await page.getByRole("button", { name: "Archive" }).click();
+    await page
+      .getByRole("dialog", { name: "Archive lifecycle?" })
+      .getByRole("button", { name: "Archive" })
+      .click();
+    await page.getByRole("button", { name: "Restore" }).waitFor();
+    expect((await stored("lifecycle")).archived).toBe(true);
+    // An archived flag is read only until restored.
+    expect(await page.getByRole("button", { name: "Add rule" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Restore" }).click();
+    await page.getByRole("button", { name: "Archive" }).waitFor();
+    expect((await stored("lifecycle")).archived).toBe(false);
+
+    await page.getByRole("tab", { name: "History" }).click();
+    const history = page.getByRole("button", { name: /^flag\.(create|archive|restore)/ });
+    await history.nth(2).waitFor();
+    // Newest first: restore, archive, create.
+    expect((await history.allInnerTexts()).map((t) => t.split(/\s/)[0])).toEqual([
+      "flag.restore",
+      "flag.archive",
+      "flag.create",
+    ]);
+    await history.nth(1).click();
+    const changes = page.getByRole("table", { name: /^Changes of flag\.archive/ });
+    await changes.waitFor();
+    const archivedRow = changes.getByRole("row").filter({ hasText: "archived" });
+    expect(await archivedRow.getByRole("cell").allInnerTexts()).toEqual(["archived", "false", "true"]);
+    await page.context().close();
+  });
+
+  it("gives snippets with this environment's keys; the OFREP one answers as written", async () => {
+    await createFlag("snippet_flag", [
+      { environmentKey: "staging", featureEnabled: true, defaultVariationKey: "on" },
+    ]);
+    const project = (await server.request("GET", "/projects/demo")).body as {
+      environments: { key: string; serverSdkKey: string; clientSdkKey: string }[];
+    };
+    const keys = project.environments.find((e) => e.key === "staging");
+    const page = await signedInPage(browser, server.baseUrl, WRITER);
+    await openStaging(page, "snippet_flag");
+    await page.getByRole("tab", { name: "Code" }).click();
+    const node = await page.getByRole("tabpanel", { name: "Node SDK" }).locator("pre").innerText();
+    expect(node).toContain(`sdkKey: "${keys?.serverSdkKey}"`);
+    expect(node).toContain('getVariationKey("snippet_flag"');
+    await page.getByRole("tab", { name: "OpenFeature" }).click();
+    const openFeature = await page.getByRole("tabpanel", { name: "OpenFeature" }).locator("pre").innerText();
+    expect(openFeature).toContain(`sdkKey: "${keys?.serverSdkKey}"`);
+    await page.getByRole("tab", { name: "OFREP (curl)" }).click();
+    const curl = await page.getByRole("tabpanel", { name: "OFREP (curl)" }).locator("pre").innerText();
+    expect(curl).toContain(keys?.clientSdkKey);
+    // Run the snippet as a person would paste it into a shell: staging serves "on" (its default, flag on).
+    const { stdout } = await promisify(execFile)("sh", ["-c", curl]);
+    expect(JSON.parse(stdout)).toMatchObject({ key: "snippet_flag", variant: "on" });
     await page.context().close();
   });
 });
