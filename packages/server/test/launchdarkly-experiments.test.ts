@@ -16,8 +16,16 @@ const EXPERIMENTS = "/api/v2/projects/demo/environments/production/experiments";
 
 let server: TestServer;
 let clock = T0;
-let variationIds: Record<string, number> = {};
-let flagVersion = 0;
+
+/** A flag an experiment runs on: its key, its variations' ids by key and its version. */
+interface FlagTarget {
+  flagKey: string;
+  variationIds: Record<string, number>;
+  flagVersion: number;
+}
+
+/** The flag the create-body refusals point at; no test changes it. */
+let cta: FlagTarget;
 
 /** A LaunchDarkly-style call: bare token (no Bearer), beta header. */
 function ld(
@@ -41,8 +49,13 @@ function semanticPatch(url: string, body: unknown, token?: string) {
   });
 }
 
-/** LaunchDarkly's documented create-experiment example, pointed at the flag's real variation ids. */
-function exampleExperiment(overrides: Record<string, J> = {}, iteration: Record<string, J> = {}) {
+/** LaunchDarkly's documented create-experiment example, pointed at a flag's real variation ids. */
+function exampleExperiment(
+  overrides: Record<string, J> = {},
+  iteration: Record<string, J> = {},
+  target: FlagTarget = cta,
+) {
+  const { flagKey, variationIds, flagVersion } = target;
   return {
     name: "Example experiment",
     description: "An example experiment, used in testing",
@@ -58,22 +71,22 @@ function exampleExperiment(overrides: Record<string, J> = {}, iteration: Record<
           name: "Control",
           baseline: true,
           allocationPercent: "34",
-          parameters: [{ flagKey: "checkout-cta", variationId: String(variationIds.control) }],
+          parameters: [{ flagKey, variationId: String(variationIds.control) }],
         },
         {
           name: "Blue button",
           baseline: false,
           allocationPercent: "33",
-          parameters: [{ flagKey: "checkout-cta", variationId: String(variationIds.blue) }],
+          parameters: [{ flagKey, variationId: String(variationIds.blue) }],
         },
         {
           name: "Green button",
           baseline: false,
           allocationPercent: "33",
-          parameters: [{ flagKey: "checkout-cta", variationId: variationIds.green }],
+          parameters: [{ flagKey, variationId: variationIds.green }],
         },
       ],
-      flags: { "checkout-cta": { ruleId: "fallthrough", flagConfigVersion: flagVersion } },
+      flags: { [flagKey]: { ruleId: "fallthrough", flagConfigVersion: flagVersion } },
       randomizationUnit: "user",
       attributes: ["country", "os"],
       ...iteration,
@@ -94,8 +107,9 @@ function expectLdError(
   if (message) expect(response.body.message).toMatch(message);
 }
 
-/** Simulated traffic through the environment's compiled payload; returns the stored events. */
+/** Simulated traffic on one flag through the environment's compiled payload; returns the stored events. */
 async function simulate(options: {
+  featureKey: string;
   visitors: number;
   goalId: number;
   rates: Record<string, number>;
@@ -105,7 +119,7 @@ async function simulate(options: {
 }) {
   const payload = await compileEnvironmentPayload(server.context, "demo", "production");
   const events: AnalyticsEvent[] = [];
-  for (const batch of simulateTraffic({ payload, featureKey: "checkout-cta", batchSize: 5000, ...options })) {
+  for (const batch of simulateTraffic({ payload, batchSize: 5000, ...options })) {
     await server.context.analytics.append(batch.events);
     events.push(...batch.events);
   }
@@ -115,11 +129,12 @@ async function simulate(options: {
 const exposuresOf = (events: AnalyticsEvent[], experimentId: number) =>
   events.filter((e): e is ExposureEvent => e.kind === "exposure" && e.experimentId === experimentId);
 
-beforeAll(async () => {
-  server = await startTestServer({ now: () => clock });
-  await setupDemo(server);
+let flags = 0;
+
+/** A flag of the test's own: variations control, blue and green; off in production, no rules. */
+async function createCtaFlag(featureKey = `cta-${++flags}`): Promise<FlagTarget> {
   const flag = await createFlag(server, {
-    featureKey: "checkout-cta",
+    featureKey,
     name: "Checkout call to action",
     variations: [
       { key: "control", name: "Control" },
@@ -135,8 +150,118 @@ beforeAll(async () => {
       },
     ],
   });
-  variationIds = Object.fromEntries(flag.variations.map((v: J) => [v.key, v.id]));
-  flagVersion = flag.version;
+  return {
+    flagKey: featureKey,
+    variationIds: Object.fromEntries(flag.variations.map((v: J) => [v.key, v.id])),
+    flagVersion: flag.version,
+  };
+}
+
+/** An experiment of a test's own, on a flag of its own, brought to a stage of its life. */
+interface GivenExperiment extends FlagTarget {
+  key: string;
+  url: string;
+  experiment: J;
+  /** The EXPERIMENTATION rule the experiment created. */
+  ruleId: number;
+  /** Treatment ids by name. */
+  treatments: Record<string, string>;
+  signupGoalId: number;
+  /** When it started (running and later stages). */
+  startedAt: number;
+  /** The simulated traffic (measured and later stages). */
+  events: AnalyticsEvent[];
+}
+
+/**
+ * The documented example experiment on a new flag: created (not started); running; measured (running
+ * with `visitors` simulated over two days, where green truly converts better: 14 % against 10 %);
+ * stopped (measured, then stopped with green as winner); iterated (stopped, then a second iteration of
+ * control and green at 50/50 started).
+ */
+async function givenExperiment(
+  stage: "created" | "running" | "measured" | "stopped" | "iterated",
+  visitors = 3000,
+): Promise<GivenExperiment> {
+  const target = await createCtaFlag();
+  const key = `exp-${target.flagKey}`;
+  const url = `${EXPERIMENTS}/${key}`;
+  const created = await ld("POST", EXPERIMENTS, { body: exampleExperiment({ key }, {}, target) });
+  expect(created.status, created.text).toBe(201);
+  const experiment = created.body;
+  const iteration = experiment.currentIteration;
+  const given: GivenExperiment = {
+    ...target,
+    key,
+    url,
+    experiment,
+    ruleId: Number(iteration.flags[target.flagKey].targetingRule),
+    treatments: Object.fromEntries(iteration.treatments.map((t: J) => [t.name, t._id])),
+    signupGoalId: Number((await server.request("GET", "/api/v2/metrics/demo/signup")).body._id),
+    startedAt: clock,
+    events: [],
+  };
+  if (stage === "created") return given;
+  const started = await semanticPatch(url, { instructions: [{ kind: "startIteration" }] });
+  expect(started.status, started.text).toBe(200);
+  if (stage === "running") return given;
+  given.events = await simulate({
+    featureKey: target.flagKey,
+    visitors,
+    goalId: given.signupGoalId,
+    rates: { control: 0.1, blue: 0.1, green: 0.14 },
+    // Visitor codes carry the seed: each experiment's visitors are its own.
+    seed: 1000 + flags,
+    end: clock + 2 * DAY,
+    days: 2,
+  });
+  clock += 2 * DAY + 3_600_000;
+  if (stage === "measured") return given;
+  const stopped = await semanticPatch(url, {
+    instructions: [
+      {
+        kind: "stopIteration",
+        winningTreatmentId: given.treatments["Green button"],
+        winningReason: "Green converts 40 % better",
+      },
+    ],
+  });
+  expect(stopped.status, stopped.text).toBe(200);
+  if (stage === "stopped") return given;
+  const next = await ld("POST", `${url}/iterations`, { body: secondIteration(given) });
+  expect(next.status, next.text).toBe(201);
+  const restarted = await semanticPatch(url, { instructions: [{ kind: "startIteration" }] });
+  expect(restarted.status, restarted.text).toBe(200);
+  return given;
+}
+
+/** A second iteration of a stopped experiment: control and green at 50/50 on the same rule. */
+function secondIteration(given: GivenExperiment): J {
+  const body = exampleExperiment({}, {}, given).iteration as J;
+  body.hypothesis = "Green keeps winning at 50/50";
+  body.treatments = [
+    { ...body.treatments[0], allocationPercent: "50" },
+    { ...body.treatments[2], allocationPercent: "50" },
+  ];
+  body.flags = { [given.flagKey]: { ruleId: String(given.ruleId) } };
+  return body;
+}
+
+let measuredExperiment: Promise<GivenExperiment> | undefined;
+
+/**
+ * One measured experiment with 30,000 visitors (enough that the better treatment wins clearly), made by
+ * the first test that asks and only read after: the results tests share it rather than simulate twice.
+ */
+function measured(): Promise<GivenExperiment> {
+  measuredExperiment ??= givenExperiment("measured", 30_000);
+  return measuredExperiment;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ now: () => clock });
+  await setupDemo(server);
+  cta = await createCtaFlag("checkout-cta");
   for (const metric of [
     { key: "signup", name: "Signed up", kind: "custom", eventKey: "signup" },
     { key: "revenue", name: "Revenue", kind: "custom", isNumeric: true, unit: "EUR", eventKey: "revenue" },
@@ -342,32 +467,32 @@ describe("LaunchDarkly experiments: bad create bodies name the problem", () => {
   }
 });
 
-describe("LaunchDarkly experiments: the whole life of an experiment", () => {
-  let experiment: J;
-  let ruleId = 0;
-  let treatments: Record<string, string> = {};
-  let signupGoalId = 0;
-  let events: AnalyticsEvent[] = [];
+describe("LaunchDarkly experiments: the life of an experiment, stage by stage", () => {
+  // Each test brings an experiment of its own, on a flag of its own, to the stage it checks
+  // (givenExperiment), so none depends on another's changes.
 
   it("creates LaunchDarkly's documented example experiment on the flag's real variation ids", async () => {
+    const target = await createCtaFlag();
+    const { variationIds, flagKey } = target;
     const reader = await tokenWith(server, "reader");
     expectLdError(
-      await ld("POST", EXPERIMENTS, { body: exampleExperiment(), token: reader }),
+      await ld("POST", EXPERIMENTS, { body: exampleExperiment({}, {}, target), token: reader }),
       403,
       "forbidden",
       /writer/,
     );
 
-    const created = await ld("POST", EXPERIMENTS, { body: exampleExperiment() });
+    const at = clock;
+    const created = await ld("POST", EXPERIMENTS, { body: exampleExperiment({}, {}, target) });
     expect(created.status, created.text).toBe(201);
-    experiment = created.body;
+    const experiment = created.body;
     expect(experiment).toMatchObject({
       key: "experiment-key-123abc",
       name: "Example experiment",
       description: "An example experiment, used in testing",
       _maintainerId: "12ab3c45de678910fgh12345",
       environmentKey: "production",
-      _creationDate: T0,
+      _creationDate: at,
       _links: { self: { href: `${EXPERIMENTS}/experiment-key-123abc` } },
       currentIteration: {
         status: "not_started",
@@ -392,15 +517,14 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
       ["Blue button", "33", false, String(variationIds.blue)],
       ["Green button", "33", false, String(variationIds.green)],
     ]);
-    treatments = Object.fromEntries(iteration.treatments.map((t: J) => [t.name, t._id]));
-    const flagRep = iteration.flags["checkout-cta"];
-    ruleId = Number(flagRep.targetingRule);
+    const flagRep = iteration.flags[flagKey];
+    const ruleId = Number(flagRep.targetingRule);
     expect(flagRep.targetingRuleDescription).toBe("Example experiment");
     expect(flagRep.notInExperimentVariationId).toBe(String(variationIds.control));
 
     // The same experiment seen from the Kameleoon API: a new paused EXPERIMENTATION rule, the metrics as goals.
-    const flag = await server.request("GET", "/feature-flags/demo/checkout-cta");
-    expect(flag.body.version).toBeGreaterThan(flagVersion);
+    const flag = await server.request("GET", `/feature-flags/demo/${flagKey}`);
+    expect(flag.body.version).toBeGreaterThan(target.flagVersion);
     expect(flagRep.flagConfigVersion).toBe(flag.body.version);
     const production = flag.body.environmentConfigurations.find((e: J) => e.environmentKey === "production");
     expect(production.featureEnabled).toBe(false);
@@ -419,34 +543,36 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
     });
     const signup = await server.request("GET", "/api/v2/metrics/demo/signup");
     const revenue = await server.request("GET", "/api/v2/metrics/demo/revenue");
-    signupGoalId = Number(signup.body._id);
-    expect(flag.body.primaryGoalId).toBe(signupGoalId);
+    expect(flag.body.primaryGoalId).toBe(Number(signup.body._id));
     expect(flag.body.secondaryGoalIds).toEqual([Number(revenue.body._id)]);
 
-    const audit = await server.request("GET", `/audit-log?projectKey=demo&resourceType=experiment`);
+    const audit = await server.request(
+      "GET",
+      `/audit-log?projectKey=demo&resourceType=experiment&resourceId=${experiment._id}`,
+    );
     expect(audit.status, audit.text).toBe(200);
-    const entries = audit.body.items ?? audit.body;
-    expect(JSON.stringify(entries)).toContain("experiment.create");
+    expect(JSON.stringify(audit.body.items)).toContain("experiment.create");
 
     const again = await ld("POST", EXPERIMENTS, {
-      body: exampleExperiment({}, { flags: { "checkout-cta": { ruleId: "fallthrough" } } }),
+      body: exampleExperiment({}, { flags: { [flagKey]: { ruleId: "fallthrough" } } }, target),
     });
     expectLdError(again, 409, "conflict", /already exists/);
   });
 
   it("lists it with filters, expand and LaunchDarkly's total_count", async () => {
-    const notStarted = await ld("GET", `${EXPERIMENTS}?filter=status:not_started`);
+    const { flagKey, key } = await givenExperiment("created");
+    const count = async (filter: string) =>
+      (await ld("GET", `${EXPERIMENTS}?filter=flagKey:${flagKey},${filter}`)).body.total_count;
+    const notStarted = await ld("GET", `${EXPERIMENTS}?filter=flagKey:${flagKey},status:not_started`);
     expect(notStarted.status).toBe(200);
     expect(notStarted.body.total_count).toBe(1);
-    expect(notStarted.body.items[0].key).toBe("experiment-key-123abc");
+    expect(notStarted.body.items[0].key).toBe(key);
     // Treatments and secondary metrics only on expand.
     expect(notStarted.body.items[0].currentIteration.treatments).toBeUndefined();
     expect(notStarted.body.items[0].currentIteration.secondaryMetrics).toBeUndefined();
-    expect((await ld("GET", `${EXPERIMENTS}?filter=status:running`)).body.total_count).toBe(0);
-    expect(
-      (await ld("GET", `${EXPERIMENTS}?filter=flagKey:checkout-cta,metricKey:revenue`)).body.total_count,
-    ).toBe(1);
-    expect((await ld("GET", `${EXPERIMENTS}?filter=metricKey:purchase`)).body.total_count).toBe(0);
+    expect(await count("status:running")).toBe(0);
+    expect(await count("metricKey:revenue")).toBe(1);
+    expect(await count("metricKey:purchase")).toBe(0);
     expectLdError(
       await ld("GET", `${EXPERIMENTS}?filter=owner:me`),
       400,
@@ -465,13 +591,16 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
       "invalid_request",
       /expand: unknown field 'everything'/,
     );
-    const expanded = await ld("GET", `${EXPERIMENTS}?expand=treatments,draftIteration&limit=1`);
+    const expanded = await ld(
+      "GET",
+      `${EXPERIMENTS}?filter=flagKey:${flagKey}&expand=treatments,draftIteration&limit=1`,
+    );
     expect(expanded.body.items[0].currentIteration.treatments).toHaveLength(3);
     expect(expanded.body._links.self.href).toContain("limit=1");
   });
 
   it("refuses bad semantic patches without changing anything", async () => {
-    const url = `${EXPERIMENTS}/experiment-key-123abc`;
+    const { url } = await givenExperiment("created");
     const notSemantic = await ld("PATCH", url, {
       body: { instructions: [{ kind: "updateName", value: "x" }] },
     });
@@ -516,7 +645,7 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
   });
 
   it("renames and starts it: the rule turns ACTIVE with the treatments' allocations and the flag is switched on", async () => {
-    const url = `${EXPERIMENTS}/experiment-key-123abc`;
+    const { url, flagKey, ruleId } = await givenExperiment("created");
     const started = await semanticPatch(url, {
       comment: "go",
       instructions: [
@@ -529,32 +658,24 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
     expect(started.body).toMatchObject({
       name: "CTA colour test",
       description: "Which button colour converts best",
-      currentIteration: { status: "running", startedAt: T0 },
+      currentIteration: { status: "running", startedAt: clock },
     });
-    const flag = await server.request("GET", "/feature-flags/demo/checkout-cta");
+    const flag = await server.request("GET", `/feature-flags/demo/${flagKey}`);
     const production = flag.body.environmentConfigurations.find((e: J) => e.environmentKey === "production");
     expect(production.featureEnabled).toBe(true);
     expect(production.rolloutRules[0]).toMatchObject({ id: ruleId, state: "ACTIVE", status: "ACTIVE" });
 
-    const running = await ld("GET", `${EXPERIMENTS}?filter=status:running`);
+    const running = await ld("GET", `${EXPERIMENTS}?filter=flagKey:${flagKey},status:running`);
     expect(running.body.total_count).toBe(1);
     expect(running.body.items[0].currentIteration.status).toBe("running");
   });
 
   it("reads Bayesian results where the truly better treatment wins", async () => {
-    events = await simulate({
-      visitors: 30_000,
-      goalId: signupGoalId,
-      rates: { control: 0.1, blue: 0.1, green: 0.14 },
-      seed: 42,
-      end: T0 + 2 * DAY,
-      days: 2,
-    });
-    clock = T0 + 2 * DAY + 3_600_000;
+    const { url, experiment, events, treatments, startedAt } = await measured();
     const exposures = exposuresOf(events, Number(experiment._id));
     expect(exposures.length).toBe(30_000);
 
-    const results = await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results`);
+    const results = await ld("GET", `${url}/metrics/signup/results`);
     expect(results.status, results.text).toBe(200);
     const byName = Object.fromEntries(results.body.treatmentResults.map((t: J) => [t.treatmentName, t]));
     expect(Object.keys(byName)).toEqual(["Control", "Blue button", "Green button"]);
@@ -582,42 +703,34 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
     expect(fromBaseline.upper).toBeGreaterThan(fromBaseline.lower);
     expect(control.relativeDifferences).toEqual([]);
     expect(results.body.metricSeen.ever).toBe(true);
-    expect(results.body.metricSeen.timestamp).toBeGreaterThanOrEqual(T0 - DAY);
+    expect(results.body.metricSeen.timestamp).toBeGreaterThanOrEqual(startedAt - DAY);
 
     // expand=traffic adds each treatment's exposed units; without it there is no traffic field.
     expect(results.body.treatmentResults.every((t: J) => t.traffic === undefined)).toBe(true);
-    const withTraffic = await ld(
-      "GET",
-      `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results?expand=traffic`,
-    );
+    const withTraffic = await ld("GET", `${url}/metrics/signup/results?expand=traffic`);
     expect(withTraffic.body.treatmentResults.map((t: J) => t.traffic)).toEqual(units);
     expectLdError(
-      await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results?expand=nope`),
+      await ld("GET", `${url}/metrics/signup/results?expand=nope`),
       400,
       "invalid_request",
       /expand: unknown field 'nope'/,
     );
 
     // The numeric secondary metric has no conversions yet: units, no events seen.
-    const revenue = await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/revenue/results`);
+    const revenue = await ld("GET", `${url}/metrics/revenue/results`);
     expect(revenue.status, revenue.text).toBe(200);
     expect(revenue.body.metricSeen).toEqual({ ever: false });
     expect(revenue.body.treatmentResults.reduce((s: number, t: J) => s + t.units, 0)).toBe(exposures.length);
 
+    expectLdError(await ld("GET", `${url}/metrics/nope/results`), 404, "not_found", /nope/);
     expectLdError(
-      await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/nope/results`),
-      404,
-      "not_found",
-      /nope/,
-    );
-    expectLdError(
-      await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/purchase/results`),
+      await ld("GET", `${url}/metrics/purchase/results`),
       404,
       "not_found",
       /not a metric of this iteration/,
     );
     expectLdError(
-      await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results?iterationId=1`),
+      await ld("GET", `${url}/metrics/signup/results?iterationId=1`),
       404,
       "not_found",
       /Iteration '1'/,
@@ -625,7 +738,9 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
   });
 
   it("reads the legacy per-flag results: totals, daily series and the K x 2 chi-square", async () => {
-    const legacy = await ld("GET", "/api/v2/flags/demo/checkout-cta/experiments/production/signup");
+    const { flagKey, experiment, events, startedAt } = await measured();
+    const legacyUrl = `/api/v2/flags/demo/${flagKey}/experiments`;
+    const legacy = await ld("GET", `${legacyUrl}/production/signup`);
     expect(legacy.status, legacy.text).toBe(200);
     const { totals, stats, series } = legacy.body;
     expect(legacy.body.granularity).toBe("daily");
@@ -660,48 +775,36 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
 
     const windowed = await ld(
       "GET",
-      `/api/v2/flags/demo/checkout-cta/experiments/production/signup?from=${T0}&to=${T0 + DAY}`,
+      `${legacyUrl}/production/signup?from=${startedAt}&to=${startedAt + DAY}`,
     );
     expect(windowed.status).toBe(200);
     const windowUnits = windowed.body.totals.reduce((s: number, t: J) => s + t.cumulativeImpressionCount, 0);
-    expect(windowUnits).toBe(exposures.filter((e) => e.time < T0 + DAY).length);
+    expect(windowUnits).toBe(exposures.filter((e) => e.time < startedAt + DAY).length);
     expectLdError(
-      await ld(
-        "GET",
-        `/api/v2/flags/demo/checkout-cta/experiments/production/signup?from=${T0 + DAY}&to=${T0}`,
-      ),
+      await ld("GET", `${legacyUrl}/production/signup?from=${startedAt + DAY}&to=${startedAt}`),
       400,
       "invalid_request",
       /from .* must be before/,
     );
     expectLdError(
-      await ld("GET", "/api/v2/flags/demo/checkout-cta/experiments/production/signup?from=yesterday"),
+      await ld("GET", `${legacyUrl}/production/signup?from=yesterday`),
       400,
       "invalid_request",
       /from/,
     );
-    expectLdError(
-      await ld("GET", "/api/v2/flags/demo/checkout-cta/experiments/production/purchase"),
-      404,
-      "not_found",
-      /not attached/,
-    );
+    expectLdError(await ld("GET", `${legacyUrl}/production/purchase`), 404, "not_found", /not attached/);
     expectLdError(
       await ld("GET", "/api/v2/flags/demo/nope/experiments/production/signup"),
       404,
       "not_found",
       /'nope'/,
     );
-    expectLdError(
-      await ld("GET", "/api/v2/flags/demo/checkout-cta/experiments/qa/signup"),
-      404,
-      "not_found",
-      /'qa'/,
-    );
+    expectLdError(await ld("GET", `${legacyUrl}/qa/signup`), 404, "not_found", /'qa'/);
   });
 
   it("stops it with a winner: the rule pauses and no new exposures are recorded", async () => {
-    const url = `${EXPERIMENTS}/experiment-key-123abc`;
+    const { url, flagKey, ruleId, treatments, signupGoalId, experiment, startedAt } =
+      await givenExperiment("measured");
     expectLdError(
       await semanticPatch(url, {
         instructions: [{ kind: "stopIteration", winningTreatmentId: "not-a-treatment" }],
@@ -728,17 +831,18 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
     expect(stopped.status, stopped.text).toBe(200);
     expect(stopped.body.currentIteration).toMatchObject({
       status: "stopped",
-      startedAt: T0,
+      startedAt,
       endedAt: clock,
       winningTreatmentId: treatments["Green button"],
       winningReason: "Green converts 40 % better",
     });
-    const flag = await server.request("GET", "/feature-flags/demo/checkout-cta");
+    const flag = await server.request("GET", `/feature-flags/demo/${flagKey}`);
     const production = flag.body.environmentConfigurations.find((e: J) => e.environmentKey === "production");
     expect(production.rolloutRules[0]).toMatchObject({ id: ruleId, state: "PAUSED" });
 
-    const before = await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results`);
+    const before = await ld("GET", `${url}/metrics/signup/results`);
     const later = await simulate({
+      featureKey: flagKey,
       visitors: 2000,
       goalId: signupGoalId,
       rates: { control: 0.5, blue: 0.5, green: 0.5 },
@@ -748,7 +852,7 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
     });
     expect(exposuresOf(later, Number(experiment._id))).toHaveLength(0);
     clock += 2 * DAY;
-    const after = await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results`);
+    const after = await ld("GET", `${url}/metrics/signup/results`);
     expect(after.body.treatmentResults.map((t: J) => t.units)).toEqual(
       before.body.treatmentResults.map((t: J) => t.units),
     );
@@ -767,16 +871,11 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
   });
 
   it("starts a new iteration and keeps the previous one", async () => {
-    const url = `${EXPERIMENTS}/experiment-key-123abc`;
-    const body = exampleExperiment().iteration as J;
-    body.hypothesis = "Green keeps winning at 50/50";
-    body.treatments = [
-      { ...body.treatments[0], allocationPercent: "50" },
-      { ...body.treatments[2], allocationPercent: "50" },
-    ];
-    body.flags = { "checkout-cta": { ruleId: String(ruleId) } };
+    const given = await givenExperiment("stopped");
+    const { url, flagKey, treatments } = given;
+    const body = secondIteration(given);
     const badRule = await ld("POST", `${url}/iterations`, {
-      body: { ...body, flags: { "checkout-cta": { ruleId: "400999" } } },
+      body: { ...body, flags: { [flagKey]: { ruleId: "400999" } } },
     });
     expectLdError(badRule, 400, "invalid_request", /ruleId '400999'/);
     const created = await ld("POST", `${url}/iterations`, { body });
@@ -804,7 +903,7 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
       winningTreatmentId: treatments["Green button"],
       winningReason: "Green converts 40 % better",
     });
-    const flag = await server.request("GET", "/feature-flags/demo/checkout-cta");
+    const flag = await server.request("GET", `/feature-flags/demo/${flagKey}`);
     const rule = flag.body.environmentConfigurations.find((e: J) => e.environmentKey === "production")
       .rolloutRules[0];
     expect(rule).toMatchObject({
@@ -821,24 +920,26 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
       "GET",
       `${url}/metrics/signup/results?iterationId=${full.body.previousIterations[0]._id}`,
     );
-    expect(previous.body.treatmentResults.reduce((s: number, t: J) => s + t.units, 0)).toBe(30_000);
+    // givenExperiment's 3,000 simulated visitors all came while the first iteration ran.
+    expect(previous.body.treatmentResults.reduce((s: number, t: J) => s + t.units, 0)).toBe(3000);
   });
 
   it("resets one legacy experiment (flag + metric): only its results restart", async () => {
+    const { url, flagKey } = await givenExperiment("iterated");
     const reader = await tokenWith(server, "reader");
-    const path = "/api/v2/flags/demo/checkout-cta/experiments/production/signup/results";
+    const path = `/api/v2/flags/demo/${flagKey}/experiments/production/signup/results`;
     expectLdError(await ld("DELETE", path, { token: reader }), 403, "forbidden");
     expectLdError(
-      await ld("DELETE", "/api/v2/flags/demo/checkout-cta/experiments/production/nope/results"),
+      await ld("DELETE", `/api/v2/flags/demo/${flagKey}/experiments/production/nope/results`),
       404,
       "not_found",
       /nope/,
     );
     const legacyOf = (metric: string) =>
-      ld("GET", `/api/v2/flags/demo/checkout-cta/experiments/production/${metric}`);
+      ld("GET", `/api/v2/flags/demo/${flagKey}/experiments/production/${metric}`);
     const impressions = (body: J) => body.totals.map((t: J) => t.cumulativeImpressionCount);
-    const full = await ld("GET", `${EXPERIMENTS}/experiment-key-123abc?expand=previousIterations`);
-    const previousUrl = `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results?iterationId=${full.body.previousIterations[0]._id}`;
+    const full = await ld("GET", `${url}?expand=previousIterations`);
+    const previousUrl = `${url}/metrics/signup/results?iterationId=${full.body.previousIterations[0]._id}`;
     const before = {
       revenue: impressions((await legacyOf("revenue")).body),
       previous: (await ld("GET", previousUrl)).body.treatmentResults.map((t: J) => t.units),
@@ -859,20 +960,23 @@ describe("LaunchDarkly experiments: the whole life of an experiment", () => {
   });
 
   it("archives and restores it", async () => {
-    const url = `${EXPERIMENTS}/experiment-key-123abc`;
+    const given = await givenExperiment("running");
+    const { url, flagKey } = given;
+    const count = async (query = "") =>
+      (await ld("GET", `${EXPERIMENTS}?filter=flagKey:${flagKey}${query}`)).body.total_count;
     const stopped = await semanticPatch(url, {
       instructions: [{ kind: "stopIteration" }, { kind: "archiveExperiment" }],
     });
     expect(stopped.status, stopped.text).toBe(200);
     expect(stopped.body.archivedDate).toBe(clock);
-    expect((await ld("GET", EXPERIMENTS)).body.total_count).toBe(0);
-    expect((await ld("GET", `${EXPERIMENTS}?lifecycleState=archived`)).body.total_count).toBe(1);
-    const body = exampleExperiment().iteration as J;
-    body.flags = { "checkout-cta": {} };
+    expect(await count()).toBe(0);
+    expect(await count("&lifecycleState=archived")).toBe(1);
+    const body = exampleExperiment({}, {}, given).iteration as J;
+    body.flags = { [flagKey]: {} };
     expectLdError(await ld("POST", `${url}/iterations`, { body }), 400, "invalid_request", /archived/);
     const restored = await semanticPatch(url, { instructions: [{ kind: "restoreExperiment" }] });
     expect(restored.body.archivedDate).toBeUndefined();
-    expect((await ld("GET", EXPERIMENTS)).body.total_count).toBe(1);
+    expect(await count()).toBe(1);
   });
 });
 
@@ -997,7 +1101,8 @@ describe("LaunchDarkly experiments: an EXPERIMENTATION rule and an experiment ar
 
 describe("LaunchDarkly legacy flag experiments (PATCH /api/v2/flags/{projectKey}/{flagKey})", () => {
   it("attaches metrics per environment and sets the baseline; other paths answer 400 naming them", async () => {
-    const url = "/api/v2/flags/demo/checkout-cta";
+    const { flagKey } = await createCtaFlag();
+    const url = `/api/v2/flags/demo/${flagKey}`;
     const attached = await server.request("PATCH", url, {
       body: {
         comment: "measure purchases too",
@@ -1013,7 +1118,7 @@ describe("LaunchDarkly legacy flag experiments (PATCH /api/v2/flags/{projectKey}
     });
     expect(attached.status, attached.text).toBe(200);
     expect(attached.body).toMatchObject({
-      key: "checkout-cta",
+      key: flagKey,
       variations: [{ value: "control" }, { value: "blue" }, { value: "green" }],
       experiments: {
         baselineIdx: 1,
@@ -1021,11 +1126,12 @@ describe("LaunchDarkly legacy flag experiments (PATCH /api/v2/flags/{projectKey}
       },
     });
     expect(attached.body.experiments.items[0]._environmentSettings.production.startDate).toBe(clock);
-    const flag = await server.request("GET", "/feature-flags/demo/checkout-cta");
+    const flag = await server.request("GET", `/feature-flags/demo/${flagKey}`);
     const purchase = await server.request("GET", "/api/v2/metrics/demo/purchase");
-    expect(flag.body.secondaryGoalIds).toContain(Number(purchase.body._id));
+    // The flag had no goal: the attached metric becomes its primary goal.
+    expect(flag.body.primaryGoalId).toBe(Number(purchase.body._id));
 
-    const legacy = await ld("GET", "/api/v2/flags/demo/checkout-cta/experiments/production/purchase");
+    const legacy = await ld("GET", `${url}/experiments/production/purchase`);
     expect(legacy.status, legacy.text).toBe(200);
     expect(legacy.body.baselineIdx).toBe(1);
 
@@ -1087,18 +1193,13 @@ describe("LaunchDarkly legacy flag experiments (PATCH /api/v2/flags/{projectKey}
 
 describe("LaunchDarkly experiments: roles and project scope", () => {
   it("lets a reader read and not write; a scoped token sees only its project", async () => {
+    const given = await givenExperiment("running");
+    const { url, flagKey } = given;
     const reader = await tokenWith(server, "reader");
     expect((await ld("GET", EXPERIMENTS, { token: reader })).status).toBe(200);
-    expect(
-      (await ld("GET", `${EXPERIMENTS}/experiment-key-123abc/metrics/signup/results`, { token: reader }))
-        .status,
-    ).toBe(200);
-    const body = exampleExperiment().iteration;
-    expectLdError(
-      await ld("POST", `${EXPERIMENTS}/experiment-key-123abc/iterations`, { body, token: reader }),
-      403,
-      "forbidden",
-    );
+    expect((await ld("GET", `${url}/metrics/signup/results`, { token: reader })).status).toBe(200);
+    const body = exampleExperiment({}, {}, given).iteration;
+    expectLdError(await ld("POST", `${url}/iterations`, { body, token: reader }), 403, "forbidden");
 
     const other = await server.request("POST", "/api/v2/projects", { body: { key: "other", name: "Other" } });
     expect(other.status).toBe(201);
@@ -1109,18 +1210,14 @@ describe("LaunchDarkly experiments: roles and project scope", () => {
       "forbidden",
       /scoped to project 'other'/,
     );
+    expectLdError(await ld("GET", url, { token: scoped }), 403, "forbidden");
     expectLdError(
-      await ld("GET", `${EXPERIMENTS}/experiment-key-123abc`, { token: scoped }),
+      await ld("GET", `/api/v2/flags/demo/${flagKey}/experiments/production/signup`, { token: scoped }),
       403,
       "forbidden",
     );
     expectLdError(
-      await ld("GET", "/api/v2/flags/demo/checkout-cta/experiments/production/signup", { token: scoped }),
-      403,
-      "forbidden",
-    );
-    expectLdError(
-      await ld("PATCH", "/api/v2/flags/demo/checkout-cta", { body: [], token: scoped }),
+      await ld("PATCH", `/api/v2/flags/demo/${flagKey}`, { body: [], token: scoped }),
       403,
       "forbidden",
     );
