@@ -174,6 +174,9 @@ function Node(props: {
       />
       {leaf.operator !== "exists" ? (
         <Textarea
+          // Uncontrolled while typing (parsed on blur); keyed by the stored values so that a node taking
+          // another's place (a condition above removed) shows its own values, not the DOM's stale text.
+          key={`${leaf.operator}:${JSON.stringify(leaf.values ?? [])}`}
           label={`${name} values`}
           description={OPERATOR_HINTS[leaf.operator as Operator]}
           size="xs"

@@ -16,6 +16,9 @@ export default function SegmentPage() {
   const { segmentId = "new" } = useParams();
   const { projectKey } = useCurrentProject();
   const isNew = segmentId === "new";
+  const client = useQueryClient();
+  // Reloading after a conflict starts the form over from the stored segment: no stale draft survives.
+  const [generation, setGeneration] = useState(0);
   const segment = useQuery({
     queryKey: ["segments", projectKey, segmentId],
     enabled: !isNew,
@@ -26,10 +29,21 @@ export default function SegmentPage() {
   if (!isNew && segment.isPending) return <Loading label="Loading segment" />;
   if (!isNew && segment.isError)
     return <ErrorState error={segment.error} onRetry={() => segment.refetch()} />;
-  return <SegmentForm key={segment.data?.id ?? "new"} projectKey={projectKey} segment={segment.data} />;
+  return (
+    <SegmentForm
+      key={`${segment.data?.id ?? "new"}-${generation}`}
+      projectKey={projectKey}
+      segment={segment.data}
+      onReload={async () => {
+        await client.invalidateQueries({ queryKey: ["segments", projectKey] });
+        setGeneration((g) => g + 1);
+      }}
+    />
+  );
 }
 
-function SegmentForm({ projectKey, segment }: { projectKey: string; segment: Segment | undefined }) {
+function SegmentForm(props: { projectKey: string; segment: Segment | undefined; onReload: () => void }) {
+  const { projectKey, segment } = props;
   const session = useSession();
   const writable = canWrite(session.data, projectKey);
   const navigate = useNavigate();
@@ -94,11 +108,7 @@ function SegmentForm({ projectKey, segment }: { projectKey: string; segment: Seg
             <Text size="sm">
               Your change was not saved. Reload to see the latest version, then make your change again.
             </Text>
-            <Button
-              size="xs"
-              variant="light"
-              onClick={() => client.invalidateQueries({ queryKey: ["segments", projectKey] })}
-            >
+            <Button size="xs" variant="light" onClick={props.onReload}>
               Reload the segment
             </Button>
           </Stack>
