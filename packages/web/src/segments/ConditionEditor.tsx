@@ -20,6 +20,7 @@ import {
   isNot,
   type Leaf,
   OPERATOR_HINTS,
+  OPERATOR_LABELS,
   type Operator,
   parseValues,
   replaceAt,
@@ -156,11 +157,11 @@ function Node(props: {
       <Select
         label={`${name} operator`}
         size="xs"
-        w={130}
+        w={170}
         searchable
         disabled={!writable}
         allowDeselect={false}
-        data={[...OPERATORS]}
+        data={OPERATORS.map((value) => ({ value, label: OPERATOR_LABELS[value] }))}
         value={leaf.operator}
         error={fieldErrors.operator}
         onChange={(v) =>

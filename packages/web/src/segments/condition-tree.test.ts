@@ -1,9 +1,11 @@
+import { OPERATORS } from "@vexil/engine";
 import { describe, expect, it } from "vitest";
 import {
   appendAt,
   type ConditionTree,
   fieldErrors,
   nodeAt,
+  OPERATOR_LABELS,
   parseValues,
   replaceAt,
   valuesText,
@@ -58,4 +60,11 @@ it("maps the server's 400 message to errors at each field (segment-validation.ts
   expect(errors.get("all.0")).toEqual({ values: "must be a semantic version (e.g. 1.2.3)" });
   expect(errors.get("all.1.not")).toEqual({ operator: "must be one of [...]" });
   expect(errors.get("")).toEqual({ form: "name is too long" });
+});
+
+describe("operator labels", () => {
+  it("name every engine operator, each differently", () => {
+    expect(Object.keys(OPERATOR_LABELS).sort()).toEqual([...OPERATORS].sort());
+    expect(new Set(Object.values(OPERATOR_LABELS)).size).toBe(OPERATORS.length);
+  });
 });

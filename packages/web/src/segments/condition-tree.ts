@@ -131,3 +131,27 @@ export const OPERATOR_HINTS: Record<Operator, string> = {
   inCidr: "CIDR ranges such as 10.0.0.0/8",
   inSegment: "Segment ids, comma separated",
 };
+
+/** Operators as a person reads them (typed by the engine's list: a new operator must get a label). */
+export const OPERATOR_LABELS: Record<Operator, string> = {
+  equals: "equals",
+  in: "is one of",
+  startsWith: "starts with",
+  endsWith: "ends with",
+  contains: "contains",
+  matches: "matches regex",
+  lt: "<",
+  lte: "≤",
+  gt: ">",
+  gte: "≥",
+  before: "is before (date)",
+  after: "is after (date)",
+  semverEq: "version =",
+  semverLt: "version <",
+  semverLte: "version ≤",
+  semverGt: "version >",
+  semverGte: "version ≥",
+  exists: "is set",
+  inCidr: "IP in range",
+  inSegment: "in segment",
+};
