@@ -709,6 +709,13 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     expect(results.body.treatmentResults.every((t: J) => t.traffic === undefined)).toBe(true);
     const withTraffic = await ld("GET", `${url}/metrics/signup/results?expand=traffic`);
     expect(withTraffic.body.treatmentResults.map((t: J) => t.traffic)).toEqual(units);
+    // The list's expand=units (the console's Units column, one call) counts the same units; without it, none.
+    const listed = await ld("GET", `${EXPERIMENTS}?expand=units`);
+    expect(listed.status, listed.text).toBe(200);
+    const item = listed.body.items.find((e: J) => e._id === experiment._id);
+    expect(item.units).toBe(exposures.length);
+    const plain = await ld("GET", EXPERIMENTS);
+    expect(plain.body.items.every((e: J) => e.units === undefined)).toBe(true);
     expectLdError(
       await ld("GET", `${url}/metrics/signup/results?expand=nope`),
       400,

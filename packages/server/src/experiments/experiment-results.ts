@@ -119,6 +119,41 @@ const finite = (value: number | null | undefined): value is number =>
   typeof value === "number" && Number.isFinite(value);
 
 /**
+ * The units of an experiment's current iteration (visitors exposed to its treatments from its start to its
+ * end or now), as its primary metric's results count them; undefined before it started or without a metric.
+ */
+export async function currentIterationUnits(
+  context: AppContext,
+  state: ExperimentState,
+  goals: Map<number, Goal>,
+): Promise<number | undefined> {
+  const { experiment, flag } = state;
+  const iteration = state.iterations.current;
+  const primary = iteration?.metrics.find((m) => m.primary) ?? iteration?.metrics[0];
+  const goal = primary && goals.get(primary.goalId);
+  if (!flag || !iteration || iteration.startedAt === null || !goal) return undefined;
+  const { cells } = await aggregateMetric(
+    context,
+    {
+      projectKey: experiment.projectKey,
+      environmentKey: experiment.environmentKey,
+      featureKey: flag.doc.featureKey,
+      experimentId: experiment.id,
+      from: iteration.startedAt,
+      to: iteration.endedAt ?? context.now() + 1,
+    },
+    goal,
+    flag,
+  );
+  let units = 0;
+  for (const t of iteration.treatments) {
+    const key = flag.doc.variations.find((v) => v.id === t.variationId)?.key;
+    units += (key === undefined ? undefined : cells.get(key)?.units) ?? 0;
+  }
+  return units;
+}
+
+/**
  * GET .../experiments/{experimentKey}/metrics/{metricKey}/results: the iteration's exposures
  * (startedAt..endedAt or now, this experiment's rule only) joined to the metric's conversions, analyzed
  * with the Bayesian engine (Beta-Binomial for conversion metrics, normal for numeric ones), the baseline

@@ -64,6 +64,12 @@ export const ExperimentRepSchema = Type.Object({
   currentIteration: Type.Optional(IterationRepSchema),
   draftIteration: Type.Optional(IterationRepSchema),
   previousIterations: Type.Optional(Type.Array(IterationRepSchema)),
+  units: Type.Optional(
+    Type.Integer({
+      description:
+        "List with expand=units (a Vexil extension): units of the current iteration, as its primary metric's results count them",
+    }),
+  ),
 });
 
 /** LaunchDarkly's experiment collection says `total_count`, unlike its other collections. */

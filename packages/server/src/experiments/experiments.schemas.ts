@@ -127,7 +127,13 @@ export const ListQuery = Type.Object(
   {
     ...LimitOffset,
     filter: Type.Optional(Type.String({ maxLength: 1000 })),
-    expand: Type.Optional(Type.String({ maxLength: 200 })),
+    expand: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          "previousIterations, draftIteration, secondaryMetrics, treatments, analysisConfig; units (Vexil): each experiment's units",
+      }),
+    ),
     lifecycleState: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
@@ -153,3 +159,5 @@ export const EXPERIMENT_EXPANDS = [
   "treatments",
   "analysisConfig",
 ] as const;
+/** The list's expands: units (a Vexil extension) costs one aggregation per started experiment. */
+export const EXPERIMENT_LIST_EXPANDS = [...EXPERIMENT_EXPANDS, "units"] as const;

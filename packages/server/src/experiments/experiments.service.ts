@@ -7,6 +7,7 @@ import { type Goal, goalsStore } from "../goals/goals.store.js";
 import { ApiError, badRequest, conflict, notFound } from "../http/api-error.js";
 import { type Actor, isUniqueViolation } from "../http/write-guards.js";
 import { projectsStore } from "../projects/projects.store.js";
+import { currentIterationUnits } from "./experiment-results.js";
 import { type ExperimentState, experimentRep, goalIdsOf, iterationRep } from "./experiment-view.js";
 import type { ExperimentPost, IterationInput, SemanticPatch } from "./experiments.schemas.js";
 import {
@@ -99,6 +100,16 @@ export class ExperimentsService {
   async goalsOf(states: ExperimentState[]): Promise<Map<number, Goal>> {
     const goals = await goalsStore.findByIds(this.context.db, goalIdsOf(states));
     return new Map(goals.map((g) => [g.id, g]));
+  }
+
+  /** Units of each experiment's current iteration (by experiment id; none before it started). */
+  async unitsOf(states: ExperimentState[], goals: Map<number, Goal>): Promise<Map<number, number>> {
+    const units = new Map<number, number>();
+    for (const state of states) {
+      const count = await currentIterationUnits(this.context, state, goals);
+      if (count !== undefined) units.set(state.experiment.id, count);
+    }
+    return units;
   }
 
   async view(state: ExperimentState, expand: ReadonlySet<string>) {

@@ -25,6 +25,7 @@ import {
 import {
   EnvironmentParams,
   EXPERIMENT_EXPANDS,
+  EXPERIMENT_LIST_EXPANDS,
   ExpandQuery,
   ExperimentMetricParams,
   ExperimentParams,
@@ -103,7 +104,7 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
     async (request) => {
       const { projectKey, environmentKey } = request.params;
       const { limit, offset, filter, expand, lifecycleState } = request.query;
-      const expands = parseExpand(expand, EXPERIMENT_EXPANDS);
+      const expands = parseExpand(expand, EXPERIMENT_LIST_EXPANDS);
       const states = await service.list(
         projectKey,
         environmentKey,
@@ -111,13 +112,18 @@ export function launchDarklyExperimentRoutes(app: TypedApp, context: AppContext)
         parseLifecycle(lifecycleState),
       );
       const goals = await service.goalsOf(states);
+      const units = expands.has("units") ? await service.unitsOf(states, goals) : undefined;
       const query = new URLSearchParams();
       if (filter) query.set("filter", filter);
       if (expand) query.set("expand", expand);
       if (lifecycleState) query.set("lifecycleState", lifecycleState);
       const { totalCount, ...collection } = launchDarklyCollection(
         `/api/v2/projects/${projectKey}/environments/${environmentKey}/experiments`,
-        states.map((state) => experimentRep(state, goals, expands)),
+        states.map((state) => {
+          const rep = experimentRep(state, goals, expands);
+          const count = units?.get(state.experiment.id);
+          return count === undefined ? rep : { ...rep, units: count };
+        }),
         { limit, offset },
         query.toString(),
       );

@@ -2897,6 +2897,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /** @description previousIterations, draftIteration, secondaryMetrics, treatments, analysisConfig; units (Vexil): each experiment's units */
                     expand?: string;
                     filter?: string;
                     lifecycleState?: string;
@@ -3254,6 +3255,8 @@ export interface paths {
                                     winningReason?: string;
                                     winningTreatmentId?: string;
                                 }[];
+                                /** @description List with expand=units (a Vexil extension): units of the current iteration, as its primary metric's results count them */
+                                units?: number;
                             }[];
                             total_count: number;
                         };
@@ -3661,6 +3664,8 @@ export interface paths {
                                 winningReason?: string;
                                 winningTreatmentId?: string;
                             }[];
+                            /** @description List with expand=units (a Vexil extension): units of the current iteration, as its primary metric's results count them */
+                            units?: number;
                         };
                     };
                 };
@@ -4029,6 +4034,8 @@ export interface paths {
                                 winningReason?: string;
                                 winningTreatmentId?: string;
                             }[];
+                            /** @description List with expand=units (a Vexil extension): units of the current iteration, as its primary metric's results count them */
+                            units?: number;
                         };
                     };
                 };
@@ -4397,6 +4404,8 @@ export interface paths {
                                 winningReason?: string;
                                 winningTreatmentId?: string;
                             }[];
+                            /** @description List with expand=units (a Vexil extension): units of the current iteration, as its primary metric's results count them */
+                            units?: number;
                         };
                     };
                 };

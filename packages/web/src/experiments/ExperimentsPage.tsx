@@ -2,7 +2,7 @@ import { Anchor, Badge, Loader, Stack, Table, Text, Title } from "@mantine/core"
 import { Link } from "react-router";
 import { useCurrentProject } from "../app/project.js";
 import { EmptyState, ErrorState, Loading } from "../app/states.js";
-import { useExperiments, useExperimentUnits } from "./api.js";
+import { useExperiments } from "./api.js";
 import { daysRunning, type ExperimentSummary } from "./results-logic.js";
 
 const statusColor = {
@@ -18,29 +18,22 @@ const statusLabel = {
   archived: "Archived",
 };
 
-function Units({
-  projectKey,
-  experiment,
-}: {
-  projectKey: string;
-  experiment: ExperimentSummary & { key: string };
-}) {
-  const units = useExperimentUnits(projectKey, experiment);
-  if (units.fetchStatus === "idle" && units.isPending) return <>–</>;
-  if (units.isPending)
-    return <Loader size="xs" role="status" aria-label={`Counting units of ${experiment.name}`} />;
-  if (units.isError) return <Text size="sm">unavailable</Text>;
-  return <>{units.data.toLocaleString()}</>;
-}
-
 /** `/p/:projectKey/experiments`: every experiment of the project, newest first. */
 export default function ExperimentsPage() {
   const { projectKey, project, projects } = useCurrentProject();
   const environments = project?.environments;
-  const experiments = useExperiments(
-    projectKey,
-    environments?.map((e) => e.key),
-  );
+  const environmentKeys = environments?.map((e) => e.key);
+  const experiments = useExperiments(projectKey, environmentKeys);
+  // The units take an aggregation per experiment on the server: the list shows first, its units when ready.
+  const withUnits = useExperiments(projectKey, environmentKeys, true);
+  const unitsOf = (experiment: ExperimentSummary) => {
+    if (experiment.primaryGoalKey === null || experiment.status === "not_started") return "–";
+    if (withUnits.isError) return <Text size="sm">unavailable</Text>;
+    const units = withUnits.data?.find((e) => e.id === experiment.id)?.units;
+    if (units === undefined)
+      return <Loader size="xs" role="status" aria-label={`Counting units of ${experiment.name}`} />;
+    return units === null ? "–" : units.toLocaleString();
+  };
   const now = Date.now();
   const environmentName = (key: string) => environments?.find((e) => e.key === key)?.name ?? key;
 
@@ -106,9 +99,7 @@ export default function ExperimentsPage() {
                 <Table.Td>{environmentName(experiment.environmentKey)}</Table.Td>
                 <Table.Td>{experiment.primaryGoal ?? "–"}</Table.Td>
                 <Table.Td>{daysRunning(experiment, now) ?? "–"}</Table.Td>
-                <Table.Td>
-                  <Units projectKey={projectKey} experiment={experiment} />
-                </Table.Td>
+                <Table.Td>{unitsOf(experiment)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

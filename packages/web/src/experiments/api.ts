@@ -15,11 +15,15 @@ import {
 
 const PAGE = 1000;
 
-/** Every experiment of a project (active and archived), over its environments (LaunchDarkly's list). */
+/**
+ * Every experiment of a project (active and archived), over its environments (LaunchDarkly's list); with
+ * `units`, each one's units (expand=units: one aggregation per started experiment, on the server).
+ */
 export async function fetchExperiments(
   projectKey: string,
   environmentKeys: string[],
-): Promise<(ExperimentSummary & { key: string })[]> {
+  withUnits = false,
+): Promise<(ExperimentSummary & { key: string; units: number | null })[]> {
   const lists = await Promise.all(
     environmentKeys.map(async (environmentKey) => {
       const items = [];
@@ -28,31 +32,36 @@ export async function fetchExperiments(
           api.GET("/api/v2/projects/{projectKey}/environments/{environmentKey}/experiments", {
             params: {
               path: { projectKey, environmentKey },
-              query: { limit: PAGE, offset, lifecycleState: "active,archived" },
+              query: {
+                limit: PAGE,
+                offset,
+                lifecycleState: "active,archived",
+                ...(withUnits ? { expand: "units" } : {}),
+              },
             },
           }),
         );
         items.push(...data.items);
         if (items.length >= data.total_count || data.items.length === 0) break;
       }
-      return items.map((item) => ({ ...experimentSummary(item), key: item.key }));
+      return items.map((item) => ({ ...experimentSummary(item), key: item.key, units: item.units ?? null }));
     }),
   );
   return lists.flat().sort((a, b) => b.createdAt - a.createdAt);
 }
 
-const experimentsQuery = (projectKey: string, environmentKeys: string[] | undefined) =>
+const experimentsQuery = (projectKey: string, environmentKeys: string[] | undefined, withUnits = false) =>
   queryOptions({
-    queryKey: ["experiments", projectKey, environmentKeys],
-    queryFn: () => fetchExperiments(projectKey, environmentKeys ?? []),
+    queryKey: ["experiments", projectKey, environmentKeys, withUnits],
+    queryFn: () => fetchExperiments(projectKey, environmentKeys ?? [], withUnits),
     // The page that mounts after the router's prefetch uses it as is.
     staleTime: 10_000,
   });
 
-/** The project's experiments (cached per project). */
-export function useExperiments(projectKey: string, environmentKeys: string[] | undefined) {
+/** The project's experiments (cached per project); with `withUnits`, their units too (slower). */
+export function useExperiments(projectKey: string, environmentKeys: string[] | undefined, withUnits = false) {
   return useQuery({
-    ...experimentsQuery(projectKey, environmentKeys),
+    ...experimentsQuery(projectKey, environmentKeys, withUnits),
     enabled: environmentKeys !== undefined,
   });
 }
@@ -75,33 +84,6 @@ export async function prefetchExperiment(client: QueryClient, projectKey: string
     client.prefetchQuery(resultsRequestQuery(flag.id, body)),
     client.prefetchQuery(resultsRequestQuery(flag.id, cumulativeRequest(body))),
   ]);
-}
-
-/** Units of an experiment's current iteration (its primary metric's results, LaunchDarkly's API). */
-export function useExperimentUnits(projectKey: string, experiment: ExperimentSummary & { key: string }) {
-  return useQuery({
-    queryKey: ["experiment-units", projectKey, experiment.environmentKey, experiment.key],
-    enabled: experiment.primaryGoalKey !== null && experiment.status !== "not_started",
-    staleTime: 60_000,
-    queryFn: async () => {
-      const { data } = await unwrap(
-        api.GET(
-          "/api/v2/projects/{projectKey}/environments/{environmentKey}/experiments/{experimentKey}/metrics/{metricKey}/results",
-          {
-            params: {
-              path: {
-                projectKey,
-                environmentKey: experiment.environmentKey,
-                experimentKey: experiment.key,
-                metricKey: experiment.primaryGoalKey ?? "",
-              },
-            },
-          },
-        ),
-      );
-      return data.treatmentResults.reduce((sum, t) => sum + t.units, 0);
-    },
-  });
 }
 
 /** The experiment's flag (its id is the results API's path parameter; its goals are the report's). */
