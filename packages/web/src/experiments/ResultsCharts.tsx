@@ -39,6 +39,74 @@ function Legend({ items }: { items: { name: string; color: string }[] }) {
   );
 }
 
+/** A plot: the SVG with its accessible name (what it shows, in words), and the variations' legend. */
+function Plot({
+  label,
+  height = HEIGHT,
+  legend,
+  children,
+}: {
+  label: string;
+  height?: number;
+  legend?: { name: string; color: string }[];
+  children: React.ReactNode;
+}) {
+  const svg = (
+    <svg width={WIDTH} height={height} role="img" aria-label={label} style={{ maxWidth: "100%" }}>
+      {children}
+    </svg>
+  );
+  if (!legend) return svg;
+  return (
+    <div>
+      {svg}
+      <Legend items={legend} />
+    </div>
+  );
+}
+
+const legendOf = (series: Series[], colors: string[]) =>
+  series.map((s, i) => ({ name: s.name, color: colors[i] as string }));
+
+/** The dashed line of no difference (lift 0), across the plot. */
+function ZeroLine({ from, to }: { from: { x: number; y: number }; to: { x: number; y: number } }) {
+  return <Line from={from} to={to} stroke="var(--mantine-color-text)" strokeDasharray="4 3" />;
+}
+
+/** Each series as a line through its days, a dot on each. */
+function SeriesLines({
+  series,
+  colors,
+  x,
+  y,
+  curve,
+}: {
+  series: Series[];
+  colors: string[];
+  x: (time: number) => number;
+  y: (value: number) => number;
+  curve?: typeof curveMonotoneX;
+}) {
+  return series.map((s, i) => {
+    const points = s.points.filter((p) => finite(p.value));
+    return (
+      <g key={`line-${s.variationId}`}>
+        <LinePath
+          data={points}
+          x={(p) => x(p.time)}
+          y={(p) => y(p.value ?? 0)}
+          stroke={colors[i]}
+          strokeWidth={2}
+          {...(curve ? { curve } : {})}
+        />
+        {points.map((p) => (
+          <circle key={p.time} cx={x(p.time)} cy={y(p.value ?? 0)} r={3} fill={colors[i]} />
+        ))}
+      </g>
+    );
+  });
+}
+
 const HALF_DAY = 43_200_000;
 
 /** A time axis over the days, padded by half a day so that a single day shows; each day a tick when few. */
@@ -50,7 +118,17 @@ function timeScale(times: number[]) {
     range: [MARGIN.left, WIDTH - MARGIN.right],
   });
   const days = [...new Set(times)].sort((a, b) => a - b);
-  return { x, ticks: days.length <= 8 ? days.map((t) => new Date(t)) : undefined };
+  const ticks = days.length <= 8 ? days.map((t) => new Date(t)) : undefined;
+  const axis = (
+    <AxisBottom
+      scale={x}
+      top={HEIGHT - MARGIN.bottom}
+      numTicks={6}
+      tickValues={ticks}
+      tickFormat={(v) => dayFormat.format(v as Date)}
+    />
+  );
+  return { x: (time: number) => x(new Date(time)) as number, axis };
 }
 
 function domainOf(values: number[], includeZero: boolean): [number, number] {
@@ -76,7 +154,7 @@ export function LiftOverTimeChart({
   goalName: string;
 }) {
   const points = series.flatMap((s) => s.points);
-  const { x, ticks } = timeScale(points.map((p) => p.time));
+  const { x, axis } = timeScale(points.map((p) => p.time));
   const values = points.flatMap((p) => [p.value, p.lower, p.upper]).filter(finite);
   const y = scaleLinear({
     domain: domainOf(values, true),
@@ -91,61 +169,24 @@ export function LiftOverTimeChart({
     )
     .join("; ")}`;
   return (
-    <div>
-      <svg width={WIDTH} height={HEIGHT} role="img" aria-label={label} style={{ maxWidth: "100%" }}>
-        {series.map((s, i) => (
-          <Area
-            key={`band-${s.variationId}`}
-            data={s.points.filter((p) => finite(p.value))}
-            x={(p) => x(new Date(p.time))}
-            y0={(p) => y(p.lower ?? yLow)}
-            y1={(p) => y(p.upper ?? yHigh)}
-            fill={colors[i]}
-            fillOpacity={0.15}
-            curve={curveMonotoneX}
-          />
-        ))}
-        <Line
-          from={{ x: MARGIN.left, y: y(0) }}
-          to={{ x: WIDTH - MARGIN.right, y: y(0) }}
-          stroke="var(--mantine-color-text)"
-          strokeDasharray="4 3"
+    <Plot label={label} legend={legendOf(series, colors)}>
+      {series.map((s, i) => (
+        <Area
+          key={`band-${s.variationId}`}
+          data={s.points.filter((p) => finite(p.value))}
+          x={(p) => x(p.time)}
+          y0={(p) => y(p.lower ?? yLow)}
+          y1={(p) => y(p.upper ?? yHigh)}
+          fill={colors[i]}
+          fillOpacity={0.15}
+          curve={curveMonotoneX}
         />
-        {series.map((s, i) => (
-          <LinePath
-            key={`line-${s.variationId}`}
-            data={s.points.filter((p) => finite(p.value))}
-            x={(p) => x(new Date(p.time))}
-            y={(p) => y(p.value ?? 0)}
-            stroke={colors[i]}
-            strokeWidth={2}
-            curve={curveMonotoneX}
-          />
-        ))}
-        {series.map((s, i) =>
-          s.points
-            .filter((p) => finite(p.value))
-            .map((p) => (
-              <circle
-                key={`${s.variationId}-${p.time}`}
-                cx={x(new Date(p.time))}
-                cy={y(p.value ?? 0)}
-                r={3}
-                fill={colors[i]}
-              />
-            )),
-        )}
-        <AxisLeft scale={y} left={MARGIN.left} numTicks={5} tickFormat={(v) => `${v} %`} />
-        <AxisBottom
-          scale={x}
-          top={HEIGHT - MARGIN.bottom}
-          numTicks={6}
-          tickValues={ticks}
-          tickFormat={(v) => dayFormat.format(v as Date)}
-        />
-      </svg>
-      <Legend items={series.map((s, i) => ({ name: s.name, color: colors[i] as string }))} />
-    </div>
+      ))}
+      <ZeroLine from={{ x: MARGIN.left, y: y(0) }} to={{ x: WIDTH - MARGIN.right, y: y(0) }} />
+      <SeriesLines series={series} colors={colors} x={x} y={y} curve={curveMonotoneX} />
+      <AxisLeft scale={y} left={MARGIN.left} numTicks={5} tickFormat={(v) => `${v} %`} />
+      {axis}
+    </Plot>
   );
 }
 
@@ -160,7 +201,7 @@ export function ExposuresChart({
   unit: string;
 }) {
   const points = series.flatMap((s) => s.points);
-  const { x, ticks } = timeScale(points.map((p) => p.time));
+  const { x, axis } = timeScale(points.map((p) => p.time));
   const y = scaleLinear({
     domain: [0, Math.max(1, ...points.map((p) => p.value).filter(finite))],
     range: [HEIGHT - MARGIN.bottom, MARGIN.top],
@@ -170,42 +211,11 @@ export function ExposuresChart({
     .map((s) => `${s.name} ${s.points.findLast((p) => finite(p.value))?.value?.toLocaleString() ?? 0}`)
     .join("; ")}`;
   return (
-    <div>
-      <svg width={WIDTH} height={HEIGHT} role="img" aria-label={label} style={{ maxWidth: "100%" }}>
-        {series.map((s, i) => (
-          <LinePath
-            key={s.variationId}
-            data={s.points.filter((p) => finite(p.value))}
-            x={(p) => x(new Date(p.time))}
-            y={(p) => y(p.value ?? 0)}
-            stroke={colors[i]}
-            strokeWidth={2}
-          />
-        ))}
-        {series.map((s, i) =>
-          s.points
-            .filter((p) => finite(p.value))
-            .map((p) => (
-              <circle
-                key={`${s.variationId}-${p.time}`}
-                cx={x(new Date(p.time))}
-                cy={y(p.value ?? 0)}
-                r={3}
-                fill={colors[i]}
-              />
-            )),
-        )}
-        <AxisLeft scale={y} left={MARGIN.left} numTicks={5} tickFormat={(v) => Number(v).toLocaleString()} />
-        <AxisBottom
-          scale={x}
-          top={HEIGHT - MARGIN.bottom}
-          numTicks={6}
-          tickValues={ticks}
-          tickFormat={(v) => dayFormat.format(v as Date)}
-        />
-      </svg>
-      <Legend items={series.map((s, i) => ({ name: s.name, color: colors[i] as string }))} />
-    </div>
+    <Plot label={label} legend={legendOf(series, colors)}>
+      <SeriesLines series={series} colors={colors} x={x} y={y} />
+      <AxisLeft scale={y} left={MARGIN.left} numTicks={5} tickFormat={(v) => Number(v).toLocaleString()} />
+      {axis}
+    </Plot>
   );
 }
 
@@ -245,13 +255,8 @@ export function IntervalBars({
     )
     .join("; ")}`;
   return (
-    <svg width={WIDTH} height={height} role="img" aria-label={label} style={{ maxWidth: "100%" }}>
-      <Line
-        from={{ x: x(0), y: MARGIN.top }}
-        to={{ x: x(0), y: height - MARGIN.bottom }}
-        stroke="var(--mantine-color-text)"
-        strokeDasharray="4 3"
-      />
+    <Plot label={label} height={height}>
+      <ZeroLine from={{ x: x(0), y: MARGIN.top }} to={{ x: x(0), y: height - MARGIN.bottom }} />
       {compared.map(({ row, color }) => {
         const top = y(row.variationId) ?? 0;
         const middle = top + y.bandwidth() / 2;
@@ -288,7 +293,7 @@ export function IntervalBars({
         );
       })}
       <AxisBottom scale={x} top={height - MARGIN.bottom} numTicks={6} tickFormat={(v) => `${v} %`} />
-    </svg>
+    </Plot>
   );
 }
 
@@ -326,7 +331,7 @@ export function LiftDistributionChart({
     .join("; ")}`;
   return (
     <div>
-      <svg width={WIDTH} height={HEIGHT} role="img" aria-label={label} style={{ maxWidth: "100%" }}>
+      <Plot label={label}>
         {curves.map(({ row, color, density }) => (
           <Area
             key={row.variationId}
@@ -339,14 +344,9 @@ export function LiftDistributionChart({
             stroke={color}
           />
         ))}
-        <Line
-          from={{ x: x(0), y: MARGIN.top }}
-          to={{ x: x(0), y: HEIGHT - MARGIN.bottom }}
-          stroke="var(--mantine-color-text)"
-          strokeDasharray="4 3"
-        />
+        <ZeroLine from={{ x: x(0), y: MARGIN.top }} to={{ x: x(0), y: HEIGHT - MARGIN.bottom }} />
         <AxisBottom scale={x} top={HEIGHT - MARGIN.bottom} numTicks={6} tickFormat={(v) => `${v} %`} />
-      </svg>
+      </Plot>
       <Text size="xs" c="dimmed">
         Drawn as a normal curve through each 95 % credible interval.
       </Text>
