@@ -1,15 +1,20 @@
 import { createClient } from "@vexil/sdk";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../../../server/test/harness.js";
 import {
   ADMIN,
+  addExperimentRule,
+  createFlagInConsole,
   launchChromium,
+  pickEnvironment,
   READER,
   screenshot,
   seriousViolations,
+  serverSdkKey,
   signedInPage,
   startConsoleServer,
+  untilSdk,
   WRITER,
 } from "./harness.js";
 
@@ -32,16 +37,6 @@ async function createFlagByApi(featureKey: string) {
   });
   expect(created.status, created.text).toBe(201);
   return created.body;
-}
-
-async function productionKey(): Promise<string> {
-  const project = await server.request("GET", "/projects/demo");
-  return project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
-}
-
-async function pickEnvironment(page: Page, name: string) {
-  // Mantine hides the radio inputs of a segmented control behind their labels.
-  await page.getByRole("radio", { name }).dispatchEvent("click");
 }
 
 describe("console", () => {
@@ -72,19 +67,13 @@ describe("console", () => {
   });
 
   it("creates a flag with a 50/50 experiment, turns it on in production, and an SDK client receives it", async () => {
-    const sdk = createClient({ baseUrl: server.baseUrl, sdkKey: await productionKey() });
+    const sdk = createClient({ baseUrl: server.baseUrl, sdkKey: await serverSdkKey(server) });
     try {
       await sdk.ready();
       const page = await signedInPage(browser, server.baseUrl, WRITER);
-      await page.goto("/p/demo/flags");
-      await page.getByRole("button", { name: "New flag" }).click();
-      await page.getByLabel("Name").fill("Pricing page");
-      await page.getByRole("button", { name: "Create flag" }).click();
-      await page.waitForURL(/\/flags\/pricing_page$/);
+      await createFlagInConsole(page, "Pricing page", "pricing_page");
       await pickEnvironment(page, "Production");
-      await page.getByRole("button", { name: "Add rule" }).click();
-      await page.getByRole("menuitem", { name: "Experimentation" }).click();
-      await page.getByText("Total: 100 %").waitFor();
+      await addExperimentRule(page);
       await page.getByLabel("Rule 1 allocation for on (%)").fill("60");
       await page.getByText("Allocations add up to 110 %, not 100 %").first().waitFor();
       await page.getByLabel("Rule 1 allocation for on (%)").fill("50");
@@ -96,16 +85,7 @@ describe("console", () => {
       await page.getByLabel("Enabled in Production").click({ force: true });
       await page.getByRole("button", { name: "Turn on" }).click();
       await page.getByText("version 3").waitFor();
-      // The change reaches the SDK over its stream; wait for it rather than for a time.
-      await new Promise<void>((resolve) => {
-        const check = () => sdk.evaluate("pricing_page", "visitor-1").ruleType === "EXPERIMENTATION";
-        if (check()) return resolve();
-        const off = sdk.on("change", () => {
-          if (!check()) return;
-          off();
-          resolve();
-        });
-      });
+      await untilSdk(sdk, () => sdk.evaluate("pricing_page", "visitor-1").ruleType === "EXPERIMENTATION");
       const flag = await server.request("GET", "/feature-flags/demo/pricing_page");
       const production = flag.body.environmentConfigurations.find(
         (e: { environmentKey: string }) => e.environmentKey === "production",

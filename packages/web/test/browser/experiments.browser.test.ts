@@ -5,12 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../../../server/test/harness.js";
 import {
   ADMIN,
+  addExperimentRule,
+  createFlagInConsole,
   launchChromium,
+  pickEnvironment,
   READER,
   screenshot,
   seriousViolations,
+  serverSdkKey,
   signedInPage,
   startConsoleServer,
+  untilSdk,
   WRITER,
 } from "./harness.js";
 
@@ -27,11 +32,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function productionKey(): Promise<string> {
-  const project = await server.request("GET", "/projects/demo");
-  return project.body.environments.find((e: { key: string }) => e.key === "production").serverSdkKey;
-}
-
 /** Cells of the results table's row for a variation. */
 async function rowOf(page: Page, table: string, variation: string) {
   const row = page
@@ -47,19 +47,13 @@ describe("experiment loop", () => {
       body: { siteCode: "demo", name: "Signup", key: "signup" },
     });
     expect(goal.status, goal.text).toBe(201);
-    const sdk = createClient({ baseUrl: server.baseUrl, sdkKey: await productionKey() });
+    const sdk = createClient({ baseUrl: server.baseUrl, sdkKey: await serverSdkKey(server) });
     try {
       await sdk.ready();
       const page = await signedInPage(browser, server.baseUrl, WRITER);
-      await page.goto("/p/demo/flags");
-      await page.getByRole("button", { name: "New flag" }).click();
-      await page.getByLabel("Name").fill("Signup form");
-      await page.getByRole("button", { name: "Create flag" }).click();
-      await page.waitForURL(/\/flags\/signup_form$/);
-      await page.getByRole("radio", { name: "Production" }).dispatchEvent("click");
-      await page.getByRole("button", { name: "Add rule" }).click();
-      await page.getByRole("menuitem", { name: "Experimentation" }).click();
-      await page.getByText("Total: 100 %").waitFor();
+      await createFlagInConsole(page, "Signup form", "signup_form");
+      await pickEnvironment(page, "Production");
+      await addExperimentRule(page);
       await page.getByRole("button", { name: "Save Production" }).click();
       await page.getByText("version 2").waitFor();
       // The goal the experiment measures (goals have their own screen; attached here through the API).
@@ -68,21 +62,13 @@ describe("experiment loop", () => {
       });
       expect(attached.status, attached.text).toBe(200);
       await page.reload();
-      await page.getByRole("radio", { name: "Production" }).dispatchEvent("click");
+      await pickEnvironment(page, "Production");
       await page.getByText("version 3").waitFor();
 
       await page.getByLabel("Enabled in Production").click({ force: true });
       await page.getByRole("button", { name: "Turn on" }).click();
       await page.getByText("version 4").waitFor();
-      await new Promise<void>((resolve) => {
-        const check = () => sdk.evaluate("signup_form", "probe").ruleType === "EXPERIMENTATION";
-        if (check()) return resolve();
-        const off = sdk.on("change", () => {
-          if (!check()) return;
-          off();
-          resolve();
-        });
-      });
+      await untilSdk(sdk, () => sdk.evaluate("signup_form", "probe").ruleType === "EXPERIMENTATION");
 
       // Traffic, as an application would send it: 400 visitors evaluated (an exposure each), and
       // conversions for every 4th visitor on "on" and every 5th on "off". The expected numbers are what

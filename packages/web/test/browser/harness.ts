@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { VexilClient } from "@vexil/sdk";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { ensureDemoData } from "../../../server/src/demo/demo-project.js";
 import { startTestServer, type TestServer } from "../../../server/test/harness.js";
@@ -104,4 +105,43 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** The server SDK key of a demo environment, as an application is configured with it. */
+export async function serverSdkKey(server: TestServer, environmentKey = "production"): Promise<string> {
+  const project = await server.request("GET", "/projects/demo");
+  return project.body.environments.find((e: { key: string }) => e.key === environmentKey).serverSdkKey;
+}
+
+/** Shows a flag page's rules of an environment (Mantine hides a segmented control's radios behind labels). */
+export async function pickEnvironment(page: Page, name: string): Promise<void> {
+  await page.getByRole("radio", { name }).dispatchEvent("click");
+}
+
+/** Creates a flag from the flags list's "New flag" dialog; the page is then the new flag's page. */
+export async function createFlagInConsole(page: Page, name: string, featureKey: string): Promise<void> {
+  await page.goto("/p/demo/flags");
+  await page.getByRole("button", { name: "New flag" }).click();
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create flag" }).click();
+  await page.waitForURL(new RegExp(`/flags/${featureKey}$`));
+}
+
+/** Adds an experimentation rule (split evenly, so its allocations add up to 100 %) to the shown environment. */
+export async function addExperimentRule(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Add rule" }).click();
+  await page.getByRole("menuitem", { name: "Experimentation" }).click();
+  await page.getByText("Total: 100 %").waitFor();
+}
+
+/** Resolves once the SDK's answers pass `check`: a change arrives over its stream, waited for, not timed. */
+export function untilSdk(sdk: VexilClient, check: () => boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (check()) return resolve();
+    const off = sdk.on("change", () => {
+      if (!check()) return;
+      off();
+      resolve();
+    });
+  });
 }
