@@ -48,13 +48,13 @@ export type VexilEvent = ExposureEvent | ConversionEvent;
 const MAX_STRING = 256;
 const MAX_CUSTOM = 50;
 
-// `,"key":` of custom attribute keys, built once per key (bounded: keys are few in practice).
+// `"key":` of custom attribute keys, built once per key (bounded: keys are few in practice).
 const customKeyText = new Map<string, string>();
 const MAX_CACHED_KEYS = 1000;
 function customKey(key: string): string {
   let text = customKeyText.get(key);
   if (text === undefined) {
-    text = `,${JSON.stringify(key)}:`;
+    text = `${JSON.stringify(key)}:`;
     if (customKeyText.size < MAX_CACHED_KEYS) customKeyText.set(key, text);
   }
   return text;
@@ -80,10 +80,11 @@ export function attributesJson(attributes: Record<string, unknown> | undefined |
       case "os":
       case "country":
         if (typeof value === "string" && value.length <= MAX_STRING)
-          members += `,"${key}":${JSON.stringify(value)}`;
+          members += `${members === "" ? "" : ","}"${key}":${JSON.stringify(value)}`;
         continue;
       case "newVisitor":
-        if (typeof value === "boolean") members += value ? ',"newVisitor":true' : ',"newVisitor":false';
+        if (typeof value === "boolean")
+          members += `${members === "" ? "" : ","}"newVisitor":${value ? "true" : "false"}`;
         continue;
       // High-cardinality and possibly personal (query strings): never copied into events; "__proto__",
       // which servers parsing JSON safely refuse (the whole batch would be rejected).
@@ -101,11 +102,12 @@ export function attributesJson(attributes: Record<string, unknown> | undefined |
       json = `${value}`;
     } else if (typeof value === "boolean") json = value ? "true" : "false";
     else continue;
+    custom += (customCount === 0 ? "" : ",") + customKey(key) + json;
     customCount++;
-    custom += customKey(key) + json;
   }
-  if (custom !== "") members += `,"custom":{${custom.slice(1)}}`;
-  return members === "" ? "" : `{${members.slice(1)}}`;
+  // Members are joined as they come (no leading comma to slice off: a slice would copy the text).
+  if (custom !== "") members += `${members === "" ? "" : ","}"custom":{${custom}}`;
+  return members === "" ? "" : `{${members}}`;
 }
 
 /** What every exposure to one feature x rule x variation carries (built once, shared by its events). */
