@@ -506,6 +506,19 @@ describe("the client-side endpoints over HTTP", () => {
     const put = await next();
     expect(put.event).toBe("put");
     expect(Object.keys(put.data).sort()).toEqual(["dropped", "kept"]);
+    // The same stream with the context as a REPORT body (the SDKs' useReport): read whole once it ends.
+    const reported = await fetch(`${server.baseUrl}/eval/${id}`, {
+      method: "REPORT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "user", key: "u-1" }),
+    });
+    expect(reported.headers.get("content-type")).toContain("text/event-stream");
+    const reportedText = (async () => {
+      let text = "";
+      for await (const chunk of reported.body as unknown as AsyncIterable<Uint8Array>)
+        text += Buffer.from(chunk).toString("utf8");
+      return text;
+    })();
     expect(put.data.kept).toMatchObject({ value: false, variation: 0 });
 
     // Flags without variations are on/off flags: switched off, they answer the default ("off": false).
@@ -523,5 +536,9 @@ describe("the client-side endpoints over HTTP", () => {
 
     await ok("POST", "/projects/streamed/environments/production/rotate-keys?keys=client");
     await ended;
+    const text = await reportedText;
+    expect(text.startsWith(`event: put\ndata: ${JSON.stringify(put.data)}\n\n`)).toBe(true);
+    expect(text).toContain(`event: patch\ndata: ${JSON.stringify(patch.data)}\n\n`);
+    expect(text).toContain(`event: delete\ndata: ${JSON.stringify(deleted.data)}\n\n`);
   });
 });

@@ -173,11 +173,13 @@ export function launchDarklyClientRoutes(
       const { feed, visitor, withReasons, flags } = await evaluate(envId, rawContext, query);
       reply.hijack();
       const response = reply.raw;
-      if (request.raw.destroyed) {
+      const socket = request.raw.socket;
+      // The client left meanwhile. (Not request.raw.destroyed: a REPORT's request ends, and is destroyed,
+      // once its body is read.)
+      if (socket.destroyed || response.destroyed) {
         response.end();
         return;
       }
-      const socket = request.raw.socket;
       socket.setNoDelay(true);
       socket.setTimeout(0);
       socket.setKeepAlive(true, 60_000);
