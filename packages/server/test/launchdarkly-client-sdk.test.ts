@@ -266,6 +266,32 @@ describe("LaunchDarkly's browser SDK in Chromium", () => {
     await page.close();
   });
 
+  it("polls with REPORT (useReport) across origins, the context in the body", async () => {
+    const page = await newPage();
+    const values = await page.evaluate(
+      async ({ envId, baseUri, context }) => {
+        const LD = (window as unknown as { LD: typeof import("@launchdarkly/js-client-sdk") }).LD;
+        const client = LD.createClient(envId, context, {
+          baseUri,
+          streamUri: baseUri,
+          eventsUri: baseUri,
+          streaming: false,
+          sendEvents: false,
+          useReport: true,
+          logger: LD.basicLogger({ level: "none" }),
+        });
+        const started = await client.start();
+        const out = { status: started.status, checkout: client.variation("checkout", null) };
+        client.close();
+        return out;
+      },
+      { envId, baseUri: server.baseUrl, context: contextOf(3) },
+    );
+    // Visitor 3 is in France: the rule gives a discount of 15.
+    expect(values).toEqual({ status: "complete", checkout: 15 });
+    await page.close();
+  });
+
   it("sends exposures and track() conversions that show in the experiment's results", async () => {
     const goal = await ok("POST", "/goals", { siteCode: "web", name: "Signup", key: "signup" });
     const flag = await ok("POST", "/feature-flags", {
@@ -540,5 +566,49 @@ describe("the client-side endpoints over HTTP", () => {
     expect(text.startsWith(`event: put\ndata: ${JSON.stringify(put.data)}\n\n`)).toBe(true);
     expect(text).toContain(`event: patch\ndata: ${JSON.stringify(patch.data)}\n\n`);
     expect(text).toContain(`event: delete\ndata: ${JSON.stringify(deleted.data)}\n\n`);
+  });
+
+  it("patches every one of many streams after a change (streams are evaluated in batches)", async () => {
+    await ok("POST", "/api/v2/projects", {
+      key: "crowd",
+      name: "Crowd",
+      defaultClientSideAvailability: { usingEnvironmentId: true, usingMobileKey: false },
+    });
+    const id = (await ok("GET", "/projects/crowd")).environments.find(
+      (e: { key: string }) => e.key === "production",
+    ).clientSdkKey;
+    await ok("POST", "/feature-flags", { siteCode: "crowd", featureKey: "wave", name: "Wave" });
+    // More streams than one batch (50), each reading until its first patch.
+    const controller = new AbortController();
+    const patched = await Promise.all(
+      Array.from({ length: 120 }, async (_, i) => {
+        const response = await fetch(
+          `${server.baseUrl}/eval/${id}/${encoded({ kind: "user", key: `v-${i}` })}`,
+          {
+            signal: controller.signal,
+          },
+        );
+        let text = "";
+        const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+        return {
+          opened: (async () => {
+            while (!text.includes("event: put")) text += Buffer.from((await reader.read()).value!).toString();
+          })(),
+          patch: async () => {
+            while (!text.includes("event: patch"))
+              text += Buffer.from((await reader.read()).value!).toString();
+            return text.slice(text.indexOf("event: patch"));
+          },
+        };
+      }),
+    );
+    await Promise.all(patched.map((stream) => stream.opened));
+    await ok("PATCH", "/feature-flags/crowd/wave/production", {
+      featureEnabled: true,
+      rolloutRules: [{ type: "TARGETED_DELIVERY", exposition: 100, variationKey: "on", state: "ACTIVE" }],
+    });
+    const patches = await Promise.all(patched.map((stream) => stream.patch()));
+    controller.abort();
+    for (const text of patches) expect(text).toMatch(/^event: patch\ndata: \{"key":"wave","value":true,/);
   });
 });

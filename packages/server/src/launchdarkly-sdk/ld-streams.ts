@@ -16,6 +16,8 @@ import { clientFlags, type LdClientFlag } from "./ld-client-evaluation.js";
 
 const HEARTBEAT = Buffer.from(":\n\n");
 const DEFAULT_HEARTBEAT_MS = 15_000;
+/** Client-side streams evaluated between two turns of the event loop after a change. */
+const CLIENT_BATCH = 50;
 
 /** A client-side stream's context and what it was last sent (JSON without version, by flag key). */
 export interface ClientStreamState {
@@ -192,15 +194,17 @@ export class LdStreams {
   /** Evaluates each client-side stream's context again and sends the evaluations that changed. */
   private async patchClientStreams(feed: EnvironmentFeed, streams: LdStream[]): Promise<void> {
     const available = await this.availability.of(feed.projectKey);
-    // After the await: the feed's latest payload and step, also if another change came meanwhile.
-    const model = this.model(feed);
-    const now = this.context.now();
-    for (const stream of streams) {
+    for (const [i, stream] of streams.entries()) {
+      // Every flag for every context: other requests get their turn between batches of streams.
+      if (i > 0 && i % CLIENT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (stream.response.destroyed || stream.response.writableEnded) continue;
+      // The feed's latest payload and step, also when another change came during a pause.
+      const model = this.model(feed);
       const state = stream.client!;
       const flags = clientFlags(feed.evaluator, model, state.visitor, {
         available,
         withReasons: state.withReasons,
-        now,
+        now: this.context.now(),
       });
       const next = evaluationContents(flags);
       let text = "";
