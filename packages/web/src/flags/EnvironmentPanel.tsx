@@ -24,7 +24,7 @@ import { type FlagGoals, GoalFields } from "./GoalFields.js";
 import { PlannerPanel } from "./PlannerPanel.js";
 import { RuleEditor } from "./RuleEditor.js";
 import { ruleToSave } from "./rollout-schedule.js";
-import { allocationProblem, newRule, reorder } from "./rule-logic.js";
+import { newRule, reorder, rulesProblems } from "./rule-logic.js";
 import { describeWriteError, useFlagWrite } from "./useFlagWrite.js";
 
 const RULE_LABELS: Record<Rule["type"], string> = {
@@ -105,11 +105,7 @@ export function EnvironmentPanel(props: {
     setRules(next);
     setDirty(true);
   };
-  const problems = rules.flatMap((r, i) =>
-    r.type === "EXPERIMENTATION" && allocationProblem(r.trafficAllocations)
-      ? [`Rule ${i + 1}: ${allocationProblem(r.trafficAllocations)}`]
-      : [],
-  );
+  const problems = rulesProblems(rules, goals.primaryGoalId !== null || goals.secondaryGoalIds.length > 0);
 
   function toggle(enabled: boolean) {
     const run = () => save.mutate({ featureEnabled: enabled }, { onSuccess: props.onReload });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { allocationProblem, allocationSum, evenSplit, newRule, rampPreview, reorder } from "./rule-logic.js";
+import {
+  allocationProblem,
+  allocationSum,
+  evenSplit,
+  newRule,
+  rampPreview,
+  reorder,
+  rulesProblems,
+} from "./rule-logic.js";
 
 const DAY = 86_400_000;
 
@@ -90,4 +98,25 @@ it("reorders rules and renumbers orderIndex by position", () => {
     { orderIndex: 1, name: "a" },
     { orderIndex: 2, name: "b" },
   ]);
+});
+
+describe("rules problems", () => {
+  it("names each experiment whose split is not 100 % or whose bandit has no goal, by position", () => {
+    const experiment = newRule("EXPERIMENTATION", ["off", "on"], 1);
+    const bandit = { ...experiment, trafficAllocationMethod: "MULTI_ARMED_BANDIT" as const };
+    const uneven = {
+      ...experiment,
+      trafficAllocations: [
+        { variationKey: "off", exposition: 60 },
+        { variationKey: "on", exposition: 30 },
+      ],
+    };
+    const targeted = newRule("TARGETED_DELIVERY", ["off", "on"], 0);
+    expect(rulesProblems([targeted, experiment], false)).toEqual([]);
+    expect(rulesProblems([targeted, uneven, bandit], false)).toEqual([
+      "Rule 2: Allocations add up to 90 %, not 100 %",
+      "Rule 3: a bandit needs a goal to optimize; pick a primary goal",
+    ]);
+    expect(rulesProblems([bandit], true)).toEqual([]);
+  });
 });

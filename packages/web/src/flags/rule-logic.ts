@@ -120,3 +120,20 @@ export function newRule(type: Rule["type"], variationKeys: readonly string[], or
   }
   return { ...base, name: "Targeted delivery", variationKey };
 }
+
+/**
+ * What keeps an environment's rules from being saved, one message per problem: an experiment's allocations
+ * not adding up to 100 %, or a multi-armed bandit with no goal to optimize (the flag has none).
+ */
+export function rulesProblems(rules: readonly Rule[], hasGoal: boolean): string[] {
+  return rules.flatMap((rule, i) => {
+    if (rule.type !== "EXPERIMENTATION") return [];
+    const problems: string[] = [];
+    const allocation = allocationProblem(rule.trafficAllocations);
+    if (allocation) problems.push(`Rule ${i + 1}: ${allocation}`);
+    const bandit = rule.trafficAllocationMethod === "MULTI_ARMED_BANDIT" || rule.multiArmedBandit === true;
+    if (bandit && !hasGoal)
+      problems.push(`Rule ${i + 1}: a bandit needs a goal to optimize; pick a primary goal`);
+    return problems;
+  });
+}
