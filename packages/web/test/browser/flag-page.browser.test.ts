@@ -165,7 +165,10 @@ describe("flag page: every rule field", () => {
     await page.getByText("Total: 100 %", { exact: true }).waitFor();
     await choose(page, "Rule 4 control variation", "on");
     await choose(page, "Rule 4 traffic allocation", "Multi-armed bandit");
+    // A bandit optimizes the flag's primary goal: none yet, so nothing can be saved.
+    await page.getByText("Rule 4: a bandit needs a goal to optimize; pick a primary goal").waitFor();
     await choose(page, "Primary goal", "Signups");
+    await page.getByText("Rule 4: a bandit needs a goal", { exact: false }).waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Add rollback condition to rule 4" }).click();
     await choose(page, "Rule 4 rollback 1 goal", "Revenue");
     await choose(page, "Rule 4 rollback 1 criterion", "Downlift");
@@ -407,6 +410,60 @@ describe("flag page: copies, archive, history and code", () => {
     // Run the snippet as a person would paste it into a shell: staging serves "on" (its default, flag on).
     const { stdout } = await promisify(execFile)("sh", ["-c", curl]);
     expect(JSON.parse(stdout)).toMatchObject({ key: "snippet_flag", variant: "on" });
+    await page.context().close();
+  });
+});
+
+describe("flag page: variations and typed variables", () => {
+  it("adds a variation and typed variables with a value per variation, checked by type", async () => {
+    await createFlag("typed_vars");
+    const page = await signedInPage(browser, server.baseUrl, WRITER);
+    await page.goto("/p/demo/flags/typed_vars");
+    await page.getByRole("tab", { name: "Variations" }).click();
+    await page.getByRole("button", { name: "Add variation" }).click();
+    await page.getByRole("textbox", { name: "Variation 3 key" }).fill("blue");
+    await page.getByRole("textbox", { name: "Variation blue name" }).fill("Blue button");
+    for (const [key, type] of [
+      ["color", "STRING"],
+      ["max_items", "NUMBER"],
+    ] as const) {
+      await page.getByRole("textbox", { name: "New variable key" }).fill(key);
+      await page.getByRole("combobox", { name: "Type", exact: true }).click();
+      await page.getByRole("option", { name: type, exact: true }).click();
+      await page.getByRole("button", { name: "Add variable" }).click();
+    }
+    for (const [variation, color, max] of [
+      ["off", "grey", "10"],
+      ["on", "green", "20"],
+      ["blue", "blue", "many"],
+    ] as const) {
+      await page.getByRole("textbox", { name: `color for ${variation}` }).fill(color);
+      await page.getByRole("textbox", { name: `max_items for ${variation}` }).fill(max);
+    }
+    // "many" is no number: said at the field, and nothing can be saved.
+    await page.getByText("blue.max_items must be a number").waitFor();
+    expect(await page.getByRole("button", { name: "Save variations" }).isDisabled()).toBe(true);
+    await page.getByRole("textbox", { name: "max_items for blue" }).fill("30");
+    await page.getByRole("button", { name: "Save variations" }).click();
+    await page.getByText(/version 2$/).waitFor();
+
+    const flag = await stored("typed_vars");
+    expect(flag.variables.map((v: { key: string; type: string }) => [v.key, v.type])).toEqual([
+      ["color", "STRING"],
+      ["max_items", "NUMBER"],
+    ]);
+    const values = Object.fromEntries(
+      flag.variations.map((v: { key: string; variables: { key: string; value: string }[] }) => [
+        v.key,
+        Object.fromEntries(v.variables.map((x) => [x.key, x.value])),
+      ]),
+    );
+    expect(values).toEqual({
+      off: { color: "grey", max_items: "10" },
+      on: { color: "green", max_items: "20" },
+      blue: { color: "blue", max_items: "30" },
+    });
+    expect(flag.variations.find((v: { key: string }) => v.key === "blue").name).toBe("Blue button");
     await page.context().close();
   });
 });
