@@ -26,7 +26,7 @@ import {
   ldProjectResponse,
 } from "./projects.responses.js";
 import type { NewEnvironment } from "./projects.service.js";
-import { type Environment, type Project, projectsStore } from "./projects.store.js";
+import type { Environment, Project } from "./projects.store.js";
 
 const Expand = Type.Optional(Type.String({ description: "comma-separated: environments" }));
 
@@ -123,7 +123,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
     },
     async (request) => {
       const { limit, offset, expand, filter } = request.query;
-      let projects = await projectsStore.list(context.db, principalOf(request).projectKey);
+      let projects = await context.services.projects.list(principalOf(request).projectKey);
       // LaunchDarkly's project filter: `query:<text>` matches key or name, `tags:<a>+<b>` any tag.
       for (const clause of (filter ?? "").split(",").filter(Boolean)) {
         const [field, value = ""] = clause.split(":");
@@ -138,7 +138,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
         projects.map(async (p) =>
           launchDarklyProject(
             p,
-            withEnvironments ? await projectsStore.environments(context.db, p.key) : undefined,
+            withEnvironments ? await context.services.projects.environments(p.key) : undefined,
           ),
         ),
       );
@@ -183,7 +183,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
     async (request) => {
       const project = await service.get(request.params.projectKey);
       const environments = expands(request.query.expand).has("environments")
-        ? await projectsStore.environments(context.db, project.key)
+        ? await context.services.projects.environments(project.key)
         : undefined;
       return launchDarklyProject(project, environments);
     },
@@ -240,7 +240,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
           };
         },
       );
-      return launchDarklyProject(updated, await projectsStore.environments(context.db, updated.key));
+      return launchDarklyProject(updated, await context.services.projects.environments(updated.key));
     },
   );
 
@@ -267,7 +267,7 @@ export function launchDarklyProjectRoutes(app: TypedApp, context: AppContext) {
     async (request) => {
       const { projectKey } = request.params;
       await service.get(projectKey);
-      const environments = (await projectsStore.environments(context.db, projectKey)).map(
+      const environments = (await context.services.projects.environments(projectKey)).map(
         launchDarklyEnvironment,
       );
       return launchDarklyCollection(

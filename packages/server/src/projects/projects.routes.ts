@@ -16,7 +16,7 @@ import {
   projectListResponse,
   projectResponse,
 } from "./projects.responses.js";
-import { type Environment, type Project, projectsStore } from "./projects.store.js";
+import type { Environment, Project } from "./projects.store.js";
 
 const NewProjectBody = Type.Object(
   {
@@ -74,9 +74,9 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
     "/projects",
     { config: { access: "reader" }, schema: { tags, response: projectListResponse } },
     async (request) => {
-      const projects = await projectsStore.list(context.db, principalOf(request).projectKey);
+      const projects = await context.services.projects.list(principalOf(request).projectKey);
       return Promise.all(
-        projects.map(async (p) => projectView(p, await projectsStore.environments(context.db, p.key))),
+        projects.map(async (p) => projectView(p, await context.services.projects.environments(p.key))),
       );
     },
   );
@@ -98,7 +98,7 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
     { config: { access: "reader" }, schema: { tags, params: ProjectParams, response: projectResponse } },
     async (request) => {
       const project = await service.get(request.params.projectKey);
-      return projectView(project, await projectsStore.environments(context.db, project.key));
+      return projectView(project, await context.services.projects.environments(project.key));
     },
   );
 
@@ -118,7 +118,7 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
         }),
       );
       // The same view as GET: its response schema includes the environments.
-      return projectView(project, await projectsStore.environments(context.db, project.key));
+      return projectView(project, await context.services.projects.environments(project.key));
     },
   );
 
@@ -139,7 +139,7 @@ export function projectRoutes(app: TypedApp, context: AppContext) {
     },
     async (request) => {
       await service.get(request.params.projectKey);
-      return (await projectsStore.environments(context.db, request.params.projectKey)).map(environmentView);
+      return (await context.services.projects.environments(request.params.projectKey)).map(environmentView);
     },
   );
 

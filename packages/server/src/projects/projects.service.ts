@@ -50,6 +50,16 @@ export class ProjectsService {
     return project;
   }
 
+  /** Every project, or only `scope` (a token scoped to one project), by key. */
+  list(scope: string | null): Promise<Project[]> {
+    return projectsStore.list(this.context.db, scope);
+  }
+
+  /** A project's environments (none for an unknown project). */
+  environments(projectKey: string): Promise<Environment[]> {
+    return projectsStore.environments(this.context.db, projectKey);
+  }
+
   /** The environment, or 404 naming what is missing. */
   async environment(projectKey: string, key: string): Promise<Environment> {
     await this.get(projectKey);

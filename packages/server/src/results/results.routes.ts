@@ -7,7 +7,6 @@ import { checkCallbackUrl } from "../http/callback-target.js";
 import { assertProjectAccess, type Principal } from "../http/principal.js";
 import { responses } from "../http/response-schemas.js";
 import type { TypedApp } from "../http/typed-app.js";
-import { projectsStore } from "../projects/projects.store.js";
 import {
   CALLBACK_MAX_ATTEMPTS,
   type CallbackJobPayload,
@@ -42,7 +41,7 @@ export async function requestResults(
   if (!flag) throw new ApiError(404, `Feature flag ${featureFlagId} not found`);
   const projectKey = flag.meta.projectKey;
   assertProjectAccess(principal, projectKey);
-  const environments = (await projectsStore.environments(context.db, projectKey)).map((e) => e.key);
+  const environments = (await context.services.projects.environments(projectKey)).map((e) => e.key);
   const request = canonicalRequest(flag, body, environments);
   await checkCovariateGoals(context, projectKey, request.varianceReduction?.covariateGoalIds ?? []);
   const callbackUrl =

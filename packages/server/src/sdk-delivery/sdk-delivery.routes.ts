@@ -4,7 +4,7 @@ import { ApiError } from "../http/api-error.js";
 import { allowBrowsers, etagMatches, preflight } from "../http/sdk-http.js";
 import type { TypedApp } from "../http/typed-app.js";
 import { authenticateSdkKey } from "../projects/sdk-keys.js";
-import { addEvaluations, type EvaluationTally } from "./evaluations.store.js";
+import type { EvaluationTally } from "./evaluations.store.js";
 import { configResponse, evaluationsResponse, streamResponse } from "./sdk-delivery.responses.js";
 import type { SdkDelivery } from "./sdk-delivery.service.js";
 import { parseLastEventId } from "./sse.js";
@@ -145,7 +145,7 @@ export function sdkDeliveryRoutes(app: TypedApp, context: AppContext, delivery: 
         if (tally) tally.count += count;
         else byFlag.set(featureKey, { projectKey, environmentKey, featureKey, count, at });
       }
-      await addEvaluations(context.db, [...byFlag.values()]);
+      await delivery.recordEvaluations([...byFlag.values()]);
       return reply.status(202).send({ accepted: byFlag.size, ignored });
     },
   );

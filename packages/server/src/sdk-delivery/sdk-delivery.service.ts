@@ -7,7 +7,7 @@ import { compileEnvironmentPayload } from "../flags/compile-payload.js";
 import { ApiError } from "../http/api-error.js";
 import { configVersion } from "../projects/projects.store.js";
 import { EnvironmentFeed, type HistoryLimits, type RefreshOutcome, writeTo } from "./environment-feed.js";
-import { EvaluationRecorder } from "./evaluations.store.js";
+import { addEvaluations, EvaluationRecorder, type EvaluationTally } from "./evaluations.store.js";
 
 export interface SdkDeliveryOptions {
   /** Interval of the `: heartbeat` comment on every stream (default 15 s; env VEXIL_SSE_HEARTBEAT_MS). */
@@ -90,6 +90,11 @@ export class SdkDelivery {
         if (feed.loaded && stored !== feed.version) this.reload(feed);
       }
     }
+  }
+
+  /** Stores evaluation counts an SDK reported (POST /sdk/v1/evaluations, LaunchDarkly's summary events). */
+  recordEvaluations(tallies: EvaluationTally[]): Promise<void> {
+    return addEvaluations(this.context.db, tallies);
   }
 
   /** Open SDK streams on this process. */
