@@ -106,6 +106,16 @@ describe("rule clock", () => {
             `mismatch at ${new Date(now).toISOString()} for ${JSON.stringify(rule)}: ${JSON.stringify(cached)} vs ${JSON.stringify(expected)}`,
           );
         }
+        // The reported piece is what the flag view cache relies on: the engine answers the same at both ends
+        // (checked on one instant in 16, to keep the test's time).
+        if (checked % 16 === 0 && cached.from < cached.to) {
+          for (const at of [cached.from, cached.to - 1].filter(Number.isFinite)) {
+            if (ruleStatus(rule, at) !== cached.status || currentExposition(rule, at) !== cached.exposition)
+              throw new Error(
+                `piece [${cached.from}, ${cached.to}) differs at ${at} for ${JSON.stringify(rule)}`,
+              );
+          }
+        }
         checked++;
       }
     }
@@ -114,6 +124,7 @@ describe("rule clock", () => {
 
   it("answers without caching when no key is given", () => {
     const rule: CompiledRule = { id: 1, type: "TARGETED_DELIVERY", exposition: 40, state: "ACTIVE" };
-    expect(ruleClock(rule, undefined, 0)).toEqual({ status: "ACTIVE", exposition: 40 });
+    // Nothing kept: the piece it reports is empty (from = to = the instant).
+    expect(ruleClock(rule, undefined, 0)).toEqual({ status: "ACTIVE", exposition: 40, from: 0, to: 0 });
   });
 });

@@ -185,8 +185,15 @@ export function flagRoutes(app: TypedApp, context: AppContext) {
   app.get(
     "/feature-flags/:siteCode/:featureKey",
     { config: { access: "reader" }, schema: { tags, params: FlagParams, response: flagResponse } },
-    async (request, reply) =>
-      sendFlag(reply, await service.get(request.params.siteCode, request.params.featureKey)),
+    async (request, reply) => {
+      // The body is serialised once per flag version by this route's response schema, then reused.
+      const serialize = reply.getSerializationFunction("200") as (view: unknown) => string;
+      const flag = await service.getSerialized(request.params.siteCode, request.params.featureKey, serialize);
+      return reply
+        .header("etag", etagOf(flag.version))
+        .type("application/json; charset=utf-8")
+        .send(flag.json);
+    },
   );
 
   app.patch(

@@ -49,6 +49,7 @@ import {
 } from "./flags.search.js";
 import { flagsStore } from "./flags.store.js";
 import { type FlagView, flagView } from "./flags.view.js";
+import { FlagViewCache, type SerializedFlag } from "./flags.view-cache.js";
 
 interface Written {
   view: FlagView;
@@ -79,7 +80,11 @@ export interface SearchCriteria {
  * the project's configuration version, then published to SDK streams.
  */
 export class FlagsService {
-  constructor(private readonly context: AppContext) {}
+  private readonly views: FlagViewCache;
+
+  constructor(private readonly context: AppContext) {
+    this.views = new FlagViewCache(context.db, context.database.dialect, () => context.now());
+  }
 
   private nowIso(): string {
     return new Date(this.context.now()).toISOString();
@@ -104,6 +109,17 @@ export class FlagsService {
     );
     if (!found) throw notFound(`Feature flag '${featureKey}' not found in project '${projectKey}'`);
     return this.view(found.record, found.environmentKeys);
+  }
+
+  /** The GET route's answer, serialised by `serialize` and reused until the flag changes (flags.view-cache.ts). */
+  async getSerialized(
+    projectKey: string,
+    featureKey: string,
+    serialize: (view: FlagView) => string,
+  ): Promise<SerializedFlag> {
+    const found = await this.views.read(projectKey, featureKey, serialize);
+    if (!found) throw notFound(`Feature flag '${featureKey}' not found in project '${projectKey}'`);
+    return found;
   }
 
   async getById(id: number): Promise<FlagView | undefined> {

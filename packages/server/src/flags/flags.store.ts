@@ -17,6 +17,24 @@ const READ_SQL: Record<SqlDialect, string> = {
     from flags where project_key = $1 and feature_key = $2`,
 };
 
+// What decides whether a cached view of the flag is still the flag (flags.view-cache.ts): id, version and
+// the project's environment keys, without the document.
+const PROBE_SQL: Record<SqlDialect, string> = {
+  sqlite: `select id, version, (select group_concat(key, char(31) order by position) from environments
+      where environments.project_key = flags.project_key) as environment_keys
+    from flags where project_key = ? and feature_key = ?`,
+  postgres: `select id, version, (select string_agg(key, chr(31) order by position) from environments
+      where environments.project_key = flags.project_key) as environment_keys
+    from flags where project_key = $1 and feature_key = $2`,
+};
+
+/** A flag's identity and version for the GET path, with its project's environment keys joined by U+001F. */
+export interface FlagProbe {
+  id: number;
+  version: number;
+  environments: string;
+}
+
 /** The columns lists read (everything but the document). */
 export interface FlagSummary {
   id: number;
@@ -106,6 +124,21 @@ export const flagsStore = {
       record: toRecord(row),
       environmentKeys: row.environment_keys ? row.environment_keys.split(UNIT_SEPARATOR) : [],
     };
+  },
+
+  /** The GET path's cheap first query: what a cached view must match (see PROBE_SQL). */
+  async probe(
+    db: Kysely<Database>,
+    dialect: SqlDialect,
+    projectKey: string,
+    featureKey: string,
+  ): Promise<FlagProbe | undefined> {
+    const result = await db.executeQuery<{ id: number; version: number; environment_keys: string | null }>(
+      CompiledQuery.raw(PROBE_SQL[dialect], [projectKey, featureKey]),
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    return { id: Number(row.id), version: Number(row.version), environments: row.environment_keys ?? "" };
   },
 
   async findById(db: Kysely<Database>, id: number, lock?: SqlDialect): Promise<FlagRecord | undefined> {

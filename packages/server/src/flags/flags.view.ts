@@ -63,7 +63,19 @@ export function compiledRule(rule: StoredRule): CompiledRule {
   return compiled;
 }
 
-function ruleView(rule: StoredRule, variationIds: Map<string, number>, orderIndex: number, now: number) {
+/** The interval [from, to) over which a view's computed fields stay what they were at its `now`. */
+export interface ViewValidity {
+  from: number;
+  to: number;
+}
+
+function ruleView(
+  rule: StoredRule,
+  variationIds: Map<string, number>,
+  orderIndex: number,
+  now: number,
+  validity: ViewValidity,
+) {
   const engineRule = engineRuleOf(rule);
   const view: Record<string, unknown> = {
     id: rule.id,
@@ -78,6 +90,10 @@ function ruleView(rule: StoredRule, variationIds: Map<string, number>, orderInde
     ? JSON.stringify([rule.type, rule.state, rule.exposition, rule.release, rule.rolloutConfiguration])
     : undefined;
   const clock = ruleClock(engineRule, clockKey, now);
+  if (timed) {
+    validity.from = Math.max(validity.from, clock.from);
+    validity.to = Math.min(validity.to, clock.to);
+  }
   if (rule.type === "PROGRESSIVE_DELIVERY") view.currentExposition = clock.exposition;
   view.state = rule.state;
   view.status = clock.status;
@@ -108,8 +124,16 @@ export type FlagView = Record<string, unknown> & {
   version: number;
 };
 
-/** The flag as Kameleoon's API shows it, with rule `status` and `currentExposition` computed at `now`. */
-export function flagView(record: FlagRecord, environmentKeys: readonly string[], now: number): FlagView {
+/**
+ * The flag as Kameleoon's API shows it, with rule `status` and `currentExposition` computed at `now`;
+ * `validity` is narrowed to the interval over which those computed fields stay the same.
+ */
+export function flagView(
+  record: FlagRecord,
+  environmentKeys: readonly string[],
+  now: number,
+  validity: ViewValidity = { from: -Infinity, to: Infinity },
+): FlagView {
   const { meta, doc } = record;
   const variationIds = new Map(doc.variations.map((v) => [v.key, v.id]));
   const view: FlagView = {
@@ -136,7 +160,9 @@ export function flagView(record: FlagRecord, environmentKeys: readonly string[],
     defaultVariationKey: environment.defaultVariationKey,
     integrations: environment.integrations ?? { deliveryRules: [], experimentRules: [] },
     dateModified: environment.dateModified,
-    rolloutRules: environment.rolloutRules.map((rule, index) => ruleView(rule, variationIds, index, now)),
+    rolloutRules: environment.rolloutRules.map((rule, index) =>
+      ruleView(rule, variationIds, index, now, validity),
+    ),
   }));
   if (meta.createdById !== null) view.createdById = meta.createdById;
   view.dateCreated = meta.dateCreated;

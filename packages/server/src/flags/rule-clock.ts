@@ -70,16 +70,21 @@ export function clockPieces(
   return { status: bounded(statusWindow(rule, now)), exposition: bounded(expositionWindow(rule, now)) };
 }
 
+/** A rule's computed fields at an instant and the interval [from, to) over which they hold. */
+export interface RuleClockReading {
+  status: RuleStatus;
+  exposition: number;
+  /** Empty (from = to = the instant) when the interval could not be bounded or was not asked for. */
+  from: number;
+  to: number;
+}
+
 /**
  * `status` and `currentExposition` of a rule at `now`, as the engine computes them. `content` identifies
  * what the answer depends on (state, exposition, release, schedule); reads of the same content at other
  * instants of the same step reuse the engine's answer. Without `content`, nothing is cached.
  */
-export function ruleClock(
-  rule: CompiledRule,
-  content: string | undefined,
-  now: number,
-): { status: RuleStatus; exposition: number } {
+export function ruleClock(rule: CompiledRule, content: string | undefined, now: number): RuleClockReading {
   if (content !== undefined) {
     const hit = cache.get(rule.id);
     if (hit && hit.content === content && hit.from <= now && now < hit.to) return hit;
@@ -93,8 +98,10 @@ export function ruleClock(
     const to = Math.min(statusTo, expositionTo);
     if (from <= now && now < to) {
       if (cache.size >= MAX_ENTRIES && !cache.has(rule.id)) cache.clear();
-      cache.set(rule.id, { content, from, to, status, exposition });
+      const piece = { content, from, to, status, exposition };
+      cache.set(rule.id, piece);
+      return piece;
     }
   }
-  return { status, exposition };
+  return { status, exposition, from: now, to: now };
 }
