@@ -102,7 +102,9 @@ function flagBody(i: number) {
 async function seed(dataDir: string): Promise<string[]> {
   const started = Date.now();
   const server = await openServer(
-    resolveConfig({ dataDir }, { VEXIL_ADMIN_TOKEN: TOKEN, VEXIL_LOG_LEVEL: "warn" }),
+    // No background work here: automation over the new flags would run on in this process and starve the load
+    // generator.
+    resolveConfig({ dataDir }, { VEXIL_ADMIN_TOKEN: TOKEN, VEXIL_LOG_LEVEL: "warn", VEXIL_WORKERS: "0" }),
     {
       logger: false,
     },
