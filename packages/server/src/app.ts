@@ -71,6 +71,9 @@ export async function buildApp(
     loggerInstance: options.logger,
     bodyLimit: MANAGEMENT_BODY_LIMIT,
     frameworkErrors: answerFrameworkError,
+    // Fastify's default of 100 characters is too short for LaunchDarkly's client-side SDKs, which send the
+    // whole context base64url-encoded in one path parameter. Route schemas set narrower limits.
+    maxParamLength: 8192,
     // Slow or stalled clients give up their connection (docs/security.md, "Timeouts"); responses may
     // last longer (SDK streams). Node checks these every second rather than its default 30 s.
     requestTimeout: context.config.requestTimeoutMs,

@@ -417,9 +417,10 @@ describe("the client-side endpoints over HTTP", () => {
     // Without withReasons, the reason is sent only for evaluations in an experiment.
     expect(reported.checkout).toEqual({ ...flags.checkout, reason: undefined });
     // A legacy user: built-in attributes at the top, the others under custom.
-    const legacy = { key: context.key, country: "FR", custom: { plan: "pro" } };
+    const legacy = { key: context.key, country: "FR", custom: { plan: "pro", key: "not-the-key" } };
     const users = await fetch(`${server.baseUrl}/sdk/evalx/${envId}/users/${encoded(legacy)}`);
-    expect(((await users.json()) as Record<string, Json>).checkout?.value).toBe(15);
+    const usersBody = (await users.json()) as Record<string, Json>;
+    expect(usersBody.checkout?.value, JSON.stringify(usersBody)).toBe(15);
     const goals = await fetch(`${server.baseUrl}/sdk/goals/${envId}`);
     expect([goals.status, await goals.json()]).toEqual([200, []]);
   });

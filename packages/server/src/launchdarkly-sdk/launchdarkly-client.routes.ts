@@ -35,7 +35,7 @@ const ALLOWED_HEADERS = [
 const EnvParams = Type.Object({ envId: Type.String({ minLength: 1, maxLength: 64 }) });
 const ContextParams = Type.Object({
   envId: Type.String({ minLength: 1, maxLength: 64 }),
-  context: Type.String({ minLength: 1, maxLength: 16_384 }),
+  context: Type.String({ minLength: 1, maxLength: 8192 }),
 });
 const EvaluationQuery = Type.Object({
   withReasons: Type.Optional(Type.Boolean({ description: "Add each evaluation's reason" })),

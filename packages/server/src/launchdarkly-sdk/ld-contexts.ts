@@ -31,7 +31,8 @@ function visitorOfLegacyUser(user: Json): Visitor {
   const { custom, privateAttributeNames: _private, ...rest } = user;
   if (custom !== undefined && !isRecord(custom))
     throw new ApiError(400, "The user's custom must be an object");
-  return visitorOfUser({ ...rest, ...(custom ?? {}) });
+  // Built-in attributes (and the key) win over custom ones of the same name, as LaunchDarkly converts them.
+  return visitorOfUser({ ...(custom ?? {}), ...rest });
 }
 
 /**
