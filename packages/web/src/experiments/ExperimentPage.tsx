@@ -100,9 +100,16 @@ function OverTime({
 }) {
   const lift = cumulativeLiftSeries(report, goal.goalId);
   const exposures = exposureSeries(report);
+  // Each plot says what it shows: a new user met an unnamed chart of exposures under the lift's.
   return (
     <>
+      <Title order={3} size="h6">
+        Cumulative lift of {goal.name}, with its 95 % interval
+      </Title>
       <LiftOverTimeChart series={lift} colors={colorsOf(lift)} goalName={goal.name} />
+      <Title order={3} size="h6">
+        {unitLabel} per variation (cumulative)
+      </Title>
       <ExposuresChart series={exposures} colors={colorsOf(exposures)} unit={unitLabel} />
     </>
   );
