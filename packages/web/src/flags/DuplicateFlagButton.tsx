@@ -14,6 +14,7 @@ export function DuplicateFlagButton({ flag }: { flag: Flag }) {
   const navigate = useNavigate();
   const duplicate = useFlagWrite(() => flagAction(flag, "duplicate", { featureKey, name }) as Promise<Flag>, {
     versioned: false,
+    inline: true,
   });
   const keyProblem = /^[A-Za-z0-9._-]{1,255}$/.test(featureKey) ? undefined : "Only letters, digits, . _ -";
   return (

@@ -98,8 +98,9 @@ export function EnvironmentPanel(props: {
     useSensor(PointerSensor),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
-  const save = useFlagWrite((patch: Parameters<typeof patchEnvironment>[2]) =>
-    patchEnvironment(flag, environment.key, patch),
+  const save = useFlagWrite(
+    (patch: Parameters<typeof patchEnvironment>[2]) => patchEnvironment(flag, environment.key, patch),
+    { inline: true },
   );
   const edit = (next: Draft[]) => {
     setRules(next);

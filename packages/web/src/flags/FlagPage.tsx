@@ -49,6 +49,7 @@ export default function FlagPage() {
     (v: { flag: Flag; action: "archive" | "restore" }) => flagAction(v.flag, v.action),
     {
       versioned: false,
+      inline: true,
     },
   );
 

@@ -33,7 +33,7 @@ export function NewFlagButton({ projectKey }: { projectKey: string }) {
           { key: "on", name: "On" },
         ],
       }),
-    { versioned: false },
+    { versioned: false, inline: true },
   );
   const featureKey = keyTouched ? key : keyFromName(name);
   return (

@@ -25,7 +25,7 @@ export function VariationsPanel(props: { flag: Flag; writable: boolean; onReload
   const { flag, writable } = props;
   const [variations, setVariations] = useState<Variation[]>(flag.variations ?? []);
   const [variables, setVariables] = useState<Variable[]>(flag.variables ?? []);
-  const save = useFlagWrite(() => patchFlag(flag, { variations, variables }));
+  const save = useFlagWrite(() => patchFlag(flag, { variations, variables }), { inline: true });
   const valueIn = (variation: Variation, key: string) =>
     variation.variables?.find((v) => v.key === key)?.value ??
     variables.find((v) => v.key === key)?.value ??

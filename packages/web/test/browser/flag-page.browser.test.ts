@@ -266,6 +266,10 @@ describe("flag page: writes that cannot land", () => {
     await page.getByRole("button", { name: "Save Staging" }).click();
     const alert = page.getByRole("alert", { name: "Someone else changed this flag" });
     await alert.waitFor();
+    // Said once, beside the form (no second, toasted copy for screen readers to announce).
+    expect(await page.getByRole("alert").filter({ hasText: "Someone else changed this flag" }).count()).toBe(
+      1,
+    );
     await alert.getByRole("button", { name: "Reload the flag" }).click();
     await alert.waitFor({ state: "detached" });
     // The other person's rule is there and the unsaved default variation is gone.
