@@ -33,12 +33,15 @@ interface Unit {
   y: number;
   x1: number;
   x2: number;
+  /** The custom attribute "ltv" as a number (a unit whose text is not a number counts 0). */
+  ltv: number;
 }
 const units: Unit[] = [];
 
 // 3,000 visitors; an engagement level e (0-3) drives the pre-period visits (x1: e or e + 1 conversions of
 // value 1), the pre-period spend (x2: 10 e + U(0, 5) with probability 0.8) and the revenue after exposure
-// (with probability 0.6: 20 + 15 e +- 10 by device + U(0, 10), times 1.1 in "on").
+// (with probability 0.6: 20 + 15 e +- 10 by device + U(0, 10), times 1.1 in "on"); a predicted value
+// "ltv" = 9 e + U(0, 9) on the exposure (CUPAC), "unknown" for one unit in ten.
 function generate(): AnalyticsEvent[] {
   const random = seededRandom(20261207);
   const events: AnalyticsEvent[] = [];
@@ -47,6 +50,7 @@ function generate(): AnalyticsEvent[] {
     const device = random() < 0.4 ? "mobile" : "desktop";
     const e = Math.floor(random() * 4);
     const time = NOW - 3 * DAY + i * 10;
+    const ltv = random() < 0.1 ? null : 9 * e + 9 * random();
     const base = {
       projectKey: "demo",
       environmentKey: "production",
@@ -62,7 +66,7 @@ function generate(): AnalyticsEvent[] {
       experimentId: setup.experimentId,
       variationKey: arm,
       time,
-      attributes: { deviceType: device },
+      attributes: { deviceType: device, custom: { ltv: ltv === null ? "unknown" : String(ltv) } },
     });
     const convert = (goalId: number, value: number, at: number) => {
       events.push({ ...base, kind: "conversion", goalId, value, time: at, attributes: {} });
@@ -76,16 +80,16 @@ function generate(): AnalyticsEvent[] {
       y = (20 + 15 * e + (device === "mobile" ? -10 : 10) + 10 * random()) * (arm === "on" ? 1.1 : 1);
       convert(outcome, y, time + HOUR);
     }
-    units.push({ arm, device, y, x1, x2 });
+    units.push({ arm, device, y, x1, x2, ltv: ltv ?? 0 });
   }
   return events;
 }
 
 /** The independent analysis of the generated units (control first, as the report's reference). */
-function recomputed(options: AnalysisOptions) {
+function recomputed(options: AnalysisOptions, covariates = (u: Unit) => [u.x1, u.x2]) {
   const variation = (arm: "off" | "on"): VariationInput => {
     const mine = units.filter((u) => u.arm === arm);
-    const stats = regressionStatsOf(mine.map((u) => [u.y, u.x1, u.x2]));
+    const stats = regressionStatsOf(mine.map((u) => [u.y, ...covariates(u)]));
     const strata = (["desktop", "mobile"] as const).map((device) => {
       const ys = mine.filter((u) => u.device === device).map((u) => u.y);
       const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
@@ -105,10 +109,7 @@ function recomputed(options: AnalysisOptions) {
       strata,
     };
   };
-  return analyzeMetric(
-    { covariates: [String(visits), String(spend)], variations: [variation("off"), variation("on")] },
-    options,
-  );
+  return analyzeMetric({ variations: [variation("off"), variation("on")] }, options);
 }
 
 const range = [{ start: new Date(NOW - 10 * DAY).toISOString(), end: new Date(NOW + DAY).toISOString() }];
@@ -182,6 +183,29 @@ describe("results varianceReduction", () => {
     expect(got.significant).toBe(got.improvementInterval.lower > 0 || got.improvementInterval.upper < 0);
   });
 
+  it("REGRESSION on a goal and a numeric custom attribute (CUPAC)", async () => {
+    const data = await report({
+      varianceReduction: {
+        method: "REGRESSION",
+        goalIds: [outcome],
+        covariateGoalIds: [visits],
+        covariateAttributes: ["ltv"],
+      },
+    });
+    const want = recomputed({ adjustment: "regression" }, (u) => [u.x1, u.ltv]);
+    const c = want.variations[1]!.comparison!;
+    const got = onGoal(data);
+    expect(got.varianceReduction.covariates.map((x: Json) => [x.goalId, x.attribute])).toEqual([
+      [visits, null],
+      [null, "ltv"],
+    ]);
+    got.varianceReduction.covariates.forEach((x: Json, i: number) => {
+      expect(x.coefficient).toBeCloseTo(want.adjustment!.covariates[i]!.coefficient, 8);
+    });
+    expect(got.pValue).toBeCloseTo(c.pValue!, 9);
+    expect(got.varianceReduction.varianceReduction).toBeCloseTo(100 * c.adjustment!.varianceReduction, 6);
+  });
+
   it("POST_STRATIFICATION by device: pooled strata weights and the recomputed numbers", async () => {
     const data = await report({
       varianceReduction: {
@@ -218,7 +242,25 @@ describe("results varianceReduction", () => {
         { method: "REGRESSION", goalIds: [visits], covariateGoalIds: [spend] },
         /varianceReduction\.goalIds\.0/,
       ],
-      [{ method: "REGRESSION", goalIds: [outcome] }, /covariateGoalIds is required/],
+      [{ method: "REGRESSION", goalIds: [outcome] }, /covariateGoalIds or covariateAttributes is required/],
+      [
+        {
+          method: "REGRESSION",
+          goalIds: [outcome],
+          covariateAttributes: ["a", "b", "c", "d", "e", "f"],
+          covariateGoalIds: [visits, spend, empty, outcome, 7],
+        },
+        /at most 10 covariates/,
+      ],
+      [
+        {
+          method: "POST_STRATIFICATION",
+          goalIds: [outcome],
+          covariateAttributes: ["ltv"],
+          stratification: { type: "OS" },
+        },
+        /covariateAttributes is only allowed/,
+      ],
       [{ method: "REGRESSION", goalIds: [outcome], covariateGoalIds: [spend, spend] }, /listed twice/],
       [{ method: "REGRESSION", goalIds: [outcome], covariateGoalIds: [999_999] }, /has no goal 999999/],
       [{ method: "POST_STRATIFICATION", goalIds: [outcome] }, /stratification is required/],

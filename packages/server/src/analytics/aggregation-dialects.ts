@@ -2,6 +2,13 @@
 // only in the first-exposure step (DuckDB: GROUP BY with arg_min; PostgreSQL: DISTINCT ON with window
 // counts over one sort), custom-attribute access and month truncation.
 
+/**
+ * Text both databases read as a finite DOUBLE (the same rule in both, so a value means the same number on
+ * either storage): a decimal with at most 30 digits each side and a two-digit exponent; anything else
+ * (words, "Infinity", 1e400) is not a number.
+ */
+const NUMBER_PATTERN = "\\s*[-+]?([0-9]{1,30}(\\.[0-9]{0,30})?|\\.[0-9]{1,30})([eE][-+]?[0-9]{1,2})?\\s*";
+
 export interface UnitSummaryShape {
   /** Generated names (attr_0, ...) of the attribute columns scoped_exposures carries. */
   attributeColumns: string[];
@@ -29,6 +36,8 @@ function unitCounts(countVisits: boolean, over = ""): string[] {
 export interface AggregationDialect {
   /** Text value of the custom attribute named by the bound parameter `keyParameter`. */
   customAttribute(keyParameter: string): string;
+  /** The text `expression` as a DOUBLE, NULL when it is not a number. */
+  numeric(expression: string): string;
   /** Epoch-ms start (BIGINT) of the calendar month, UTC, holding `timeExpression`. */
   monthStart(timeExpression: string): string;
   /** CTE definitions ending with `unit_summaries`, reading `scoped_exposures`. */
@@ -37,6 +46,8 @@ export interface AggregationDialect {
 
 export const duckDbDialect: AggregationDialect = {
   customAttribute: (keyParameter) => `custom[${keyParameter}]`,
+  numeric: (expression) =>
+    `CASE WHEN regexp_full_match(${expression}, '${NUMBER_PATTERN}') THEN CAST(trim(${expression}) AS DOUBLE) END`,
   monthStart: (time) => `epoch_ms(date_trunc('month', epoch_ms(${time})))`,
   unitSummaryCtes(shape) {
     const carried = [
@@ -69,6 +80,8 @@ export const duckDbDialect: AggregationDialect = {
 
 export const postgresDialect: AggregationDialect = {
   customAttribute: (keyParameter) => `custom ->> ${keyParameter}`,
+  numeric: (expression) =>
+    `CASE WHEN ${expression} ~ '^${NUMBER_PATTERN}$' THEN CAST(trim(${expression}) AS DOUBLE PRECISION) END`,
   monthStart: (time) =>
     `CAST(extract(epoch FROM date_trunc('month', to_timestamp(${time} / 1000.0), 'UTC')) * 1000 AS BIGINT)`,
   unitSummaryCtes(shape) {

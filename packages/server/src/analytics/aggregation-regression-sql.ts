@@ -1,11 +1,18 @@
 // The statement behind regression adjustment (issue #14 item 12): per variation (x breakdown value), the
-// means and centred co-moments of each outcome goal's per-unit value and of k covariates, the pre-window
-// per-unit values of the covariate goals (CUPED's pre-window, several goals at once). It shares the unit
+// means and centred co-moments of each outcome goal's per-unit value and of k covariates: the pre-window
+// per-unit values of the covariate goals (CUPED's pre-window, several goals at once), then numeric custom
+// attributes of the unit's first exposure (CUPAC: a prediction stored on the visitor). It shares the unit
 // CTEs of aggregation-sql.ts (same units, filters, attribution window and caps as the report's main
 // statement), pivots unit_outcomes to one row per unit, and lets the database compute the co-moments
 // (var_pop / covar_pop are stable in both DuckDB and PostgreSQL). Units without any outcome count 0.
 import type { AggregationDialect } from "./aggregation-dialects.js";
-import { asDouble, planQuery, unitOutcomeCtes, unitValue } from "./aggregation-sql.js";
+import {
+  asDouble,
+  numericAttributeColumn,
+  planQuery,
+  unitOutcomeCtes,
+  unitValue,
+} from "./aggregation-sql.js";
 import {
   InvalidAggregationQueryError,
   type RegressionAggregationQuery,
@@ -20,7 +27,9 @@ export interface RegressionSql {
   sql: string;
   params: SqlParameter[];
   outcomeGoalIds: number[];
+  /** Covariates in order: the goals', then the attributes' (k in all). */
   covariateGoalIds: number[];
+  covariateAttributes: string[];
 }
 
 /** One row per variation x breakdown value; every number a DOUBLE. Columns: see buildRegressionSql. */
@@ -29,23 +38,27 @@ export type RegressionSqlRow = Record<string, string | number | null>;
 const y = (i: number) => `y_${i}`;
 const x = (j: number) => `x_${j}`;
 
-/** The regression statement for a query (outcome goals = goalIds, covariates = covariateGoalIds). */
+/** The regression statement for a query (outcomes: goalIds; covariates: covariateGoalIds, covariateAttributes). */
 export function buildRegressionSql(
   query: RegressionAggregationQuery,
   dialect: AggregationDialect,
 ): RegressionSql {
   const outcomes = [...new Set(query.goalIds)];
-  const covariates = [...new Set(query.covariateGoalIds)];
+  const covariateGoals = [...new Set(query.covariateGoalIds)];
+  const attributes = [...new Set(query.covariateAttributes ?? [])];
+  const k = covariateGoals.length + attributes.length;
   if (outcomes.length === 0) throw new InvalidAggregationQueryError("a regression needs an outcome goal");
-  if (covariates.length === 0 || covariates.length > MAX_REGRESSION_COVARIATES)
+  if (k === 0 || k > MAX_REGRESSION_COVARIATES)
     throw new InvalidAggregationQueryError(
-      `a regression needs 1 to ${MAX_REGRESSION_COVARIATES} covariate goals, got ${covariates.length}`,
+      `a regression needs 1 to ${MAX_REGRESSION_COVARIATES} covariates (goals and attributes), got ${k}`,
     );
-  const { covariateGoalIds: _covariates, ...rest } = query;
+  const { covariateGoalIds: _goals, covariateAttributes: _attributes, ...rest } = query;
   const plan = planQuery(
-    { ...rest, goalIds: [...new Set([...outcomes, ...covariates])], cupedGoalIds: covariates },
+    { ...rest, goalIds: [...new Set([...outcomes, ...covariateGoals])], cupedGoalIds: covariateGoals },
     dialect,
+    attributes.map((key) => `custom:${key}` as const),
   );
+  const covariates = [...covariateGoals, ...attributes];
   const post = unitValue(plan, "post");
   const pre = unitValue(plan, "pre");
   const goal = (id: number, index: number, field: string) => plan.params.bigint(id, `${field}[${index}]`);
@@ -54,9 +67,13 @@ export function buildRegressionSql(
       (id, i) =>
         `${asDouble(`coalesce(sum(CASE WHEN o.goal_id = ${goal(id, i, "goalIds")} THEN ${post} END), 0)`)} AS ${y(i)}`,
     ),
-    ...covariates.map(
+    ...covariateGoals.map(
       (id, j) =>
         `${asDouble(`coalesce(sum(CASE WHEN o.goal_id = ${goal(id, j, "covariateGoalIds")} THEN ${pre} END), 0)`)} AS ${x(j)}`,
+    ),
+    // Constant per unit (the first exposure's): the GROUP BY carries it.
+    ...attributes.map(
+      (_, a) => `coalesce(u.${numericAttributeColumn(a)}, 0) AS ${x(covariateGoals.length + a)}`,
     ),
   ];
   // [expression, column]: the units, the means, and the co-moments (outcome x outcome, x covariate;
@@ -86,7 +103,7 @@ export function buildRegressionSql(
     `regression_units AS (
   SELECT u.variation_key, u.breakdown_value, ${perUnit.join(",\n    ")}
   FROM units u LEFT JOIN unit_outcomes o ON o.unit_key = u.unit_key
-  GROUP BY u.variation_key, u.breakdown_value, u.unit_key
+  GROUP BY ${["u.variation_key", "u.breakdown_value", "u.unit_key", ...attributes.map((_, a) => `u.${numericAttributeColumn(a)}`)].join(", ")}
 )`,
   ];
   const sql = `WITH ${ctes.join(",\n")}
@@ -94,15 +111,21 @@ SELECT variation_key, breakdown_value,
   ${moments.map(([expression, column]) => `${asDouble(expression)} AS ${column}`).join(",\n  ")}
 FROM regression_units
 GROUP BY variation_key, breakdown_value`;
-  return { sql, params: plan.params.values, outcomeGoalIds: outcomes, covariateGoalIds: covariates };
+  return {
+    sql,
+    params: plan.params.values,
+    outcomeGoalIds: outcomes,
+    covariateGoalIds: covariateGoals,
+    covariateAttributes: attributes,
+  };
 }
 
 /** The statement's rows as per-group regression statistics, sorted by variation then breakdown value. */
 export function toRegressionGroups(rows: RegressionSqlRow[], built: RegressionSql): RegressionGroupStats[] {
-  const k = built.covariateGoalIds.length;
+  const k = built.covariateGoalIds.length + built.covariateAttributes.length;
   const num = (row: RegressionSqlRow, column: string) => Number(row[column] ?? 0);
   const groups = rows.map((row) => {
-    const xMeans = built.covariateGoalIds.map((_, j) => num(row, `mean_${x(j)}`));
+    const xMeans = Array.from({ length: k }, (_, j) => num(row, `mean_${x(j)}`));
     const xx = (i: number, j: number) => num(row, `c_${x(Math.min(i, j))}_${x(Math.max(i, j))}`);
     return {
       variationKey: String(row.variation_key),

@@ -83,6 +83,8 @@ export interface QueryPlan {
   /** The unit key: the integer hash of the visitor code or of the visit id (event-columns.ts keyHash). */
   unitColumn: "visitor_hash" | "visit_hash";
   attributes: AttributeName[];
+  /** Attributes the units CTE carries as numbers (regression covariates): `num_0`, ... */
+  numericAttributes: AttributeName[];
   intervals: TimeRange[];
   /** Some goal gets CUPED sums (the outcome CTEs carry the pre-window columns). */
   cuped: boolean;
@@ -159,10 +161,18 @@ export function unitOutcomeCtes(plan: QueryPlan): string[] {
 }
 
 /** The query's plan: its attributes, intervals, CUPED and capped goals, and its bound parameters. */
-export function planQuery(query: GoalsAggregationQuery, dialect: AggregationDialect): QueryPlan {
+export function planQuery(
+  query: GoalsAggregationQuery,
+  dialect: AggregationDialect,
+  numericAttributes: AttributeName[] = [],
+): QueryPlan {
   const breakdownAttribute = breakdownAttributeOf(query);
   const attributes = [
-    ...new Set([...(breakdownAttribute ? [breakdownAttribute] : []), ...filterAttributes(query)]),
+    ...new Set([
+      ...(breakdownAttribute ? [breakdownAttribute] : []),
+      ...filterAttributes(query),
+      ...numericAttributes,
+    ]),
   ];
   const goalIds = new Set(query.goalIds);
   const cupedGoalIds = [...new Set(query.cupedGoalIds ?? [])];
@@ -176,6 +186,7 @@ export function planQuery(query: GoalsAggregationQuery, dialect: AggregationDial
     params: new SqlParameters(),
     unitColumn: query.unit === "visit" ? "visit_hash" : "visitor_hash",
     attributes,
+    numericAttributes,
     intervals: dateIntervalsOf(query),
     cuped: cupedGoalIds.length > 0,
     cupedGoalIds,
@@ -208,6 +219,11 @@ function dateIntervalsOf(query: GoalsAggregationQuery): TimeRange[] {
 
 function attributeColumn(index: number): string {
   return `attr_${index}`;
+}
+
+/** The units CTE's column of the i-th numeric attribute (NULL when the unit's value is not a number). */
+export function numericAttributeColumn(index: number): string {
+  return `num_${index}`;
 }
 
 function attributeIndex(plan: QueryPlan, attribute: AttributeName): number {
@@ -286,6 +302,10 @@ function unitsSql(plan: QueryPlan): string {
     `${breakdownExpression(plan)} AS breakdown_value`,
     "exposure_count",
     ...(plan.query.unit === "visitor" ? ["visit_count"] : []),
+    ...plan.numericAttributes.map(
+      (attribute, i) =>
+        `${plan.dialect.numeric(attributeColumn(attributeIndex(plan, attribute)))} AS ${numericAttributeColumn(i)}`,
+    ),
   ];
   return `
   SELECT ${columns.join(", ")}

@@ -163,8 +163,13 @@ export interface GoalsAggregationQuery extends Omit<AggregationQuery, "goalId" |
  * (CUPED's pre-window; the same units, filters, attribution window and caps as aggregateGoals).
  */
 export interface RegressionAggregationQuery extends Omit<GoalsAggregationQuery, "cupedGoalIds"> {
-  /** Goals whose per-unit pre-window values are the covariates, in order (1 to 10). */
+  /** Goals whose per-unit pre-window values are covariates, in order. */
   covariateGoalIds: number[];
+  /**
+   * Custom attributes of the unit's first exposure read as numbers (CUPAC: e.g. a predicted value), after
+   * the goals; a unit without a numeric value counts 0. Goals and attributes: 1 to 10 covariates in all.
+   */
+  covariateAttributes?: string[];
 }
 
 /** One variation (x breakdown value): per outcome goal, the means and co-moments of [outcome, x1..xk]. */

@@ -1,7 +1,8 @@
 // The regression statement (aggregation-regression-sql.ts) on both stores: per variation, the means and
 // centred co-moments of an outcome goal's post-exposure per-unit revenue and of two covariates, the
 // pre-window per-unit values of two goals. Expected numbers: @vexil/stats regressionStatsOf (two-pass
-// centred sums) over the per-unit table below, which a reader can check by hand.
+// centred sums) over the per-unit table below, which a reader can check by hand; also a numeric custom
+// attribute as a covariate, read alike by both databases.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,19 +19,22 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 2, 3, 12);
 
 // Per unit: arm, goal 7's values after exposure (the outcome), goal 8's and goal 9's values in the 14 days
-// before it (the covariates). Unit 5 has no event at all (every value 0).
-const UNITS: { arm: "off" | "on"; y: number[]; x8: number[]; x9: number[] }[] = [
-  { arm: "off", y: [10], x8: [4], x9: [] },
-  { arm: "off", y: [20, 5], x8: [9, 1], x9: [3] },
-  { arm: "off", y: [], x8: [2], x9: [1] },
-  { arm: "off", y: [7], x8: [], x9: [6] },
-  { arm: "off", y: [30], x8: [12], x9: [2] },
+// before it (covariates), and the custom attribute "score" of its exposure (a numeric covariate: a value
+// that is not a number, or none, counts 0). Unit 5 has no event at all (every value 0).
+const UNITS: { arm: "off" | "on"; y: number[]; x8: number[]; x9: number[]; score?: string }[] = [
+  { arm: "off", y: [10], x8: [4], x9: [], score: "1.5" },
+  { arm: "off", y: [20, 5], x8: [9, 1], x9: [3], score: " 4 " },
+  { arm: "off", y: [], x8: [2], x9: [1], score: "high" },
+  { arm: "off", y: [7], x8: [], x9: [6], score: "-2e1" },
+  { arm: "off", y: [30], x8: [12], x9: [2], score: "Infinity" },
   { arm: "on", y: [], x8: [], x9: [] },
-  { arm: "on", y: [40], x8: [15], x9: [4] },
-  { arm: "on", y: [8], x8: [3], x9: [] },
-  { arm: "on", y: [12, 12], x8: [11], x9: [5] },
-  { arm: "on", y: [3], x8: [], x9: [1] },
+  { arm: "on", y: [40], x8: [15], x9: [4], score: "9" },
+  { arm: "on", y: [8], x8: [3], x9: [], score: "1e400" },
+  { arm: "on", y: [12, 12], x8: [11], x9: [5], score: ".5" },
+  { arm: "on", y: [3], x8: [], x9: [1], score: "3" },
 ];
+/** The score as both databases must read it. */
+const SCORE: Record<string, number> = { "1.5": 1.5, " 4 ": 4, "-2e1": -20, "9": 9, ".5": 0.5, "3": 3 };
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 function events(): AnalyticsEvent[] {
@@ -46,7 +50,7 @@ function events(): AnalyticsEvent[] {
       ruleId: 1,
       experimentId: 1,
       variationKey: unit.arm,
-      attributes: {},
+      attributes: unit.score === undefined ? {} : { custom: { score: unit.score } },
       time,
     });
     const conversion = (goalId: number, value: number, at: number) => {
@@ -72,6 +76,7 @@ const query: RegressionAggregationQuery = {
   conversionType: "ALL_CONVERSION",
   goalIds: [7],
   covariateGoalIds: [8, 9],
+  covariateAttributes: ["score"],
   from: T0 - DAY,
   to: T0 + 7 * DAY,
 };
@@ -79,7 +84,12 @@ const query: RegressionAggregationQuery = {
 function expected(arm: "off" | "on", converted = false) {
   const value = (values: number[]) => (converted ? (values.length > 0 ? 1 : 0) : sum(values));
   return regressionStatsOf(
-    UNITS.filter((u) => u.arm === arm).map((u) => [value(u.y), value(u.x8), value(u.x9)]),
+    UNITS.filter((u) => u.arm === arm).map((u) => [
+      value(u.y),
+      value(u.x8),
+      value(u.x9),
+      SCORE[u.score ?? ""] ?? 0,
+    ]),
   );
 }
 
@@ -156,7 +166,7 @@ describe.each([duckdb(), postgres()])("regression statistics on $name", (target)
     }
   };
 
-  it("means and co-moments of the outcome's revenue and the covariates' pre-window revenue", async () => {
+  it("means and co-moments of the outcome's revenue, the covariates' pre-window revenue and the score", async () => {
     check(await store.aggregateRegression(query), false);
   });
 
@@ -165,8 +175,8 @@ describe.each([duckdb(), postgres()])("regression statistics on $name", (target)
   });
 
   it("rejects a regression without covariates", async () => {
-    await expect(store.aggregateRegression({ ...query, covariateGoalIds: [] })).rejects.toThrow(
-      /1 to 10 covariate goals/,
-    );
+    await expect(
+      store.aggregateRegression({ ...query, covariateGoalIds: [], covariateAttributes: [] }),
+    ).rejects.toThrow(/1 to 10 covariates/);
   });
 });

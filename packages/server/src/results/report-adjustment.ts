@@ -42,6 +42,7 @@ export async function aggregateAdjustment(
       ...base,
       goalIds,
       covariateGoalIds: vr.covariateGoalIds ?? [],
+      ...(vr.covariateAttributes ? { covariateAttributes: vr.covariateAttributes } : {}),
       ...capped,
     });
     for (const group of groups)
@@ -76,6 +77,17 @@ export async function aggregateAdjustment(
   return out;
 }
 
+// Covariate names in the analysis: which goal or attribute each one is, read back by covariateOf.
+const GOAL = "goal:";
+const ATTRIBUTE = "attribute:";
+
+/** The report's name of an analysis covariate: its goal id or its attribute. */
+export function covariateOf(name: string): { goalId: number | null; attribute: string | null } {
+  return name.startsWith(GOAL)
+    ? { goalId: Number(name.slice(GOAL.length)), attribute: null }
+    : { goalId: null, attribute: name.slice(ATTRIBUTE.length) };
+}
+
 /** A goal's adjustment fields of its analysis input (nothing when the goal is not adjusted). */
 export function adjustmentOfMetric(
   request: CanonicalResultsRequest,
@@ -84,7 +96,13 @@ export function adjustmentOfMetric(
   const vr = request.varianceReduction;
   if (!vr?.goalIds.includes(goalId)) return {};
   if (vr.method === "REGRESSION")
-    return { adjustment: "regression", covariates: (vr.covariateGoalIds ?? []).map(String) };
+    return {
+      adjustment: "regression",
+      covariates: [
+        ...(vr.covariateGoalIds ?? []).map((id) => `${GOAL}${id}`),
+        ...(vr.covariateAttributes ?? []).map((key) => `${ATTRIBUTE}${key}`),
+      ],
+    };
   return { adjustment: "post-stratification" };
 }
 

@@ -1,4 +1,4 @@
-import { type Static, Type } from "typebox";
+import { type Static, type TProperties, Type } from "typebox";
 import { CappingAppliedSchema } from "../goals/goals.responses.js";
 import { DateTimeString, Nullable } from "../http/response-schemas.js";
 import { BREAKDOWN_INTERVALS, BREAKDOWN_TYPES, CONVERSION_TYPES, FILTER_TYPES } from "./results.schemas.js";
@@ -10,6 +10,10 @@ import { BREAKDOWN_INTERVALS, BREAKDOWN_TYPES, CONVERSION_TYPES, FILTER_TYPES } 
 const Num = Nullable(Type.Number());
 
 /** `{lower, upper}` of an interval, in %. */
+/** A regression covariate: a goal's pre-period value, or a numeric custom attribute. */
+const CovariateSchema = <P extends TProperties>(properties: P) =>
+  Type.Object({ goalId: Nullable(Type.Integer()), attribute: Nullable(Type.String()), ...properties });
+
 export const IntervalSchema = Type.Object({ lower: Num, upper: Num });
 
 /** An effect with its own p-value and intervals (absolute: metric units; relative: %). */
@@ -75,13 +79,12 @@ export const GoalDataSchema = Type.Object({
         adjustedMean: Num,
         varianceReduction: Num,
         covariates: Nullable(
-          Type.Array(Type.Object({ goalId: Type.Integer(), coefficient: Num }), {
-            description: "REGRESSION: the covariate goals used and their slopes, pooled over the variations",
+          Type.Array(CovariateSchema({ coefficient: Num }), {
+            description:
+              "REGRESSION: the covariates used (a goal or an attribute) and their slopes, pooled over the variations",
           }),
         ),
-        droppedCovariates: Nullable(
-          Type.Array(Type.Object({ goalId: Type.Integer(), reason: Type.String() })),
-        ),
+        droppedCovariates: Nullable(Type.Array(CovariateSchema({ reason: Type.String() }))),
         strata: Nullable(
           Type.Array(Type.Object({ value: Type.String(), weight: Type.Number() }), {
             description: "POST_STRATIFICATION: the strata and their weights, pooled over the variations",

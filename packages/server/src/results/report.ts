@@ -15,7 +15,7 @@ import {
 import type { StoredVariation } from "../flags/flags.document.js";
 import { cappingApplied } from "../goals/goals.service.js";
 import type { Goal } from "../goals/goals.store.js";
-import { adjustmentOfMetric, adjustmentOfVariation } from "./report-adjustment.js";
+import { adjustmentOfMetric, adjustmentOfVariation, covariateOf } from "./report-adjustment.js";
 import {
   type Aggregated,
   ALL_VARIATIONS_KEY,
@@ -272,11 +272,11 @@ function varianceReductionData(
     varianceReduction: a ? percent(c?.adjustment?.varianceReduction) : null,
     covariates:
       a && method === "REGRESSION"
-        ? a.covariates.map((x) => ({ goalId: Number(x.name), coefficient: finiteOrNull(x.coefficient) }))
+        ? a.covariates.map((x) => ({ ...covariateOf(x.name), coefficient: finiteOrNull(x.coefficient) }))
         : null,
     droppedCovariates:
       a && method === "REGRESSION"
-        ? a.dropped.map((d) => ({ goalId: Number(d.covariate), reason: d.reason }))
+        ? a.dropped.map((d) => ({ ...covariateOf(d.covariate), reason: d.reason }))
         : null,
     strata: a?.strata ? a.strata.map((s) => ({ value: s.stratum, weight: s.weight })) : null,
     mergedStrata: a && method === "POST_STRATIFICATION" ? a.merged : null,

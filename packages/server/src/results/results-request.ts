@@ -3,13 +3,14 @@ import { parseInstant as parseEngineInstant } from "@vexil/engine";
 import type { AttributeFilter, AttributeName, Breakdown } from "../analytics/analytics-store.js";
 import type { FlagRecord, StoredRule } from "../flags/flags.document.js";
 import { ApiError } from "../http/api-error.js";
-import type {
-  BreakdownInterval,
-  BreakdownType,
-  ConversionType,
-  FilterType,
-  ResultsRequestInput,
-  VarianceReductionMethod,
+import {
+  type BreakdownInterval,
+  type BreakdownType,
+  type ConversionType,
+  type FilterType,
+  MAX_COVARIATES,
+  type ResultsRequestInput,
+  type VarianceReductionMethod,
 } from "./results.schemas.js";
 
 /**
@@ -46,6 +47,8 @@ export interface CanonicalVarianceReduction {
   goalIds: number[];
   /** REGRESSION: in the order asked (a covariate collinear with earlier ones is the one left out). */
   covariateGoalIds?: number[];
+  /** REGRESSION: numeric custom attributes, after the goals; only when asked (dataCode stability). */
+  covariateAttributes?: string[];
   stratification?: { type: FilterType; key?: string };
 }
 
@@ -294,16 +297,36 @@ function resolveVarianceReduction(
     if (vr.stratification !== undefined)
       throw new ApiError(400, `${field}.stratification is only allowed with method POST_STRATIFICATION`);
     const covariates = vr.covariateGoalIds ?? [];
-    if (covariates.length === 0)
-      throw new ApiError(400, `${field}.covariateGoalIds is required with method REGRESSION`);
+    const attributes = vr.covariateAttributes ?? [];
+    if (covariates.length + attributes.length === 0)
+      throw new ApiError(
+        400,
+        `${field}.covariateGoalIds or covariateAttributes is required with method REGRESSION`,
+      );
+    if (covariates.length + attributes.length > MAX_COVARIATES)
+      throw new ApiError(
+        400,
+        `${field}: at most ${MAX_COVARIATES} covariates (goals and attributes together)`,
+      );
     covariates.forEach((id, index) => {
       if (covariates.indexOf(id) !== index)
         throw new ApiError(400, `${field}.covariateGoalIds.${index}: goal ${id} is listed twice`);
     });
-    return { method: "REGRESSION", goalIds: sortedUnique(vr.goalIds), covariateGoalIds: covariates };
+    attributes.forEach((key, index) => {
+      if (attributes.indexOf(key) !== index)
+        throw new ApiError(400, `${field}.covariateAttributes.${index}: '${key}' is listed twice`);
+    });
+    return {
+      method: "REGRESSION",
+      goalIds: sortedUnique(vr.goalIds),
+      covariateGoalIds: covariates,
+      ...(attributes.length > 0 ? { covariateAttributes: attributes } : {}),
+    };
   }
   if (vr.covariateGoalIds !== undefined)
     throw new ApiError(400, `${field}.covariateGoalIds is only allowed with method REGRESSION`);
+  if (vr.covariateAttributes !== undefined)
+    throw new ApiError(400, `${field}.covariateAttributes is only allowed with method REGRESSION`);
   const strat = vr.stratification;
   if (strat === undefined)
     throw new ApiError(400, `${field}.stratification is required with method POST_STRATIFICATION`);

@@ -79,7 +79,8 @@ const FilterSchema = Type.Object(
 );
 
 export const VARIANCE_REDUCTION_METHODS = ["REGRESSION", "POST_STRATIFICATION"] as const;
-export const MAX_COVARIATE_GOALS = 10;
+/** Covariates of one regression, goals and attributes together. */
+export const MAX_COVARIATES = 10;
 
 const VarianceReductionSchema = Type.Object(
   {
@@ -91,10 +92,16 @@ const VarianceReductionSchema = Type.Object(
     }),
     covariateGoalIds: Type.Optional(
       Type.Array(Type.Integer({ minimum: 1 }), {
-        minItems: 1,
-        maxItems: MAX_COVARIATE_GOALS,
+        maxItems: MAX_COVARIATES,
         description:
-          "REGRESSION only: goals of the project whose per-unit values in the 14 days before the first exposure are the covariates",
+          "REGRESSION only: goals of the project whose per-unit values in the 14 days before the first exposure are covariates",
+      }),
+    ),
+    covariateAttributes: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+        maxItems: MAX_COVARIATES,
+        description:
+          "REGRESSION only: custom data keys of the first exposure read as numbers (CUPAC: e.g. a predicted value); a unit without a numeric value counts 0",
       }),
     ),
     stratification: Type.Optional(

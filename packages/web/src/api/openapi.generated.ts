@@ -6621,7 +6621,9 @@ export interface paths {
                         ruleId?: number;
                         sequentialTesting?: boolean;
                         varianceReduction?: {
-                            /** @description REGRESSION only: goals of the project whose per-unit values in the 14 days before the first exposure are the covariates */
+                            /** @description REGRESSION only: custom data keys of the first exposure read as numbers (CUPAC: e.g. a predicted value); a unit without a numeric value counts 0 */
+                            covariateAttributes?: string[];
+                            /** @description REGRESSION only: goals of the project whose per-unit values in the 14 days before the first exposure are covariates */
                             covariateGoalIds?: number[];
                             /** @description goals (among the selected ones, not in goalIdsCuped) to analyze with this adjustment */
                             goalIds: number[];
@@ -11436,13 +11438,15 @@ export interface paths {
                                                             varianceReduction?: {
                                                                 adjustedMean: number | null;
                                                                 applied: boolean;
-                                                                /** @description REGRESSION: the covariate goals used and their slopes, pooled over the variations */
+                                                                /** @description REGRESSION: the covariates used (a goal or an attribute) and their slopes, pooled over the variations */
                                                                 covariates: {
+                                                                    attribute: string | null;
                                                                     coefficient: number | null;
-                                                                    goalId: number;
+                                                                    goalId: number | null;
                                                                 }[] | null;
                                                                 droppedCovariates: {
-                                                                    goalId: number;
+                                                                    attribute: string | null;
+                                                                    goalId: number | null;
                                                                     reason: string;
                                                                 }[] | null;
                                                                 /** @description small strata merged into one */
@@ -11574,13 +11578,15 @@ export interface paths {
                                                     varianceReduction?: {
                                                         adjustedMean: number | null;
                                                         applied: boolean;
-                                                        /** @description REGRESSION: the covariate goals used and their slopes, pooled over the variations */
+                                                        /** @description REGRESSION: the covariates used (a goal or an attribute) and their slopes, pooled over the variations */
                                                         covariates: {
+                                                            attribute: string | null;
                                                             coefficient: number | null;
-                                                            goalId: number;
+                                                            goalId: number | null;
                                                         }[] | null;
                                                         droppedCovariates: {
-                                                            goalId: number;
+                                                            attribute: string | null;
+                                                            goalId: number | null;
                                                             reason: string;
                                                         }[] | null;
                                                         /** @description small strata merged into one */
