@@ -1,6 +1,5 @@
 import type { AppContext } from "../app-context.js";
 import { findFlagRecord } from "../flags/flags.lookup.js";
-import { goalsStore } from "../goals/goals.store.js";
 import { ApiError } from "../http/api-error.js";
 import { principalOf } from "../http/authentication.js";
 import { checkCallbackUrl } from "../http/callback-target.js";
@@ -92,9 +91,9 @@ export async function requestResults(
 /** Regression covariates may be any goal of the flag's project (a goal the flag does not report on too). */
 async function checkCovariateGoals(context: AppContext, projectKey: string, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  const found = new Map((await goalsStore.findByIds(context.db, ids)).map((g) => [g.id, g]));
+  const known = new Set((await context.services.goals.list([projectKey])).map((g) => g.id));
   ids.forEach((id, index) => {
-    if (found.get(id)?.projectKey !== projectKey)
+    if (!known.has(id))
       throw new ApiError(
         400,
         `body.varianceReduction.covariateGoalIds.${index}: project '${projectKey}' has no goal ${id}`,
