@@ -139,7 +139,10 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
     ? await openPostgresAnalyticsStore({ connectionString: config.databaseUrl })
     : await openDuckDbAnalyticsStore({
         path: path.join(config.dataDir, "events.duckdb"),
-        config: { memory_limit: config.duckdbMemoryLimit },
+        config: {
+          memory_limit: config.duckdbMemoryLimit,
+          ...(config.duckdbThreads > 0 ? { threads: String(config.duckdbThreads) } : {}),
+        },
       });
   const jobs = new JobRunner({
     db: database.db,

@@ -82,6 +82,11 @@ export interface ServerConfig {
    * default 1GB; DuckDB's own default is 80 % of the machine's memory). Queries that need more spill to disk.
    */
   duckdbMemoryLimit: string;
+  /**
+   * Threads DuckDB may use (VEXIL_DUCKDB_THREADS; 0, the default, leaves DuckDB's own: one per core). Fewer
+   * threads cost ingestion less CPU per event and make large results queries slower (docs/deployment.md).
+   */
+  duckdbThreads: number;
 }
 
 export interface ConfigOverrides {
@@ -207,5 +212,6 @@ export function resolveConfig(
     sessionMaxMs: positiveIntegerFrom(env.VEXIL_SESSION_MAX_HOURS, 168, "VEXIL_SESSION_MAX_HOURS") * 3600_000,
     adminEmail: env.VEXIL_ADMIN_EMAIL || "admin@vexil.local",
     duckdbMemoryLimit: memorySizeFrom(env.VEXIL_DUCKDB_MEMORY_LIMIT, "1GB", "VEXIL_DUCKDB_MEMORY_LIMIT"),
+    duckdbThreads: integerFrom(env.VEXIL_DUCKDB_THREADS, 0, "VEXIL_DUCKDB_THREADS"),
   };
 }

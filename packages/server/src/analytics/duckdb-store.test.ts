@@ -57,6 +57,19 @@ describe("DuckDB analytics store", () => {
     await store.close();
   });
 
+  it("runs on the configured number of threads (VEXIL_DUCKDB_THREADS; 0, the default, leaves DuckDB's)", async () => {
+    expect(resolveConfig({}, {}).duckdbThreads).toBe(0);
+    expect(resolveConfig({}, { VEXIL_DUCKDB_THREADS: "1" }).duckdbThreads).toBe(1);
+    expect(() => resolveConfig({}, { VEXIL_DUCKDB_THREADS: "two" })).toThrow(/VEXIL_DUCKDB_THREADS/);
+    const path = join(directory, "events.duckdb");
+    const store = await openDuckDbAnalyticsStore({ path, config: { threads: "1" } });
+    const connection = await (await DuckDBInstance.fromCache(path, { threads: "1" })).connect();
+    const reader = await connection.runAndReadAll("SELECT current_setting('threads') AS v");
+    expect(Number(reader.getRowObjects()[0]?.v)).toBe(1);
+    connection.closeSync();
+    await store.close();
+  });
+
   it("coalesces concurrent appends into few transactions, each caller answered after its commit", async () => {
     const reports: GroupCommitReport[] = [];
     const store = await openDuckDbAnalyticsStore({
