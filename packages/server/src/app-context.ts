@@ -11,6 +11,7 @@ import type { GoalsService } from "./goals/goals.service.js";
 import type { LaunchDarklyMetricsService } from "./goals/launchdarkly-metrics.service.js";
 import type { RevocationFeed } from "./http/authentication.js";
 import type { JobRunner } from "./jobs/job-runner.js";
+import type { WebhooksService } from "./notifications/webhooks.service.js";
 import type { ProjectsService } from "./projects/projects.service.js";
 import type { PlannerService } from "./results/planner.service.js";
 import type { SegmentsService } from "./segments/segments.service.js";
@@ -27,6 +28,7 @@ export interface Services {
   planner: PlannerService;
   tokens: TokensService;
   audit: AuditService;
+  webhooks: WebhooksService;
 }
 
 /** What every capability's routes and services are built from; one per running server. */

@@ -27,6 +27,7 @@ import { queueAutomaticActionEmails } from "./notifications/automatic-action.js"
 import { EMAIL_KIND, emailDelivery } from "./notifications/email-delivery.js";
 import { webhookDeliveryHandler, webhookHandlerOptions } from "./notifications/webhook-delivery.js";
 import { queueFlagWebhooks, WEBHOOK_DELIVERY_KIND } from "./notifications/webhook-outbox.js";
+import { WebhooksService } from "./notifications/webhooks.service.js";
 import { ProjectsService } from "./projects/projects.service.js";
 import { callbackHandler, callbackHandlerOptions, RESULTS_CALLBACK_KIND } from "./results/callback.js";
 import { PlannerService } from "./results/planner.service.js";
@@ -125,6 +126,7 @@ export function buildServices(context: AppContext): Services {
     planner: new PlannerService(context, goals),
     tokens: new TokensService(context),
     audit: new AuditService(context),
+    webhooks: new WebhooksService(context),
   };
 }
 
