@@ -64,8 +64,9 @@ function Node(props: {
     const updated = replaceAt(tree, path, next);
     onChange(updated ?? { all: [] });
   };
+  // The group inside a "not" is removed with its "not" (one button, one name per condition).
   const remove =
-    path.length > 0 && writable ? (
+    path.length > 0 && path[path.length - 1] !== "not" && writable ? (
       <Button size="xs" variant="subtle" color="red" onClick={() => replace(undefined)}>
         Remove condition {label(path)}
       </Button>

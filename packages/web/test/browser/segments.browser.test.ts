@@ -59,6 +59,8 @@ describe("segment builder", () => {
     await addTo(page, "2.2", "Condition");
     await fillCondition(page, "2.2.1", "email", "ends with", "@test.com");
     expect(await seriousViolations(page)).toEqual([]);
+    // Each condition has one remove button: the "not" and the group inside it are one condition.
+    expect(await page.getByRole("button", { name: "Remove condition 2.2", exact: true }).count()).toBe(1);
     await page.getByRole("button", { name: "Save segment" }).click();
     await page.waitForURL(/\/p\/demo\/segments\/\d+$/);
 
