@@ -101,7 +101,7 @@ describe("console", () => {
   });
 
   it("shows a flag's history with each changed field before and after", async () => {
-    const flag = await createFlagByApi("history_probe");
+    await createFlagByApi("history_probe");
     const patched = await server.request("PATCH", `/feature-flags/demo/history_probe/staging`, {
       body: { featureEnabled: true },
     });
@@ -109,10 +109,6 @@ describe("console", () => {
     const page = await signedInPage(browser, server.baseUrl, READER);
     await page.goto(flagUrl("history_probe"));
     await page.getByRole("tab", { name: "History" }).click();
-    const entries = page
-      .getByRole("button")
-      .filter({ hasText: "token:" })
-      .or(page.getByRole("button").filter({ hasText: "admin" }));
     await page
       .getByRole("button", { name: /flag\.update|flag\.patch|environment/ })
       .first()
@@ -126,8 +122,6 @@ describe("console", () => {
       "false",
       "true",
     ]);
-    expect(entries).toBeDefined();
-    expect(flag.id).toBeGreaterThan(0);
     await page.context().close();
   });
 
@@ -157,6 +151,8 @@ describe("console", () => {
     expect(await page.getByRole("switch", { name: "new_checkout in Production" }).isDisabled()).toBe(true);
     await page.getByRole("link", { name: "new_checkout" }).click();
     await page.getByText("Read only").waitFor();
+    // The rules editor is shown (so its missing "Add rule" is not just a panel yet to render).
+    await page.getByLabel("Enabled in Development").waitFor();
     expect(await page.getByRole("button", { name: "Add rule" }).count()).toBe(0);
     await page.context().close();
   });
