@@ -11,6 +11,7 @@ import {
   type MetricAnalysis,
   type MetricInput,
   msprt,
+  normalCdf,
   probabilityBetaGreater,
   probabilityToBeBestBeta,
   StatsInputError,
@@ -219,6 +220,16 @@ peeks("revenue", (s) => [revenueValues(s, 500, 0.05, 3, 2, 1), 500], 106);
     model,
     "normal (adjusted)",
     model === "normal" && r.cuped !== null,
+  );
+  // The chance to beat of the adjusted normal posteriors is Phi(z) of the CUPED test (flat prior).
+  const z = c.absolute!.estimate / c.absolute!.se;
+  const gap = Math.abs(c.bayesian!.chanceToBeat - normalCdf(z));
+  add(
+    "4",
+    "CUPED + Bayesian: |P(beat) - Phi(z of the CUPED test)|",
+    gap.toExponential(1),
+    "< 1e-12",
+    gap < 1e-12,
   );
 }
 
