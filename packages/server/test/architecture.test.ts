@@ -127,6 +127,41 @@ describe("server folders", () => {
   });
 });
 
+/**
+ * The stores a routes file imports for their values (functions), not only their types: routes call services,
+ * which own the rules and transactions (docs/architecture.md, "Adding a capability").
+ */
+function storeValueImports(file: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
+  const found: string[] = [];
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const specifier = statement.moduleSpecifier.text;
+    if (!/\.store\.js$/.test(specifier)) continue;
+    const clause = statement.importClause;
+    if (!clause || clause.isTypeOnly) continue;
+    const bindings = clause.namedBindings;
+    const values =
+      clause.name !== undefined ||
+      (bindings !== undefined &&
+        (ts.isNamespaceImport(bindings) || bindings.elements.some((element) => !element.isTypeOnly)));
+    if (values) found.push(`${path.relative(SRC, file)} imports ${specifier}`);
+  }
+  return found;
+}
+
+describe("routes files", () => {
+  const routes = sourceFiles(SRC).filter((file) => file.endsWith(".routes.ts"));
+
+  it("are found (the check reads real files)", () => {
+    expect(routes.length).toBeGreaterThan(20);
+  });
+
+  it("call services, never a store (they may import a store's types)", () => {
+    expect(routes.flatMap(storeValueImports)).toEqual([]);
+  });
+});
+
 /** Every TypeScript source file under packages/<name>/src, generated files (from OpenAPI) excluded. */
 function packageSources(): string[] {
   const packages = path.resolve(SRC, "../..");
