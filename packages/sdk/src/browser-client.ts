@@ -11,11 +11,12 @@ import type { ChangeEvent, EvaluationDetails, VisitorInput } from "./client.js";
 import { Poller } from "./config-source.js";
 import { Emitter } from "./emitter.js";
 import { isAuthFailure, VexilError } from "./errors.js";
-import { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
-import { EventQueue } from "./event-queue.js";
+import type { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
+import { openEventPipeline } from "./event-pipeline.js";
+import type { EventQueue } from "./event-queue.js";
 import { attributesJson, QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
-import { describe, type FetchLike, HttpClient } from "./http.js";
+import { describe, type FetchLike, type HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
 import { ConfigStream, type StreamState } from "./stream.js";
 import { after } from "./timers.js";
@@ -125,7 +126,7 @@ export class VexilBrowserClient {
   private readonly stream: ConfigStream | undefined;
   private readonly poller: Poller;
   private readonly queue: EventQueue;
-  private readonly counter = new EvaluationCounter();
+  private readonly counter: EvaluationCounter;
   private readonly reporter: EvaluationReporter;
   private readonly exposures = new ExposureRecorder(100);
   private readonly lifetime = new AbortController();
@@ -150,36 +151,20 @@ export class VexilBrowserClient {
     this.logger = resolveLogger(options.logger);
     this.now = options.now ?? Date.now;
     this.emitter = new Emitter((error) => this.logger.error("an event listener threw", error));
-    const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.http = new HttpClient(
-      options.baseUrl,
-      options.clientKey,
-      fetchImpl,
-      options.requestTimeoutMs ?? 10_000,
-    );
-    const backoff: BackoffOptions = {
-      baseMs: options.backoff?.baseMs ?? 1000,
-      maxMs: options.backoff?.maxMs ?? 30_000,
-    };
     const onFatal = (error: VexilError): void => this.fatal(error);
-    this.queue = new EventQueue(this.http, {
-      batchSize: options.eventsBatchSize ?? 500,
-      maxQueueSize: options.maxQueueSize ?? 10_000,
-      flushIntervalMs: options.eventsFlushIntervalMs ?? 10_000,
-      visitIdPrefix: this.exposures.visits.idPrefix,
-      backoff,
-      logger: this.logger,
-      onFatal,
-    });
-    this.reporter = new EvaluationReporter(
-      this.http,
-      this.counter,
-      options.evaluationReportIntervalMs ?? 60_000,
+    const pipeline = openEventPipeline(
+      options,
+      options.clientKey,
+      this.exposures.visits.idPrefix,
       this.now,
       this.logger,
       onFatal,
     );
-    this.reporter.start();
+    this.http = pipeline.http;
+    this.queue = pipeline.queue;
+    this.counter = pipeline.counter;
+    this.reporter = pipeline.reporter;
+    const backoff = pipeline.backoff;
     this.readyPromise = this.nextAnswers();
 
     this.poller = new Poller(options.pollIntervalMs ?? 30_000, () => this.poll());

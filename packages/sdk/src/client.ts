@@ -15,11 +15,12 @@ import type { BackoffOptions } from "./backoff.js";
 import { fetchConfig, Poller } from "./config-source.js";
 import { Emitter } from "./emitter.js";
 import { isAuthFailure, VexilError } from "./errors.js";
-import { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
-import { EventQueue } from "./event-queue.js";
+import type { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
+import { openEventPipeline } from "./event-pipeline.js";
+import type { EventQueue } from "./event-queue.js";
 import { attributesJson, QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
-import { describe, type FetchLike, HttpClient } from "./http.js";
+import { describe, type FetchLike, type HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
 import { PayloadStore, type PayloadUpdate, parsePayload, parseStreamMessage } from "./payload-store.js";
 import { ConfigStream, type StreamState } from "./stream.js";
@@ -189,38 +190,20 @@ export class VexilClient {
     if (typeof options.baseUrl !== "string" || options.baseUrl === "")
       throw new TypeError("createClient: baseUrl is required");
 
-    const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.http = new HttpClient(
-      options.baseUrl,
-      options.sdkKey,
-      fetchImpl,
-      options.requestTimeoutMs ?? 10_000,
-    );
-    const backoff: BackoffOptions = {
-      baseMs: options.backoff?.baseMs ?? 1000,
-      maxMs: options.backoff?.maxMs ?? 30_000,
-    };
     const onFatal = (error: VexilError): void => this.fatal(error);
-
-    this.queue = new EventQueue(this.http, {
-      batchSize: options.eventsBatchSize ?? 500,
-      maxQueueSize: options.maxQueueSize ?? 10_000,
-      flushIntervalMs: options.eventsFlushIntervalMs ?? 10_000,
-      visitIdPrefix: this.exposures.visits.idPrefix,
-      backoff,
-      logger: this.logger,
-      onFatal,
-    });
-    this.counter = new EvaluationCounter();
-    this.reporter = new EvaluationReporter(
-      this.http,
-      this.counter,
-      options.evaluationReportIntervalMs ?? 60_000,
+    const pipeline = openEventPipeline(
+      { ...options, baseUrl: options.baseUrl },
+      options.sdkKey,
+      this.exposures.visits.idPrefix,
       this.now,
       this.logger,
       onFatal,
     );
-    this.reporter.start();
+    this.http = pipeline.http;
+    this.queue = pipeline.queue;
+    this.counter = pipeline.counter;
+    this.reporter = pipeline.reporter;
+    const backoff = pipeline.backoff;
 
     this.poller = new Poller(options.pollIntervalMs ?? 30_000, () => this.poll());
     if (options.streaming === false) this.poller.start(true);
