@@ -92,4 +92,18 @@ describe(`flags read model for automation (${testDatabaseKind})`, () => {
     ]);
     expect(found[0]!.rule.rollbackConditions).toMatchObject([{ criteria: "CONVERSION_RATE", goalId }]);
   });
+
+  it("pages the flags health watches: every one once, in id order", async () => {
+    const all = await flagRules.healthWatched(server.context.db, 0, 1_000_000);
+    expect(all.length).toBeGreaterThan(2);
+    const paged: number[] = [];
+    for (let afterId = 0; ; ) {
+      const page = await flagRules.healthWatched(server.context.db, afterId, 2);
+      if (page.length === 0) break;
+      expect(page.length).toBeLessThanOrEqual(2);
+      paged.push(...page.map((r) => r.meta.id));
+      afterId = page[page.length - 1]!.meta.id;
+    }
+    expect(paged).toEqual(all.map((r) => r.meta.id));
+  });
 });

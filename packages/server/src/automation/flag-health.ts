@@ -93,6 +93,9 @@ export function computeHealth(
   return "HEALTHY";
 }
 
+/** Flags read per page by a health tick. */
+const HEALTH_PAGE = 500;
+
 /** One flag-health tick (AUTOMATION_TASKS `health`). */
 export async function runHealthTick(
   context: AppContext,
@@ -100,48 +103,56 @@ export async function runHealthTick(
   tick?: AutomationTick,
 ): Promise<Record<string, unknown>> {
   const windowMs = context.config.flagStaleDays * DAY_MS;
-  // One pass over the flags automation may change, their projects' environments, and per project the
-  // evaluations SDKs reported.
-  const records = await flagRules.healthWatched(context.db);
-  const projectKeys = [...new Set(records.map((r) => r.meta.projectKey))];
   const environmentKeys = new Map<string, string[]>();
   const evaluations = new Map<string, Awaited<ReturnType<typeof lastEvaluatedAt>>>();
-  if (projectKeys.length > 0) {
-    const environmentRows = await context.db
-      .selectFrom("environments")
-      .select(["project_key", "key"])
-      .where("project_key", "in", projectKeys)
-      .orderBy("project_key")
-      .orderBy("position")
-      .execute();
-    for (const row of environmentRows) {
-      const keys = environmentKeys.get(row.project_key) ?? [];
-      keys.push(row.key);
-      environmentKeys.set(row.project_key, keys);
-    }
-    for (const projectKey of projectKeys) {
-      evaluations.set(projectKey, await lastEvaluatedAt(context, projectKey));
-    }
-  }
-
   const service = context.services.flags;
   const changed: Record<string, number> = {};
   const failures: TickFailure[] = [];
-  for (const record of records) {
-    tick?.signal.throwIfAborted();
-    const { projectKey } = record.meta;
-    const evaluated = evaluations.get(projectKey)?.get(record.doc.featureKey)?.lastEvaluatedAt;
-    const health = computeHealth(record, environmentKeys.get(projectKey) ?? [], evaluated, now, windowMs);
-    if (health === record.meta.health) continue;
-    try {
-      // If-Match: a flag changed since it was read (an edit, PERMANENT set) is left to the next tick.
-      await service.setHealth(AUTOMATION_ACTOR, record.meta.id, health, {
-        ifMatch: String(record.meta.version),
-      });
-      changed[health] = (changed[health] ?? 0) + 1;
-    } catch (error) {
-      failures.push(describeFailure(record.meta.id, record.doc.featureKey, error));
+  let flags = 0;
+  // Pages of flags: a tick holds a few hundred parsed documents at a time, not every flag of the instance
+  // (10,000 flags parsed at once held the API process's event loop for over a second); each project's environments
+  // and the evaluations SDKs reported are read once, when its first flag comes.
+  for (let afterId = 0; ; ) {
+    // SQLite answers synchronously: let requests waiting meanwhile run between pages.
+    if (afterId > 0) await new Promise((resolve) => setImmediate(resolve));
+    const records = await flagRules.healthWatched(context.db, afterId, HEALTH_PAGE);
+    if (records.length === 0) break;
+    afterId = records[records.length - 1]!.meta.id;
+    flags += records.length;
+    const newProjects = [...new Set(records.map((r) => r.meta.projectKey))].filter(
+      (key) => !environmentKeys.has(key),
+    );
+    if (newProjects.length > 0) {
+      for (const key of newProjects) environmentKeys.set(key, []);
+      const environmentRows = await context.db
+        .selectFrom("environments")
+        .select(["project_key", "key"])
+        .where("project_key", "in", newProjects)
+        .orderBy("project_key")
+        .orderBy("position")
+        .execute();
+      for (const row of environmentRows) environmentKeys.get(row.project_key)!.push(row.key);
+      for (const projectKey of newProjects) {
+        evaluations.set(projectKey, await lastEvaluatedAt(context, projectKey));
+      }
+    }
+
+    for (const record of records) {
+      tick?.signal.throwIfAborted();
+      const { projectKey } = record.meta;
+      const evaluated = evaluations.get(projectKey)?.get(record.doc.featureKey)?.lastEvaluatedAt;
+      const health = computeHealth(record, environmentKeys.get(projectKey) ?? [], evaluated, now, windowMs);
+      if (health === record.meta.health) continue;
+      try {
+        // If-Match: a flag changed since it was read (an edit, PERMANENT set) is left to the next tick.
+        await service.setHealth(AUTOMATION_ACTOR, record.meta.id, health, {
+          ifMatch: String(record.meta.version),
+        });
+        changed[health] = (changed[health] ?? 0) + 1;
+      } catch (error) {
+        failures.push(describeFailure(record.meta.id, record.doc.featureKey, error));
+      }
     }
   }
-  return { flags: records.length, changed, failures };
+  return { flags, changed, failures };
 }

@@ -51,14 +51,19 @@ function rulesOf(records: FlagRecord[], keep: (rule: StoredRule, environment: St
 
 /** Reads for automation: rules by type, bandit rules, rules with rollback conditions, health. */
 export const flagRules = {
-  /** Non-archived flags whose health automation keeps (all but PERMANENT ones), oldest first. */
-  async healthWatched(db: Kysely<Database>): Promise<FlagRecord[]> {
+  /**
+   * Non-archived flags whose health automation keeps (all but PERMANENT ones), oldest first: at most `limit`
+   * of them with an id above `afterId` (a page; the next starts after the last id).
+   */
+  async healthWatched(db: Kysely<Database>, afterId: number, limit: number): Promise<FlagRecord[]> {
     const rows = await db
       .selectFrom("flags")
       .selectAll()
       .where("archived", "=", 0)
       .where("health", "!=", "PERMANENT")
+      .where("id", ">", afterId)
       .orderBy("id")
+      .limit(limit)
       .execute();
     return rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
   },
