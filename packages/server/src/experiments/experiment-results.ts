@@ -118,6 +118,31 @@ export function metricSeen(aggregation: MetricAggregation) {
 const finite = (value: number | null | undefined): value is number =>
   typeof value === "number" && Number.isFinite(value);
 
+/** One goal aggregated over an iteration's exposures: from its start to its end, or now while it runs. */
+function aggregateIteration(
+  context: AppContext,
+  state: ExperimentState,
+  iteration: IterationRecord,
+  startedAt: number,
+  goal: Goal,
+): Promise<MetricAggregation> {
+  const { experiment, flag } = state;
+  if (!flag) throw new Error("aggregateIteration: the experiment has no flag");
+  return aggregateMetric(
+    context,
+    {
+      projectKey: experiment.projectKey,
+      environmentKey: experiment.environmentKey,
+      featureKey: flag.doc.featureKey,
+      experimentId: experiment.id,
+      from: startedAt,
+      to: iteration.endedAt ?? context.now() + 1,
+    },
+    goal,
+    flag,
+  );
+}
+
 /**
  * The units of an experiment's current iteration (visitors exposed to its treatments from its start to its
  * end or now), as its primary metric's results count them; undefined before it started or without a metric.
@@ -127,24 +152,12 @@ export async function currentIterationUnits(
   state: ExperimentState,
   goals: Map<number, Goal>,
 ): Promise<number | undefined> {
-  const { experiment, flag } = state;
+  const { flag } = state;
   const iteration = state.iterations.current;
   const primary = iteration?.metrics.find((m) => m.primary) ?? iteration?.metrics[0];
   const goal = primary && goals.get(primary.goalId);
   if (!flag || !iteration || iteration.startedAt === null || !goal) return undefined;
-  const { cells } = await aggregateMetric(
-    context,
-    {
-      projectKey: experiment.projectKey,
-      environmentKey: experiment.environmentKey,
-      featureKey: flag.doc.featureKey,
-      experimentId: experiment.id,
-      from: iteration.startedAt,
-      to: iteration.endedAt ?? context.now() + 1,
-    },
-    goal,
-    flag,
-  );
+  const { cells } = await aggregateIteration(context, state, iteration, iteration.startedAt, goal);
   let units = 0;
   for (const t of iteration.treatments) {
     const key = flag.doc.variations.find((v) => v.id === t.variationId)?.key;
@@ -172,19 +185,7 @@ export async function experimentResults(
   const keyOf = (variationId: number) => flag?.doc.variations.find((v) => v.id === variationId)?.key;
   let aggregation: MetricAggregation = { cells: new Map(), series: [] };
   if (flag && iteration.startedAt !== null) {
-    aggregation = await aggregateMetric(
-      context,
-      {
-        projectKey: experiment.projectKey,
-        environmentKey: experiment.environmentKey,
-        featureKey: flag.doc.featureKey,
-        experimentId: experiment.id,
-        from: iteration.startedAt,
-        to: iteration.endedAt ?? context.now() + 1,
-      },
-      goal,
-      flag,
-    );
+    aggregation = await aggregateIteration(context, state, iteration, iteration.startedAt, goal);
   }
   const cellOf = (variationId: number) => {
     const key = keyOf(variationId);
