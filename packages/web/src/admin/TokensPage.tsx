@@ -1,4 +1,4 @@
-import { Button, Group, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -10,7 +10,7 @@ import { useCurrentProject } from "../app/project.js";
 import { useSession } from "../app/session.js";
 import { EmptyState, ErrorState, Loading } from "../app/states.js";
 import { grantableRoles, holds } from "./access.js";
-import { confirmAction, ReadOnlyNotice, SecretOnce } from "./ui.js";
+import { confirmAction, ReadOnlyNotice, RoleScopeFields, SecretOnce } from "./ui.js";
 
 const ALL_PROJECTS = "*";
 
@@ -61,19 +61,13 @@ function NewTokenButton({ projectKey }: { projectKey: string }) {
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
         />
-        <Select
-          label="Role"
-          allowDeselect={false}
-          data={grantableRoles(session.data)}
-          value={role}
-          onChange={(value) => value && setRole(value as NewApiToken["role"])}
-        />
-        <Select
-          label="Project scope"
-          allowDeselect={false}
-          data={scopes}
-          value={scope}
-          onChange={(value) => value && setScope(value)}
+        <RoleScopeFields
+          roles={grantableRoles(session.data)}
+          role={role}
+          onRole={setRole}
+          scopes={scopes}
+          scope={scope}
+          onScope={setScope}
         />
       </FormModal>
       <SecretOnce

@@ -10,7 +10,7 @@ import { useProjects } from "../app/project.js";
 import { useSession } from "../app/session.js";
 import { EmptyState, ErrorState, Loading } from "../app/states.js";
 import { grantableRoles, holds } from "./access.js";
-import { confirmAction, ReadOnlyNotice, SecretOnce } from "./ui.js";
+import { confirmAction, ReadOnlyNotice, RoleScopeFields, SecretOnce } from "./ui.js";
 
 type Role = NewAccountUser["role"];
 const ALL_PROJECTS = "*";
@@ -70,19 +70,13 @@ function NewUserButton() {
           value={email}
           onChange={(e) => setEmail(e.currentTarget.value)}
         />
-        <Select
-          label="Role"
-          allowDeselect={false}
-          data={grantableRoles(session.data)}
-          value={role}
-          onChange={(value) => value && setRole(value as Role)}
-        />
-        <Select
-          label="Project scope"
-          allowDeselect={false}
-          data={scopes}
-          value={scope}
-          onChange={(value) => value && setScope(value)}
+        <RoleScopeFields
+          roles={grantableRoles(session.data)}
+          role={role}
+          onRole={setRole}
+          scopes={scopes}
+          scope={scope}
+          onScope={setScope}
         />
         <Text size="sm" c="dimmed">
           A password is generated and shown once; give it to the person, who signs in with it.
