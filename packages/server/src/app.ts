@@ -73,7 +73,7 @@ export async function buildApp(
     frameworkErrors: answerFrameworkError,
     // Fastify's default of 100 characters is too short for LaunchDarkly's client-side SDKs, which send the
     // whole context base64url-encoded in one path parameter. Route schemas set narrower limits.
-    maxParamLength: 8192,
+    routerOptions: { maxParamLength: 8192 },
     // Slow or stalled clients give up their connection (docs/security.md, "Timeouts"); responses may
     // last longer (SDK streams). Node checks these every second rather than its default 30 s.
     requestTimeout: context.config.requestTimeoutMs,
