@@ -2,7 +2,7 @@ import "@mantine/core/styles.css";
 import "@mantine/notifications/styles.css";
 import { type CSSVariablesResolver, createTheme, MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { lazy, StrictMode, Suspense } from "react";
+import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ApiError } from "./api/client.js";
@@ -14,28 +14,24 @@ import { flagListQuery, flagQuery } from "./flags/queries.js";
 
 // Every screen is its own chunk, and so is the signed-in frame (navigation, header selects, modals and
 // notifications): the sign-in page downloads none of them (bench/console.bench.ts measures it).
-const chunks = {
-  shell: () => import("./app/Shell.js"),
-  flags: () => import("./flags/FlagsPage.js"),
-  flag: () => import("./flags/FlagPage.js"),
-  experiment: () => import("./experiments/ExperimentPage.js"),
-};
-const Shell = lazy(() => chunks.shell().then((m) => ({ default: m.ShellWithProviders })));
-const Home = lazy(() => chunks.shell().then((m) => ({ default: m.Home })));
-const RequireSession = lazy(() => chunks.shell().then((m) => ({ default: m.RequireSession })));
-const SignInPage = lazy(() => import("./app/SignInPage.js"));
-const FlagsPage = lazy(chunks.flags);
-const FlagPage = lazy(chunks.flag);
-const SegmentsPage = lazy(() => import("./segments/SegmentsPage.js"));
-const SegmentPage = lazy(() => import("./segments/SegmentPage.js"));
-const EnvironmentsPage = lazy(() => import("./admin/EnvironmentsPage.js"));
-const ExperimentsPage = lazy(() => import("./experiments/ExperimentsPage.js"));
-const ExperimentPage = lazy(chunks.experiment);
-const GoalsPage = lazy(() => import("./goals/GoalsPage.js"));
-const AuditPage = lazy(() => import("./admin/AuditPage.js"));
-const WebhooksPage = lazy(() => import("./admin/WebhooksPage.js"));
-const UsersPage = lazy(() => import("./admin/UsersPage.js"));
-const TokensPage = lazy(() => import("./admin/TokensPage.js"));
+// The router loads a route's chunk (`lazy`) before it renders the route, in parallel with its loader, and
+// not React.lazy under Suspense: React holds a boundary's content at least 300 ms after showing its
+// fallback, and a first load showed two in a row (the frame, then the screen) when code and data were in.
+const screen = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({
+  Component: (await load()).default,
+});
+const signedInScreen =
+  (pick: (shell: typeof import("./app/Shell.js")) => React.ComponentType) => async () => {
+    const shell = await import("./app/Shell.js");
+    const Screen = pick(shell);
+    return {
+      Component: () => (
+        <shell.RequireSession>
+          <Screen />
+        </shell.RequireSession>
+      ),
+    };
+  };
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -64,40 +60,36 @@ const contrast: CSSVariablesResolver = () => ({
   dark: { "--mantine-color-dimmed": "var(--mantine-color-dark-1)" },
 });
 
-const signedIn = (element: React.ReactNode) => (
-  <Suspense fallback={<Loading />}>
-    <RequireSession>{element}</RequireSession>
-  </Suspense>
-);
-// Route loaders start what a page waits for at once and in parallel: the session, the projects, the page's
-// code and its first data. Rendered alone, each step waits for the one before (session, then the frame's
-// chunk, then the page's chunk, then its data). They return at once: the pages show their own loading states.
+// Route loaders start what a page waits for at once and in parallel with the chunks: the session, the
+// projects and the page's first data. Rendered alone, each step waits for the one before (session, then
+// the page, then its data). They return at once: the pages show their own loading states.
 function signedInLoader() {
   void queryClient.prefetchQuery(sessionQuery);
   void queryClient.prefetchQuery(projectsQuery);
-  void chunks.shell();
   return null;
 }
 const router = createBrowserRouter([
   {
     path: "/sign-in",
-    element: (
-      <Suspense fallback={<Loading />}>
-        <SignInPage />
-      </Suspense>
-    ),
+    lazy: screen(() => import("./app/SignInPage.js")),
+    hydrateFallbackElement: <Loading />,
   },
-  { path: "/", element: signedIn(<Home />), loader: signedInLoader },
+  {
+    path: "/",
+    lazy: signedInScreen((m) => m.Home),
+    loader: signedInLoader,
+    hydrateFallbackElement: <Loading />,
+  },
   {
     path: "/p/:projectKey",
-    element: signedIn(<Shell />),
+    lazy: signedInScreen((m) => m.ShellWithProviders),
     loader: signedInLoader,
+    hydrateFallbackElement: <Loading />,
     children: [
       {
         path: "flags",
-        element: <FlagsPage />,
+        lazy: screen(() => import("./flags/FlagsPage.js")),
         loader: ({ params }) => {
-          void chunks.flags();
           void queryClient.prefetchQuery(
             flagListQuery(listQuery(params.projectKey ?? "", "", defaultFilters)),
           );
@@ -106,22 +98,20 @@ const router = createBrowserRouter([
       },
       {
         path: "flags/:featureKey",
-        element: <FlagPage />,
+        lazy: screen(() => import("./flags/FlagPage.js")),
         loader: ({ params }) => {
-          void chunks.flag();
           void queryClient.prefetchQuery(flagQuery(params.projectKey ?? "", params.featureKey ?? ""));
           return null;
         },
       },
-      { path: "segments", element: <SegmentsPage /> },
-      { path: "segments/:segmentId", element: <SegmentPage /> },
-      { path: "environments", element: <EnvironmentsPage /> },
-      { path: "experiments", element: <ExperimentsPage /> },
+      { path: "segments", lazy: screen(() => import("./segments/SegmentsPage.js")) },
+      { path: "segments/:segmentId", lazy: screen(() => import("./segments/SegmentPage.js")) },
+      { path: "environments", lazy: screen(() => import("./admin/EnvironmentsPage.js")) },
+      { path: "experiments", lazy: screen(() => import("./experiments/ExperimentsPage.js")) },
       {
         path: "experiments/:experimentId",
-        element: <ExperimentPage />,
+        lazy: screen(() => import("./experiments/ExperimentPage.js")),
         loader: ({ params }) => {
-          void chunks.experiment();
           // The experiment's list and flag (the results requests need both) in a chunk of their own.
           void import("./experiments/api.js")
             .then((m) =>
@@ -132,11 +122,11 @@ const router = createBrowserRouter([
           return null;
         },
       },
-      { path: "goals", element: <GoalsPage /> },
-      { path: "audit", element: <AuditPage /> },
-      { path: "webhooks", element: <WebhooksPage /> },
-      { path: "users", element: <UsersPage /> },
-      { path: "tokens", element: <TokensPage /> },
+      { path: "goals", lazy: screen(() => import("./goals/GoalsPage.js")) },
+      { path: "audit", lazy: screen(() => import("./admin/AuditPage.js")) },
+      { path: "webhooks", lazy: screen(() => import("./admin/WebhooksPage.js")) },
+      { path: "users", lazy: screen(() => import("./admin/UsersPage.js")) },
+      { path: "tokens", lazy: screen(() => import("./admin/TokensPage.js")) },
     ],
   },
 ]);

@@ -15,6 +15,7 @@ export const flagKey = (projectKey: string, featureKey: string) => ["flags", "on
 export const flagQuery = (projectKey: string, featureKey: string) =>
   queryOptions({
     queryKey: flagKey(projectKey, featureKey),
+    staleTime: FRESH_MS,
     queryFn: () => fetchFlag(projectKey, featureKey),
   });
 
