@@ -471,3 +471,22 @@ describe("flag page: variations and typed variables", () => {
     await page.context().close();
   });
 });
+
+describe("flag page: loading", () => {
+  it("asks the server for the flag once when the page opens", async () => {
+    await createFlag("asked_once");
+    const page = await signedInPage(browser, server.baseUrl, WRITER);
+    const asked: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/feature-flags/demo/asked_once") asked.push(r.method());
+    });
+    await page.goto("/p/demo/flags/asked_once");
+    await page.getByText("asked_once · version 1").waitFor();
+    await page.getByRole("combobox", { name: "Default variation" }).waitFor();
+    // The router's prefetch is the page's data: the page mounting after it does not ask again (a second
+    // request delayed the editor and re-rendered it). Writes still ask afresh (they invalidate the query).
+    await page.waitForLoadState("networkidle");
+    expect(asked).toEqual(["GET"]);
+    await page.context().close();
+  });
+});
