@@ -24,7 +24,7 @@ import { type FlagGoals, GoalFields } from "./GoalFields.js";
 import { PlannerPanel } from "./PlannerPanel.js";
 import { RuleEditor } from "./RuleEditor.js";
 import { ruleToSave } from "./rollout-schedule.js";
-import { newRule, reorder, rulesProblems } from "./rule-logic.js";
+import { experimentArmCount, newRule, reorder, rulesProblems } from "./rule-logic.js";
 import { describeWriteError, useFlagWrite } from "./useFlagWrite.js";
 
 const RULE_LABELS: Record<Rule["type"], string> = {
@@ -236,7 +236,7 @@ export function EnvironmentPanel(props: {
         <PlannerPanel
           environment={environment}
           goalId={goals.primaryGoalId}
-          variations={variationKeys.length}
+          variations={experimentArmCount(rules, variationKeys.length)}
         />
       ) : null}
       {writable ? (

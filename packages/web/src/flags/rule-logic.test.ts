@@ -3,6 +3,7 @@ import {
   allocationProblem,
   allocationSum,
   evenSplit,
+  experimentArmCount,
   newRule,
   rampPreview,
   reorder,
@@ -118,5 +119,25 @@ describe("rules problems", () => {
       "Rule 3: a bandit needs a goal to optimize; pick a primary goal",
     ]);
     expect(rulesProblems([bandit], true)).toEqual([]);
+  });
+});
+
+describe("experimentArmCount", () => {
+  it("counts the variations the experiment allocates traffic to, not the flag's others", () => {
+    const rule = newRule("EXPERIMENTATION", ["off", "a", "b"], 0);
+    expect(experimentArmCount([rule], 3)).toBe(3);
+    const twoArms = {
+      ...rule,
+      trafficAllocations: [
+        { variationKey: "off", exposition: 50 },
+        { variationKey: "a", exposition: 50 },
+        { variationKey: "b", exposition: 0 },
+      ],
+    };
+    expect(experimentArmCount([newRule("TARGETED_DELIVERY", ["off", "on"], 0), twoArms], 3)).toBe(2);
+  });
+
+  it("falls back to every variation without an experimentation rule", () => {
+    expect(experimentArmCount([newRule("TARGETED_DELIVERY", ["off", "on"], 0)], 4)).toBe(4);
   });
 });

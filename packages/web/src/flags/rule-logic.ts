@@ -86,6 +86,16 @@ export function reorder<T extends Pick<Rule, "orderIndex">>(
   return next.map((rule, orderIndex) => ({ ...rule, orderIndex }));
 }
 
+/**
+ * The variations an experiment compares: those its first experimentation rule allocates traffic to (a
+ * variation at 0 % gets no units), or every variation when there is no such rule yet.
+ */
+export function experimentArmCount(rules: readonly Rule[], variationCount: number): number {
+  const rule = rules.find((r) => r.type === "EXPERIMENTATION");
+  if (!rule?.trafficAllocations) return variationCount;
+  return rule.trafficAllocations.filter((a) => Number.isFinite(a.exposition) && a.exposition > 0).length;
+}
+
 /** A new rule of a type with the fields that type needs, ready to edit. */
 export function newRule(type: Rule["type"], variationKeys: readonly string[], orderIndex: number): Rule {
   const base = { type, orderIndex, exposition: 100, state: "ACTIVE" as const };
