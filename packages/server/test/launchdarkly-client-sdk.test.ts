@@ -11,7 +11,7 @@ import { type SseEvent, SseParser } from "@vexil/sdk";
 import { build } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitForReport } from "../src/results/results-simulation.test-support.js";
+import { reportAroundNow } from "../src/results/results-simulation.test-support.js";
 import { startTestServer, type TestServer } from "./harness.js";
 
 let server: TestServer;
@@ -362,19 +362,7 @@ describe("LaunchDarkly's browser SDK in Chromium", () => {
     expect(counts.units.off).toBeGreaterThan(70);
     expect(counts.units.on).toBeGreaterThan(70);
 
-    const report = await server.request("POST", `/feature-flags/${flag.id}/results`, {
-      body: {
-        dateIntervals: [
-          {
-            start: new Date(Date.now() - 86_400_000).toISOString(),
-            end: new Date(Date.now() + 86_400_000).toISOString(),
-          },
-        ],
-        conversionType: "CONVERTED_VISITS",
-      },
-    });
-    expect(report.status, report.text).toBe(200);
-    const done = await waitForReport(server, report.body.dataCode);
+    const done = await reportAroundNow(server, flag.id);
     const ids = Object.fromEntries(flag.variations.map((v: { key: string; id: number }) => [v.key, v.id]));
     for (const key of ["off", "on"] as const) {
       const general = done.data.variationData[String(ids[key])].generalData;

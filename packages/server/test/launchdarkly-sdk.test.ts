@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import { basicLogger, init, type LDClient } from "@launchdarkly/node-server-sdk";
 import { createClient, type VexilClient } from "@vexil/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitForReport } from "../src/results/results-simulation.test-support.js";
+import { reportAroundNow } from "../src/results/results-simulation.test-support.js";
 import { lastEvaluatedAt } from "../src/sdk-delivery/evaluations.store.js";
 import { startTestServer, type TestServer } from "./harness.js";
 
@@ -326,19 +326,7 @@ describe("an experiment run only through LaunchDarkly's SDK", () => {
     expect(units.off).toBeGreaterThan(150);
     expect(units.on).toBeGreaterThan(150);
 
-    const report = await server.request("POST", `/feature-flags/${flag.id}/results`, {
-      body: {
-        dateIntervals: [
-          {
-            start: new Date(Date.now() - 86_400_000).toISOString(),
-            end: new Date(Date.now() + 86_400_000).toISOString(),
-          },
-        ],
-        conversionType: "CONVERTED_VISITS",
-      },
-    });
-    expect(report.status, report.text).toBe(200);
-    const done = await waitForReport(server, report.body.dataCode);
+    const done = await reportAroundNow(server, flag.id);
     const ids = Object.fromEntries(flag.variations.map((v: { key: string; id: number }) => [v.key, v.id]));
     for (const key of ["off", "on"] as const) {
       const general = done.data.variationData[String(ids[key])].generalData;

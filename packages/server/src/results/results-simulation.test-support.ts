@@ -292,6 +292,21 @@ function preConversion(
 }
 
 /** Polls GET /results until the report is READY or FAILED. */
+/** A Kameleoon results report of a flag from a day ago to a day ahead (converted visits), once it is ready. */
+export async function reportAroundNow(api: Requester, flagId: number) {
+  const day = 86_400_000;
+  const response = await api.request("POST", `/feature-flags/${flagId}/results`, {
+    body: {
+      dateIntervals: [
+        { start: new Date(Date.now() - day).toISOString(), end: new Date(Date.now() + day).toISOString() },
+      ],
+      conversionType: "CONVERTED_VISITS",
+    },
+  });
+  if (response.status !== 200) throw new Error(`results: ${response.status} ${response.text}`);
+  return waitForReport(api, response.body.dataCode);
+}
+
 export async function waitForReport(api: Requester, dataCode: string, timeoutMs = 60_000, token?: string) {
   const started = Date.now();
   for (;;) {
