@@ -2,17 +2,10 @@
 // Per-unit revenue (the sum of the unit's conversion values): off v0 10, v1 20 + 5, v2 -, v3 1000, v4 -;
 // on v5 30, v6 40, v7 -, v8 5000, v9 2. Pooled over both arms (units without revenue count 0), sorted:
 // [0, 0, 0, 2, 10, 25, 30, 40, 1000, 5000]; percentile_cont (linear, h = 9q): P80 = 40 + 0.2 x 960 = 232.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AggregationQuery, AnalyticsEvent, AnalyticsStore } from "./analytics-store.js";
-import { openDuckDbAnalyticsStore } from "./duckdb-store.js";
-import { openPostgresAnalyticsStore } from "./postgres-store.js";
+import { storeTargets } from "./store-targets.test-support.js";
 
-const POSTGRES_ADMIN_URL =
-  process.env.VEXIL_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const T0 = Date.UTC(2025, 2, 3, 12);
 const REVENUE: Record<number, number[]> = {
   0: [10],
@@ -55,49 +48,7 @@ const query: AggregationQuery = {
   conversionType: "ALL_CONVERSION",
 };
 
-interface Target {
-  name: string;
-  open(): Promise<AnalyticsStore>;
-  cleanup(): Promise<void>;
-}
-
-function duckdb(): Target {
-  let dir = "";
-  return {
-    name: "duckdb",
-    async open() {
-      dir = await mkdtemp(join(tmpdir(), "vexil-capping-"));
-      return openDuckDbAnalyticsStore({ path: join(dir, "events.duckdb") });
-    },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-function postgres(): Target {
-  const database = `vexil_capping_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${database}`;
-  return {
-    name: "postgres",
-    async open() {
-      await admin(`CREATE DATABASE ${database}`);
-      return openPostgresAnalyticsStore({ connectionString: url.toString() });
-    },
-    cleanup: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
-  };
-}
-
-describe.each([duckdb(), postgres()])("capping on $name", (target) => {
+describe.each(storeTargets("capping"))("capping on $name", (target) => {
   let store: AnalyticsStore;
   beforeAll(async () => {
     store = await target.open();

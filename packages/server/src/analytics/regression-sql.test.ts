@@ -3,18 +3,11 @@
 // pre-window per-unit values of two goals. Expected numbers: @vexil/stats regressionStatsOf (two-pass
 // centred sums) over the per-unit table below, which a reader can check by hand; also a numeric custom
 // attribute as a covariate, read alike by both databases.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { regressionStatsOf } from "@vexil/stats";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalyticsEvent, AnalyticsStore, RegressionAggregationQuery } from "./analytics-store.js";
-import { openDuckDbAnalyticsStore } from "./duckdb-store.js";
-import { openPostgresAnalyticsStore } from "./postgres-store.js";
+import { storeTargets } from "./store-targets.test-support.js";
 
-const POSTGRES_ADMIN_URL =
-  process.env.VEXIL_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 2, 3, 12);
 
@@ -93,49 +86,7 @@ function expected(arm: "off" | "on", converted = false) {
   );
 }
 
-interface Target {
-  name: string;
-  open(): Promise<AnalyticsStore>;
-  cleanup(): Promise<void>;
-}
-
-function duckdb(): Target {
-  let dir = "";
-  return {
-    name: "duckdb",
-    async open() {
-      dir = await mkdtemp(join(tmpdir(), "vexil-regression-"));
-      return openDuckDbAnalyticsStore({ path: join(dir, "events.duckdb") });
-    },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-function postgres(): Target {
-  const database = `vexil_regression_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${database}`;
-  return {
-    name: "postgres",
-    async open() {
-      await admin(`CREATE DATABASE ${database}`);
-      return openPostgresAnalyticsStore({ connectionString: url.toString() });
-    },
-    cleanup: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
-  };
-}
-
-describe.each([duckdb(), postgres()])("regression statistics on $name", (target) => {
+describe.each(storeTargets("regression"))("regression statistics on $name", (target) => {
   let store: AnalyticsStore;
   beforeAll(async () => {
     store = await target.open();
