@@ -12,9 +12,10 @@ import {
   Text,
   Title,
 } from "@mantine/core";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
+import { ApiError, api, unwrap } from "../api/client.js";
 import type { ResultsReport } from "../api/types.js";
 import { useCurrentProject } from "../app/project.js";
 import { ErrorState, Loading } from "../app/states.js";
@@ -39,8 +40,10 @@ import {
   reportWarnings,
   resultsCsv,
   resultsRequest,
+  varianceReductionSummary,
   variationRows,
 } from "./results-logic.js";
+import { VarianceReductionControl } from "./VarianceReductionControl.js";
 
 /** Saves text as a file through a temporary link (no server round trip). */
 function download(name: string, type: string, text: string) {
@@ -84,6 +87,35 @@ function SampleRatioWarning({ report }: { report: ResultsReport }) {
         ))}
       </List>
     </Alert>
+  );
+}
+
+/** The report's variance-reduction block for the goal: what was applied and the reduction, or why not. */
+function VarianceReductionBlock({
+  report,
+  goalId,
+  goalNames,
+}: {
+  report: ResultsReport;
+  goalId: number;
+  goalNames: Record<number, string>;
+}) {
+  const summary = varianceReductionSummary(report, goalId, goalNames);
+  if (!summary) return null;
+  const method = summary.method === "REGRESSION" ? "Regression adjustment" : "Post-stratification";
+  return (
+    <Paper withBorder p="sm" role="region" aria-label="Variance reduction">
+      <Text size="sm" fw={600}>
+        {summary.applied
+          ? `${method} applied: the numbers above are adjusted`
+          : `${method} not applied: ${summary.reason ?? "no reason given"}`}
+      </Text>
+      <List size="sm">
+        {[...summary.reductions, ...summary.details].map((line) => (
+          <List.Item key={line}>{line}</List.Item>
+        ))}
+      </List>
+    </Paper>
   );
 }
 
@@ -134,6 +166,16 @@ export default function ExperimentPage() {
     if (flag.data) void refreshResults(client, flag.data.id);
   };
   const [goalId, setGoalId] = useState<number | null>(null);
+  // The project's goals: the covariates a regression can use (same cache as the goals page).
+  const projectGoals = useQuery({
+    queryKey: ["goals", projectKey],
+    queryFn: async () =>
+      (await unwrap(api.GET("/goals", { params: { query: { siteCode: projectKey } } }))).data,
+  });
+  const goalNames = useMemo(
+    () => Object.fromEntries((projectGoals.data ?? []).map((g) => [g.id, g.name])),
+    [projectGoals.data],
+  );
 
   const goalIds = useMemo(() => (flag.data ? reportGoalIds(flag.data) : []), [flag.data]);
   const body = experiment && flag.data ? resultsRequest(experiment, options, goalIds, now) : null;
@@ -164,6 +206,11 @@ export default function ExperimentPage() {
     ? [...new Set(Object.values(report.variationData).flatMap((v) => Object.keys(v.breakdownData)))]
     : [];
   const days = daysRunning(experiment, now);
+  // A refused variance reduction (with a breakdown, or CUPED on the same goals) is said at its control.
+  const vrError =
+    options.varianceReduction.method !== "NONE" && main.error instanceof ApiError && main.error.status === 400
+      ? main.error.message
+      : undefined;
 
   return (
     <Stack>
@@ -229,6 +276,12 @@ export default function ExperimentPage() {
       <Paper withBorder p="md">
         <Stack gap="sm">
           <ResultsControls options={options} onChange={setOptions} />
+          <VarianceReductionControl
+            value={options.varianceReduction}
+            goals={Object.entries(goalNames).map(([id, name]) => ({ value: id, label: name }))}
+            error={vrError}
+            onChange={(varianceReduction) => setOptions({ ...options, varianceReduction })}
+          />
           {report ? (
             <Select
               label="Goal"
@@ -242,7 +295,7 @@ export default function ExperimentPage() {
         </Stack>
       </Paper>
 
-      {main.error ? <ErrorState error={main.error} onRetry={main.retry} /> : null}
+      {main.error && !vrError ? <ErrorState error={main.error} onRetry={main.retry} /> : null}
       {main.failure ? <ErrorState error={new Error(main.failure)} onRetry={refresh} /> : null}
       {!report && !main.error && !main.failure ? (
         <ComputingState what="the results" status={main.status} progress={main.progress} />
@@ -275,6 +328,9 @@ export default function ExperimentPage() {
                 sequential={options.sequentialTesting}
                 cuped={options.cuped}
               />
+              {goal ? (
+                <VarianceReductionBlock report={report} goalId={goal.goalId} goalNames={goalNames} />
+              ) : null}
               <Title order={2} size="h4">
                 Lift per variation
               </Title>

@@ -13,7 +13,9 @@ import {
   reportGoalIds,
   resultsCsv,
   resultsRequest,
+  varianceReductionSummary,
   variationRows,
+  withVarianceReduction,
 } from "./results-logic.js";
 
 const DAY = 86_400_000;
@@ -155,6 +157,151 @@ describe("results request", () => {
     expect(reportGoalIds({ primaryGoalId: 7, secondaryGoalIds: [3, 9] })).toEqual([7, 3, 9]);
     expect(reportGoalIds({ primaryGoalId: null, secondaryGoalIds: [3] })).toEqual([3]);
     expect(reportGoalIds({})).toEqual([]);
+  });
+});
+
+describe("variance reduction", () => {
+  const none = defaultOptions.varianceReduction;
+  const summary = experimentSummary(experiment);
+
+  it("asks regression on the chosen covariates or post-stratification for every goal of the report", () => {
+    const regression = {
+      ...none,
+      method: "REGRESSION" as const,
+      covariateGoalIds: [5],
+      covariateAttributes: ["score"],
+    };
+    const body = resultsRequest(summary, { ...defaultOptions, varianceReduction: regression }, [1, 2], T0);
+    expect(body.varianceReduction).toEqual({
+      method: "REGRESSION",
+      goalIds: [1, 2],
+      covariateGoalIds: [5],
+      covariateAttributes: ["score"],
+    });
+    const strata = {
+      ...none,
+      method: "POST_STRATIFICATION" as const,
+      stratification: { type: "DEVICE_TYPE" as const },
+    };
+    expect(withVarianceReduction(strata, [1])).toEqual({
+      varianceReduction: {
+        method: "POST_STRATIFICATION",
+        goalIds: [1],
+        stratification: { type: "DEVICE_TYPE" },
+      },
+    });
+    // Only the fields of the chosen method are sent (the server refuses the other method's fields).
+    expect(
+      withVarianceReduction(
+        { ...regression, method: "POST_STRATIFICATION", stratification: { type: "OS" } },
+        [1],
+      ),
+    ).toEqual({
+      varianceReduction: { method: "POST_STRATIFICATION", goalIds: [1], stratification: { type: "OS" } },
+    });
+  });
+
+  it("asks nothing while the choice is none or incomplete, and never on the over-time series", () => {
+    expect(resultsRequest(summary, defaultOptions, [1], T0)).not.toHaveProperty("varianceReduction");
+    expect(withVarianceReduction({ ...none, method: "REGRESSION" }, [1])).toEqual({});
+    expect(withVarianceReduction({ ...none, method: "POST_STRATIFICATION" }, [1])).toEqual({});
+    expect(
+      withVarianceReduction(
+        { ...none, method: "POST_STRATIFICATION", stratification: { type: "CUSTOM_DATUM" } },
+        [1],
+      ),
+    ).toEqual({});
+    expect(withVarianceReduction({ ...none, method: "REGRESSION", covariateGoalIds: [5] }, [])).toEqual({});
+    // The server computes it on the totals and refuses it with a breakdown: the cumulative days leave it out.
+    const body = resultsRequest(
+      summary,
+      { ...defaultOptions, varianceReduction: { ...none, method: "REGRESSION", covariateGoalIds: [5] } },
+      [1],
+      T0,
+    );
+    expect(body.varianceReduction).toBeDefined();
+    expect(cumulativeRequest(body)).not.toHaveProperty("varianceReduction");
+  });
+
+  // Blocks as the report gives them (docs/kameleoon-results.md): the slopes and strata are pooled over the
+  // variations, the reduction is the compared variation's own (null for the reference).
+  const withBlock = (blocks: Record<string, unknown>) =>
+    ({
+      ...report,
+      variationData: Object.fromEntries(
+        Object.entries(report.variationData).map(([id, v]) => [
+          id,
+          {
+            ...v,
+            generalData: {
+              ...v.generalData,
+              goalsData: {
+                ...v.generalData.goalsData,
+                "1": { ...v.generalData.goalsData["1"], varianceReduction: blocks[id] },
+              },
+            },
+          },
+        ]),
+      ),
+    }) as unknown as ResultsReport;
+  const block = (extra: Record<string, unknown>) => ({
+    method: "REGRESSION",
+    applied: true,
+    reason: null,
+    adjustedMean: 0.15,
+    varianceReduction: null,
+    covariates: null,
+    droppedCovariates: null,
+    strata: null,
+    mergedStrata: null,
+    ...extra,
+  });
+
+  it("says what a regression applied: the reduction per variation, the covariates and their slopes", () => {
+    const covariates = [
+      { goalId: 5, attribute: null, coefficient: 0.52341 },
+      { goalId: null, attribute: "score", coefficient: -1.5 },
+    ];
+    const dropped = [{ goalId: 6, attribute: null, reason: "collinear" }];
+    const vr = withBlock({
+      "10": block({ covariates, droppedCovariates: dropped }),
+      "11": block({ covariates, droppedCovariates: dropped, varianceReduction: 23.44 }),
+    });
+    expect(varianceReductionSummary(vr, 1, { 5: "Signup" })).toEqual({
+      method: "REGRESSION",
+      applied: true,
+      reason: null,
+      reductions: ["On: variance reduced by 23.4 %"],
+      details: [
+        "goal Signup (14 days before): slope 0.523",
+        "attribute score: slope -1.50",
+        "goal 6 (14 days before) dropped: collinear",
+      ],
+    });
+    expect(varianceReductionSummary(vr, 2)).toBeNull();
+  });
+
+  it("says the strata and their weights, or why the adjustment was not applied", () => {
+    const strata = [
+      { value: "desktop", weight: 0.625 },
+      { value: "(none)", weight: 0.375 },
+    ];
+    const applied = block({ method: "POST_STRATIFICATION", strata, mergedStrata: ["tablet"] });
+    const vr = withBlock({ "10": applied, "11": { ...applied, varianceReduction: 8 } });
+    expect(varianceReductionSummary(vr, 1)?.details).toEqual([
+      "stratum desktop: weight 62.5 %",
+      "stratum (none): weight 37.5 %",
+      "merged small strata: tablet",
+    ]);
+    const reason = "fewer than two strata with 20 units per variation";
+    const notApplied = block({ method: "POST_STRATIFICATION", applied: false, adjustedMean: null, reason });
+    expect(varianceReductionSummary(withBlock({ "10": notApplied, "11": notApplied }), 1)).toEqual({
+      method: "POST_STRATIFICATION",
+      applied: false,
+      reason,
+      reductions: [],
+      details: [],
+    });
   });
 });
 

@@ -65,6 +65,18 @@ export interface ResultsOptions {
   cuped: boolean;
   breakdown: NonNullable<ResultsRequest["breakdown"]> | null;
   filters: NonNullable<ResultsRequest["filters"]>;
+  varianceReduction: VarianceReductionChoice;
+}
+
+type VarianceReductionRequest = NonNullable<ResultsRequest["varianceReduction"]>;
+export type Stratification = NonNullable<VarianceReductionRequest["stratification"]>;
+
+/** The variance reduction asked for: none, regression on covariates, or post-stratification by an attribute. */
+export interface VarianceReductionChoice {
+  method: "NONE" | VarianceReductionRequest["method"];
+  covariateGoalIds: number[];
+  covariateAttributes: string[];
+  stratification: Stratification | null;
 }
 
 export const defaultOptions: ResultsOptions = {
@@ -76,6 +88,7 @@ export const defaultOptions: ResultsOptions = {
   cuped: false,
   breakdown: null,
   filters: [],
+  varianceReduction: { method: "NONE", covariateGoalIds: [], covariateAttributes: [], stratification: null },
 };
 
 /**
@@ -119,12 +132,94 @@ export function resultsRequest(
     ...(options.cuped && goalIds.length > 0 ? { goalIdsCuped: goalIds } : {}),
     ...(options.breakdown ? { breakdown: options.breakdown } : {}),
     ...(options.filters.length > 0 ? { filters: options.filters } : {}),
+    ...withVarianceReduction(options.varianceReduction, goalIds),
   };
 }
 
-/** The same request as cumulative days: the series of the over-time plots (breakdown and filters kept). */
+/**
+ * The request's varianceReduction for every goal of the report, or nothing while the choice is incomplete
+ * (regression without a covariate, post-stratification without an attribute). Conflicts the server
+ * refuses (CUPED on the same goals, a breakdown) are sent as they are: its 400 says why, at the control.
+ */
+export function withVarianceReduction(
+  choice: VarianceReductionChoice,
+  goalIds: number[],
+): { varianceReduction?: VarianceReductionRequest } {
+  if (choice.method === "NONE" || goalIds.length === 0) return {};
+  if (choice.method === "REGRESSION") {
+    if (choice.covariateGoalIds.length + choice.covariateAttributes.length === 0) return {};
+    return {
+      varianceReduction: {
+        method: "REGRESSION",
+        goalIds,
+        ...(choice.covariateGoalIds.length > 0 ? { covariateGoalIds: choice.covariateGoalIds } : {}),
+        ...(choice.covariateAttributes.length > 0 ? { covariateAttributes: choice.covariateAttributes } : {}),
+      },
+    };
+  }
+  const strata = choice.stratification;
+  if (!strata || (strata.type === "CUSTOM_DATUM" && !strata.key)) return {};
+  return { varianceReduction: { method: "POST_STRATIFICATION", goalIds, stratification: strata } };
+}
+
+/**
+ * The same request as cumulative days: the series of the over-time plots (breakdown and filters kept; the
+ * variance reduction left out, since the server computes it on the totals only and refuses a breakdown).
+ */
 export function cumulativeRequest(request: ResultsRequest): ResultsRequest {
-  return { ...request, breakdown: { type: "INTERVAL", interval: "DAY", cumulative: true } };
+  const { varianceReduction: _totalsOnly, ...rest } = request;
+  return { ...rest, breakdown: { type: "INTERVAL", interval: "DAY", cumulative: true } };
+}
+
+type VarianceReductionData = NonNullable<GoalData["varianceReduction"]>;
+
+/** What the page says of a goal's variance reduction: applied or why not, the reductions, the covariates or strata. */
+export interface VarianceReductionSummary {
+  method: VarianceReductionData["method"];
+  applied: boolean;
+  reason: string | null;
+  /** "On: variance reduced by 23.4 %" per compared variation. */
+  reductions: string[];
+  /** "Signup (14 days before): slope 0.52", "Chrome: 40.0 %", "dropped …". */
+  details: string[];
+}
+
+/** The report's variance-reduction block for a goal (goalNames: the project's goals, for covariates' names). */
+export function varianceReductionSummary(
+  report: ResultsReport,
+  goalId: number,
+  goalNames: Record<number, string> = {},
+): VarianceReductionSummary | null {
+  const blocks = Object.values(report.variationData)
+    .filter((v) => v.generalData.goalsData[String(goalId)]?.varianceReduction)
+    .map((v) => ({
+      name: v.variationName,
+      reference: v.reference,
+      block: v.generalData.goalsData[String(goalId)]?.varianceReduction as VarianceReductionData,
+    }));
+  const first = blocks[0]?.block;
+  if (!first) return null;
+  const covariate = (c: { goalId: number | null; attribute: string | null }) =>
+    c.goalId !== null
+      ? `goal ${goalNames[c.goalId] ?? c.goalId} (14 days before)`
+      : `attribute ${c.attribute}`;
+  const details = [
+    ...(first.covariates ?? []).map((c) => `${covariate(c)}: slope ${c.coefficient?.toPrecision(3) ?? "–"}`),
+    ...(first.droppedCovariates ?? []).map((c) => `${covariate(c)} dropped: ${c.reason}`),
+    ...(first.strata ?? []).map((s) => `stratum ${s.value}: weight ${percent(100 * s.weight)}`),
+    ...((first.mergedStrata ?? []).length > 0
+      ? [`merged small strata: ${first.mergedStrata?.join(", ")}`]
+      : []),
+  ];
+  return {
+    method: first.method,
+    applied: blocks.some((b) => b.block.applied),
+    reason: blocks.find((b) => b.block.reason)?.block.reason ?? null,
+    reductions: blocks
+      .filter((b) => !b.reference && b.block.varianceReduction !== null)
+      .map((b) => `${b.name}: variance reduced by ${percent(b.block.varianceReduction)}`),
+    details,
+  };
 }
 
 /**

@@ -32,6 +32,19 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Picks an option of a labelled Mantine Select. */
+async function choose(page: Page, label: string, option: string) {
+  await page.getByRole("combobox", { name: label, exact: true }).click();
+  await page.getByRole("option", { name: option, exact: true }).click();
+}
+
+/** Turns on post-stratification by device and waits for the report's variance-reduction block. */
+async function stratifyByDevice(page: Page) {
+  await choose(page, "Variance reduction", "Post-stratification");
+  await choose(page, "Stratify by", "Device");
+  return page.getByRole("region", { name: "Variance reduction" });
+}
+
 /** Cells of the results table's row for a variation. */
 async function rowOf(page: Page, table: string, variation: string) {
   const row = page
@@ -72,14 +85,16 @@ describe("experiment loop", () => {
 
       // Traffic, as an application would send it: 400 visitors evaluated (an exposure each), and
       // conversions for every 4th visitor on "on" and every 5th on "off". The expected numbers are what
-      // the SDK answered, counted here.
+      // the SDK answered, counted here. Even visitors are on desktop, odd ones on mobile: every converter
+      // on "on" is a desktop one, so stratifying by device explains part of the variance.
       const exposed = { off: 0, on: 0 };
       const converted = { off: 0, on: 0 };
       // The visitor that watched for the change was exposed too (once per visit, however often evaluated).
       exposed[sdk.evaluate("signup_form", "probe").variationKey as "off" | "on"]++;
       for (let i = 0; i < 400; i++) {
         const visitor = `visitor-${i}`;
-        const details = sdk.evaluate("signup_form", visitor);
+        const deviceType = i % 2 === 0 ? "desktop" : "mobile";
+        const details = sdk.evaluate("signup_form", { code: visitor, attributes: { deviceType } });
         expect(details.inExperiment).toBe(true);
         const variation = details.variationKey as "off" | "on";
         exposed[variation]++;
@@ -142,6 +157,26 @@ describe("experiment loop", () => {
         String(converted.on),
       ]);
 
+      // Variance reduction through the same job. With a breakdown the server refuses it (it adjusts the
+      // totals): its 400 is said at the control, and the page stays usable.
+      await choose(page, "Breakdown", "Device");
+      const block = await stratifyByDevice(page);
+      await page.getByText("cannot be combined with breakdown").waitFor();
+      await choose(page, "Breakdown", "None");
+      await block.getByText("Post-stratification applied").waitFor();
+      // Strata weights are the pooled shares: 200 desktop and 200 mobile visitors; the probe visitor (no
+      // device, a stratum under 20 units) is merged into the largest, the first of the tie by name.
+      const lines = await block.getByRole("listitem").allInnerTexts();
+      expect(lines.filter((line) => line.startsWith("stratum"))).toEqual([
+        `stratum desktop: weight ${((100 * 201) / 401).toFixed(1)} %`,
+        `stratum mobile: weight ${((100 * 200) / 401).toFixed(1)} %`,
+      ]);
+      expect(lines).toContain("merged small strata: (none)");
+      expect(lines.some((line) => /^On: variance reduced by \d+\.\d %$/.test(line))).toBe(true);
+      // The units are the traffic's, whatever the adjustment.
+      expect((await rowOf(page, table, "On"))[1]).toBe(String(exposed.on));
+      await screenshot(page, "experiment-variance-reduction");
+
       // The list shows it running, with its flag, goal and units.
       await page.goto("/p/demo/experiments");
       const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: "signup_form" }) });
@@ -166,7 +201,9 @@ describe("experiment loop", () => {
       await axePage.goto(experimentUrl);
       await axePage.getByRole("img", { name: /^Cumulative lift of Signup/ }).waitFor();
       const results = await seriousViolations(axePage);
-      expect({ list, results }).toEqual({ list: [], results: [] });
+      await (await stratifyByDevice(axePage)).getByText("Post-stratification applied").waitFor();
+      const varianceReduction = await seriousViolations(axePage);
+      expect({ list, results, varianceReduction }).toEqual({ list: [], results: [], varianceReduction: [] });
       await axePage.context().close();
     } finally {
       await sdk.close();
