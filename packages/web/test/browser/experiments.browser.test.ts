@@ -176,6 +176,13 @@ describe("experiment loop", () => {
       // The units are the traffic's, whatever the adjustment.
       expect((await rowOf(page, table, "On"))[1]).toBe(String(exposed.on));
       await screenshot(page, "experiment-variance-reduction");
+      // Regression on a covariate goal: these visitors had no conversion in the 14 days before their first
+      // exposure, so the covariate has no variance and the block says why nothing was applied.
+      await choose(page, "Variance reduction", "Regression on covariates");
+      await choose(page, "Covariate goals (14 days before)", "Signup");
+      await block.getByText("Regression adjustment not applied").waitFor();
+      expect(await block.innerText()).toMatch(/^Regression adjustment not applied: .*variance/);
+      expect((await rowOf(page, table, "On"))[1]).toBe(String(exposed.on));
 
       // The list shows it running, with its flag, goal and units.
       await page.goto("/p/demo/experiments");
