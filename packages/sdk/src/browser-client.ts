@@ -6,17 +6,16 @@
 
 import type { Visitor } from "@vexil/engine";
 import { enabled, NOT_READY, sameKind } from "./answers.js";
-import type { BackoffOptions } from "./backoff.js";
 import type { ChangeEvent, EvaluationDetails, VisitorInput } from "./client.js";
 import { Poller } from "./config-source.js";
 import { Emitter } from "./emitter.js";
 import { isAuthFailure, VexilError } from "./errors.js";
 import type { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
-import { openEventPipeline } from "./event-pipeline.js";
+import { openEventPipeline, type PipelineOptions } from "./event-pipeline.js";
 import type { EventQueue } from "./event-queue.js";
 import { attributesJson, QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
-import { describe, type FetchLike, type HttpClient } from "./http.js";
+import { describe, type HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
 import { ConfigStream, type StreamState } from "./stream.js";
 import { after } from "./timers.js";
@@ -25,7 +24,7 @@ import { after } from "./timers.js";
 export const EVALUATE_PATH = "/sdk/v1/evaluate";
 
 /** Options of `createBrowserClient`. Durations are in milliseconds. */
-export interface BrowserClientOptions {
+export interface BrowserClientOptions extends PipelineOptions {
   /** The environment's client-side key (public: `clientSdkKey`). The server-side key works too. */
   clientKey: string;
   /** The Vexil server, e.g. "https://flags.example.com". */
@@ -38,26 +37,12 @@ export interface BrowserClientOptions {
   streaming?: boolean;
   /** Polling period when streaming is off, or while the stream is down. Default 30000. */
   pollIntervalMs?: number;
-  /** Queued events are sent at least this often. Default 10000. */
-  eventsFlushIntervalMs?: number;
-  /** Events per request. Default 500. */
-  eventsBatchSize?: number;
-  /** Bound of unsent events; beyond it the oldest are dropped. Default 10000. */
-  maxQueueSize?: number;
-  /** Period of the evaluation count reports. Default 60000. */
-  evaluationReportIntervalMs?: number;
-  /** The fetch implementation. Default: the global fetch. */
-  fetch?: FetchLike;
   /** A console-like logger. Default: warnings and errors on the console. */
   logger?: Partial<Logger>;
   /** The clock of event times and visits. Default Date.now. */
   now?: () => number;
-  /** Timeout of answer, events and evaluation-report requests. Default 10000. */
-  requestTimeoutMs?: number;
   /** The stream reconnects after this long without data (heartbeat every 15 s). Default 45000. */
   streamReadTimeoutMs?: number;
-  /** Backoff of stream reconnects and event retries. Default 1000 / 30000. */
-  backoff?: Partial<BackoffOptions>;
 }
 
 /** Events of the browser client. */
@@ -154,6 +139,7 @@ export class VexilBrowserClient {
     const onFatal = (error: VexilError): void => this.fatal(error);
     const pipeline = openEventPipeline(
       options,
+      options.baseUrl,
       options.clientKey,
       this.exposures.visits.idPrefix,
       this.now,

@@ -13,5 +13,6 @@ export {
 } from "./browser-client.js";
 export type { ChangeEvent, EvaluationDetails, EvaluationDetailsErrorCode, VisitorInput } from "./client.js";
 export { VexilError, type VexilErrorCode } from "./errors.js";
+export type { PipelineOptions } from "./event-pipeline.js";
 export type { FetchLike } from "./http.js";
 export type { Logger } from "./logger.js";

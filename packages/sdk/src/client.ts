@@ -11,23 +11,22 @@ import {
   type Visitor,
 } from "@vexil/engine";
 import { enabled, NOT_READY, sameKind } from "./answers.js";
-import type { BackoffOptions } from "./backoff.js";
 import { fetchConfig, Poller } from "./config-source.js";
 import { Emitter } from "./emitter.js";
 import { isAuthFailure, VexilError } from "./errors.js";
 import type { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
-import { openEventPipeline } from "./event-pipeline.js";
+import { openEventPipeline, type PipelineOptions } from "./event-pipeline.js";
 import type { EventQueue } from "./event-queue.js";
 import { attributesJson, QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
-import { describe, type FetchLike, type HttpClient } from "./http.js";
+import { describe, type HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
 import { PayloadStore, type PayloadUpdate, parsePayload, parseStreamMessage } from "./payload-store.js";
 import { ConfigStream, type StreamState } from "./stream.js";
 import { after } from "./timers.js";
 
 /** Options of `createClient`. Durations are in milliseconds. */
-export interface VexilClientOptions {
+export interface VexilClientOptions extends PipelineOptions {
   /** The environment's server-side SDK key (`sdk-…`). May be empty in offline mode. */
   sdkKey: string;
   /** The Vexil server, e.g. "https://flags.example.com". Not needed in offline mode. */
@@ -42,26 +41,12 @@ export interface VexilClientOptions {
   bootstrap?: EvaluationPayload | string;
   /** No network at all: evaluate the bootstrap payload; events and evaluation counts are not recorded. */
   offline?: boolean;
-  /** Queued events are sent at least this often. Default 10000. */
-  eventsFlushIntervalMs?: number;
-  /** Events per request; a full batch is sent at once. Default 500. */
-  eventsBatchSize?: number;
-  /** Bound of unsent events; beyond it the oldest are dropped (see `stats().droppedEvents`). Default 10000. */
-  maxQueueSize?: number;
-  /** Period of the evaluation count reports. Default 60000. */
-  evaluationReportIntervalMs?: number;
-  /** The fetch implementation. Default: the global fetch. */
-  fetch?: FetchLike;
   /** A console-like logger. Default: warnings and errors on the console. */
   logger?: Partial<Logger>;
   /** The clock used for evaluation (schedules, release windows), event times and visits. Default Date.now. */
   now?: () => number;
-  /** Timeout of config, events and evaluation-report requests. Default 10000. */
-  requestTimeoutMs?: number;
   /** The stream reconnects after this long without data (the server sends a heartbeat every 15 s). Default 45000. */
   streamReadTimeoutMs?: number;
-  /** Backoff of stream reconnects and event retries: full jitter in [0, min(maxMs, baseMs * 2^n)). Default 1000 / 30000. */
-  backoff?: Partial<BackoffOptions>;
   /** Visitors whose current visit (and the exposures sent in it) is remembered, LRU. Default 10000. */
   visitCacheSize?: number;
 }
@@ -192,7 +177,8 @@ export class VexilClient {
 
     const onFatal = (error: VexilError): void => this.fatal(error);
     const pipeline = openEventPipeline(
-      { ...options, baseUrl: options.baseUrl },
+      options,
+      options.baseUrl,
       options.sdkKey,
       this.exposures.visits.idPrefix,
       this.now,

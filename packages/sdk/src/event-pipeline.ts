@@ -7,16 +7,22 @@ import { EventQueue } from "./event-queue.js";
 import { type FetchLike, HttpClient } from "./http.js";
 import type { Logger } from "./logger.js";
 
-/** The options of a client that shape its requests, events and evaluation reports. */
+/** The options of every client that shape its requests, events and evaluation reports (milliseconds). */
 export interface PipelineOptions {
-  baseUrl: string;
-  fetch?: FetchLike;
-  requestTimeoutMs?: number;
-  backoff?: Partial<BackoffOptions>;
-  eventsBatchSize?: number;
-  maxQueueSize?: number;
+  /** Queued events are sent at least this often. Default 10000. */
   eventsFlushIntervalMs?: number;
+  /** Events per request; a full batch is sent at once. Default 500. */
+  eventsBatchSize?: number;
+  /** Bound of unsent events; beyond it the oldest are dropped (see `stats().droppedEvents`). Default 10000. */
+  maxQueueSize?: number;
+  /** Period of the evaluation count reports. Default 60000. */
   evaluationReportIntervalMs?: number;
+  /** The fetch implementation. Default: the global fetch. */
+  fetch?: FetchLike;
+  /** Timeout of payload or answer, events and evaluation-report requests. Default 10000. */
+  requestTimeoutMs?: number;
+  /** Backoff of stream reconnects and event retries: full jitter in [0, min(maxMs, baseMs * 2^n)). Default 1000 / 30000. */
+  backoff?: Partial<BackoffOptions>;
 }
 
 /** What a client sends through. */
@@ -31,6 +37,7 @@ export interface EventPipeline {
 /** Builds a client's HTTP client, event queue and (started) evaluation reporter from its options. */
 export function openEventPipeline(
   options: PipelineOptions,
+  baseUrl: string,
   key: string,
   visitIdPrefix: string,
   now: () => number,
@@ -38,7 +45,7 @@ export function openEventPipeline(
   onFatal: (error: VexilError) => void,
 ): EventPipeline {
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const http = new HttpClient(options.baseUrl, key, fetchImpl, options.requestTimeoutMs ?? 10_000);
+  const http = new HttpClient(baseUrl, key, fetchImpl, options.requestTimeoutMs ?? 10_000);
   const backoff: BackoffOptions = {
     baseMs: options.backoff?.baseMs ?? 1000,
     maxMs: options.backoff?.maxMs ?? 30_000,

@@ -22,6 +22,7 @@ export {
   type VisitorInput,
 } from "./client.js";
 export { VexilError, type VexilErrorCode } from "./errors.js";
+export type { PipelineOptions } from "./event-pipeline.js";
 export type { ConversionEvent, EventAttributes, ExposureEvent, VexilEvent } from "./events.js";
 export type { FetchLike } from "./http.js";
 export type { Logger } from "./logger.js";
