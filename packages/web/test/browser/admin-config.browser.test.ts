@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../../../server/test/harness.js";
 import {
@@ -65,6 +65,14 @@ async function deliveries(id: string) {
   }[];
 }
 
+/** Adds a value to a tags input, then leaves it, so its suggestions no longer cover the dialog's buttons. */
+async function addTag(page: Page, input: Locator, value: string) {
+  await input.fill(value);
+  await input.press("Enter");
+  await input.blur();
+  await expect.poll(() => page.getByRole("listbox").count()).toBe(0);
+}
+
 async function pickOption(page: Page, label: string, option: string) {
   await page.getByRole("combobox", { name: label, exact: true }).click();
   await page.getByRole("option", { name: option, exact: true }).click();
@@ -102,8 +110,7 @@ describe("webhooks", () => {
     await page.getByRole("button", { name: "Edit Deploy log" }).click();
     const edit = page.getByRole("dialog", { name: "Edit webhook Deploy log" });
     await edit.getByLabel("URL").fill(`${receiverUrl}/fail`);
-    await edit.getByLabel("Tags").fill("ops");
-    await edit.getByLabel("Tags").press("Enter");
+    await addTag(page, edit.getByLabel("Tags"), "ops");
     await edit.getByRole("button", { name: "Save webhook" }).click();
     await edit.waitFor({ state: "hidden" });
     const edited = (await server.request("GET", `/api/v2/webhooks/${hook._id}`)).body;
@@ -142,8 +149,7 @@ describe("webhooks", () => {
     await form.getByRole("button", { name: "Add statement" }).click();
     const resources = form.getByLabel("Statement 1 resources", { exact: true });
     await resources.press("Backspace"); // drops the default proj/demo:env/*:flag/*
-    await resources.fill("proj/demo");
-    await resources.press("Enter");
+    await addTag(page, resources, "proj/demo");
     const before = (await server.request("GET", "/api/v2/webhooks")).body.totalCount;
     await form.getByRole("button", { name: "Create webhook" }).click();
     await form.getByRole("alert").filter({ hasText: "names a project or environment" }).waitFor();
@@ -152,14 +158,12 @@ describe("webhooks", () => {
 
     // Fixed: deny on/off changes of every flag but production's.
     await resources.press("Backspace");
-    await resources.fill("proj/demo:env/production:flag/*");
-    await resources.press("Enter");
+    await addTag(page, resources, "proj/demo:env/production:flag/*");
     await pickOption(page, "Statement 1 effect", "Deny");
     await pickOption(page, "Statement 1 resources match", "Every flag but those listed");
     const actions = form.getByLabel("Statement 1 actions", { exact: true });
     await actions.press("Backspace");
-    await actions.fill("updateOn");
-    await actions.press("Enter");
+    await addTag(page, actions, "updateOn");
     await form.getByRole("button", { name: "Create webhook" }).click();
     await form.waitFor({ state: "hidden" });
     const hook = (await server.request("GET", "/api/v2/webhooks")).body.items.find(
