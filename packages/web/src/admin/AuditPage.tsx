@@ -1,12 +1,10 @@
 import {
   Accordion,
-  Code,
   Group,
   Pagination,
   Select,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -19,7 +17,8 @@ import type { AuditEntry, AuditQuery } from "../api/types.js";
 import { useCurrentProject } from "../app/project.js";
 import { useSession } from "../app/session.js";
 import { EmptyState, ErrorState, Loading } from "../app/states.js";
-import { diffJson, showValue } from "../flags/history-diff.js";
+import { DiffTable } from "../flags/DiffTable.js";
+import { diffJson } from "../flags/history-diff.js";
 import { actorLabel } from "./access.js";
 import { auditQuery } from "./audit-filters.js";
 
@@ -40,26 +39,11 @@ function Changes({ entry }: { entry: AuditEntry }) {
   const changes = diffJson(entry.before ?? {}, entry.after ?? {});
   if (changes.length === 0) return <Text size="sm">No field recorded for this change.</Text>;
   return (
-    <Table aria-label={`Changes of ${entry.action} ${entry.resourceType} ${entry.resourceId}`}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Field</Table.Th>
-          <Table.Th>Before</Table.Th>
-          <Table.Th>After</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {changes.map((c) => (
-          <Table.Tr key={c.path}>
-            <Table.Td>
-              <Code>{c.path || "(whole resource)"}</Code>
-            </Table.Td>
-            <Table.Td c="red.9">{showValue(c.before)}</Table.Td>
-            <Table.Td c="teal.9">{showValue(c.after)}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <DiffTable
+      label={`Changes of ${entry.action} ${entry.resourceType} ${entry.resourceId}`}
+      changes={changes}
+      whole="(whole resource)"
+    />
   );
 }
 

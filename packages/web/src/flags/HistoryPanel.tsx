@@ -1,9 +1,10 @@
-import { Accordion, Code, Group, Table, Text } from "@mantine/core";
+import { Accordion, Group, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client.js";
 import type { Flag } from "../api/types.js";
 import { ErrorState, Loading } from "../app/states.js";
-import { diffJson, showValue } from "./history-diff.js";
+import { DiffTable } from "./DiffTable.js";
+import { diffJson } from "./history-diff.js";
 
 interface AuditEntry {
   id: number;
@@ -59,26 +60,11 @@ export function HistoryPanel({ flag }: { flag: Flag }) {
               </Group>
             </Accordion.Control>
             <Accordion.Panel>
-              <Table aria-label={`Changes of ${entry.action} at ${entry.at}`}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Field</Table.Th>
-                    <Table.Th>Before</Table.Th>
-                    <Table.Th>After</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {changes.map((c) => (
-                    <Table.Tr key={c.path}>
-                      <Table.Td>
-                        <Code>{c.path || "(whole flag)"}</Code>
-                      </Table.Td>
-                      <Table.Td c="red.8">{showValue(c.before)}</Table.Td>
-                      <Table.Td c="green.9">{showValue(c.after)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <DiffTable
+                label={`Changes of ${entry.action} at ${entry.at}`}
+                changes={changes}
+                whole="(whole flag)"
+              />
             </Accordion.Panel>
           </Accordion.Item>
         );
