@@ -33,7 +33,7 @@ import {
   visitorCodes,
   waitUntil,
 } from "../../../examples/sdk-walkthrough.js";
-import { startVexilServer, type VexilServer } from "./vexil-server.js";
+import { type ServeProcess, startServeProcess } from "../../server/test/fixtures/serve-process.js";
 
 const PORT = 18517;
 const PROJECT = "walkthrough";
@@ -44,7 +44,10 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-walkthrough-"));
 // Short reconnect delays, so the stream comes back soon after the server does.
 const clientOptions = { backoff: { baseMs: 100, maxMs: 500 }, logger: quietLogger() };
 
-let server: VexilServer | undefined;
+let server: ServeProcess | undefined;
+/** The real server on this test's port and data, with its automation running as a user's would. */
+const startVexilServer = () =>
+  startServeProcess({ port: PORT, dataDir, adminToken, env: { VEXIL_AUTOMATION: "on" } });
 let options: ApiOptions;
 let keys: { serverSdkKey: string; clientSdkKey: string };
 let flag: CreatedFlag;
@@ -65,7 +68,7 @@ const openFeatureReason = async () =>
   (await openFeature.getStringDetails(FEATURE, "off", { targetingKey: probe, ...FREE_PLAN })).reason;
 
 beforeAll(async () => {
-  server = await startVexilServer({ port: PORT, dataDir, adminToken });
+  server = await startVexilServer();
   options = { baseUrl: server.baseUrl, token: adminToken };
 });
 
@@ -165,7 +168,7 @@ describe("issue #3 walkthrough against a real server", () => {
   });
 
   it("resumes the stream when the server is started again on the same data", async () => {
-    server = await startVexilServer({ port: PORT, dataDir, adminToken });
+    server = await startVexilServer();
     const reconnect = await waitUntil(() => sdk!.stats().stream === "open", 20_000);
     console.log(`[walkthrough] stream open again ${reconnect.toFixed(0)} ms after the restart`);
     const latency = await measurePropagation(() => setRuleState(options, flag.experimentRuleId, "ACTIVE"), {
