@@ -32,15 +32,13 @@ import {
   resultsRequest,
 } from "../packages/web/src/experiments/results-logic.js";
 import { launchChromium, signedInPage, WRITER } from "../packages/web/test/browser/harness.js";
+import { benchOptions } from "./support/options.js";
 import { generationSql } from "./support/results-data.js";
 import { printTable } from "./support/table.js";
 
-function arg(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit === undefined ? fallback : Number(hit.slice(name.length + 3));
-}
-const VISITORS = arg("visitors", 1_000_000);
-const RUNS = Math.max(1, arg("runs", 3));
+const options = benchOptions({ visitors: 1_000_000, runs: 3 });
+const VISITORS = options.visitors;
+const RUNS = Math.max(1, options.runs);
 const DAY = 86_400_000;
 const STARTED = Date.now();
 const START = Math.floor(STARTED / DAY) * DAY - 14 * DAY;

@@ -31,14 +31,12 @@ import {
   injector,
 } from "../packages/server/src/results/results-simulation.test-support.js";
 import { openServer } from "../packages/server/src/server.js";
+import { benchOptions } from "./support/options.js";
 import { generationSql } from "./support/results-data.js";
 
-function arg(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit === undefined ? fallback : Number(hit.slice(name.length + 3));
-}
-const VISITORS = arg("visitors", 1_000_000);
-const RUNS = Math.max(1, arg("runs", 3));
+const options = benchOptions({ visitors: 1_000_000, runs: 3 });
+const VISITORS = options.visitors;
+const RUNS = Math.max(1, options.runs);
 
 const DAY = 86_400_000;
 const END = Date.UTC(2025, 5, 30);
