@@ -1,75 +1,39 @@
-import { Button, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
-import { useDisclosure } from "@mantine/hooks";
+import { Button, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../api/client.js";
-import type { ApiToken, NewApiToken } from "../api/types.js";
-import { FormModal } from "../app/FormModal.js";
+import type { ApiToken } from "../api/types.js";
 import { useCurrentProject } from "../app/project.js";
 import { useSession } from "../app/session.js";
 import { EmptyState, ErrorState, Loading } from "../app/states.js";
-import { grantableRoles, holds } from "./access.js";
-import { confirmAction, ReadOnlyNotice, RoleScopeFields, SecretOnce } from "./ui.js";
+import { holds } from "./access.js";
+import { NewGrantButton } from "./NewGrantButton.js";
+import { confirmAction, ReadOnlyNotice, SecretOnce } from "./ui.js";
 
 const ALL_PROJECTS = "*";
 
 function NewTokenButton({ projectKey }: { projectKey: string }) {
   const session = useSession();
-  const [opened, { open, close }] = useDisclosure(false);
-  const [name, setName] = useState("");
-  const [role, setRole] = useState<NewApiToken["role"]>("reader");
-  const [scope, setScope] = useState(projectKey);
   const [secret, setSecret] = useState<string | undefined>(undefined);
-  const client = useQueryClient();
-  // A token never gets more than its creator: a project-scoped admin creates its project's tokens only.
+  // A project-scoped admin creates its project's tokens only.
   const scopes = [{ value: projectKey, label: `Project ${projectKey}` }];
   if (session.data?.user.projectKey === null) scopes.push({ value: ALL_PROJECTS, label: "All projects" });
-  const create = useMutation({
-    mutationFn: async () =>
-      (
-        await unwrap(
-          api.POST("/tokens", {
-            body: { name, role, ...(scope === ALL_PROJECTS ? {} : { projectKey: scope }) },
-          }),
-        )
-      ).data,
-    onSuccess: async (created) => {
-      await client.invalidateQueries({ queryKey: ["tokens"] });
-      setSecret(created.token);
-      setName("");
-      close();
-    },
-  });
   return (
     <>
-      <Button onClick={open}>New token</Button>
-      <FormModal
-        opened={opened}
-        onClose={close}
+      <NewGrantButton
+        label="New token"
         title="New API token"
         submitLabel="Create token"
-        onSubmit={() => create.mutate()}
-        pending={create.isPending}
-        error={create.error}
-      >
-        <TextInput
-          label="Name"
-          description="Who or what uses it, e.g. CI deploys"
-          required
-          data-autofocus
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-        />
-        <RoleScopeFields
-          roles={grantableRoles(session.data)}
-          role={role}
-          onRole={setRole}
-          scopes={scopes}
-          scope={scope}
-          onScope={setScope}
-        />
-      </FormModal>
+        field={{ label: "Name", description: "Who or what uses it, e.g. CI deploys" }}
+        scopes={scopes}
+        initialScope={projectKey}
+        queryKey={["tokens"]}
+        create={async ({ value, role, scope }) => {
+          const body = { name: value, role, ...(scope === ALL_PROJECTS ? {} : { projectKey: scope }) };
+          setSecret((await unwrap(api.POST("/tokens", { body }))).data.token);
+        }}
+      />
       <SecretOnce
         title="Token created"
         label="New token secret"

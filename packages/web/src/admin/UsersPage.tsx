@@ -1,16 +1,15 @@
-import { Button, Group, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
-import { useDisclosure } from "@mantine/hooks";
+import { Button, Group, Select, Stack, Table, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../api/client.js";
 import type { AccountUser, AccountUserChanges, NewAccountUser } from "../api/types.js";
-import { FormModal } from "../app/FormModal.js";
 import { useProjects } from "../app/project.js";
 import { useSession } from "../app/session.js";
 import { EmptyState, ErrorState, Loading } from "../app/states.js";
 import { grantableRoles, holds } from "./access.js";
-import { confirmAction, ReadOnlyNotice, RoleScopeFields, SecretOnce } from "./ui.js";
+import { NewGrantButton } from "./NewGrantButton.js";
+import { confirmAction, ReadOnlyNotice, SecretOnce } from "./ui.js";
 
 type Role = NewAccountUser["role"];
 const ALL_PROJECTS = "*";
@@ -26,62 +25,28 @@ function useScopes() {
 }
 
 function NewUserButton() {
-  const session = useSession();
   const scopes = useScopes();
-  const [opened, { open, close }] = useDisclosure(false);
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<Role>("reader");
-  const [scope, setScope] = useState(ALL_PROJECTS);
   const [created, setCreated] = useState<{ email: string; password?: string | undefined }>();
-  const client = useQueryClient();
-  const create = useMutation({
-    mutationFn: async () =>
-      (
-        await unwrap(
-          api.POST("/users", {
-            body: { email, role, projectKey: scope === ALL_PROJECTS ? null : scope },
-          }),
-        )
-      ).data,
-    onSuccess: async (data) => {
-      await client.invalidateQueries({ queryKey: usersKey });
-      setCreated({ email: data.user.email, password: data.password });
-      setEmail("");
-      close();
-    },
-  });
   return (
     <>
-      <Button onClick={open}>New user</Button>
-      <FormModal
-        opened={opened}
-        onClose={close}
+      <NewGrantButton
+        label="New user"
         title="New user"
         submitLabel="Create user"
-        onSubmit={() => create.mutate()}
-        pending={create.isPending}
-        error={create.error}
+        field={{ label: "Email", type: "email" }}
+        scopes={scopes}
+        initialScope={ALL_PROJECTS}
+        queryKey={usersKey}
+        create={async ({ value, role, scope }) => {
+          const body = { email: value, role, projectKey: scope === ALL_PROJECTS ? null : scope };
+          const { data } = await unwrap(api.POST("/users", { body }));
+          setCreated({ email: data.user.email, password: data.password });
+        }}
       >
-        <TextInput
-          label="Email"
-          type="email"
-          required
-          data-autofocus
-          value={email}
-          onChange={(e) => setEmail(e.currentTarget.value)}
-        />
-        <RoleScopeFields
-          roles={grantableRoles(session.data)}
-          role={role}
-          onRole={setRole}
-          scopes={scopes}
-          scope={scope}
-          onScope={setScope}
-        />
         <Text size="sm" c="dimmed">
           A password is generated and shown once; give it to the person, who signs in with it.
         </Text>
-      </FormModal>
+      </NewGrantButton>
       <SecretOnce
         title={`User ${created?.email ?? ""} created`}
         label="Generated password"

@@ -1,7 +1,7 @@
 import type { Session } from "../api/types.js";
 
 const rank = { reader: 0, writer: 1, admin: 2 } as const;
-type Role = keyof typeof rank;
+export type Role = keyof typeof rank;
 
 /** Whether the signed-in person holds at least `role` in a project (null: in every project). */
 export function holds(session: Session | null | undefined, role: Role, projectKey: string | null): boolean {

@@ -1,4 +1,4 @@
-import { Alert, Button, CopyButton, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Button, CopyButton, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import type { ReactNode } from "react";
 
@@ -73,34 +73,5 @@ export function SecretOnce({
         </Group>
       </Stack>
     </Modal>
-  );
-}
-
-/** The role and project-scope pickers of a new API token or user. */
-export function RoleScopeFields<R extends string>(props: {
-  roles: R[];
-  role: R;
-  onRole: (role: R) => void;
-  scopes: { value: string; label: string }[];
-  scope: string;
-  onScope: (scope: string) => void;
-}) {
-  return (
-    <>
-      <Select
-        label="Role"
-        allowDeselect={false}
-        data={props.roles}
-        value={props.role}
-        onChange={(value) => value && props.onRole(value as R)}
-      />
-      <Select
-        label="Project scope"
-        allowDeselect={false}
-        data={props.scopes}
-        value={props.scope}
-        onChange={(value) => value && props.onScope(value)}
-      />
-    </>
   );
 }
