@@ -34,7 +34,7 @@ import {
 import { launchChromium, signedInPage, WRITER } from "../packages/web/test/browser/harness.js";
 import { benchOptions } from "./support/options.js";
 import { generationSql } from "./support/results-data.js";
-import { printTable } from "./support/table.js";
+import { median, printTable } from "./support/table.js";
 
 const options = benchOptions({ visitors: 1_000_000, runs: 3 });
 const VISITORS = options.visitors;
@@ -42,7 +42,6 @@ const RUNS = Math.max(1, options.runs);
 const DAY = 86_400_000;
 const STARTED = Date.now();
 const START = Math.floor(STARTED / DAY) * DAY - 14 * DAY;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const dist = path.resolve("packages/web/dist");
 if (!fs.existsSync(path.join(dist, "index.html")))
   throw new Error("build the console first: npm run build -w packages/web");

@@ -33,6 +33,7 @@ import {
 import { openServer } from "../packages/server/src/server.js";
 import { benchOptions } from "./support/options.js";
 import { generationSql } from "./support/results-data.js";
+import { median } from "./support/table.js";
 
 const options = benchOptions({ visitors: 1_000_000, runs: 3 });
 const VISITORS = options.visitors;
@@ -41,7 +42,6 @@ const RUNS = Math.max(1, options.runs);
 const DAY = 86_400_000;
 const END = Date.UTC(2025, 5, 30);
 const START = END - 14 * DAY;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number) => `${Math.round(value).toLocaleString("en-US")} ms`;
 
 async function main() {

@@ -11,6 +11,7 @@ import {
   summarize,
   welchTTest,
 } from "@vexil/stats";
+import { median } from "./support/table.js";
 
 // Small seeded generator (mulberry32) and Box-Muller, so the inputs are the same on every run.
 function rng(seed: number): () => number {
@@ -69,12 +70,6 @@ function experiment(variations: number, goals: number): MetricInput[] {
       }),
     };
   });
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 // Median wall time and median CPU time of this process (other work on the machine inflates the former).
