@@ -72,25 +72,72 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Every item of a paged read, in order. */
+async function all<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of pages) items.push(...page);
+  return items;
+}
+
 describe(`flags read model for automation (${testDatabaseKind})`, () => {
   it("finds the flags with a rule of a type, and only those", async () => {
-    const keys = (await flagRules.flagsWithRuleType(server.context.db, "PROGRESSIVE_DELIVERY")).map(
+    const keys = (await all(flagRules.flagsWithRuleType(server.context.db, "PROGRESSIVE_DELIVERY"))).map(
       (r) => r.doc.featureKey,
     );
     expect(keys).toEqual(["ramp"]);
   });
 
   it("finds the bandit rules", async () => {
-    const found = await flagRules.banditRules(server.context.db);
+    const found = await all(flagRules.banditRules(server.context.db));
     expect(found.map((f) => [f.record.doc.featureKey, f.rule.id])).toEqual([["bandit", banditRuleId]]);
   });
 
   it("finds the active rules with rollback conditions where the flag is on", async () => {
-    const found = await flagRules.watchedRules(server.context.db);
+    const found = await all(flagRules.watchedRules(server.context.db));
     expect(found.map((f) => [f.record.doc.featureKey, f.environment.environmentKey])).toEqual([
       ["guarded", "production"],
     ]);
     expect(found[0]!.rule.rollbackConditions).toMatchObject([{ criteria: "CONVERSION_RATE", goalId }]);
+  });
+
+  it("reads rules page by page: every flag once, in id order, the same as in one page", async () => {
+    await createFlag(server, {
+      featureKey: "guarded-too",
+      name: "Guarded too",
+      primaryGoalId: goalId,
+      environmentConfigurations: [
+        {
+          environmentKey: "production",
+          featureEnabled: true,
+          defaultVariationKey: "off",
+          rolloutRules: [
+            {
+              type: "TARGETED_DELIVERY",
+              variationKey: "on",
+              exposition: 10,
+              rollbackConditions: [
+                {
+                  criteria: "CONVERSION_RATE",
+                  comparisonOperator: "LESS_THAN",
+                  matchValue: 1,
+                  goalId,
+                  visitors: 50,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const onePage = await all(flagRules.watchedRules(server.context.db));
+    const pages: string[][] = [];
+    for await (const page of flagRules.watchedRules(server.context.db, 1)) {
+      pages.push(page.map((f) => f.record.doc.featureKey));
+    }
+    // One flag per page (an off flag's page has no watched rule); the flags in creation order.
+    expect(pages.flat()).toEqual(["guarded", "guarded-too"]);
+    expect(pages.every((page) => page.length <= 1)).toBe(true);
+    expect(pages.flat()).toEqual(onePage.map((f) => f.record.doc.featureKey));
   });
 
   it("pages the flags health watches: every one once, in id order", async () => {

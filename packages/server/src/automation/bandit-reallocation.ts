@@ -149,22 +149,25 @@ export async function runBanditTick(
 async function banditRules(context: AppContext): Promise<{ rules: BanditRule[]; withoutGoal: number }> {
   const rules: BanditRule[] = [];
   let withoutGoal = 0;
-  for (const { record, environment, rule } of await flagRules.banditRules(context.db)) {
-    if (!isActiveBandit(rule)) continue;
-    // The primary goal, else the first secondary goal.
-    const goalId = record.doc.primaryGoalId ?? record.doc.secondaryGoalIds[0];
-    if (goalId === undefined) {
-      withoutGoal++;
-      continue;
+  // Pages of flags; only the rules are kept, not the parsed flags.
+  for await (const page of flagRules.banditRules(context.db)) {
+    for (const { record, environment, rule } of page) {
+      if (!isActiveBandit(rule)) continue;
+      // The primary goal, else the first secondary goal.
+      const goalId = record.doc.primaryGoalId ?? record.doc.secondaryGoalIds[0];
+      if (goalId === undefined) {
+        withoutGoal++;
+        continue;
+      }
+      rules.push({
+        flagId: record.meta.id,
+        featureKey: record.doc.featureKey,
+        projectKey: record.meta.projectKey,
+        environmentKey: environment.environmentKey,
+        goalId,
+        rule,
+      });
     }
-    rules.push({
-      flagId: record.meta.id,
-      featureKey: record.doc.featureKey,
-      projectKey: record.meta.projectKey,
-      environmentKey: environment.environmentKey,
-      goalId,
-      rule,
-    });
   }
   return { rules, withoutGoal };
 }

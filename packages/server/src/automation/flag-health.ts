@@ -152,6 +152,8 @@ export async function runHealthTick(
       } catch (error) {
         failures.push(describeFailure(record.meta.id, record.doc.featureKey, error));
       }
+      // Flags created together go STALE together: let requests run between these writes too.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   return { flags, changed, failures };

@@ -14,6 +14,7 @@
 import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
 import type { AutomationAuditNote } from "../flags/flags.change-plan.js";
+import type { FlagRecord } from "../flags/flags.document.js";
 import { flagRules } from "../flags/flags.read-model.js";
 import type { FlagView } from "../flags/flags.view.js";
 import { clockPieces } from "../flags/rule-clock.js";
@@ -57,19 +58,28 @@ export async function runProgressiveTick(
   now: number,
   tick?: AutomationTick,
 ): Promise<Record<string, unknown>> {
-  // One pass over the non-archived flags with a progressive rule.
-  const records = await flagRules.flagsWithRuleType(context.db, "PROGRESSIVE_DELIVERY");
+  // One pass over the non-archived flags with a progressive rule, a page of parsed flags at a time.
   const service = context.services.flags;
+  let flags = 0;
   let flagsChanged = 0;
   let rulesChanged = 0;
   let finished = 0;
   const failures: TickFailure[] = [];
-  for (const record of records) {
-    tick?.signal.throwIfAborted();
+  for await (const records of flagRules.flagsWithRuleType(context.db, "PROGRESSIVE_DELIVERY")) {
+    flags += records.length;
+    for (const record of records) {
+      tick?.signal.throwIfAborted();
+      if (await stepFlag(record)) flagsChanged++;
+    }
+  }
+  return { flags, flagsChanged, rulesChanged, finished, failures };
+
+  /** Stores the due expositions of one flag; true when it wrote. */
+  async function stepFlag(record: FlagRecord): Promise<boolean> {
     const due = record.doc.environmentConfigurations.some((environment) =>
       environment.rolloutRules.some((rule) => dueExposition(rule, now) !== undefined),
     );
-    if (!due) continue;
+    if (!due) return false;
     // Recomputed on the flag as read inside the write's transaction, so a concurrent edit is respected.
     let stepped = 0;
     let notes: AutomationAuditNote[] = [];
@@ -116,13 +126,15 @@ export async function runProgressiveTick(
         },
       });
       if (written) {
-        flagsChanged++;
         rulesChanged += stepped;
         finished += notes.length;
       }
     } catch (error) {
       failures.push(describeFailure(record.meta.id, record.doc.featureKey, error));
     }
+    // Each write is a transaction answered synchronously on SQLite: let waiting requests run between them
+    // (the first tick after a restart may step thousands of flags).
+    await new Promise((resolve) => setImmediate(resolve));
+    return written;
   }
-  return { flags: records.length, flagsChanged, rulesChanged, finished, failures };
 }

@@ -204,13 +204,20 @@ function applyRollback(
 
 /** Every ACTIVE rule with rollback conditions, in environments where its non-archived flag is on. */
 async function watchedRules(context: AppContext): Promise<WatchedRule[]> {
-  return (await flagRules.watchedRules(context.db)).map(({ record, environment, rule }) => ({
-    flagId: record.meta.id,
-    featureKey: record.doc.featureKey,
-    projectKey: record.meta.projectKey,
-    environmentKey: environment.environmentKey,
-    rule,
-  }));
+  // Pages of flags; only the rules are kept, not the parsed flags.
+  const watched: WatchedRule[] = [];
+  for await (const page of flagRules.watchedRules(context.db)) {
+    for (const { record, environment, rule } of page) {
+      watched.push({
+        flagId: record.meta.id,
+        featureKey: record.doc.featureKey,
+        projectKey: record.meta.projectKey,
+        environmentKey: environment.environmentKey,
+        rule,
+      });
+    }
+  }
+  return watched;
 }
 
 function groupByRuleAndGoal(outcomes: RuleOutcome[]): Map<number, Map<number, VariationOutcome[]>> {

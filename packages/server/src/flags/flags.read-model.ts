@@ -22,19 +22,34 @@ function member(key: string, value: unknown): string {
 /** LIKE pattern for a document containing `text`, with LIKE's wildcards escaped. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** Flags parsed per page by automation: a tick holds a few hundred documents at a time, not every flag. */
+export const FLAG_PAGE = 500;
+
 /**
- * Non-archived flags whose document contains `text` (a cheap pre-filter that skips parsing the others),
- * oldest first; callers check the parsed rules.
+ * Pages (FLAG_PAGE flags, oldest first) of the non-archived flags whose document contains `text`: a cheap
+ * pre-filter that skips parsing the others; callers check the parsed rules. Between pages the event loop
+ * runs (SQLite answers synchronously, so a tick over 10,000 flags would otherwise hold requests waiting).
  */
-async function flagsContaining(db: Kysely<Database>, text: string): Promise<FlagRecord[]> {
-  const rows = await db
-    .selectFrom("flags")
-    .selectAll()
-    .where("archived", "=", 0)
-    .where(sql<boolean>`document like ${containing(text)} escape '\\'`)
-    .orderBy("id")
-    .execute();
-  return rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
+async function* flagsContaining(
+  db: Kysely<Database>,
+  text: string,
+  pageSize: number,
+): AsyncGenerator<FlagRecord[]> {
+  for (let afterId = 0; ; ) {
+    if (afterId > 0) await new Promise((resolve) => setImmediate(resolve));
+    const rows = await db
+      .selectFrom("flags")
+      .selectAll()
+      .where("archived", "=", 0)
+      .where("id", ">", afterId)
+      .where(sql<boolean>`document like ${containing(text)} escape '\\'`)
+      .orderBy("id")
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    afterId = Number(rows[rows.length - 1]!.id);
+    yield rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
+  }
 }
 
 function rulesOf(records: FlagRecord[], keep: (rule: StoredRule, environment: StoredEnvironment) => boolean) {
@@ -68,28 +83,38 @@ export const flagRules = {
     return rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
   },
 
-  /** Flags with at least one rule of `type` (any state), parsed; oldest first. */
-  flagsWithRuleType(db: Kysely<Database>, type: StoredRule["type"]): Promise<FlagRecord[]> {
-    return flagsContaining(db, member("type", type)).then((records) =>
-      records.filter((r) =>
+  /** Flags with at least one rule of `type` (any state), parsed, in pages (see flagsContaining); oldest first. */
+  async *flagsWithRuleType(
+    db: Kysely<Database>,
+    type: StoredRule["type"],
+    pageSize = FLAG_PAGE,
+  ): AsyncGenerator<FlagRecord[]> {
+    for await (const records of flagsContaining(db, member("type", type), pageSize)) {
+      yield records.filter((r) =>
         r.doc.environmentConfigurations.some((e) => e.rolloutRules.some((rule) => rule.type === type)),
-      ),
-    );
+      );
+    }
   },
 
-  /** Every rule of a non-archived flag with multi-armed-bandit allocation on. */
-  async banditRules(db: Kysely<Database>): Promise<FlagRule[]> {
-    const records = await flagsContaining(db, member("multiArmedBandit", true));
-    return rulesOf(records, (rule) => rule.multiArmedBandit === true);
+  /** Every rule of a non-archived flag with multi-armed-bandit allocation on, in pages of flags. */
+  async *banditRules(db: Kysely<Database>, pageSize = FLAG_PAGE): AsyncGenerator<FlagRule[]> {
+    for await (const records of flagsContaining(db, member("multiArmedBandit", true), pageSize)) {
+      yield rulesOf(records, (rule) => rule.multiArmedBandit === true);
+    }
   },
 
-  /** Every ACTIVE rule with rollback conditions, in environments where its non-archived flag is on. */
-  async watchedRules(db: Kysely<Database>): Promise<FlagRule[]> {
-    const records = await flagsContaining(db, member("rollbackConditions", [{}]).slice(0, -2));
-    return rulesOf(
-      records,
-      (rule, environment) =>
-        environment.featureEnabled && rule.state === "ACTIVE" && (rule.rollbackConditions ?? []).length > 0,
-    );
+  /**
+   * Every ACTIVE rule with rollback conditions, in environments where its non-archived flag is on, in pages
+   * of flags.
+   */
+  async *watchedRules(db: Kysely<Database>, pageSize = FLAG_PAGE): AsyncGenerator<FlagRule[]> {
+    const text = member("rollbackConditions", [{}]).slice(0, -2);
+    for await (const records of flagsContaining(db, text, pageSize)) {
+      yield rulesOf(
+        records,
+        (rule, environment) =>
+          environment.featureEnabled && rule.state === "ACTIVE" && (rule.rollbackConditions ?? []).length > 0,
+      );
+    }
   },
 };
