@@ -1,5 +1,5 @@
 // Back-pressure of SDK streams (docs/sdk-protocol.md): a stream whose client does not read is closed once
-// more than 8 MB wait for it (environment-feed.ts, MAX_BUFFERED_BYTES), so a stalled client cannot grow the
+// more than 8 MB wait for it (sse.ts, MAX_BUFFERED_BYTES), so a stalled client cannot grow the
 // server's memory without bound, while the other streams keep receiving every change. Real sockets: the slow
 // client is a TCP connection that stops reading after its `put`; the changes are large flag edits (12
 // variables of 60,000 characters, about 0.7 MB per patch event) until far more than the limit plus what the

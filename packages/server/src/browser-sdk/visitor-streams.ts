@@ -4,6 +4,7 @@ import type { AppContext } from "../app-context.js";
 import { forgetSdkKeys, sdkKeyEnvironment } from "../projects/sdk-keys.js";
 import type { EnvironmentFeed } from "../sdk-delivery/environment-feed.js";
 import type { SdkDelivery } from "../sdk-delivery/sdk-delivery.service.js";
+import { HEARTBEAT, SseFrame, writeEvents } from "../sdk-delivery/sse.js";
 import { type BrowserVisitor, nextScheduleChange, visitorResults } from "./visitor-results.js";
 
 // Streams of per-visitor answers (POST /sdk/v1/evaluate/stream): after each reload of an environment's
@@ -11,7 +12,6 @@ import { type BrowserVisitor, nextScheduleChange, visitorResults } from "./visit
 // again and gets a `put` when one of its answers changed. A client-side key thus follows changes without
 // ever holding rules or segments.
 
-const HEARTBEAT = Buffer.from(": heartbeat\n\n");
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
 interface VisitorStream {
@@ -61,7 +61,7 @@ export class VisitorStreams {
   /** Sends the visitor's results, then a new `put` whenever they change, until the response closes. */
   attach(feed: EnvironmentFeed, response: ServerResponse, visitor: BrowserVisitor, key: string): void {
     const json = visitorResults(feed, visitor, this.context.now());
-    write(response, putEvent(feed.version, json));
+    writeEvents(response, putEvent(feed.version, json));
     const sent = digest(json);
     let set = this.streams.get(feed);
     if (!set) {
@@ -86,12 +86,20 @@ export class VisitorStreams {
     const set = this.streams.get(feed);
     if (!set) return;
     const now = this.context.now();
+    // Visitors with the same answers (most of them, when few flags target individuals) share one digest
+    // and one framed `put`.
+    const answers = new Map<string, { sent: string; frame: SseFrame | undefined }>();
     for (const stream of set) {
       const json = visitorResults(feed, stream.visitor, now);
-      const sent = digest(json);
-      if (sent === stream.sent) continue;
-      stream.sent = sent;
-      write(stream.response, putEvent(feed.version, json));
+      let answer = answers.get(json);
+      if (!answer) {
+        answer = { sent: digest(json), frame: undefined };
+        answers.set(json, answer);
+      }
+      if (answer.sent === stream.sent) continue;
+      stream.sent = answer.sent;
+      answer.frame ??= new SseFrame(putEvent(feed.version, json));
+      writeEvents(stream.response, answer.frame);
     }
     this.scheduleStep(feed);
   }
@@ -115,7 +123,8 @@ export class VisitorStreams {
   private startHeartbeat(): void {
     if (this.heartbeatTimer) return;
     this.heartbeatTimer = setInterval(() => {
-      for (const set of this.streams.values()) for (const stream of set) write(stream.response, HEARTBEAT);
+      for (const set of this.streams.values())
+        for (const stream of set) writeEvents(stream.response, HEARTBEAT);
       if (this.streams.size === 0 && this.heartbeatTimer) {
         clearInterval(this.heartbeatTimer);
         this.heartbeatTimer = undefined;
@@ -152,11 +161,4 @@ export class VisitorStreams {
 
 function digest(json: string): string {
   return createHash("sha1").update(json).digest("base64");
-}
-
-function write(response: ServerResponse, bytes: Buffer): void {
-  if (response.destroyed || response.writableEnded) return;
-  // A client that reads nothing while 8 MB wait is cut off; it reconnects for a fresh put.
-  if (response.writableLength > 8 * 1024 * 1024) response.destroy();
-  else response.write(bytes);
 }

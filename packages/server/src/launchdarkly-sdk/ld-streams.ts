@@ -5,6 +5,7 @@ import { type LdModel, toLaunchDarkly } from "../launchdarkly-model/ld-model.js"
 import { forgetSdkKeys, sdkKeyEnvironment } from "../projects/sdk-keys.js";
 import type { EnvironmentFeed } from "../sdk-delivery/environment-feed.js";
 import type { SdkDelivery } from "../sdk-delivery/sdk-delivery.service.js";
+import { SseFrame, writeEvents } from "../sdk-delivery/sse.js";
 import { ClientAvailability } from "./client-availability.js";
 import { clientFlags, type LdClientFlag } from "./ld-client-evaluation.js";
 
@@ -14,7 +15,7 @@ import { clientFlags, type LdClientFlag } from "./ld-client-evaluation.js";
 // `delete` events of flags and segments. A client-side stream (GET /eval/{envId}/{context}) holds one
 // context: its flags are evaluated again and the evaluations that changed are sent as `patch` / `delete`.
 
-const HEARTBEAT = Buffer.from(":\n\n");
+const HEARTBEAT = new SseFrame(Buffer.from(":\n\n"));
 const DEFAULT_HEARTBEAT_MS = 15_000;
 /** Client-side streams evaluated between two turns of the event loop after a change. */
 const CLIENT_BATCH = 50;
@@ -55,6 +56,8 @@ function event(name: "put" | "patch" | "delete", data: unknown): string {
 
 export class LdStreams {
   private readonly models = new WeakMap<EvaluationPayload, { model: LdModel; step: number }>();
+  /** The `put` of each model, serialized once for all the server-side streams that connect while it holds. */
+  private readonly puts = new WeakMap<LdModel, Buffer>();
   /** Per environment with streams: the timer of its next schedule step (release window, ramp). */
   private readonly stepTimers = new Map<string, NodeJS.Timeout>();
   private readonly sent = new Map<string, { flags: Map<string, string>; segments: Map<string, string> }>();
@@ -113,7 +116,12 @@ export class LdStreams {
     const model = this.model(feed);
     if (!this.sent.has(id))
       this.sent.set(id, { flags: contents(model.flags), segments: contents(model.segments) });
-    response.write(event("put", { path: "/", data: { flags: model.flags, segments: model.segments } }));
+    let put = this.puts.get(model);
+    if (!put) {
+      put = Buffer.from(event("put", { path: "/", data: { flags: model.flags, segments: model.segments } }));
+      this.puts.set(model, put);
+    }
+    writeEvents(response, put);
     this.add(feed, { response, key, keyKind: "server" }, model);
   }
 
@@ -125,7 +133,7 @@ export class LdStreams {
     client: Omit<ClientStreamState, "sent">,
     flags: Record<string, LdClientFlag>,
   ): void {
-    response.write(event("put", flags));
+    writeEvents(response, Buffer.from(event("put", flags)));
     const state = { ...client, sent: evaluationContents(flags) };
     this.add(feed, { response, key, keyKind: "client", client: state }, this.model(feed));
   }
@@ -187,8 +195,8 @@ export class LdStreams {
       if (!next.segments.has(key)) text += event("delete", { path: `/segments/${key}`, version });
     this.sent.set(id, next);
     if (text === "") return;
-    const bytes = Buffer.from(text);
-    for (const stream of streams) if (stream.keyKind === "server") write(stream.response, bytes);
+    const frame = new SseFrame(Buffer.from(text));
+    for (const stream of streams) if (stream.keyKind === "server") writeEvents(stream.response, frame);
   }
 
   /** Evaluates each client-side stream's context again and sends the evaluations that changed. */
@@ -214,7 +222,7 @@ export class LdStreams {
       for (const key of state.sent.keys())
         if (!next.has(key)) text += event("delete", { key, version: model.version });
       state.sent = next;
-      if (text !== "") write(stream.response, Buffer.from(text));
+      if (text !== "") writeEvents(stream.response, Buffer.from(text));
     }
   }
 
@@ -234,7 +242,7 @@ export class LdStreams {
         continue;
       }
       await this.endRevoked(id);
-      for (const stream of streams) write(stream.response, HEARTBEAT);
+      for (const stream of streams) writeEvents(stream.response, HEARTBEAT);
     }
     if (this.streams.size === 0 && this.timer) {
       clearInterval(this.timer);
@@ -269,10 +277,4 @@ export class LdStreams {
     for (const streams of this.streams.values()) for (const stream of streams) stream.response.end();
     this.streams.clear();
   }
-}
-
-function write(response: ServerResponse, bytes: Buffer): void {
-  if (response.destroyed || response.writableEnded) return;
-  if (response.writableLength > 8 * 1024 * 1024) response.destroy();
-  else response.write(bytes);
 }

@@ -1,6 +1,14 @@
 import type { ServerResponse } from "node:http";
 import { type CompiledFlag, createEvaluator, type EvaluationPayload, type Evaluator } from "@vexil/engine";
-import { deleteData, flagPatchData, HEARTBEAT, segmentPatchData, sseEvent } from "./sse.js";
+import {
+  deleteData,
+  flagPatchData,
+  HEARTBEAT,
+  SseFrame,
+  segmentPatchData,
+  sseEvent,
+  writeEvents,
+} from "./sse.js";
 
 /** Limits of the per-environment history kept for `Last-Event-ID` resumption. */
 export interface HistoryLimits {
@@ -9,9 +17,6 @@ export interface HistoryLimits {
   /** Most bytes of serialized events kept. */
   maxBytes: number;
 }
-
-/** A stream whose unsent data exceeds this is too slow: it is closed and will resume on reconnect. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** The events of one payload version, serialized once for every stream. */
 interface VersionEvents {
@@ -87,7 +92,7 @@ export class EnvironmentFeed {
   json = "";
   /** `"<version>"`. */
   etag = "";
-  private putBytes: Buffer | undefined;
+  private putFrame: SseFrame | undefined;
   private evaluatorOfPayload: Evaluator | undefined;
   private flagTexts = new Map<string, string>();
   /** Flag JSON without the version, by key (see flagContent). */
@@ -126,9 +131,9 @@ export class EnvironmentFeed {
   }
 
   /** `event: put` with the whole payload, serialized once per version. */
-  get putEvent(): Buffer {
-    this.putBytes ??= Buffer.from(sseEvent("put", this.version, this.json));
-    return this.putBytes;
+  get putEvent(): SseFrame {
+    this.putFrame ??= new SseFrame(Buffer.from(sseEvent("put", this.version, this.json)));
+    return this.putFrame;
   }
 
   /** Installs the first payload. */
@@ -143,7 +148,7 @@ export class EnvironmentFeed {
     this.payload = payload;
     this.json = json;
     this.etag = `"${payload.version}"`;
-    this.putBytes = undefined;
+    this.putFrame = undefined;
     this.evaluatorOfPayload = undefined;
     this.flagTexts = serializeEach(payload.flags ?? {});
     this.flagContents = new Map();
@@ -205,9 +210,9 @@ export class EnvironmentFeed {
       // clients that resume from an older version still need nothing.
       return { version, sent: "none", events: 0 };
     }
-    const bytes = Buffer.from(text);
-    this.remember({ version, bytes });
-    this.broadcast(bytes);
+    const frame = new SseFrame(Buffer.from(text));
+    this.remember({ version, bytes: frame.bytes });
+    this.broadcast(frame);
     return { version, sent: "events", events: count };
   }
 
@@ -230,7 +235,7 @@ export class EnvironmentFeed {
    */
   catchUp(lastEventId: number | undefined): { kind: "put" | "resume"; bytes: Buffer } {
     if (lastEventId === undefined || lastEventId < this.historyBase || lastEventId > this.version) {
-      return { kind: "put", bytes: this.putEvent };
+      return { kind: "put", bytes: this.putEvent.bytes };
     }
     const missed = this.history
       .filter((events) => events.version > lastEventId)
@@ -238,9 +243,9 @@ export class EnvironmentFeed {
     return { kind: "resume", bytes: Buffer.concat(missed) };
   }
 
-  /** Writes the same bytes to every stream; a stream too far behind is closed (it resumes on reconnect). */
-  broadcast(bytes: Buffer): void {
-    for (const stream of this.streams) writeTo(stream, bytes);
+  /** Writes the same frame to every stream; a stream too far behind is closed (it resumes on reconnect). */
+  broadcast(frame: SseFrame): void {
+    for (const stream of this.streams) writeEvents(stream, frame);
   }
 
   heartbeat(): void {
@@ -252,14 +257,4 @@ export class EnvironmentFeed {
     for (const stream of this.streams) stream.end();
     this.streams.clear();
   }
-}
-
-/** Writes to one stream unless it is gone or too slow. */
-export function writeTo(stream: ServerResponse, bytes: Buffer): void {
-  if (stream.destroyed || stream.writableEnded) return;
-  if (stream.writableLength > MAX_BUFFERED_BYTES) {
-    stream.destroy();
-    return;
-  }
-  if (bytes.length > 0) stream.write(bytes);
 }

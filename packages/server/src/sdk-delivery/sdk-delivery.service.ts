@@ -6,8 +6,9 @@ import type { ConfigChange } from "../changes/change-bus.js";
 import { compileEnvironmentPayload } from "../flags/compile-payload.js";
 import { ApiError } from "../http/api-error.js";
 import { configVersion } from "../projects/projects.store.js";
-import { EnvironmentFeed, type HistoryLimits, type RefreshOutcome, writeTo } from "./environment-feed.js";
+import { EnvironmentFeed, type HistoryLimits, type RefreshOutcome } from "./environment-feed.js";
 import { addEvaluations, EvaluationRecorder, type EvaluationTally } from "./evaluations.store.js";
+import { writeEvents } from "./sse.js";
 
 export interface SdkDeliveryOptions {
   /** Interval of the `: heartbeat` comment on every stream (default 15 s; env VEXIL_SSE_HEARTBEAT_MS). */
@@ -240,7 +241,7 @@ export class SdkDelivery {
    * receives every change of that environment and the shared heartbeat until it closes.
    */
   attach(feed: EnvironmentFeed, stream: ServerResponse, first: Buffer): void {
-    writeTo(stream, first);
+    writeEvents(stream, first);
     feed.streams.add(stream);
     this.streamCount++;
     stream.once("close", () => {
