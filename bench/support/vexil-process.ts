@@ -35,7 +35,8 @@ function memoryMb(pid: number): { rss: number; peak: number } {
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
-function cpuSeconds(pid: number): number {
+/** CPU time (user + system) process `pid` has used so far, in seconds, from /proc. */
+export function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
@@ -72,8 +73,8 @@ function announcedUrl(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000):
   });
 }
 
-/** Runs `node <args>` and resolves once it prints the URL it listens at. */
-async function spawnServer(
+/** Runs `node <args>` and resolves once it prints the URL it listens at (first group of `announcement`). */
+export async function spawnServer(
   args: string[],
   options: { env: NodeJS.ProcessEnv; cwd?: string; announcement: RegExp },
 ): Promise<ServerProcess> {
