@@ -6,6 +6,7 @@
 
 import type { Visitor } from "@vexil/engine";
 import { enabled, NOT_READY, sameKind } from "./answers.js";
+import { attributesJson } from "./attribute-texts.js";
 import type { ChangeEvent, EvaluationDetails, VisitorInput } from "./client.js";
 import { Poller } from "./config-source.js";
 import { Emitter } from "./emitter.js";
@@ -13,7 +14,7 @@ import { isAuthFailure, VexilError } from "./errors.js";
 import type { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
 import { openEventPipeline, type PipelineOptions } from "./event-pipeline.js";
 import type { EventQueue } from "./event-queue.js";
-import { attributesJson, QueuedEvent } from "./events.js";
+import { QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
 import { describe, type HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";

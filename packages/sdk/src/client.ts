@@ -17,7 +17,7 @@ import { isAuthFailure, VexilError } from "./errors.js";
 import type { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
 import { openEventPipeline, type PipelineOptions } from "./event-pipeline.js";
 import type { EventQueue } from "./event-queue.js";
-import { attributesJson, QueuedEvent } from "./events.js";
+import { QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
 import { describe, type HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
@@ -344,7 +344,15 @@ export class VexilClient {
     const now = this.now();
     const visit = this.exposures.visits.touchNumber(visitorCode, now);
     this.queue.push(
-      new QueuedEvent(null, visit, visitorCode, now, attributesJson(attributes), goal, value ?? null),
+      new QueuedEvent(
+        null,
+        visit,
+        visitorCode,
+        now,
+        this.exposures.attributes.text(attributes),
+        goal,
+        value ?? null,
+      ),
     );
   }
 

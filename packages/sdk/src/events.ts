@@ -2,7 +2,10 @@
 // the SDK sends format 2: columns, with what events share (the experiment an exposure is to, attribute sets,
 // the visit ids' prefix) written once per batch. A queued event keeps only its own parts (a head shared by
 // every exposure to one feature x rule x variation, a visit number, the visitor's code, the time, its
-// attributes' JSON text), so recording one allocates one small object and one short string.
+// attributes' JSON text, shared by equal attributes), so recording one allocates one small object.
+
+// Written by attribute-texts.ts beside its cache; still importable from here with the other event parts.
+export { attributesJson } from "./attribute-texts.js";
 
 /** Visitor attributes attached to events (the built-in ones the results breakdowns use, plus custom ones). */
 export interface EventAttributes {
@@ -43,72 +46,6 @@ export interface ConversionEvent {
 
 /** Anything sent to /events/v1/bulk. */
 export type VexilEvent = ExposureEvent | ConversionEvent;
-
-// The server's limits (longer strings or more entries make it refuse the event).
-const MAX_STRING = 256;
-const MAX_CUSTOM = 50;
-
-// `"key":` of custom attribute keys, built once per key (bounded: keys are few in practice).
-const customKeyText = new Map<string, string>();
-const MAX_CACHED_KEYS = 1000;
-function customKey(key: string): string {
-  let text = customKeyText.get(key);
-  if (text === undefined) {
-    text = `${JSON.stringify(key)}:`;
-    if (customKeyText.size < MAX_CACHED_KEYS) customKeyText.set(key, text);
-  }
-  return text;
-}
-
-/**
- * The JSON text of the EventAttributes for these visitor attributes, or "" when nothing is kept: the built-in
- * ones when they have the right type, and the other string/number/boolean attributes as `custom` (`url`,
- * objects, arrays, dates, strings over 256 characters and entries past the 50th are left out: the server
- * would refuse the event). Written as text directly, with no object between, in one pass over the
- * attributes (on the exposure hot path); equal attributes give equal texts (batches send each text once).
- */
-export function attributesJson(attributes: Record<string, unknown> | undefined | null): string {
-  if (attributes === undefined || attributes === null || typeof attributes !== "object") return "";
-  let members = "";
-  let custom = "";
-  let customCount = 0;
-  for (const key of Object.keys(attributes)) {
-    const value = attributes[key];
-    switch (key) {
-      case "browser":
-      case "deviceType":
-      case "os":
-      case "country":
-        if (typeof value === "string" && value.length <= MAX_STRING)
-          members += `${members === "" ? "" : ","}"${key}":${JSON.stringify(value)}`;
-        continue;
-      case "newVisitor":
-        if (typeof value === "boolean")
-          members += `${members === "" ? "" : ","}"newVisitor":${value ? "true" : "false"}`;
-        continue;
-      // High-cardinality and possibly personal (query strings): never copied into events; "__proto__",
-      // which servers parsing JSON safely refuse (the whole batch would be rejected).
-      case "url":
-      case "__proto__":
-        continue;
-    }
-    if (customCount === MAX_CUSTOM || key.length > MAX_STRING) continue;
-    let json: string;
-    if (typeof value === "string") {
-      if (value.length > MAX_STRING) continue;
-      json = JSON.stringify(value);
-    } else if (typeof value === "number") {
-      if (!Number.isFinite(value)) continue;
-      json = `${value}`;
-    } else if (typeof value === "boolean") json = value ? "true" : "false";
-    else continue;
-    custom += (customCount === 0 ? "" : ",") + customKey(key) + json;
-    customCount++;
-  }
-  // Members are joined as they come (no leading comma to slice off: a slice would copy the text).
-  if (custom !== "") members += `${members === "" ? "" : ","}"custom":{${custom}}`;
-  return members === "" ? "" : `{${members}}`;
-}
 
 /** What every exposure to one feature x rule x variation carries (built once, shared by its events). */
 export interface ExposureHead {

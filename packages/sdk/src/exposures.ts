@@ -2,10 +2,11 @@
 // when the visit already has that exposure, one Map lookup for the result's exposure id and one for the
 // visitor, and allocates nothing. Otherwise it queues one small record (events.ts): the head shared by every
 // exposure to the feature x rule x variation, the visit number, the visitor's code (the caller's string),
-// the time and the attributes' JSON text.
+// the time and the attributes' JSON text (shared by equal attributes: attribute-texts.ts).
 
 import type { EvaluationResult, Visitor } from "@vexil/engine";
-import { attributesJson, type ExposureHead, QueuedEvent } from "./events.js";
+import { AttributeTexts } from "./attribute-texts.js";
+import { type ExposureHead, QueuedEvent } from "./events.js";
 import { VisitTracker } from "./visits.js";
 
 /** The parts of an evaluation result an exposure uses (the object itself is the cache key). */
@@ -22,6 +23,8 @@ interface Exposure {
 /** Records exposures once per visitor x feature x rule x variation per visit, and conversions' visits. */
 export class ExposureRecorder {
   readonly visits: VisitTracker;
+  /** The attributes' texts of the events queued (exposures and conversions). */
+  readonly attributes = new AttributeTexts();
   /** Exposures not queued because the visit already had them. */
   deduped = 0;
   // Engine results are frozen and shared per feature x rule x variation: the exposure is found by identity.
@@ -43,7 +46,13 @@ export class ExposureRecorder {
       this.deduped++;
       return undefined;
     }
-    return new QueuedEvent(exposure.head, visitNumber, visitor.code, now, attributesJson(visitor.attributes));
+    return new QueuedEvent(
+      exposure.head,
+      visitNumber,
+      visitor.code,
+      now,
+      this.attributes.text(visitor.attributes),
+    );
   }
 
   /** Forgets the results of the previous configuration (their exposure ids stay). */

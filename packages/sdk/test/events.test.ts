@@ -2,7 +2,8 @@
 // idempotent payload ids, Retry-After, bounded queue, deduplication and visits.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { attributesJson, type EventAttributes, type VexilEvent } from "../src/events.js";
+import { AttributeTexts, attributesJson } from "../src/attribute-texts.js";
+import type { EventAttributes, VexilEvent } from "../src/events.js";
 import { createClient, type VexilClient, type VexilClientOptions } from "../src/index.js";
 import { silentLogger } from "../src/logger.js";
 import { VISIT_TIMEOUT_MS } from "../src/visits.js";
@@ -455,5 +456,44 @@ describe("event attributes", () => {
       country: 'F"R',
       custom: { 'a"b\\c': 'x"\n\u0000y', ünï: "çødé", n: 0, big: 1e21 },
     });
+  });
+});
+
+describe("attribute texts cached by value (the server client's exposures and conversions)", () => {
+  // The reference is attributesJson() itself: the cache must never answer another text.
+  const cases: (Record<string, unknown> | undefined)[] = [
+    undefined,
+    {},
+    { url: "u" },
+    { country: "FR", age: 34 },
+    { age: 34, country: "FR" }, // another order: another (equivalent) text
+    { country: "FR", age: "34" }, // a string is not the number
+    { country: "FR", age: 34, plan: "pro" },
+    { country: "FR" },
+    { flag: true },
+    { flag: "true" },
+    { n: 0 },
+    { n: -0 },
+    { browser: 5, os: "Linux" }, // a built-in of the wrong type is left out, not sent as custom
+    Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i])), // only the first 50 customs
+    { ...Object.fromEntries(Array.from({ length: 55 }, (_, i) => [`k${i}`, i])), country: "DE" },
+    { 'a"b': 'x"\ny', long: "y".repeat(257), when: new Date(0) },
+  ];
+
+  it("gives attributesJson()'s text for every case, the same string for equal attributes", () => {
+    const texts = new AttributeTexts();
+    for (let round = 0; round < 2; round++) {
+      for (const attributes of cases) expect(texts.text(attributes)).toBe(attributesJson(attributes));
+    }
+    const a = texts.text({ country: "FR", age: 34 });
+    expect(texts.text({ country: "FR", age: 34 })).toBe(a);
+  });
+
+  it("stays right past its capacity (high-cardinality values start it again)", () => {
+    const texts = new AttributeTexts(10);
+    for (let i = 0; i < 100; i++) {
+      const attributes = { country: "FR", session: `s${i % 30}`, n: i % 7 };
+      expect(texts.text(attributes)).toBe(attributesJson(attributes));
+    }
   });
 });
