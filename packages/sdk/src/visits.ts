@@ -4,12 +4,14 @@
 // share one bounded structure keyed by visitor.
 //
 // Servers see mostly new visitors, so the structure allocates nothing per visitor: visits live in a ring of
-// slots (parallel typed arrays) and a Map from visitor code to slot. A visit id is the client's random
+// slots (parallel typed arrays) and an index from visitor code to slot (code-index.ts: cheaper than a Map
+// when every exposure inserts a code and evicts another). A visit id is the client's random
 // prefix and a sequence number (ids.ts): the slot holds the number, and the id's text is written only where
 // an event needs it. A new visit, or an event extending
 // one, takes the slot after the newest; the slot it overwrites is the least recently active visitor's, who
-// is forgotten. A repeated exposure costs one Map lookup and allocates nothing.
+// is forgotten. A repeated exposure costs one hash of the code and one lookup, and allocates nothing.
 
+import { CodeIndex, codeHash } from "./code-index.js";
 import { visitIdPrefix } from "./ids.js";
 
 /** Inactivity after which a visitor's next event opens a new visit. */
@@ -19,8 +21,9 @@ const NONE = -1;
 
 /** Tracks the current visit of each visitor; holds the `capacity` most recently active ones. */
 export class VisitTracker {
-  private readonly slotOf = new Map<string, number>();
   private readonly codes: (string | undefined)[];
+  private readonly slotOf: CodeIndex;
+  private held = 0;
   /** Sequence number of the slot's visit (its id is `idPrefix` + the number in base 36). */
   private readonly visitNumbers: Float64Array;
   private nextVisitNumber = 0;
@@ -40,6 +43,7 @@ export class VisitTracker {
     if (!(capacity >= 1) || !Number.isInteger(capacity))
       throw new RangeError("visit capacity must be an integer >= 1");
     this.codes = new Array<string | undefined>(capacity).fill(undefined);
+    this.slotOf = new CodeIndex(this.codes, capacity);
     this.visitNumbers = new Float64Array(capacity);
     this.lastEventAt = new Float64Array(capacity);
     this.firstExposure = new Int32Array(capacity).fill(NONE);
@@ -48,8 +52,8 @@ export class VisitTracker {
 
   /** The id of the visit `visitorCode` is in at `now`, or undefined when none is active; records nothing. */
   current(visitorCode: string, now: number): string | undefined {
-    const slot = this.slotOf.get(visitorCode);
-    return slot !== undefined && this.isActive(slot, now) ? this.idOf(slot) : undefined;
+    const slot = this.slotOf.find(visitorCode, codeHash(visitorCode));
+    return slot !== NONE && this.isActive(slot, now) ? this.idOf(slot) : undefined;
   }
 
   /** The visit id for an event of `visitorCode` at `now`, recording the event (renews after the timeout). */
@@ -59,10 +63,11 @@ export class VisitTracker {
 
   /** As touch, but the visit's number (its id is `idPrefix` + the number in base 36). */
   touchNumber(visitorCode: string, now: number): number {
-    const slot = this.slotOf.get(visitorCode);
-    if (slot === undefined || !this.isActive(slot, now))
-      return this.visitNumbers[this.open(visitorCode, now, slot)]!;
-    return this.visitNumbers[this.extend(visitorCode, slot, now)]!;
+    const hash = codeHash(visitorCode);
+    const slot = this.slotOf.find(visitorCode, hash);
+    if (slot === NONE || !this.isActive(slot, now))
+      return this.visitNumbers[this.open(visitorCode, hash, now, slot)]!;
+    return this.visitNumbers[this.extend(visitorCode, hash, slot, now)]!;
   }
 
   /**
@@ -71,16 +76,17 @@ export class VisitTracker {
    * is recorded). Allocates nothing.
    */
   expose(visitorCode: string, exposureId: number, now: number): number {
-    let slot = this.slotOf.get(visitorCode);
-    if (slot === undefined || !this.isActive(slot, now)) {
-      slot = this.open(visitorCode, now, slot);
+    const hash = codeHash(visitorCode);
+    let slot = this.slotOf.find(visitorCode, hash);
+    if (slot === NONE || !this.isActive(slot, now)) {
+      slot = this.open(visitorCode, hash, now, slot);
       this.firstExposure[slot] = exposureId;
       return this.visitNumbers[slot]!;
     }
     const first = this.firstExposure[slot]!;
     const more = this.moreExposures[slot];
     if (first === exposureId || more?.includes(exposureId) === true) return -1;
-    slot = this.extend(visitorCode, slot, now);
+    slot = this.extend(visitorCode, hash, slot, now);
     if (this.firstExposure[slot] === NONE) this.firstExposure[slot] = exposureId;
     else {
       const further = this.moreExposures[slot];
@@ -92,7 +98,7 @@ export class VisitTracker {
 
   /** Visitors held. */
   get size(): number {
-    return this.slotOf.size;
+    return this.held;
   }
 
   private idOf(slot: number): string {
@@ -104,20 +110,20 @@ export class VisitTracker {
   }
 
   // The next slot, whose previous visitor (the least recently active) is forgotten.
-  private take(visitorCode: string): number {
+  private take(visitorCode: string, hash: number): number {
     const slot = this.next;
     this.next = slot + 1 === this.capacity ? 0 : slot + 1;
-    const evicted = this.codes[slot];
-    if (evicted !== undefined && evicted !== visitorCode) this.slotOf.delete(evicted);
+    this.vacate(slot);
     this.codes[slot] = visitorCode;
-    this.slotOf.set(visitorCode, slot);
+    this.slotOf.add(slot, hash);
+    this.held++;
     return slot;
   }
 
-  // `expired`: the slot of the visitor's previous visit, if still held.
-  private open(visitorCode: string, now: number, expired: number | undefined): number {
-    if (expired !== undefined) this.vacate(expired);
-    const slot = this.take(visitorCode);
+  // `expired`: the slot of the visitor's previous visit if still held, else NONE.
+  private open(visitorCode: string, hash: number, now: number, expired: number): number {
+    if (expired !== NONE) this.vacate(expired);
+    const slot = this.take(visitorCode, hash);
     this.visitNumbers[slot] = this.nextVisitNumber++;
     this.lastEventAt[slot] = now;
     this.firstExposure[slot] = NONE;
@@ -126,23 +132,27 @@ export class VisitTracker {
   }
 
   // Moves an active visit to the newest slot (unless it is there already), with the event's time.
-  private extend(visitorCode: string, from: number, now: number): number {
+  private extend(visitorCode: string, hash: number, from: number, now: number): number {
     let slot = from;
-    if (from !== (this.next === 0 ? this.capacity - 1 : this.next - 1)) {
-      slot = this.take(visitorCode);
-      if (slot !== from) {
-        this.visitNumbers[slot] = this.visitNumbers[from]!;
-        this.lastEventAt[slot] = this.lastEventAt[from]!;
-        this.firstExposure[slot] = this.firstExposure[from]!;
-        this.moreExposures[slot] = this.moreExposures[from];
-        this.vacate(from);
-      }
+    if (from === this.next) {
+      // The visitor's own slot is the next to be overwritten: it becomes the newest where it is.
+      this.next = from + 1 === this.capacity ? 0 : from + 1;
+    } else if (from !== (this.next === 0 ? this.capacity - 1 : this.next - 1)) {
+      slot = this.take(visitorCode, hash);
+      this.visitNumbers[slot] = this.visitNumbers[from]!;
+      this.lastEventAt[slot] = this.lastEventAt[from]!;
+      this.firstExposure[slot] = this.firstExposure[from]!;
+      this.moreExposures[slot] = this.moreExposures[from];
+      this.vacate(from);
     }
     if (now > this.lastEventAt[slot]!) this.lastEventAt[slot] = now;
     return slot;
   }
 
   private vacate(slot: number): void {
+    if (this.codes[slot] === undefined) return;
+    this.slotOf.remove(slot);
+    this.held--;
     this.codes[slot] = undefined;
     this.moreExposures[slot] = undefined;
   }

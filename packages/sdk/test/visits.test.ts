@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CodeIndex, codeHash } from "../src/code-index.js";
 import { visitIdPrefix } from "../src/ids.js";
 import { VISIT_TIMEOUT_MS, VisitTracker } from "../src/visits.js";
 
@@ -80,5 +81,97 @@ describe("visit ids", () => {
       ids.add(second.touch(`visitor-${i}`, 0));
     }
     expect(ids.size).toBe(2000);
+  });
+});
+
+// A seeded generator: the random operations below are the same on every run.
+function seeded(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return Math.floor((state / 4294967296) * n);
+  };
+}
+
+describe("CodeIndex (the visit ring's code-to-slot table)", () => {
+  it("answers as a Map would through random adds and removes, colliding hashes included", () => {
+    const random = seeded(7);
+    const capacity = 64;
+    const codes: (string | undefined)[] = new Array(capacity).fill(undefined);
+    const index = new CodeIndex(codes, capacity);
+    const reference = new Map<string, number>();
+    // Hashes from a range of 16 values: long probe chains, wrapping around the table's end.
+    const hashOf = (code: string) => (codeHash(code) & 15) * 8 + 120;
+    for (let step = 0; step < 20_000; step++) {
+      const code = `c${random(200)}`;
+      const slot = random(capacity);
+      const held = reference.get(code);
+      expect(index.find(code, hashOf(code))).toBe(held ?? -1);
+      if (held === undefined && codes[slot] === undefined) {
+        codes[slot] = code;
+        index.add(slot, hashOf(code));
+        reference.set(code, slot);
+      } else if (held !== undefined) {
+        index.remove(held);
+        codes[held] = undefined;
+        reference.delete(code);
+      }
+    }
+    for (let i = 0; i < 200; i++)
+      expect(index.find(`c${i}`, hashOf(`c${i}`))).toBe(reference.get(`c${i}`) ?? -1);
+  });
+});
+
+describe("VisitTracker against a plain model", () => {
+  it("gives the same visit numbers, deduplication and evictions through random events", () => {
+    const capacity = 8;
+    const visits = new VisitTracker(capacity, 1000, "v");
+    // The model: visits by code, and the ring as an array from least to most recently active. An event
+    // puts its visitor last: the first position goes (its visitor is forgotten) and the position the
+    // visitor held becomes a hole (null). An active visit already last stays; one first just moves.
+    const model = new Map<string, { visit: number; last: number; exposures: Set<number> }>();
+    const ring: (string | null)[] = new Array(capacity).fill(null);
+    let nextVisit = 0;
+    const active = (code: string, now: number) => {
+      const v = model.get(code);
+      return v !== undefined && now - v.last < 1000 ? v : undefined;
+    };
+    const event = (code: string, now: number) => {
+      let v = active(code, now);
+      const at = ring.indexOf(code);
+      if (v === undefined || at !== capacity - 1) {
+        if (at > 0) ring[at] = null;
+        const first = ring.shift()!;
+        if (first !== null && first !== code) model.delete(first);
+        ring.push(code);
+      }
+      if (v === undefined) {
+        v = { visit: nextVisit++, last: now, exposures: new Set() };
+        model.set(code, v);
+      }
+      v.last = Math.max(v.last, now);
+      return v;
+    };
+    const random = seeded(11);
+    let now = 0;
+    for (let step = 0; step < 20_000; step++) {
+      now += random(4) === 0 ? random(1500) : random(20);
+      const code = `visitor-${random(24)}`;
+      const op = random(4);
+      if (op === 0) expect(visits.touchNumber(code, now)).toBe(event(code, now).visit);
+      else if (op === 1) {
+        const v = active(code, now);
+        expect(visits.current(code, now)).toBe(v && `v${v.visit.toString(36)}`);
+      } else {
+        const id = random(3);
+        if (active(code, now)?.exposures.has(id)) expect(visits.expose(code, id, now)).toBe(-1);
+        else {
+          const v = event(code, now);
+          v.exposures.add(id);
+          expect(visits.expose(code, id, now)).toBe(v.visit);
+        }
+      }
+      expect(visits.size).toBe(ring.filter((c) => c !== null).length);
+    }
   });
 });
