@@ -187,21 +187,17 @@ export class EventQueue {
     this.pending = null;
   }
 
-  // How many queued events the next request carries.
+  // How many queued events the next request carries: a batch, or a whole backlog, within the server's limits.
   private requestSize(): number {
     const queue = this.queue;
-    if (queue.length <= this.batchSize) return this.batchSize;
+    const most = Math.min(queue.length, queue.length > this.batchSize ? MAX_REQUEST_EVENTS : this.batchSize);
     let n = 0;
     let chars = 0;
-    while (
-      n < queue.length &&
-      n < MAX_REQUEST_EVENTS &&
-      chars + eventWeight(queue[n]!) <= MAX_REQUEST_CHARS
-    ) {
+    while (n < most && chars + eventWeight(queue[n]!) <= MAX_REQUEST_CHARS) {
       chars += eventWeight(queue[n]!);
       n++;
     }
-    return Math.max(n, this.batchSize);
+    return Math.max(n, 1);
   }
 
   private armRetry(delay: number): void {

@@ -202,7 +202,16 @@ describe("event queue", () => {
     const sizes = batches(q).map((r) => r.body.length);
     expect(sizes.length).toBeGreaterThan(3); // 400 x ~13.5 K characters = ~5.4 M: at least 4 requests
     for (const size of sizes) expect(size).toBeLessThanOrEqual(1_500_000 + 2); // the JSON array's brackets
-    expect(c.stats().droppedEvents + d.stats().droppedEvents).toBe(0);
+
+    // A full batch (not a backlog) of large events is split by the same bound.
+    const r = await peer();
+    const e = client(r.url, { eventsBatchSize: 300 });
+    for (let i = 0; i < 300; i++) e.track(`v${i}`, "g", undefined, bulky);
+    await waitFor(() => batches(r).length === 1, 10_000, "the bulky batch's first request");
+    await e.flush(); // what is left is less than a batch: the timer would send it, flush() does now
+    expect(batches(r).length).toBeGreaterThan(2); // 300 x ~13.5 K characters = ~4 M
+    for (const request of batches(r)) expect(request.body.length).toBeLessThanOrEqual(1_500_000 + 2);
+    expect(c.stats().droppedEvents + d.stats().droppedEvents + e.stats().droppedEvents).toBe(0);
   });
 
   it("retries network errors and 5xx with the same payload id, then succeeds", async () => {
