@@ -13,12 +13,13 @@
 // (process.cpuUsage, all its threads: garbage collection included, the sink excluded); on a shared machine
 // the CPU figures are the steady ones, and the summary lines compare both. Tracking as each vendor offers it: Vexil's exposure events (one per visitor x experiment x variation
 // per visit), GrowthBook's trackingCallback and Unleash's impression events (each queued and POSTed as JSON
-// batches of 500, as an application forwarding them would), LaunchDarkly's own event processor (an
+// batches of 5,000 like Vexil's default eventsBatchSize, as an application forwarding them would), LaunchDarkly's own event processor (an
 // "experiment" rollout: a feature event per evaluation, plus its index and summary events). "Repeated
 // visitors" cycle through a pool that fits the SDK's visit cache (exposures deduplicated), compared with the
 // same SDK offline on the same pool. Any other network connection is refused and counted.
 
 import net from "node:net";
+import os from "node:os";
 import { GrowthBook, GrowthBookClient } from "@growthbook/growthbook";
 import { basicLogger, init as initLaunchDarkly } from "@launchdarkly/node-server-sdk";
 import { createEvaluator, type EvaluationPayload, evaluateFlag, type Visitor } from "@vexil/engine";
@@ -40,7 +41,7 @@ const REPEATED = Math.min(options.repeated, VISITORS);
 const AUDIENCE_ALL = options.audience === "all";
 const TRACKING_UNLEASH = true; // impression events are emitted only when a listener tracks them
 const CHUNK = 1_000;
-const BATCH = 500;
+const BATCH = 5_000; // the forwarding queues' batches: Vexil's default eventsBatchSize
 
 // --- the feature, four times ----------------------------------------------------------------------------
 const COUNTRIES = ["FR", "DE", "US"];
@@ -316,6 +317,8 @@ interface Engine {
   after?: () => void;
   /** The row this one is compared with in the "÷ offline" column. */
   offline?: string;
+  /** Events the SDK dropped so far (its bounded queue overflowed). */
+  dropped?: () => number;
 }
 const engines: Engine[] = [
   {
@@ -340,6 +343,7 @@ const engines: Engine[] = [
     evaluate: (i) => vexilDistinct.evaluate("checkout", vexilVisitors[i]!).variationKey,
     flush: () => vexilDistinct.flush(),
     offline: "vexil SDK offline",
+    dropped: () => vexilDistinct.stats().droppedEvents,
   },
   {
     name: `vexil SDK offline, ${REPEATED} repeated visitors`,
@@ -353,6 +357,7 @@ const engines: Engine[] = [
     evaluate: (i) => vexilRepeated.evaluate("checkout", vexilVisitors[i % REPEATED]!).variationKey,
     flush: () => vexilRepeated.flush(),
     offline: `vexil SDK offline, ${REPEATED} repeated visitors`,
+    dropped: () => vexilRepeated.stats().droppedEvents,
   },
   {
     name: "growthbook GrowthBookClient.evalFeature",
@@ -420,6 +425,8 @@ interface Row {
   shares: string;
   sinkRequests: number;
   sinkMB: number;
+  /** Events dropped by the SDK per run (queue overflow), when it says. */
+  dropped: number | undefined;
 }
 let sink_ = 0; // keeps the evaluations observable so nothing is optimized away
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -449,6 +456,7 @@ for (const engine of engines.filter((e) => options.only === undefined || e.name.
   engine.before?.();
   await pass(engine); // warm-up (JIT, and the repeated visitors' visits), not counted
   const before = await sink.counters();
+  const droppedBefore = engine.dropped?.() ?? 0;
   const rates: number[] = [];
   const cpuNs: number[] = [];
   for (let r = 0; r < RUNS; r++) {
@@ -457,6 +465,7 @@ for (const engine of engines.filter((e) => options.only === undefined || e.name.
     cpuNs.push((cpu * 1e9) / engine.visitors);
   }
   const after = await sink.counters();
+  const dropped = engine.dropped === undefined ? undefined : (engine.dropped() - droppedBefore) / RUNS;
   // A last pass counts the variation shares: the setups are the same feature.
   const counts = new Map<string, number>();
   await pass(engine, counts);
@@ -474,19 +483,26 @@ for (const engine of engines.filter((e) => options.only === undefined || e.name.
     shares,
     sinkRequests: (after.requests - before.requests) / RUNS,
     sinkMB: (after.bytes - before.bytes) / RUNS / 1e6,
+    dropped,
   });
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
+const droppedText = (r: Row): string => (r.dropped === undefined ? "" : `, ${fmt(r.dropped)} dropped`);
+const loadText = `load average ${os
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(" ")} (${os.cpus().length} CPUs)`;
 const byName = (name: string | undefined) => rows.find((r) => r.engine.name === name);
 const vexil = rows[0]!;
 if (options.only !== undefined) {
   for (const r of rows) {
     const sent = r.engine.tracking
-      ? `; to the sink per run: ${fmt(r.sinkRequests)} requests, ${r.sinkMB.toFixed(1)} MB`
+      ? `; to the sink per run: ${fmt(r.sinkRequests)} requests, ${r.sinkMB.toFixed(1)} MB${droppedText(r)}`
       : "";
     console.log(`${r.engine.name}: ${fmt(r.median)} eval/s, ${fmt(r.cpuNs)} ns CPU/eval${sent}`);
   }
+  console.log(loadText);
   process.exit(0);
 }
 console.log(
@@ -501,7 +517,7 @@ for (const r of rows) {
   const offline = byName(r.engine.offline);
   const slowdown = offline === undefined ? "" : `${(offline.median / r.median).toFixed(2)}x slower`;
   const cpuSlowdown = offline === undefined ? "" : `${(r.cpuNs / offline.cpuNs).toFixed(2)}x the CPU`;
-  const sent = r.engine.tracking ? `${fmt(r.sinkRequests)}, ${r.sinkMB.toFixed(1)} MB` : "";
+  const sent = r.engine.tracking ? `${fmt(r.sinkRequests)}, ${r.sinkMB.toFixed(1)} MB${droppedText(r)}` : "";
   console.log(
     `| ${r.engine.name} | ${fmt(r.engine.visitors)} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${(1e9 / r.median).toFixed(0)} | ${fmt(r.cpuNs)} | ${slowdown} | ${cpuSlowdown} | ${sent} | ${r.shares} |`,
   );
@@ -539,7 +555,9 @@ console.log(
     `${repeatedRatio.toFixed(2)}x slower (goal within 1.5x: ${repeatedRatio <= 1.5 ? "met" : "NOT met"}); CPU ` +
     `${fmt(repeated.cpuNs)} vs ${fmt(repeatedOffline.cpuNs)} ns/eval: ${(repeated.cpuNs / repeatedOffline.cpuNs).toFixed(2)}x`,
 );
-console.log(`network attempts other than the local sink: ${networkAttempts} (sink ${sink_ % 7})`);
+console.log(
+  `network attempts other than the local sink: ${networkAttempts} (sink ${sink_ % 7}); ${loadText}`,
+);
 console.log('(Unleash answers "disabled" where the others answer the default variation "off".)');
 await Promise.all([vexilDistinct.close(), vexilRepeated.close(), vexilOffline.close()]);
 ldOffline.close();
