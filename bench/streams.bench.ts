@@ -2,6 +2,7 @@
 // them, and the server's memory, beside a bare node:http server measured in the same run.
 //
 //   npx tsx --conditions=source bench/streams.bench.ts [--streams=20000] [--clients=4] [--changes=5] [--runs=1]
+//     [--stream=sdk|browser]
 //
 // Each run measures two servers, one after the other (alternating which goes first), each in a child
 // process with the same streams opened by `--clients` client processes (one raw TCP socket per stream that
@@ -11,7 +12,9 @@
 // - Vexil: `vexil serve` from the sources (BENCH_SERVER=dist for the build), SQLite, default configuration;
 //   streams of GET /sdk/v1/stream with the server SDK key; a change is a PATCH of the flag's production
 //   configuration (toggling featureEnabled), so it includes the write, the reload of the payload and the
-//   `patch` event to every stream.
+//   `patch` event to every stream. With --stream=browser, the streams are the browser SDK's per-visitor
+//   POST /sdk/v1/evaluate/stream (a distinct visitor code each), which evaluates every visitor again on a
+//   change and sends each its new `put` (the toggle changes every visitor's answer).
 // - bare: a node:http server that only answers the same `put` bytes and, on POST /change, writes one `patch`
 //   event of the same size (built once) with `res.write` to every response. It is what Node's HTTP stack
 //   and these client processes give on this machine: when Vexil is close to it, delivery is bounded by the
@@ -44,7 +47,9 @@ const {
   clients: CLIENTS,
   changes: CHANGES,
   runs: RUNS,
-} = benchOptions({ streams: 20000, clients: 4, changes: 5, runs: 1 });
+  stream: STREAM = "sdk",
+} = benchOptions({ streams: 20000, clients: 4, changes: 5, runs: 1 }, ["stream"]);
+if (STREAM !== "sdk" && STREAM !== "browser") throw new Error("--stream is sdk or browser");
 
 /** The soft limit of open files this process (and so the server it spawns) has. */
 function openFilesLimit(): number {
@@ -57,36 +62,45 @@ function openFilesLimit(): number {
 
 const now = () => performance.timeOrigin + performance.now();
 
-// A client process: opens its streams, reports when all got their put, then reports per change the wall
-// clock at which each stream saw the n-th patch.
+// A client process: opens its streams, reports when all got their first event (the put), then reports per
+// change the wall clock at which each stream saw its n-th event after that (a patch of /sdk/v1/stream, the
+// visitor's new put of /sdk/v1/evaluate/stream). With BROWSER set, each stream is a POST for visitor
+// `<FIRST + i>`.
 const clientCode = `
   const net = require("node:net");
-  const [url, key, count] = [new URL(process.env.URL), process.env.KEY, Number(process.env.COUNT)];
-  const request = "GET /sdk/v1/stream HTTP/1.1\\r\\nHost: " + url.host + "\\r\\nAuthorization: " + key +
-    "\\r\\nAccept: text/event-stream\\r\\n\\r\\n";
+  const [url, key, count, first] = [new URL(process.env.URL), process.env.KEY, Number(process.env.COUNT), Number(process.env.FIRST)];
+  const request = (i) => {
+    const head = "Host: " + url.host + "\\r\\nAuthorization: " + key + "\\r\\nAccept: text/event-stream\\r\\n";
+    if (!process.env.BROWSER) return "GET /sdk/v1/stream HTTP/1.1\\r\\n" + head + "\\r\\n";
+    const body = JSON.stringify({ visitor: { code: "visitor-" + (first + i) } });
+    return "POST /sdk/v1/evaluate/stream HTTP/1.1\\r\\n" + head + "Content-Type: application/json\\r\\n" +
+      "Content-Length: " + Buffer.byteLength(body) + "\\r\\n\\r\\n" + body;
+  };
   const now = () => performance.timeOrigin + performance.now();
   const streams = [];
   let ready = 0, failed = 0;
+  const reasons = {};
+  const fail = (reason) => { failed++; reasons[reason] = (reasons[reason] || 0) + 1; };
   function open(i) {
     return new Promise((resolve) => {
-      const state = { puts: 0, patches: 0, seen: [] };
+      const state = { events: 0, seen: [] };
       streams.push(state);
-      const socket = net.connect(Number(url.port), url.hostname, () => socket.write(request));
+      const socket = net.connect(Number(url.port), url.hostname, () => socket.write(request(i)));
       let head = true;
       socket.on("data", (bytes) => {
         const chunk = bytes.toString("latin1");
         if (head) {
           head = false;
-          if (!chunk.startsWith("HTTP/1.1 200 ")) { failed++; socket.destroy(); resolve(); return; }
+          if (!chunk.startsWith("HTTP/1.1 200 ")) { fail(chunk.slice(0, 12)); socket.destroy(); resolve(); return; }
         }
         let at = chunk.indexOf("event: ");
         while (at >= 0) {
-          if (chunk.startsWith("event: put", at)) { if (state.puts++ === 0) { ready++; resolve(); } }
-          else if (chunk.startsWith("event: patch", at)) state.seen[state.patches++] = now();
+          if (state.events++ === 0) { ready++; resolve(); }
+          else state.seen.push(now());
           at = chunk.indexOf("event: ", at + 7);
         }
       });
-      socket.on("error", () => { failed++; resolve(); });
+      socket.on("error", (error) => { if (state.events === 0) { fail(error.code); resolve(); } });
     });
   }
   (async () => {
@@ -95,7 +109,7 @@ const clientCode = `
       for (let j = i; j < Math.min(count, i + 250); j++) batch.push(open(j));
       await Promise.all(batch);
     }
-    process.send({ type: "ready", ready, failed });
+    process.send({ type: "ready", ready, failed, reasons });
   })();
   process.on("message", (message) => {
     if (message.type !== "collect") return;
@@ -110,27 +124,38 @@ const clientCode = `
   });
 `;
 
+/** How many streams of a client got their put, how many did not, and why (status line or error code). */
+interface Readiness {
+  ready: number;
+  failed: number;
+  reasons: Record<string, number>;
+}
+
 interface ClientProcess {
   child: ChildProcess;
-  ready: Promise<{ ready: number; failed: number }>;
+  ready: Promise<Readiness>;
   collect(change: number): Promise<number[]>;
 }
 
-function startClient(baseUrl: string, key: string, count: number): ClientProcess {
+function startClient(baseUrl: string, key: string, count: number, first: number): ClientProcess {
   const child = spawn(process.execPath, ["-e", clientCode], {
-    env: { ...process.env, URL: baseUrl, KEY: key, COUNT: String(count) },
+    env: {
+      ...process.env,
+      URL: baseUrl,
+      KEY: key,
+      COUNT: String(count),
+      FIRST: String(first),
+      ...(STREAM === "browser" ? { BROWSER: "1" } : {}),
+    },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const waiting = new Map<number, (times: number[]) => void>();
-  let onReady: (value: { ready: number; failed: number }) => void = () => {};
-  const ready = new Promise<{ ready: number; failed: number }>((resolve) => (onReady = resolve));
-  child.on(
-    "message",
-    (message: { type: string; change: number; times: number[]; ready: number; failed: number }) => {
-      if (message.type === "ready") onReady({ ready: message.ready, failed: message.failed });
-      else waiting.get(message.change)?.(message.times);
-    },
-  );
+  let onReady: (value: Readiness) => void = () => {};
+  const ready = new Promise<Readiness>((resolve) => (onReady = resolve));
+  child.on("message", (message: Readiness & { type: string; change: number; times: number[] }) => {
+    if (message.type === "ready") onReady(message);
+    else waiting.get(message.change)?.(message.times);
+  });
   return {
     child,
     ready,
@@ -143,8 +168,8 @@ function startClient(baseUrl: string, key: string, count: number): ClientProcess
   };
 }
 
-// The bare server: answers GET /sdk/v1/stream with the same headers and `put` bytes as Vexil and keeps the
-// response; POST /change writes one `patch` frame (PATCH_DATA with its version filled in, built once) to
+// The bare server: answers GET /sdk/v1/stream (and POST /sdk/v1/evaluate/stream) with the same headers and
+// `put` bytes as Vexil's /sdk/v1/stream and keeps the response; POST /change writes one `patch` frame (PATCH_DATA with its version filled in, built once) to
 // every kept response with res.write, then answers 204.
 const bareServerCode = `
   const http = require("node:http");
@@ -152,7 +177,8 @@ const bareServerCode = `
   let version = Number(process.env.VERSION);
   const streams = new Set();
   const server = http.createServer((req, res) => {
-    if (req.method === "GET" && req.url === "/sdk/v1/stream") {
+    if (req.url === "/sdk/v1/stream" || req.url === "/sdk/v1/evaluate/stream") {
+      req.resume();
       req.socket.setNoDelay(true);
       res.writeHead(200, {
         "content-type": "text/event-stream; charset=utf-8",
@@ -212,9 +238,10 @@ async function measure(
   const clients: ClientProcess[] = [];
   try {
     const connectStart = now();
-    for (let i = 0; i < CLIENTS; i++) {
+    for (let i = 0, first = 0; i < CLIENTS; i++) {
       const count = Math.floor(STREAMS / CLIENTS) + (i < STREAMS % CLIENTS ? 1 : 0);
-      clients.push(startClient(server.baseUrl, key, count));
+      clients.push(startClient(server.baseUrl, key, count, first));
+      first += count;
     }
     const readiness = await Promise.all(clients.map((c) => c.ready));
     const connected = readiness.reduce((sum, r) => sum + r.ready, 0);
@@ -222,18 +249,20 @@ async function measure(
     const connectMs = now() - connectStart;
     const rssConnected = server.memoryMb().rss;
     process.stderr.write(
-      `${name}: ${connected} streams connected (${failed} failed) in ${Math.round(connectMs)} ms\n`,
+      `${name}: ${connected} streams connected (${failed} failed${failed > 0 ? `: ${JSON.stringify(readiness.map((r) => r.reasons))}` : ""}) in ${Math.round(connectMs)} ms\n`,
     );
     const clientsCpu = () => clients.reduce((sum, c) => sum + cpuSeconds(c.child.pid!), 0);
 
     const rows: ChangeRow[] = [];
-    for (let n = 0; n < CHANGES; n++) {
+    // Change 0 warms up the code paths of the server and the clients (the first delivery takes about twice
+    // the CPU of the next ones on both servers) and is not reported.
+    for (let n = 0; n <= CHANGES; n++) {
       const [serverBefore, clientsBefore] = [server.cpuSeconds(), clientsCpu()];
       const sent = now();
       await change(n);
       const times = (await Promise.all(clients.map((c) => c.collect(n)))).flat().sort((a, b) => a - b);
       const delays = times.map((t) => t - sent);
-      rows.push({
+      const row = {
         first: delays[0] ?? Number.NaN,
         p50: percentile(delays, 0.5),
         p99: percentile(delays, 0.99),
@@ -241,7 +270,8 @@ async function measure(
         delivered: delays.length,
         serverCpuMs: (server.cpuSeconds() - serverBefore) * 1000,
         clientsCpuMs: (clientsCpu() - clientsBefore) * 1000,
-      });
+      };
+      if (n > 0) rows.push(row);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     return { name, connected, failed, connectMs, rssConnected, peak: server.memoryMb().peak, rows };
