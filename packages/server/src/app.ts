@@ -95,7 +95,9 @@ export async function buildApp(
     app.getDefaultJsonParser("error", "error"),
   );
   await app.register(formbody);
-  await app.register(cookie);
+  // No cookie-parsing hook: only a session lookup reads the cookie (session-auth.ts parses it then), so SDK and
+  // token requests do not pay for a parse and a Map per request.
+  await app.register(cookie, { hook: false });
 
   await app.register(swagger, {
     openapi: {

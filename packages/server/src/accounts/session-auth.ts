@@ -35,7 +35,9 @@ export async function sessionOf(
   request: FastifyRequest,
   accounts: AccountsService,
 ): Promise<{ id: string; session: ActiveSession } | undefined> {
-  const id = request.cookies?.[SESSION_COOKIE];
+  // Parsed here rather than by a hook on every request (app.ts registers @fastify/cookie without one).
+  request.cookies ??= request.server.parseCookie(request.headers.cookie ?? "");
+  const id = request.cookies[SESSION_COOKIE];
   if (!id) return undefined;
   const session = await accounts.resolveSession(id);
   return session ? { id, session } : undefined;

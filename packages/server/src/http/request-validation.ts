@@ -1,5 +1,5 @@
 import AjvCompiler from "@fastify/ajv-compiler";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import { ApiError } from "./api-error.js";
 
 // How every request's input is checked before a handler sees it (docs/security.md, "Input"):
@@ -115,30 +115,33 @@ export function inputProblem(value: unknown, root: string): string | undefined {
   return undefined;
 }
 
-async function guardInput(request: FastifyRequest): Promise<void> {
+// Both hooks are callback hooks, not async ones: every request passes them, and an async hook costs a
+// promise and a microtask each time.
+function guardInput(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const problem =
     inputProblem(request.params, "params") ??
     inputProblem(request.query, "querystring") ??
     inputProblem(request.body, "body");
-  if (problem) throw new ApiError(400, problem);
+  done(problem ? new ApiError(400, problem) : undefined);
 }
 
 /**
  * After validation: ajv coerces "1e309" to Infinity for an integer and then skips its bounds, so a
  * non-finite number coerced from a query string or path is refused here.
  */
-async function refuseNonFinite(request: FastifyRequest): Promise<void> {
-  for (const [part, values] of [
-    ["querystring", request.query],
-    ["params", request.params],
-  ] as const) {
-    if (typeof values !== "object" || values === null) continue;
-    for (const [key, value] of Object.entries(values)) {
-      if (typeof value === "number" && !Number.isFinite(value)) {
-        throw new ApiError(400, `${part}.${key} must be a finite number`);
-      }
+function refuseNonFinite(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  done(nonFinite(request.query, "querystring") ?? nonFinite(request.params, "params"));
+}
+
+function nonFinite(values: unknown, part: string): ApiError | undefined {
+  if (typeof values !== "object" || values === null) return undefined;
+  for (const key of Object.keys(values)) {
+    const value = (values as Record<string, unknown>)[key];
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      return new ApiError(400, `${part}.${key} must be a finite number`);
     }
   }
+  return undefined;
 }
 
 /** Installs the validator compilers and the input guard; call before registering routes. */
