@@ -4,6 +4,7 @@
 
 import { OpenFeature } from "@openfeature/server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validateCompactBatch } from "../../server/src/events/compact-batch.js";
 import { startTestServer, type TestServer } from "../../server/test/harness.js";
 import { createClient, type VexilClient } from "../src/index.js";
 import { VexilProvider } from "../src/openfeature/index.js";
@@ -168,6 +169,82 @@ describe("SDK against the real server", () => {
     c.track("visitor-3", goal.body.id, 5);
     await c.flush();
     expect(c.stats()).toMatchObject({ sentEvents: 3, droppedEvents: 0, queuedEvents: 0 });
+    expect(problems).toEqual([]);
+  });
+
+  it("stores each exposure as evaluated: visitor, variation, rule, time, visit and attributes", async () => {
+    const goal = await server.request("POST", "/goals", {
+      body: { siteCode: "shop", name: "Stored check", key: "stored-check" },
+    });
+    expect(goal.status, goal.text).toBe(201);
+    const bodies: string[] = [];
+    let clock = Date.now() - 60_000;
+    const c = createClient({
+      sdkKey: serverKey,
+      baseUrl: server.baseUrl,
+      logger,
+      now: () => clock,
+      fetch: (input, init) => {
+        if (input.endsWith("/events/v1/bulk")) bodies.push(String(init?.body));
+        return fetch(input, init);
+      },
+    });
+    clients.push(c);
+    await c.ready();
+    await waitFor(() => c.hasFlag("pricing-test"), 10_000, "the experiment flag");
+    // 200 visitors, then the first 100 again (deduplicated: same visit), with varied and shared attributes.
+    const expected: object[] = [];
+    for (let i = 0; i < 300; i++) {
+      clock += 7;
+      const n = i % 200;
+      const attributes = {
+        country: n % 2 ? "FR" : "DE",
+        run: "stored",
+        plan: ["free", "pro"][n % 3 ? 1 : 0],
+        age: n % 40,
+        url: "u",
+      };
+      const result = c.evaluate("pricing-test", { code: `stored-${n}`, attributes });
+      if (i >= 200) continue;
+      expected.push({
+        visitorCode: `stored-${n}`,
+        featureKey: "pricing-test",
+        variationKey: result.variationKey,
+        ruleId: result.ruleId,
+        experimentId: result.experimentId,
+        time: clock,
+        attributes: {
+          country: attributes.country,
+          custom: { run: "stored", plan: attributes.plan, age: n % 40 },
+        },
+      });
+    }
+    await c.flush();
+    expect(c.stats()).toMatchObject({ sentEvents: 200, droppedEvents: 0, dedupedExposures: 100 });
+
+    // The events the server stores from those bodies (its own format-2 reader), in order.
+    const scope = { projectKey: "shop", environmentKey: "production", goalId: () => undefined };
+    const stored = bodies.flatMap((body) => validateCompactBatch(JSON.parse(body), scope, Date.now()).events);
+    expect(stored).toMatchObject(expected); // the same 200 events, in order
+    expect(new Set(stored.map((e) => e.visitId)).size).toBe(200); // a visit per visitor
+
+    // And read back from storage: the units per variation of exactly these visitors (custom "run").
+    const result = await server.context.analytics.aggregate({
+      projectKey: "shop",
+      environmentKey: "production",
+      featureKey: "pricing-test",
+      goalId: goal.body.id,
+      unit: "visitor",
+      conversionType: "ALL_CONVERSION",
+      breakdown: { type: "CUSTOM_DATUM", customKey: "run" },
+    });
+    const units = Object.fromEntries(
+      result.rows.filter((r) => r.breakdownValue === "stored").map((r) => [r.variationKey, r.units]),
+    );
+    const byVariation: Record<string, number> = {};
+    for (const e of expected as { variationKey: string }[])
+      byVariation[e.variationKey] = (byVariation[e.variationKey] ?? 0) + 1;
+    expect(units).toEqual(byVariation);
     expect(problems).toEqual([]);
   });
 });
