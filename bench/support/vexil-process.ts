@@ -114,10 +114,12 @@ export async function startVexil(
     if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   const adminToken = options.adminToken ?? `vx_bench_${Math.random().toString(36).slice(2)}`;
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under a bench.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const command =
     process.env.BENCH_SERVER === "dist"
-      ? ["packages/server/dist/cli.js", "serve"]
-      : ["--import", "tsx", "--conditions=source", "packages/server/src/cli.ts", "serve"];
+      ? [...nodeArgs, "packages/server/dist/cli.js", "serve"]
+      : [...nodeArgs, "--import", "tsx", "--conditions=source", "packages/server/src/cli.ts", "serve"];
   let server: ServerProcess;
   try {
     server = await spawnServer([...command, "--port", String(options.port ?? 0), "--data-dir", dataDir], {
