@@ -13,7 +13,7 @@ export interface PipelineOptions {
   eventsFlushIntervalMs?: number;
   /** Events per request; a full batch is sent at once. Default 5000. */
   eventsBatchSize?: number;
-  /** Bound of unsent events; beyond it the oldest are dropped (see `stats().droppedEvents`). Default 10000. */
+  /** Bound of unsent events; beyond it the oldest are dropped (see `stats().droppedEvents`). Default 50000. */
   maxQueueSize?: number;
   /** Period of the evaluation count reports. Default 60000. */
   evaluationReportIntervalMs?: number;
@@ -54,7 +54,8 @@ export function openEventPipeline(
     // Each request costs ~0.5 ms of CPU whatever it carries: at high rates, small batches cost more than
     // the events (bench/engine-evaluation.bench.ts). A slow rate is sent by the flush timer anyway.
     batchSize: options.eventsBatchSize ?? 5000,
-    maxQueueSize: options.maxQueueSize ?? 10_000,
+    // Room for a batch in flight and several more: bursts while a request is out are kept, not dropped.
+    maxQueueSize: options.maxQueueSize ?? 50_000,
     flushIntervalMs: options.eventsFlushIntervalMs ?? 10_000,
     visitIdPrefix,
     backoff,
