@@ -19,13 +19,7 @@
 // third row runs the bare query on that same key, so both comparisons are in the table.
 //
 // PostgreSQL (unless --no-pg): `--pg-visitors` visitors loaded through append() (10,000-event batches,
-// four in flight) into a fresh database (dropped at the end), then VACUUM ANALYZE (what autovacuum does to
-// an insert-only table), then the same two queries. Then the same query as a standing report
-// (maintainRollup, postgres-rollups.ts): its first report (which builds the rollup), re-reads of the up-to-date
-// rollup, and `--runs` rounds of 1 % more data (new visitors on a later day, returning known visitors,
-// conversions of new and known visitors; appended outside the timing) each followed by a report (refresh +
-// read); the last one is checked against the raw aggregate() on the grown data. Goals: a report < 5 s at
-// 10 M visitors, and one after 1 % more data < 10 % of the raw report.
+// four in flight) into a fresh database (dropped at the end), then ANALYZE, then the same two queries.
 
 import { mkdtemp, rm } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
@@ -40,7 +34,6 @@ import type {
 } from "../packages/server/src/analytics/analytics-store.js";
 import { openDuckDbAnalyticsStore } from "../packages/server/src/analytics/duckdb-store.js";
 import { openPostgresAnalyticsStore } from "../packages/server/src/analytics/postgres-store.js";
-import { type GrowthShape, growthEvents, sameStats } from "./support/aggregation-growth.js";
 import { createDatabase } from "./support/postgres.js";
 import { median, printTable } from "./support/table.js";
 
@@ -372,62 +365,6 @@ interface PostgresReport extends Timing {
   loadMs: number;
   events: number;
   version: string;
-  rollup: RollupTiming;
-}
-
-/** A standing report (maintainRollup): its first build, re-reads, and re-reads after 1 % more data. */
-interface RollupTiming {
-  build: Measured;
-  upToDate: Measured[];
-  afterGrowth: Measured[];
-  /** append() of each 1 % (not part of the report). */
-  growthLoadMs: number[];
-  /** The raw aggregate() on the grown data, and whether the rollup's answer equals it. */
-  rawAfterGrowth: Measured;
-  agree: boolean;
-}
-
-const ROLLUP_QUERY: AggregationQuery = { ...QUERY, maintainRollup: true };
-const GROWTH_SHAPE: GrowthShape = {
-  visitors: PG_VISITORS,
-  conversions: PG_CONVERSIONS,
-  start: START,
-  spanMs: SPAN_MS,
-  project: PROJECT,
-  environment: ENVIRONMENT,
-  feature: FEATURE,
-  goal: GOAL,
-};
-
-async function appendAll(store: AnalyticsStore, events: AnalyticsEvent[]): Promise<number> {
-  const started = now();
-  for (let i = 0; i < events.length; i += 10_000) await store.append(events.slice(i, i + 10_000));
-  return now() - started;
-}
-
-async function benchRollup(store: AnalyticsStore): Promise<RollupTiming> {
-  const report = () => measure(() => store.aggregate(ROLLUP_QUERY));
-  const build = await report();
-  const upToDate: Measured[] = [];
-  for (let round = 0; round < RUNS; round++) upToDate.push(await report());
-  const afterGrowth: Measured[] = [];
-  const growthLoadMs: number[] = [];
-  let rolled: VariationStats[] = [];
-  for (let round = 1; round <= RUNS; round++) {
-    growthLoadMs.push(await appendAll(store, growthEvents(GROWTH_SHAPE, round)));
-    const measured = await report();
-    afterGrowth.push(measured);
-    rolled = measured.value.rows;
-  }
-  const raw = await measure(() => store.aggregate(QUERY));
-  return {
-    build,
-    upToDate,
-    afterGrowth,
-    growthLoadMs,
-    rawAfterGrowth: raw,
-    agree: sameStats(rolled, raw.value.rows),
-  };
 }
 
 async function benchPostgres(): Promise<PostgresReport> {
@@ -438,8 +375,7 @@ async function benchPostgres(): Promise<PostgresReport> {
     const load = await loadPostgres(store);
     await store.close();
     const version = await onPostgres(database.url, async (client) => {
-      // What autovacuum does to an insert-only table (it also summarises the ingest_xid BRIN ranges).
-      await client.query("VACUUM ANALYZE");
+      await client.query("ANALYZE");
       return String((await client.query("SHOW server_version")).rows[0].server_version);
     });
     const timing: Timing = { aggregate: [], bare: [], agree: true };
@@ -452,9 +388,8 @@ async function benchPostgres(): Promise<PostgresReport> {
       timing.bare.push(bare);
       timing.aggregate.push(ours);
     }
-    const rollup = await benchRollup(reader);
     await reader.close();
-    return { ...timing, loadMs: load.ms, events: load.events, version, rollup };
+    return { ...timing, loadMs: load.ms, events: load.events, version };
   } finally {
     await database.drop();
   }
@@ -478,36 +413,6 @@ function timingRows(label: string, timing: Timing, withCpu: boolean): Record<str
     row("bare GROUP BY", timing.bare),
     ...(timing.bareHashed ? [row("bare GROUP BY, hash key", timing.bareHashed)] : []),
   ];
-}
-
-function printRollup(postgres: PostgresReport): void {
-  const { rollup } = postgres;
-  const raw = median(postgres.aggregate.map((run) => run.ms));
-  const row = (measure: string, runs: Measured[]) => ({
-    "PostgreSQL standing report (maintainRollup)": measure,
-    "wall median": `${seconds(median(runs.map((run) => run.ms)))} s`,
-    "wall runs (s)": runs.map((run) => seconds(run.ms)).join(" / "),
-    "vs raw aggregate()": `${(median(runs.map((run) => run.ms)) / raw).toFixed(3)}x`,
-  });
-  console.log();
-  printTable(
-    [
-      row("first report: builds the rollup from raw", [rollup.build]),
-      row("report, rollup up to date", rollup.upToDate),
-      row("report after 1 % more data (refresh + read)", rollup.afterGrowth),
-      row("raw aggregate() on the grown data", [rollup.rawAfterGrowth]),
-    ],
-    { markdown: true },
-  );
-  const growth = median(rollup.afterGrowth.map((run) => run.ms));
-  console.log(
-    `1 % more data appended in ${rollup.growthLoadMs.map((ms) => seconds(ms)).join(" / ")} s; ` +
-      `rollup answer equals raw aggregate() on the grown data: ${rollup.agree ? "yes" : "NO"}; ` +
-      `goals: report < 5 s ${median(rollup.upToDate.map((run) => run.ms)) < 5000 ? "met" : "NOT met"}, ` +
-      `after 1 % more < 10 % of the raw report ${growth < raw / 10 ? "met" : "NOT met"} ` +
-      `(${((100 * growth) / raw).toFixed(1)} %), < 10 % of the first (building) report ` +
-      `${growth < rollup.build.ms / 10 ? "met" : "NOT met"}`,
-  );
 }
 
 async function main(): Promise<void> {
@@ -541,7 +446,6 @@ async function main(): Promise<void> {
         markdown: true,
       },
     );
-    if (postgres) printRollup(postgres);
     console.log(
       `\nresults agree with the bare query (units, conversions, sum): DuckDB ${duck.agree ? "yes" : "NO"}` +
         (postgres ? `, PostgreSQL ${postgres.agree ? "yes" : "NO"}` : ""),

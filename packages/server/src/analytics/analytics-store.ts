@@ -110,11 +110,6 @@ export interface AggregationQuery {
   series?: "DAY";
   /** Caps the goal's per-unit values (see GoalCapping); the series is capped at the same cap. */
   capping?: Omit<GoalCapping, "goalId">;
-  /**
-   * A standing report, asked again as data grows (an experiment's results): PostgreSQL answers it from a
-   * rollup it keeps up to date incrementally when the shape allows (postgres-rollups.ts); same numbers.
-   */
-  maintainRollup?: boolean;
 }
 
 export interface VariationStats extends MetricSums {

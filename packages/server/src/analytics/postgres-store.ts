@@ -52,7 +52,6 @@ import { buildEventCountsSql, type EventCountsSqlRow } from "./event-counts-sql.
 import { buildGoalBaselineSql, type GoalBaselineSqlRow } from "./goal-baseline-sql.js";
 import { addMissingKeyHashes } from "./key-hash-upgrade.js";
 import { copyRows } from "./postgres-copy.js";
-import { emptyRollups, ROLLUP_SCHEMA, readRollup, rollupPlanOf } from "./postgres-rollups.js";
 import { buildRuleOutcomesSql, type RuleOutcomesSqlRow, toRuleOutcomes } from "./rule-outcomes-sql.js";
 import type { SqlParameter } from "./sql-parameters.js";
 
@@ -142,7 +141,6 @@ async function createSchema(pool: pg.Pool): Promise<void> {
     await client.query(`DROP INDEX IF EXISTS ${CONVERSIONS_TABLE}_goal_visitor`);
     await client.query(`DROP INDEX IF EXISTS ${CONVERSIONS_TABLE}_goal_visit`);
     for (const statement of KEY_HASH_INDEXES) await client.query(statement);
-    for (const statement of ROLLUP_SCHEMA) await client.query(statement);
   });
 }
 
@@ -324,8 +322,6 @@ class PostgresAnalyticsStore implements AnalyticsStore {
         deleted += (await client.query(`DELETE FROM ${table} WHERE time < $1::bigint`, [time])).rowCount ?? 0;
       }
       await client.query(`DELETE FROM ${PAYLOADS_TABLE} WHERE received_at < $1::bigint`, [time]);
-      // Rollups may hold units or outcomes of the removed events: the next report rebuilds them.
-      if (deleted > 0) await emptyRollups(client);
       return deleted;
     });
   }
@@ -338,11 +334,7 @@ class PostgresAnalyticsStore implements AnalyticsStore {
       sql += " AND experiment_id = $4::bigint";
       params.push(scope.experimentId);
     }
-    return inTransaction(this.pool, async (client) => {
-      const deleted = (await client.query(sql, params)).rowCount ?? 0;
-      if (deleted > 0) await emptyRollups(client);
-      return deleted;
-    });
+    return (await this.pool.query(sql, params)).rowCount ?? 0;
   }
 
   async close(): Promise<void> {
@@ -366,9 +358,6 @@ class PostgresAnalyticsStore implements AnalyticsStore {
 
   async aggregateGoals(query: GoalsAggregationQuery): Promise<UnitGroupStats[]> {
     const built = buildAggregationSql(query, postgresDialect);
-    const plan = rollupPlanOf(query);
-    const fromRollup = plan && (await readRollup(this.pool, plan, this.aggregationSettings()));
-    if (fromRollup) return toUnitGroups(fromRollup, built);
     return toUnitGroups(await this.readAggregation<AggregationSqlRow>(built.sql, built.params), built);
   }
 
@@ -382,19 +371,15 @@ class PostgresAnalyticsStore implements AnalyticsStore {
     params: SqlParameter[],
   ): Promise<Row[]> {
     return inTransaction(this.pool, async (client) => {
-      for (const setting of this.aggregationSettings()) await client.query(setting);
+      await client.query(`SET LOCAL work_mem = '${this.workMem}'`);
+      // JIT compilation costs more than it saves on these hash/sort-bound statements.
+      await client.query("SET LOCAL jit = off");
       // Every join here is set-based (units x conversions on the unit key). Day partitions that autovacuum
       // has not analyzed yet look empty to the planner, which then picks nested loops that rescan the
       // conversions for every unit; hash joins are right at any size.
       await client.query("SET LOCAL enable_nestloop = off");
       return (await client.query<Row>(sql, params)).rows;
     });
-  }
-
-  /** Per-transaction settings of aggregation statements (and rollup refreshes). */
-  private aggregationSettings(): string[] {
-    // JIT compilation costs more than it saves on these hash/sort-bound statements.
-    return [`SET LOCAL work_mem = '${this.workMem}'`, "SET LOCAL jit = off"];
   }
 }
 

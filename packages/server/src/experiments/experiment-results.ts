@@ -61,8 +61,6 @@ export async function aggregateMetric(
     unit: "visitor",
     conversionType: "ALL_CONVERSION",
     series: "DAY",
-    // Asked on every results view while the experiment runs: PostgreSQL keeps a rollup of it.
-    maintainRollup: true,
     ...(goal.isNumeric && goal.capping.type !== "none"
       ? { capping: { type: goal.capping.type, value: goal.capping.value } }
       : {}),
