@@ -395,17 +395,22 @@ describe("event queue", () => {
 describe("evaluation counts", () => {
   it("reports counts per flag and variation periodically, merging a failed report into the next", async () => {
     const p = await peer();
-    let calls = 0;
-    p.handlers.evaluations = () => (++calls === 1 ? { status: 503 } : undefined);
     let now = 1_000_000;
-    const c = client(p.url, { evaluationReportIntervalMs: 40, now: () => now });
+    let c: VexilClient | undefined;
+    let calls = 0;
+    // While the first report is answered (with a failure), time passes and another flag is evaluated:
+    // done inside the handler so that no report interval can slip in between.
+    p.handlers.evaluations = () => {
+      if (++calls !== 1) return undefined;
+      now += 5000;
+      c?.isEnabled("legacy", "a");
+      return { status: 503 };
+    };
+    c = client(p.url, { evaluationReportIntervalMs: 40, now: () => now });
     c.evaluate("banner", { code: "a", attributes: { country: "FR" } });
     c.evaluate("banner", { code: "b", attributes: { country: "DE" } });
     c.evaluate("banner", { code: "c", attributes: { country: "DE" } });
     c.evaluate("unknown-flag", "a"); // not a flag: not counted
-    await waitFor(() => p.requestsTo("/sdk/v1/evaluations").length === 1);
-    now += 5000;
-    c.isEnabled("legacy", "a");
     await waitFor(() => p.requestsTo("/sdk/v1/evaluations").length === 2);
     const body = JSON.parse(p.requestsTo("/sdk/v1/evaluations")[1]!.body);
     expect(body.from).toBe(1_000_000);
