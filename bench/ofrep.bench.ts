@@ -1,7 +1,7 @@
 // OFREP evaluation over HTTP: Vexil against a bare Node http server answering the same JSON, single-flag
 // evaluation and bulk evaluation (every flag of the environment).
 //
-//   npx tsx --conditions=source bench/ofrep.bench.ts [--duration=10] [--connections=50] [--runs=3] [--flags=20]
+//   npx tsx --conditions=source bench/ofrep.bench.ts [--duration=10] [--connections=50] [--runs=3] [--flags=20] [--warmup=8]
 //
 // Both servers run as child processes (one Node process each, default rate limits, logs at warn); autocannon
 // drives them from this process with the same POST body, 50 connections, pipelining 1, alternating
@@ -31,7 +31,8 @@ const {
   connections: CONNECTIONS,
   runs: RUNS,
   flags: FLAGS,
-} = benchOptions({ duration: 10, connections: 50, runs: 3, flags: 20 });
+  warmup: WARMUP,
+} = benchOptions({ duration: 10, connections: 50, runs: 3, flags: 20, warmup: 8 });
 
 interface Row {
   target: string;
@@ -64,8 +65,9 @@ async function load(targets: Target[], headers: Record<string, string>, body: st
     cpuPerRequest: [],
     failures: 0,
   }));
-  // Warm-up (JIT, connection setup), not counted.
-  for (const target of targets) await once(target.url, headers, body, 2);
+  // Warm-up (JIT, connection setup), not counted. On a busy machine 2 s left Vexil's first run at twice the
+  // CPU per request of its later ones.
+  for (const target of targets) await once(target.url, headers, body, WARMUP);
   for (let run = 0; run < RUNS; run++) {
     for (const [index, target] of targets.entries()) {
       const cpuBefore = target.cpuSeconds();
@@ -117,7 +119,7 @@ function report(title: string, rows: Row[]): { vexilCpu: number; bareCpu: number
 
 async function main() {
   process.stderr.write(
-    `OFREP bench: ${CONNECTIONS} connections, ${DURATION} s x ${RUNS} runs (+2 s warm-up), ${os.cpus().length} CPUs\n`,
+    `OFREP bench: ${CONNECTIONS} connections, ${DURATION} s x ${RUNS} runs (+${WARMUP} s warm-up), ${os.cpus().length} CPUs\n`,
   );
   const vexil = await startVexil();
   const bare: ServerProcess[] = [];
