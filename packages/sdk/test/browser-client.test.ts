@@ -58,7 +58,16 @@ beforeAll(async () => {
     startTestServer({ listen: true }),
     chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+      // Without the background-networking flags Chromium keeps dialling Google's hosts, which this
+      // closed network refuses, and can be slow to close under load.
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
     }),
   ]);
   expect((await server.request("POST", "/projects", { body: { key: "web", name: "Web" } })).status).toBe(201);
