@@ -28,6 +28,20 @@ async function ok(method: string, url: string, body?: unknown) {
   return response.body;
 }
 
+/** A project whose flags client-side SDKs see (LaunchDarkly's project default); its production client id. */
+async function clientSideProject(key: string, name: string): Promise<string> {
+  await ok("POST", "/api/v2/projects", {
+    key,
+    name,
+    defaultClientSideAvailability: { usingEnvironmentId: true, usingMobileKey: false },
+  });
+  const environments = (await ok("GET", `/projects/${key}`)).environments as {
+    key: string;
+    clientSdkKey: string;
+  }[];
+  return environments.find((e) => e.key === "production")!.clientSdkKey;
+}
+
 const production = (rolloutRules: unknown[], defaultVariationKey = "off") => [
   { environmentKey: "production", featureEnabled: true, defaultVariationKey, rolloutRules },
 ];
@@ -49,16 +63,7 @@ async function newPage(): Promise<Page> {
 
 beforeAll(async () => {
   server = await startTestServer({ listen: true });
-  // Flags of this project are available to client-side SDKs (LaunchDarkly's project default).
-  await ok("POST", "/api/v2/projects", {
-    key: "web",
-    name: "Web",
-    defaultClientSideAvailability: { usingEnvironmentId: true, usingMobileKey: false },
-  });
-  const env = (await ok("GET", "/projects/web")).environments.find(
-    (e: { key: string }) => e.key === "production",
-  );
-  envId = env.clientSdkKey;
+  envId = await clientSideProject("web", "Web");
   const france = (
     await ok("POST", "/segments", {
       siteCode: "web",
@@ -492,14 +497,7 @@ describe("the client-side endpoints over HTTP", () => {
   });
 
   it("streams a context's evaluations: put, patch and delete on changes, and ends on a rotated id", async () => {
-    await ok("POST", "/api/v2/projects", {
-      key: "streamed",
-      name: "Streamed",
-      defaultClientSideAvailability: { usingEnvironmentId: true, usingMobileKey: false },
-    });
-    const id = (await ok("GET", "/projects/streamed")).environments.find(
-      (e: { key: string }) => e.key === "production",
-    ).clientSdkKey;
+    const id = await clientSideProject("streamed", "Streamed");
     for (const featureKey of ["kept", "dropped"])
       await ok("POST", "/feature-flags", { siteCode: "streamed", featureKey, name: featureKey });
     const response = await fetch(`${server.baseUrl}/eval/${id}/${encoded({ kind: "user", key: "u-1" })}`);
@@ -558,14 +556,7 @@ describe("the client-side endpoints over HTTP", () => {
   });
 
   it("patches every one of many streams after a change (streams are evaluated in batches)", async () => {
-    await ok("POST", "/api/v2/projects", {
-      key: "crowd",
-      name: "Crowd",
-      defaultClientSideAvailability: { usingEnvironmentId: true, usingMobileKey: false },
-    });
-    const id = (await ok("GET", "/projects/crowd")).environments.find(
-      (e: { key: string }) => e.key === "production",
-    ).clientSdkKey;
+    const id = await clientSideProject("crowd", "Crowd");
     await ok("POST", "/feature-flags", { siteCode: "crowd", featureKey: "wave", name: "Wave" });
     // More streams than one batch (50), each reading until its first patch.
     const controller = new AbortController();
