@@ -11,13 +11,13 @@
  * SDK change events in step with the schedule.
  */
 
-import { type CompiledRule, currentExposition, ruleStatus } from "@vexil/engine";
+import type { CompiledRule } from "@vexil/engine";
 import type { AppContext } from "../app-context.js";
 import type { AutomationAuditNote } from "../flags/flags.change-plan.js";
 import type { FlagRecord } from "../flags/flags.document.js";
 import { flagRules } from "../flags/flags.read-model.js";
 import type { FlagView } from "../flags/flags.view.js";
-import { clockPieces } from "../flags/rule-clock.js";
+import { clockPieces, ruleClock } from "../flags/rule-clock.js";
 import { AUTOMATION_ACTOR } from "./automation-actor.js";
 import type { AutomationTick } from "./automation-tasks.js";
 import { describeFailure, type TickFailure } from "./tick-failure.js";
@@ -34,12 +34,21 @@ export const ROLLOUT_FINISHED_ACTION = "flag.progressive-rollout.finished";
  */
 export function dueExposition(rule: CompiledRule, now: number): number | undefined {
   if (rule.type !== "PROGRESSIVE_DELIVERY" || !rule.rolloutConfiguration) return undefined;
-  if (ruleStatus(rule, now) !== "ACTIVE") return undefined;
+  // The engine's status and exposition, reused within the rule's current step (rule-clock.ts): every tick
+  // looks at every ramp, and in a non-UTC zone computing them costs ~0.1 ms per rule through Intl.
+  const content = JSON.stringify([
+    rule.type,
+    rule.state,
+    rule.exposition,
+    rule.release,
+    rule.rolloutConfiguration,
+  ]);
+  const clock = ruleClock(rule, content, now);
+  if (clock.status !== "ACTIVE" || clock.exposition === rule.exposition) return undefined;
   const piece = clockPieces(rule, now).exposition;
   // A schedule constant since always and for good is one the engine cannot read (it answers 0): leave it.
   if (piece && piece[0] === -Infinity && piece[1] === Infinity) return undefined;
-  const value = currentExposition(rule, now);
-  return value === rule.exposition ? undefined : value;
+  return clock.exposition;
 }
 
 /** When a rule's schedule reached its final value (stop or last step), or undefined while it still moves. */
