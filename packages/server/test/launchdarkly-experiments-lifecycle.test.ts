@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type J, tokenWith } from "./fixtures/flag-test-helpers.js";
+import { expectLaunchDarklyError, type J, tokenWith } from "./fixtures/flag-test-helpers.js";
 import {
   advanceClock,
   clock,
@@ -7,7 +7,6 @@ import {
   DAY,
   EXPERIMENTS,
   exampleExperiment,
-  expectLdError,
   exposuresOf,
   givenExperiment,
   ld,
@@ -33,7 +32,7 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     const target = await createCtaFlag();
     const { variationIds, flagKey } = target;
     const reader = await tokenWith(server, "reader");
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("POST", EXPERIMENTS, { body: exampleExperiment({}, {}, target), token: reader }),
       403,
       "forbidden",
@@ -114,7 +113,7 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     const again = await ld("POST", EXPERIMENTS, {
       body: exampleExperiment({}, { flags: { [flagKey]: { ruleId: "fallthrough" } } }, target),
     });
-    expectLdError(again, 409, "conflict", /already exists/);
+    expectLaunchDarklyError(again, 409, "conflict", /already exists/);
   });
 
   it("lists it with filters, expand and LaunchDarkly's total_count", async () => {
@@ -131,19 +130,19 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     expect(await count("status:running")).toBe(0);
     expect(await count("metricKey:revenue")).toBe(1);
     expect(await count("metricKey:purchase")).toBe(0);
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", `${EXPERIMENTS}?filter=owner:me`),
       400,
       "invalid_request",
       /unknown field 'owner'/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", `${EXPERIMENTS}?filter=status:paused`),
       400,
       "invalid_request",
       /status 'paused'/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", `${EXPERIMENTS}?expand=everything`),
       400,
       "invalid_request",
@@ -162,21 +161,26 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     const notSemantic = await ld("PATCH", url, {
       body: { instructions: [{ kind: "updateName", value: "x" }] },
     });
-    expectLdError(notSemantic, 400, "invalid_request", /domain-model=launchdarkly\.semanticpatch/);
-    expectLdError(
+    expectLaunchDarklyError(notSemantic, 400, "invalid_request", /domain-model=launchdarkly\.semanticpatch/);
+    expectLaunchDarklyError(
       await semanticPatch(url, { instructions: [{ kind: "explode" }] }),
       400,
       "invalid_request",
       /kind 'explode'/,
     );
-    expectLdError(await semanticPatch(url, { instructions: [] }), 400, "invalid_request", /instructions/);
-    expectLdError(
+    expectLaunchDarklyError(
+      await semanticPatch(url, { instructions: [] }),
+      400,
+      "invalid_request",
+      /instructions/,
+    );
+    expectLaunchDarklyError(
       await semanticPatch(url, { instructions: [{ kind: "stopIteration" }] }),
       400,
       "invalid_request",
       /no running iteration/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await semanticPatch(url, {
         instructions: [
           { kind: "updateName", value: "Renamed" },
@@ -187,14 +191,14 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
       "invalid_request",
       /instructions\.1\.value/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await semanticPatch(url, { instructions: [{ kind: "startIteration", winningReason: "x" }] }),
       400,
       "invalid_request",
       /winningReason is not a parameter of startIteration/,
     );
     const reader = await tokenWith(server, "reader");
-    expectLdError(
+    expectLaunchDarklyError(
       await semanticPatch(url, { instructions: [{ kind: "startIteration" }] }, reader),
       403,
       "forbidden",
@@ -274,7 +278,7 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     expect(item.units).toBe(exposures.length);
     const plain = await ld("GET", EXPERIMENTS);
     expect(plain.body.items.every((e: J) => e.units === undefined)).toBe(true);
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", `${url}/metrics/signup/results?expand=nope`),
       400,
       "invalid_request",
@@ -287,14 +291,14 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     expect(revenue.body.metricSeen).toEqual({ ever: false });
     expect(revenue.body.treatmentResults.reduce((s: number, t: J) => s + t.units, 0)).toBe(exposures.length);
 
-    expectLdError(await ld("GET", `${url}/metrics/nope/results`), 404, "not_found", /nope/);
-    expectLdError(
+    expectLaunchDarklyError(await ld("GET", `${url}/metrics/nope/results`), 404, "not_found", /nope/);
+    expectLaunchDarklyError(
       await ld("GET", `${url}/metrics/purchase/results`),
       404,
       "not_found",
       /not a metric of this iteration/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", `${url}/metrics/signup/results?iterationId=1`),
       404,
       "not_found",
@@ -345,32 +349,37 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     expect(windowed.status).toBe(200);
     const windowUnits = windowed.body.totals.reduce((s: number, t: J) => s + t.cumulativeImpressionCount, 0);
     expect(windowUnits).toBe(exposures.filter((e) => e.time < startedAt + DAY).length);
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", `${legacyUrl}/production/signup?from=${startedAt + DAY}&to=${startedAt}`),
       400,
       "invalid_request",
       /from .* must be before/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", `${legacyUrl}/production/signup?from=yesterday`),
       400,
       "invalid_request",
       /from/,
     );
-    expectLdError(await ld("GET", `${legacyUrl}/production/purchase`), 404, "not_found", /not attached/);
-    expectLdError(
+    expectLaunchDarklyError(
+      await ld("GET", `${legacyUrl}/production/purchase`),
+      404,
+      "not_found",
+      /not attached/,
+    );
+    expectLaunchDarklyError(
       await ld("GET", "/api/v2/flags/demo/nope/experiments/production/signup"),
       404,
       "not_found",
       /'nope'/,
     );
-    expectLdError(await ld("GET", `${legacyUrl}/qa/signup`), 404, "not_found", /'qa'/);
+    expectLaunchDarklyError(await ld("GET", `${legacyUrl}/qa/signup`), 404, "not_found", /'qa'/);
   });
 
   it("stops it with a winner: the rule pauses and no new exposures are recorded", async () => {
     const { url, flagKey, ruleId, treatments, signupGoalId, experiment, startedAt } =
       await givenExperiment("measured");
-    expectLdError(
+    expectLaunchDarklyError(
       await semanticPatch(url, {
         instructions: [{ kind: "stopIteration", winningTreatmentId: "not-a-treatment" }],
       }),
@@ -378,7 +387,7 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
       "invalid_request",
       /winningTreatmentId 'not-a-treatment' is not a treatment/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await semanticPatch(url, { instructions: [{ kind: "archiveExperiment" }] }),
       400,
       "invalid_request",
@@ -421,13 +430,13 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     expect(after.body.treatmentResults.map((t: J) => t.units)).toEqual(
       before.body.treatmentResults.map((t: J) => t.units),
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await semanticPatch(url, { instructions: [{ kind: "stopIteration" }] }),
       400,
       "invalid_request",
       /no running iteration/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await semanticPatch(url, { instructions: [{ kind: "startIteration" }] }),
       400,
       "invalid_request",
@@ -442,7 +451,7 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     const badRule = await ld("POST", `${url}/iterations`, {
       body: { ...body, flags: { [flagKey]: { ruleId: "400999" } } },
     });
-    expectLdError(badRule, 400, "invalid_request", /ruleId '400999'/);
+    expectLaunchDarklyError(badRule, 400, "invalid_request", /ruleId '400999'/);
     const created = await ld("POST", `${url}/iterations`, { body });
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject({ status: "not_started", hypothesis: "Green keeps winning at 50/50" });
@@ -493,8 +502,8 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     const { url, flagKey } = await givenExperiment("iterated");
     const reader = await tokenWith(server, "reader");
     const path = `/api/v2/flags/demo/${flagKey}/experiments/production/signup/results`;
-    expectLdError(await ld("DELETE", path, { token: reader }), 403, "forbidden");
-    expectLdError(
+    expectLaunchDarklyError(await ld("DELETE", path, { token: reader }), 403, "forbidden");
+    expectLaunchDarklyError(
       await ld("DELETE", `/api/v2/flags/demo/${flagKey}/experiments/production/nope/results`),
       404,
       "not_found",
@@ -538,7 +547,12 @@ describe("LaunchDarkly experiments: the life of an experiment, stage by stage", 
     expect(await count("&lifecycleState=archived")).toBe(1);
     const body = exampleExperiment({}, {}, given).iteration as J;
     body.flags = { [flagKey]: {} };
-    expectLdError(await ld("POST", `${url}/iterations`, { body }), 400, "invalid_request", /archived/);
+    expectLaunchDarklyError(
+      await ld("POST", `${url}/iterations`, { body }),
+      400,
+      "invalid_request",
+      /archived/,
+    );
     const restored = await semanticPatch(url, { instructions: [{ kind: "restoreExperiment" }] });
     expect(restored.body.archivedDate).toBeUndefined();
     expect(await count()).toBe(1);

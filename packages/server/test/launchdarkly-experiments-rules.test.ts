@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createFlag, type J } from "./fixtures/flag-test-helpers.js";
+import { createFlag, expectLaunchDarklyError, type J } from "./fixtures/flag-test-helpers.js";
 import {
   clock,
   createCtaFlag,
-  expectLdError,
   ld,
   semanticPatch,
   server,
@@ -87,7 +86,7 @@ describe("LaunchDarkly experiments: an EXPERIMENTATION rule and an experiment ar
       ...body,
       iteration: { ...body.iteration, flags: { banner: { ruleId: String(targeted.id) } } },
     };
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("POST", url, { body: targetedBody }),
       400,
       "invalid_request",
@@ -104,7 +103,7 @@ describe("LaunchDarkly experiments: an EXPERIMENTATION rule and an experiment ar
       hypothesis: "The banner sells",
     });
     const again = await ld("POST", url, { body: { ...body, key: "banner-test-2" } });
-    expectLdError(again, 409, "conflict", /already runs experiment 'banner-test'/);
+    expectLaunchDarklyError(again, 409, "conflict", /already runs experiment 'banner-test'/);
     const kameleoon = await server.request("GET", "/feature-flags/demo/banner");
     expect(
       kameleoon.body.environmentConfigurations.find((e: J) => e.environmentKey === "staging").rolloutRules,
@@ -130,7 +129,7 @@ describe("LaunchDarkly experiments: an EXPERIMENTATION rule and an experiment ar
     // Deleting the flag (Kameleoon API) deletes its experiments and their iterations.
     expect((await server.request("DELETE", "/feature-flags/demo/banner")).status).toBe(204);
     expect((await ld("GET", url)).body.total_count).toBe(0);
-    expectLdError(await ld("GET", `${url}/banner-test`), 404, "not_found");
+    expectLaunchDarklyError(await ld("GET", `${url}/banner-test`), 404, "not_found");
   });
 });
 
@@ -213,10 +212,10 @@ describe("LaunchDarkly legacy flag experiments (PATCH /api/v2/flags/{projectKey}
       [{ instructions: [{ kind: "turnFlagOn" }] }, /semantic patch: send 'Content-Type/],
     ];
     for (const [body, message] of refusals) {
-      expectLdError(await server.request("PATCH", url, { body }), 400, "invalid_request", message);
+      expectLaunchDarklyError(await server.request("PATCH", url, { body }), 400, "invalid_request", message);
     }
     // The flag itself changes through LaunchDarkly's flags resource too (launchdarkly-flags.test.ts).
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("PATCH", "/api/v2/flags/demo/nope", {
         body: [{ op: "remove", path: "/experiments/items/0" }],
       }),

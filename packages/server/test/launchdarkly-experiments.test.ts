@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type J, tokenWith } from "./fixtures/flag-test-helpers.js";
+import { expectLaunchDarklyError, type J, tokenWith } from "./fixtures/flag-test-helpers.js";
 import {
   EXPERIMENTS,
   exampleExperiment,
-  expectLdError,
   givenExperiment,
   ld,
   server,
@@ -28,7 +27,7 @@ describe("LaunchDarkly experiments: LD-API-Version and errors", () => {
       expect(response.status, `LD-API-Version ${version}`).toBe(200);
     }
     for (const bad of ["2", "20241345", "gamma"]) {
-      expectLdError(
+      expectLaunchDarklyError(
         await ld("GET", EXPERIMENTS, { headers: { "ld-api-version": bad } }),
         400,
         "invalid_request",
@@ -36,25 +35,30 @@ describe("LaunchDarkly experiments: LD-API-Version and errors", () => {
       );
     }
     const unauthorized = await ld("GET", EXPERIMENTS, { token: "not-a-token" });
-    expectLdError(unauthorized, 401, "unauthorized", /Invalid access token/);
+    expectLaunchDarklyError(unauthorized, 401, "unauthorized", /Invalid access token/);
   });
 
   it("answers 404 for an unknown project, environment or experiment and 405 for other methods", async () => {
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", "/api/v2/projects/nope/environments/production/experiments"),
       404,
       "not_found",
       /nope/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", "/api/v2/projects/demo/environments/qa/experiments"),
       404,
       "not_found",
       /'qa'/,
     );
-    expectLdError(await ld("GET", `${EXPERIMENTS}/missing`), 404, "not_found", /missing/);
-    expectLdError(await ld("PUT", `${EXPERIMENTS}/missing`, { body: {} }), 405, "method_not_allowed", /PUT/);
-    expectLdError(await ld("DELETE", EXPERIMENTS), 405, "method_not_allowed");
+    expectLaunchDarklyError(await ld("GET", `${EXPERIMENTS}/missing`), 404, "not_found", /missing/);
+    expectLaunchDarklyError(
+      await ld("PUT", `${EXPERIMENTS}/missing`, { body: {} }),
+      405,
+      "method_not_allowed",
+      /PUT/,
+    );
+    expectLaunchDarklyError(await ld("DELETE", EXPERIMENTS), 405, "method_not_allowed");
   });
 });
 
@@ -203,7 +207,7 @@ describe("LaunchDarkly experiments: bad create bodies name the problem", () => {
     it(`refuses ${what} and changes nothing`, async () => {
       const before = await observed();
       const response = await ld("POST", EXPERIMENTS, { body: body() });
-      expectLdError(response, status, status === 409 ? "conflict" : "invalid_request", message);
+      expectLaunchDarklyError(response, status, status === 409 ? "conflict" : "invalid_request", message);
       expect(await observed()).toEqual(before);
     });
   }
@@ -217,24 +221,24 @@ describe("LaunchDarkly experiments: roles and project scope", () => {
     expect((await ld("GET", EXPERIMENTS, { token: reader })).status).toBe(200);
     expect((await ld("GET", `${url}/metrics/signup/results`, { token: reader })).status).toBe(200);
     const body = exampleExperiment({}, {}, given).iteration;
-    expectLdError(await ld("POST", `${url}/iterations`, { body, token: reader }), 403, "forbidden");
+    expectLaunchDarklyError(await ld("POST", `${url}/iterations`, { body, token: reader }), 403, "forbidden");
 
     const other = await server.request("POST", "/api/v2/projects", { body: { key: "other", name: "Other" } });
     expect(other.status).toBe(201);
     const scoped = await tokenWith(server, "writer", "other");
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("GET", EXPERIMENTS, { token: scoped }),
       403,
       "forbidden",
       /scoped to project 'other'/,
     );
-    expectLdError(await ld("GET", url, { token: scoped }), 403, "forbidden");
-    expectLdError(
+    expectLaunchDarklyError(await ld("GET", url, { token: scoped }), 403, "forbidden");
+    expectLaunchDarklyError(
       await ld("GET", `/api/v2/flags/demo/${flagKey}/experiments/production/signup`, { token: scoped }),
       403,
       "forbidden",
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await ld("PATCH", `/api/v2/flags/demo/${flagKey}`, { body: [], token: scoped }),
       403,
       "forbidden",

@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFlag, type J, setupDemo, tokenWith } from "./fixtures/flag-test-helpers.js";
+import {
+  createFlag,
+  expectLaunchDarklyError,
+  type J,
+  setupDemo,
+  tokenWith,
+} from "./fixtures/flag-test-helpers.js";
 import { startTestServer, type TestServer } from "./harness.js";
 
 // LaunchDarkly's Metrics API over Vexil goals: a metric IS a goal (metricKey = goal key).
 
 let server: TestServer;
 const METRICS = "/api/v2/metrics/demo";
-
-function expectLdError(
-  response: { status: number; body: J },
-  status: number,
-  code: string,
-  message?: RegExp,
-) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body.code).toBe(code);
-  if (message) expect(response.body.message).toMatch(message);
-}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -172,7 +167,7 @@ describe("LaunchDarkly metrics are Vexil goals", () => {
   ];
   for (const [what, body, status, message] of refusals) {
     it(`refuses ${what}`, async () => {
-      expectLdError(
+      expectLaunchDarklyError(
         await server.request("POST", METRICS, { body }),
         status,
         status === 409 ? "conflict" : "invalid_request",
@@ -211,33 +206,38 @@ describe("LaunchDarkly metrics are Vexil goals", () => {
     expect(query.body.items.map((m: J) => m.key)).toEqual(["add-to-cart"]);
     const counted = await server.request("GET", `${METRICS}?expand=experimentCount`);
     expect(counted.body.items.every((m: J) => m.experimentCount === 0)).toBe(true);
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("GET", `${METRICS}?filter=${encodeURIComponent("owner equals me")}`),
       400,
       "invalid_request",
       /unknown field 'owner'/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("GET", `${METRICS}?filter=${encodeURIComponent("eventKind anyOf [1]")}`),
       400,
       "invalid_request",
       /eventKind supports equals/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("GET", `${METRICS}?filter=nonsense`),
       400,
       "invalid_request",
       /<field> <operator> <value>/,
     );
-    expectLdError(await server.request("GET", `${METRICS}?sort=color`), 400, "invalid_request", /sort/);
-    expectLdError(
+    expectLaunchDarklyError(
+      await server.request("GET", `${METRICS}?sort=color`),
+      400,
+      "invalid_request",
+      /sort/,
+    );
+    expectLaunchDarklyError(
       await server.request("GET", `${METRICS}?expand=everything`),
       400,
       "invalid_request",
       /expand/,
     );
-    expectLdError(await server.request("GET", "/api/v2/metrics/nope"), 404, "not_found", /nope/);
-    expectLdError(await server.request("GET", `${METRICS}/nope`), 404, "not_found", /nope/);
+    expectLaunchDarklyError(await server.request("GET", "/api/v2/metrics/nope"), 404, "not_found", /nope/);
+    expectLaunchDarklyError(await server.request("GET", `${METRICS}/nope`), 404, "not_found", /nope/);
   });
 
   it("patches with JSON Patch; other paths answer 400 naming them", async () => {
@@ -271,37 +271,41 @@ describe("LaunchDarkly metrics are Vexil goals", () => {
     expect(conversion.body.unit).toBeUndefined();
 
     const url = `${METRICS}/metric-key-123abc`;
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("PATCH", url, { body: [{ op: "replace", path: "/key", value: "x" }] }),
       400,
       "invalid_request",
       /'\/key' cannot be changed/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("PATCH", url, { body: [{ op: "add", path: "/unit", value: "EUR" }] }),
       400,
       "invalid_request",
       /unit applies to numeric/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("PATCH", url, { body: [{ op: "replace", path: "/kind", value: "scroll" }] }),
       400,
       "invalid_request",
       /kind must be one of/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("PATCH", url, { body: [{ op: "replace", path: "/name", value: "" }] }),
       400,
       "invalid_request",
       /name must be/,
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("PATCH", url, { body: [{ op: "test", path: "/name", value: "Other" }] }),
       400,
       "invalid_request",
       /Invalid JSON Patch/,
     );
-    expectLdError(await server.request("PATCH", url, { body: { name: "x" } }), 400, "invalid_request");
+    expectLaunchDarklyError(
+      await server.request("PATCH", url, { body: { name: "x" } }),
+      400,
+      "invalid_request",
+    );
     expect((await server.request("GET", url)).body.name).toBe("Orders");
   });
 
@@ -342,7 +346,7 @@ describe("LaunchDarkly metrics are Vexil goals", () => {
       },
     );
     expect(experiment.status, experiment.text).toBe(201);
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("DELETE", `${METRICS}/pricing-view`),
       409,
       "conflict",
@@ -357,46 +361,50 @@ describe("LaunchDarkly metrics are Vexil goals", () => {
     });
     const deleted = await server.request("DELETE", `${METRICS}/buy-click`);
     expect(deleted.status, deleted.text).toBe(204);
-    expectLdError(await server.request("GET", `${METRICS}/buy-click`), 404, "not_found");
-    expectLdError(await server.request("DELETE", `${METRICS}/buy-click`), 404, "not_found");
+    expectLaunchDarklyError(await server.request("GET", `${METRICS}/buy-click`), 404, "not_found");
+    expectLaunchDarklyError(await server.request("DELETE", `${METRICS}/buy-click`), 404, "not_found");
   });
 
   it("lets a reader read and not write; a scoped token sees only its project; 405 elsewhere", async () => {
     const reader = await tokenWith(server, "reader");
     expect((await server.request("GET", METRICS, { token: reader })).status).toBe(200);
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("POST", METRICS, { token: reader, body: { key: "r", kind: "custom" } }),
       403,
       "forbidden",
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("PATCH", `${METRICS}/purchase`, { token: reader, body: [] }),
       403,
       "forbidden",
     );
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("DELETE", `${METRICS}/newsletter`, { token: reader }),
       403,
       "forbidden",
     );
     await server.request("POST", "/api/v2/projects", { body: { key: "other", name: "Other" } });
     const scoped = await tokenWith(server, "writer", "other");
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("GET", METRICS, { token: scoped }),
       403,
       "forbidden",
       /scoped to project 'other'/,
     );
-    expectLdError(await server.request("GET", `${METRICS}/purchase`, { token: scoped }), 403, "forbidden");
+    expectLaunchDarklyError(
+      await server.request("GET", `${METRICS}/purchase`, { token: scoped }),
+      403,
+      "forbidden",
+    );
     expect((await server.request("GET", "/api/v2/metrics/other", { token: scoped })).body.totalCount).toBe(0);
-    expectLdError(
+    expectLaunchDarklyError(
       await server.request("PUT", `${METRICS}/purchase`, { body: {} }),
       405,
       "method_not_allowed",
       /PUT/,
     );
-    expectLdError(await server.request("DELETE", METRICS), 405, "method_not_allowed");
-    expectLdError(
+    expectLaunchDarklyError(await server.request("DELETE", METRICS), 405, "method_not_allowed");
+    expectLaunchDarklyError(
       await server.request("GET", METRICS, { token: "wrong" }),
       401,
       "unauthorized",
