@@ -10,8 +10,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../server/test/chromium.js";
 import { startTestServer, type TestServer } from "../../server/test/harness.js";
 import * as VexilBrowser from "../src/browser.js";
 
@@ -54,22 +55,7 @@ function flag(featureKey: string, rule: Record<string, unknown>) {
 
 beforeAll(async () => {
   await promisify(execFile)(process.execPath, [path.join(root, "packages/sdk/build-browser.mjs")]);
-  [server, browser] = await Promise.all([
-    startTestServer({ listen: true }),
-    chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      // Without the background-networking flags Chromium keeps dialling Google's hosts, which this
-      // closed network refuses, and can be slow to close under load.
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    }),
-  ]);
+  [server, browser] = await Promise.all([startTestServer({ listen: true }), launchChromium()]);
   expect((await server.request("POST", "/projects", { body: { key: "web", name: "Web" } })).status).toBe(201);
   const environments = await server.request("GET", "/projects/web/environments");
   clientKey = environments.body.find((e: { key: string }) => e.key === "production").clientSdkKey;

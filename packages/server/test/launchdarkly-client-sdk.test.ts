@@ -9,9 +9,10 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { type SseEvent, SseParser } from "@vexil/sdk";
 import { build } from "esbuild";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportAroundNow } from "../src/results/results-simulation.test-support.js";
+import { launchChromium } from "./chromium.js";
 import { startTestServer, type TestServer } from "./harness.js";
 
 let server: TestServer;
@@ -144,16 +145,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
   // "localhost" and the server's "127.0.0.1" are different origins.
   pageUrl = `http://localhost:${(pageServer.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { VexilClient } from "@vexil/sdk";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { ensureDemoData } from "../../../server/src/demo/demo-project.js";
 import { startTestServer, type TestServer } from "../../../server/test/harness.js";
 
@@ -35,20 +35,7 @@ export async function startConsoleServer(env: Record<string, string> = {}): Prom
   return server;
 }
 
-/** Debian's Chromium (installed by .ci/run with apt-get), never a downloaded browser. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
-}
+export { launchChromium } from "../../../server/test/chromium.js";
 
 /** A fresh browser context (no cookies) signed in through the sign-in form. */
 export async function signedInPage(
