@@ -27,6 +27,7 @@ import { documentAccess, installAuthentication, tokenResolver } from "./http/aut
 import { answerFrameworkError, installErrorHandling } from "./http/error-handler.js";
 import { FailedAttempts } from "./http/failed-attempts.js";
 import { installRateLimits } from "./http/rate-limits.js";
+import { lazyRequestLogger } from "./http/request-logger.js";
 import { installRequestValidation } from "./http/request-validation.js";
 import type { TypedApp } from "./http/typed-app.js";
 import { installIfMatchGuard } from "./http/write-guards.js";
@@ -57,6 +58,19 @@ function publicRoutes<Options extends FastifyPluginOptions>(
   };
 }
 
+/**
+ * SDK routes carry a site's whole traffic: an "incoming request" and a "request completed" line per
+ * evaluation at the default info level would be most of the log and a good part of each request's cost. They
+ * log at warn at least; their failures are still logged by their error handlers.
+ */
+function quietSdkRoutes(app: TypedApp, logger: FastifyBaseLogger): void {
+  const levels = (logger as { levels?: { values: Record<string, number> } }).levels?.values;
+  if (!levels || levels[logger.level]! >= levels.warn!) return;
+  app.addHook("onRoute", (route) => {
+    if (route.config?.access === "sdk" && !route.logLevel) route.logLevel = "warn";
+  });
+}
+
 /** Builds the HTTP application over a composed context (composition.ts): every surface, its schemas, auth and errors. */
 export async function buildApp(
   context: AppContext,
@@ -69,6 +83,8 @@ export async function buildApp(
 ) {
   const app: TypedApp = Fastify({
     loggerInstance: options.logger,
+    // Request loggers are built when a request first logs (http/request-logger.ts).
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: MANAGEMENT_BODY_LIMIT,
     frameworkErrors: answerFrameworkError,
     // Fastify's default of 100 characters is too short for LaunchDarkly's client-side SDKs, which send the
@@ -85,6 +101,7 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
+  quietSdkRoutes(app, options.logger);
   installRequestValidation(app);
   installIfMatchGuard(app);
   // JSON Merge Patch (Kameleoon) and JSON Patch (LaunchDarkly) bodies are JSON too, parsed by Fastify's
