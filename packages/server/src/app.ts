@@ -29,6 +29,7 @@ import { FailedAttempts } from "./http/failed-attempts.js";
 import { installRateLimits } from "./http/rate-limits.js";
 import { lazyRequestLogger } from "./http/request-logger.js";
 import { installRequestValidation } from "./http/request-validation.js";
+import { installRouteConfig } from "./http/route-config.js";
 import type { TypedApp } from "./http/typed-app.js";
 import { installIfMatchGuard } from "./http/write-guards.js";
 import { launchDarklyFlagRoutes } from "./launchdarkly-flags/launchdarkly-flags.routes.js";
@@ -101,6 +102,7 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
+  installRouteConfig(app);
   quietSdkRoutes(app, options.logger);
   installRequestValidation(app);
   installIfMatchGuard(app);

@@ -2,6 +2,7 @@ import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from "fast
 import { ApiError } from "./api-error.js";
 import type { FailedAttempts } from "./failed-attempts.js";
 import { assertProjectAccess, assertRole, type Principal, type Role } from "./principal.js";
+import { routeConfig } from "./route-config.js";
 
 /** What the authentication hook needs of the token store (auth/tokens.store.ts). */
 export interface TokenVerifier {
@@ -142,7 +143,7 @@ export function installAuthentication(
   // A callback hook, not an async one: public and SDK routes (the hot ones) pass synchronously, with no
   // promise or extra microtask per request; management routes resolve their principal asynchronously.
   app.addHook("onRequest", (request, reply, done) => {
-    const config = request.routeOptions.config;
+    const config = routeConfig(request);
     const access = config.access ?? "admin";
     if (access === "public" && !config.checksCredentials) return done();
     const retryAfter = failures.retryAfterSeconds(request.ip);

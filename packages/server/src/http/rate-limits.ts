@@ -3,6 +3,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import { ApiError } from "./api-error.js";
 import { presentedToken } from "./authentication.js";
+import { routeConfig } from "./route-config.js";
 
 /**
  * Request budgets per minute (docs/security.md, "Rate limits"):
@@ -27,7 +28,7 @@ export async function installRateLimits(
   if (limits.sdkPerAddress > 0) {
     const sdk = new PerMinuteCounter(limits.sdkPerAddress);
     app.addHook("onRequest", (request, reply, done) => {
-      if (request.routeOptions.config.access !== "sdk") return done();
+      if (routeConfig(request).access !== "sdk") return done();
       const wait = sdk.take(`sdk:${request.ip}`);
       if (wait === 0) return done();
       reply.header("retry-after", String(wait));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { ApiError } from "./api-error.js";
+import { routeConfig } from "./route-config.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -52,7 +53,7 @@ export function installIfMatchGuard(app: FastifyInstance): void {
   app.addHook("preHandler", (request, _reply, done) => {
     const header = request.headers["if-match"];
     if (header === undefined || request.method === "GET" || request.method === "HEAD") return done();
-    if (request.routeOptions.config.ifMatch) return done();
+    if (routeConfig(request).ifMatch) return done();
     const value = Array.isArray(header) ? header.join(",") : header;
     if (value.trim() === "*" || value.trim() === "") return done();
     done(

@@ -3,6 +3,7 @@ import client from "prom-client";
 import { type TSchema, Type } from "typebox";
 import type { AppContext } from "../app-context.js";
 import { responses } from "../http/response-schemas.js";
+import { routeConfig } from "../http/route-config.js";
 import type { TypedApp } from "../http/typed-app.js";
 
 /** Prometheus metrics of one server: default process metrics and an HTTP latency histogram. */
@@ -27,7 +28,7 @@ export function operationsRoutes(app: TypedApp, context: AppContext, metrics: Me
   // hash the label object on every request. A callback hook: no promise per request.
   const children = new Map<string, client.Histogram.Internal<"method" | "route" | "status">>();
   app.addHook("onResponse", (request, reply, done) => {
-    const route = request.routeOptions.url ?? "unmatched";
+    const route = routeConfig(request).url ?? "unmatched";
     const key = `${request.method} ${reply.statusCode} ${route}`;
     let child = children.get(key);
     if (child === undefined) {
