@@ -1,11 +1,12 @@
 import http from "node:http";
-import { attributesJson, batchBody, QueuedEvent, wireOrder } from "../../packages/sdk/src/events.js";
+import { attributesJson } from "../../packages/sdk/src/attribute-texts.js";
+import { EventRows } from "../../packages/sdk/src/event-rows.js";
 
 /**
  * Bulk bodies of `size` events (70 % exposures, 30 % conversions, each with 3 custom attributes), serialised and
  * UTF-8 encoded once so senders spend no CPU on them: each send reuses a body and varies only its payload id (a
  * header). Format 1: an array of event objects; format 2: the same events as the SDK sends them (its own encoder,
- * packages/sdk/src/events.ts: columns, heads and attribute sets once per batch).
+ * packages/sdk/src/event-rows.ts: columns, heads and attribute sets once per batch).
  */
 export function eventBatches(count: number, size: number, goal: string, format: 1 | 2 = 1): Buffer[] {
   const now = Date.now();
@@ -19,7 +20,7 @@ export function eventBatches(count: number, size: number, goal: string, format: 
   const heads = { on: head("on"), off: head("off") };
   for (let b = 0; b < count; b++) {
     const events: unknown[] = [];
-    const queued: QueuedEvent[] = [];
+    const queued = new EventRows();
     for (let i = 0; i < size; i++) {
       const visitorCode = `bench-${b}-${Math.floor(i / 2)}`;
       const time = now - 60_000 + i;
@@ -39,13 +40,10 @@ export function eventBatches(count: number, size: number, goal: string, format: 
       );
       const attributes = attributesJson({ ...builtIns, ...custom });
       const visit = b * size + Math.floor(i / 2);
-      queued.push(
-        exposed
-          ? new QueuedEvent(heads[variationKey], visit, visitorCode, time, attributes)
-          : new QueuedEvent(null, visit, visitorCode, time, attributes, goal, value),
-      );
+      if (exposed) queued.push(heads[variationKey], visit, visitorCode, time, attributes);
+      else queued.push(null, visit, visitorCode, time, attributes, goal, value);
     }
-    batches.push(Buffer.from(format === 1 ? JSON.stringify(events) : batchBody(wireOrder(queued), "bench.")));
+    batches.push(Buffer.from(format === 1 ? JSON.stringify(events) : queued.take(size).body("bench.")));
   }
   return batches;
 }

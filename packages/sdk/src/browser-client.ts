@@ -14,7 +14,6 @@ import { isAuthFailure, VexilError } from "./errors.js";
 import type { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
 import { openEventPipeline, type PipelineOptions } from "./event-pipeline.js";
 import type { EventQueue } from "./event-queue.js";
-import { QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
 import { describe, type HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
@@ -211,10 +210,8 @@ export class VexilBrowserClient {
     const result = Object.hasOwn(answers.flags, featureKey) ? answers.flags[featureKey]! : FLAG_NOT_FOUND;
     const now = this.now();
     if (result.variationKey !== "") this.counter.count(featureKey, result.variationKey, now);
-    if (result.inExperiment && this.closing === undefined) {
-      const event = this.exposures.record(featureKey, this.visitor, result, now);
-      if (event !== undefined) this.queue.push(event);
-    }
+    if (result.inExperiment && this.closing === undefined)
+      this.exposures.record(featureKey, this.visitor, result, now, this.queue);
     return result;
   }
 
@@ -273,7 +270,7 @@ export class VexilBrowserClient {
     const now = this.now();
     const code = this.visitor.code;
     const visit = this.exposures.visits.touchNumber(code, now);
-    this.queue.push(new QueuedEvent(null, visit, code, now, attributesJson(attributes), goal, value ?? null));
+    this.queue.push(null, visit, code, now, attributesJson(attributes), goal, value ?? null);
   }
 
   /**

@@ -17,7 +17,6 @@ import { isAuthFailure, VexilError } from "./errors.js";
 import type { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
 import { openEventPipeline, type PipelineOptions } from "./event-pipeline.js";
 import type { EventQueue } from "./event-queue.js";
-import { QueuedEvent } from "./events.js";
 import { ExposureRecorder } from "./exposures.js";
 import { describe, type HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
@@ -344,15 +343,13 @@ export class VexilClient {
     const now = this.now();
     const visit = this.exposures.visits.touchNumber(visitorCode, now);
     this.queue.push(
-      new QueuedEvent(
-        null,
-        visit,
-        visitorCode,
-        now,
-        this.exposures.attributes.text(attributes),
-        goal,
-        value ?? null,
-      ),
+      null,
+      visit,
+      visitorCode,
+      now,
+      this.exposures.attributes.text(attributes),
+      goal,
+      value ?? null,
     );
   }
 
@@ -426,8 +423,7 @@ export class VexilClient {
 
   private expose(featureKey: string, visitor: Visitor, result: EvaluationDetails, now: number): void {
     if (this.queue === undefined || this.closing !== undefined) return;
-    const event = this.exposures.record(featureKey, visitor, result, now);
-    if (event !== undefined) this.queue.push(event);
+    this.exposures.record(featureKey, visitor, result, now, this.queue);
   }
 
   private async poll(): Promise<void> {

@@ -1,6 +1,7 @@
 // The event queue: batched by size and time, bounded, retried, idempotent.
 //
-// - Bodies are format 2 (events.ts): columns, in wire order (exposures, then conversions), built once per batch.
+// - Events are held as columns (event-rows.ts), not objects; bodies are format 2, in wire order (exposures,
+//   then conversions), built once per batch.
 // - One request at a time, in order. A request carries `batchSize` events, or, when more than that are waiting
 //   (events come faster than one request per round trip delivers them), all that wait up to the server's
 //   limits (10,000 events, and 1.5 M characters of JSON counting each event's attributes as if not shared:
@@ -19,7 +20,8 @@
 
 import { Backoff, type BackoffOptions, parseRetryAfter } from "./backoff.js";
 import { isAuthFailure, isRetryableStatus, VexilError } from "./errors.js";
-import { batchBody, eventWeight, type QueuedEvent, wireOrder } from "./events.js";
+import { EventRows } from "./event-rows.js";
+import type { ExposureHead } from "./events.js";
 import { describe, type HttpClient } from "./http.js";
 import { randomUuid } from "./ids.js";
 import type { Logger } from "./logger.js";
@@ -66,7 +68,7 @@ export interface EventQueueStats {
 interface Batch {
   id: string;
   /** In wire order: the index of an event is the one a 400 names. */
-  events: QueuedEvent[];
+  events: EventRows;
   /** Built at the first attempt, sent again on retries. */
   body?: string;
 }
@@ -103,7 +105,7 @@ export function badIndexes(body: string, count: number): Set<number> | undefined
 
 /** Batches events to POST /events/v1/bulk. */
 export class EventQueue {
-  private queue: QueuedEvent[] = [];
+  private queue = new EventRows();
   /** A formed batch not yet acknowledged (in a request, or awaiting its retry). */
   private pending: Batch | null = null;
   private inRequest = false;
@@ -131,8 +133,19 @@ export class EventQueue {
     });
   }
 
-  /** Adds an event (dropping the oldest when full); a full batch is sent at once. */
-  push(event: QueuedEvent): void {
+  /**
+   * Adds an event (dropping the oldest when full): an exposure (with its head) or a conversion (head null,
+   * with its goal and value). A full batch is sent at once.
+   */
+  push(
+    head: ExposureHead | null,
+    visit: number,
+    visitorCode: string,
+    time: number,
+    attributes: string,
+    goal: string | number = "",
+    value: number | null = null,
+  ): void {
     if (this.stopped) {
       this.counters.dropped++;
       return;
@@ -142,14 +155,14 @@ export class EventQueue {
         this.counters.dropped += this.pending.events.length;
         this.pending = null;
       } else if (this.queue.length > 0) {
-        this.queue.shift();
+        this.queue.dropOldest(1);
         this.counters.dropped++;
       } else {
         this.counters.dropped++;
         return;
       }
     }
-    this.queue.push(event);
+    this.queue.push(head, visit, visitorCode, time, attributes, goal, value);
     if (this.queue.length >= this.batchSize) void this.drain(false, false);
   }
 
@@ -183,7 +196,7 @@ export class EventQueue {
     this.stopped = true;
     this.abort.abort();
     this.counters.dropped += this.queue.length + (this.pending?.events.length ?? 0);
-    this.queue = [];
+    this.queue = new EventRows();
     this.pending = null;
   }
 
@@ -191,13 +204,7 @@ export class EventQueue {
   private requestSize(): number {
     const queue = this.queue;
     const most = Math.min(queue.length, queue.length > this.batchSize ? MAX_REQUEST_EVENTS : this.batchSize);
-    let n = 0;
-    let chars = 0;
-    while (n < most && chars + eventWeight(queue[n]!) <= MAX_REQUEST_CHARS) {
-      chars += eventWeight(queue[n]!);
-      n++;
-    }
-    return Math.max(n, 1);
+    return queue.fit(most, MAX_REQUEST_CHARS);
   }
 
   private armRetry(delay: number): void {
@@ -226,7 +233,7 @@ export class EventQueue {
       }
       if (this.pending === null) {
         if (this.queue.length === 0 || (!all && this.queue.length < this.batchSize)) return;
-        const events = wireOrder(this.queue.splice(0, this.requestSize()));
+        const events = this.queue.take(this.requestSize());
         this.pending = { id: (this.options.newPayloadId ?? randomUuid)(), events };
       }
       const batch = this.pending;
@@ -248,7 +255,7 @@ export class EventQueue {
       if (result.fatal) {
         this.counters.dropped += batch.events.length + this.queue.length;
         this.pending = null;
-        this.queue = [];
+        this.queue = new EventRows();
         this.stopped = true;
         this.stopTicker?.();
         this.cancelRetry?.();
@@ -264,7 +271,7 @@ export class EventQueue {
           this.counters.dropped += bad.size;
           this.pending = {
             id: (this.options.newPayloadId ?? randomUuid)(),
-            events: batch.events.filter((_, i) => !bad.has(i)),
+            events: batch.events.without(bad),
           };
           continue;
         }
@@ -290,7 +297,7 @@ export class EventQueue {
 
   private async send(batch: Batch): Promise<SendResult> {
     let response: Awaited<ReturnType<HttpClient["request"]>>;
-    batch.body ??= batchBody(batch.events, this.options.visitIdPrefix);
+    batch.body ??= batch.events.body(this.options.visitIdPrefix);
     try {
       response = await this.http.request(EVENTS_PATH, {
         method: "POST",

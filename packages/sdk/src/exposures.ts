@@ -1,12 +1,13 @@
 // Exposure recording on the evaluation hot path. An evaluation that puts a visitor in an experiment costs,
 // when the visit already has that exposure, one Map lookup for the result's exposure id and one for the
-// visitor, and allocates nothing. Otherwise it queues one small record (events.ts): the head shared by every
+// visitor, and allocates nothing. Otherwise it queues one row (event-rows.ts): the head shared by every
 // exposure to the feature x rule x variation, the visit number, the visitor's code (the caller's string),
 // the time and the attributes' JSON text (shared by equal attributes: attribute-texts.ts).
 
 import type { EvaluationResult, Visitor } from "@vexil/engine";
 import { AttributeTexts } from "./attribute-texts.js";
-import { type ExposureHead, QueuedEvent } from "./events.js";
+import type { EventQueue } from "./event-queue.js";
+import type { ExposureHead } from "./events.js";
 import { VisitTracker } from "./visits.js";
 
 /** The parts of an evaluation result an exposure uses (the object itself is the cache key). */
@@ -35,8 +36,8 @@ export class ExposureRecorder {
     this.visits = new VisitTracker(visitCapacity);
   }
 
-  /** The exposure to queue for this evaluation, or undefined when this visit already has it. */
-  record(featureKey: string, visitor: Visitor, result: Result, now: number): QueuedEvent | undefined {
+  /** Queues the exposure of this evaluation, unless this visit already has it. */
+  record(featureKey: string, visitor: Visitor, result: Result, now: number, queue: EventQueue): void {
     let exposure = this.byResult.get(result);
     if (exposure === undefined || exposure.featureKey !== featureKey) {
       exposure = this.exposure(featureKey, result);
@@ -44,15 +45,9 @@ export class ExposureRecorder {
     const visitNumber = this.visits.expose(visitor.code, exposure.id, now);
     if (visitNumber < 0) {
       this.deduped++;
-      return undefined;
+      return;
     }
-    return new QueuedEvent(
-      exposure.head,
-      visitNumber,
-      visitor.code,
-      now,
-      this.attributes.text(visitor.attributes),
-    );
+    queue.push(exposure.head, visitNumber, visitor.code, now, this.attributes.text(visitor.attributes));
   }
 
   /** Forgets the results of the previous configuration (their exposure ids stay). */
