@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyServerOptions } from "fastify";
 import { sql } from "kysely";
 import { pino } from "pino";
 import { AccountsService } from "./accounts/accounts.service.js";
-import { openDuckDbAnalyticsStore } from "./analytics/duckdb-store.js";
+import { LazyAnalyticsStore } from "./analytics/lazy-store.js";
 import { openPostgresAnalyticsStore } from "./analytics/postgres-store.js";
 import type { AppContext, Services } from "./app-context.js";
 import { AuditService } from "./audit/audit.service.js";
@@ -139,13 +139,16 @@ export async function openRoot(config: ServerConfig, options: RootOptions = {}):
   const now = options.now ?? Date.now;
   const analytics = config.databaseUrl
     ? await openPostgresAnalyticsStore({ connectionString: config.databaseUrl })
-    : await openDuckDbAnalyticsStore({
-        path: path.join(config.dataDir, "events.duckdb"),
-        config: {
-          memory_limit: config.duckdbMemoryLimit,
-          ...(config.duckdbThreads > 0 ? { threads: String(config.duckdbThreads) } : {}),
-        },
-      });
+    : // Loaded and opened on first use (analytics/lazy-store.ts): a flags-only server never pays for DuckDB.
+      new LazyAnalyticsStore(async () =>
+        (await import("./analytics/duckdb-store.js")).openDuckDbAnalyticsStore({
+          path: path.join(config.dataDir, "events.duckdb"),
+          config: {
+            memory_limit: config.duckdbMemoryLimit,
+            ...(config.duckdbThreads > 0 ? { threads: String(config.duckdbThreads) } : {}),
+          },
+        }),
+      );
   const jobs = new JobRunner({
     db: database.db,
     dialect: database.dialect,
