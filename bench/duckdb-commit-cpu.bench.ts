@@ -3,19 +3,22 @@
 // process, alternating. Each transaction is a small group commit: BEGIN, an INSERT of `rows` rows, COMMIT
 // (fsync). With background threads, the statement's task often runs on one of DuckDB's threads while the
 // worker that asked for it busy-waits (PendingQueryResult::ExecuteInternal loops on NO_TASKS_AVAILABLE),
-// through the COMMIT's fsync too; this measures what that costs. Run:
+// through the COMMIT's fsync too; this measures what that costs, and the same statements run as the store
+// runs its event INSERTs (analytics/duckdb-polled-run.ts: started, polled once a millisecond). Run:
 //   npx tsx --conditions=source bench/duckdb-commit-cpu.bench.ts [--commits=200] [--rows=1] [--runs=3]
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBPreparedStatement } from "@duckdb/node-api";
+import { statementRunner } from "../packages/server/src/analytics/duckdb-polled-run.js";
 import { benchOptions } from "./support/options.js";
 import { median, printTable } from "./support/table.js";
 
 const { commits, rows, runs } = benchOptions({ commits: 200, rows: 1, runs: 3 });
 const directory = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-commit-cpu-"));
 
-async function open(name: string, config: Record<string, string>) {
+// `polled`: statements run as the store's writers run them (analytics/duckdb-polled-run.ts), else run().
+async function open(name: string, config: Record<string, string>, polled = false) {
   const instance = await DuckDBInstance.create(path.join(directory, `${name}.duckdb`), config);
   const connection = await instance.connect();
   await connection.run("CREATE TABLE events (visitor VARCHAR, time BIGINT)");
@@ -27,13 +30,18 @@ async function open(name: string, config: Record<string, string>) {
     ].map((sql) => connection.prepare(sql)),
   );
   const threads = (await connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0]![0];
+  const run = polled
+    ? await statementRunner(connection)
+    : async (statement: DuckDBPreparedStatement) => {
+        await statement.run();
+      };
   return {
     threads: String(threads),
     /** CPU and wall ms per transaction of this process (DuckDB's threads included). */
     async measure() {
       const cpuStart = process.cpuUsage();
       const start = performance.now();
-      for (let i = 0; i < commits; i++) for (const statement of statements) await statement.run();
+      for (let i = 0; i < commits; i++) for (const statement of statements) await run(statement);
       const cpu = process.cpuUsage(cpuStart);
       return { cpu: (cpu.user + cpu.system) / 1000 / commits, wall: (performance.now() - start) / commits };
     },
@@ -47,6 +55,7 @@ async function open(name: string, config: Record<string, string>) {
 
 const stores = {
   "default (one thread per core)": await open("default", {}),
+  "default, polled as the store runs it": await open("polled", {}, true),
   "threads = 1 (baseline)": await open("one", { threads: "1" }),
 };
 const results = new Map<string, { cpu: number[]; wall: number[] }>();

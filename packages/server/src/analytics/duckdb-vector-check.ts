@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { ExposureEvent } from "./analytics-store.js";
+import { statementRunner } from "./duckdb-polled-run.js";
 import { EventRowsInserter } from "./duckdb-vectors.js";
 import { DUCKDB_TYPES } from "./duckdb-writer.js";
 import { type ColumnValue, EXPOSURE_COLUMNS } from "./event-columns.js";
@@ -87,6 +88,7 @@ export async function checkVectorWriter(connection: DuckDBConnection): Promise<v
     TABLE,
     EXPOSURE_COLUMNS,
     EXPOSURE_COLUMNS.map((c) => DUCKDB_TYPES[c.kind]),
+    await statementRunner(connection), // as the writers run it
   );
   try {
     await inserter.insert(PROBE_EVENTS);

@@ -19,6 +19,7 @@ import {
   DuckDBTableFunction,
   type DuckDBType,
 } from "@duckdb/node-api";
+import type { StatementRunner } from "./duckdb-polled-run.js";
 import type { ColumnKind, ColumnValue, CustomAttributesText, EventColumn } from "./event-columns.js";
 
 /** The few @duckdb/node-bindings functions used here (opaque handles, as the C API has them). */
@@ -68,9 +69,10 @@ let nextFunctionSerial = 1;
  * table function scans the events handed to `insert`, filling each output chunk with `fillEventChunk`.
  *
  * Why not the Appender: its flush is synchronous and runs DuckDB's own INSERT (bind, plan, local append) on
- * the JS thread, which then cannot read or parse requests meanwhile. This INSERT runs on a libuv worker like
- * every other query; DuckDB calls back into the JS thread only to fill the chunks (the bindings run every
- * callback there), so the JS thread does the column writing and nothing else. The function takes no
+ * the JS thread, which then cannot read or parse requests meanwhile. This INSERT runs on DuckDB's threads
+ * (started and awaited by `runStatement`, see duckdb-polled-run.ts); DuckDB calls back into the JS thread only
+ * to fill the chunks (the bindings run every callback there), so the JS thread does the column writing and
+ * nothing else. The function takes no
  * parameter, so the statement is planned once: which rows it scans is `insert`'s argument of the moment.
  *
  * Bound to one connection; its inserts must not overlap (a writer connection's statements are serial).
@@ -82,13 +84,17 @@ export class EventRowsInserter<E> {
   private prepared: DuckDBPreparedStatement | undefined;
 
   /** `tableFunction` is kept referenced for as long as the statement may call it. */
-  private constructor(private readonly tableFunction: DuckDBTableFunction) {}
+  private constructor(
+    private readonly tableFunction: DuckDBTableFunction,
+    private readonly runStatement: StatementRunner,
+  ) {}
 
   static async prepare<E>(
     connection: DuckDBConnection,
     table: string,
     columns: readonly EventColumn<E>[],
     types: readonly DuckDBType[],
+    runStatement: StatementRunner,
   ): Promise<EventRowsInserter<E>> {
     // Unique per inserter: connections (and stores sharing a cached instance) never clash on the name.
     const name = `vexil_pending_rows_${nextFunctionSerial++}`;
@@ -123,7 +129,7 @@ export class EventRowsInserter<E> {
     });
     connection.registerTableFunction(tableFunction);
     const names = columns.map((column) => column.name).join(", ");
-    inserter = new EventRowsInserter<E>(tableFunction);
+    inserter = new EventRowsInserter<E>(tableFunction, runStatement);
     inserter.prepared = await connection.prepare(`INSERT INTO ${table} (${names}) SELECT * FROM ${name}()`);
     return inserter;
   }
@@ -134,7 +140,7 @@ export class EventRowsInserter<E> {
     if (this.prepared === undefined) throw new Error("inserter is closed");
     this.pending = events;
     try {
-      await this.prepared.run();
+      await this.runStatement(this.prepared);
     } finally {
       this.pending = undefined;
     }

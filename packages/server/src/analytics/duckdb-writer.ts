@@ -17,6 +17,7 @@ import {
   VARCHAR,
 } from "@duckdb/node-api";
 import type { AppendResult, ConversionEvent, ExposureEvent } from "./analytics-store.js";
+import { statementRunner } from "./duckdb-polled-run.js";
 import { EventRowsInserter } from "./duckdb-vectors.js";
 import {
   CONVERSION_COLUMNS,
@@ -71,6 +72,9 @@ export class DuckDbWriter {
     // parallel path, which builds per-thread row groups and copies them again to merge them. Our source is
     // one scan anyway: the serial path appends straight to the transaction's storage.
     await connection.run("SET SESSION preserve_insertion_order = true");
+    // The event INSERTs only: their task waits for the JS thread to fill chunks, which a spinning worker
+    // slows down. The other statements are short, and polling them measured dearer than their spin.
+    const runInsert = await statementRunner(connection);
     const record = await connection.prepare(RECORD_PAYLOADS_SQL);
     const claim = await connection.prepare(CLAIM_PAYLOADS_SQL);
     const exposures = await EventRowsInserter.prepare<ExposureEvent>(
@@ -78,12 +82,14 @@ export class DuckDbWriter {
       EXPOSURES_TABLE,
       EXPOSURE_COLUMNS,
       types(EXPOSURE_COLUMNS),
+      runInsert,
     );
     const conversions = await EventRowsInserter.prepare<ConversionEvent>(
       connection,
       CONVERSIONS_TABLE,
       CONVERSION_COLUMNS,
       types(CONVERSION_COLUMNS),
+      runInsert,
     );
     return new DuckDbWriter(connection, record, claim, exposures, conversions);
   }
