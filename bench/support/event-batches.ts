@@ -43,7 +43,9 @@ export function eventBatches(count: number, size: number, goal: string, format: 
       if (exposed) queued.push(heads[variationKey], visit, visitorCode, time, attributes);
       else queued.push(null, visit, visitorCode, time, attributes, goal, value);
     }
-    batches.push(Buffer.from(format === 1 ? JSON.stringify(events) : queued.take(size).body("bench.")));
+    batches.push(
+      Buffer.from(format === 1 ? JSON.stringify(events) : queued.take(size).body("bench.").join("")),
+    );
   }
   return batches;
 }

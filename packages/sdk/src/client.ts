@@ -20,6 +20,7 @@ import type { EventQueue } from "./event-queue.js";
 import { ExposureRecorder } from "./exposures.js";
 import { describe, type HttpClient } from "./http.js";
 import { type Logger, resolveLogger } from "./logger.js";
+import { nodeTransport } from "./node-http.js";
 import { PayloadStore, type PayloadUpdate, parsePayload, parseStreamMessage } from "./payload-store.js";
 import { ConfigStream, type StreamState } from "./stream.js";
 import { after } from "./timers.js";
@@ -183,6 +184,7 @@ export class VexilClient {
       this.now,
       this.logger,
       onFatal,
+      nodeTransport,
     );
     this.http = pipeline.http;
     this.queue = pipeline.queue;
@@ -368,6 +370,7 @@ export class VexilClient {
       if (this.evaluator === null)
         this.failReady(new VexilError("CLOSED", "client closed before it was ready"));
       await Promise.all([this.queue?.close(), this.reporter?.close()]);
+      this.http?.close();
     })();
     return this.closing;
   }
@@ -489,6 +492,7 @@ export class VexilClient {
     this.reporter?.stop();
     this.lifetime.abort();
     this.queue?.discard();
+    this.http?.close();
     if (this.evaluator === null && !this.readySettled) this.failReady(error);
     else {
       this.logger.error(error.message);

@@ -4,7 +4,7 @@ import type { BackoffOptions } from "./backoff.js";
 import type { VexilError } from "./errors.js";
 import { EvaluationCounter, EvaluationReporter } from "./evaluation-counts.js";
 import { EventQueue } from "./event-queue.js";
-import { type FetchLike, HttpClient } from "./http.js";
+import { type FetchLike, HttpClient, type Transport } from "./http.js";
 import type { Logger } from "./logger.js";
 
 /** The options of every client that shape its requests, events and evaluation reports (milliseconds). */
@@ -17,7 +17,10 @@ export interface PipelineOptions {
   maxQueueSize?: number;
   /** Period of the evaluation count reports. Default 60000. */
   evaluationReportIntervalMs?: number;
-  /** The fetch implementation. Default: the global fetch. */
+  /**
+   * The fetch implementation, for every request. Default: the global fetch (the server client sends events,
+   * reports and config polls over node:http(s) with keep-alive, and only the stream over fetch).
+   */
   fetch?: FetchLike;
   /** Timeout of payload or answer, events and evaluation-report requests. Default 10000. */
   requestTimeoutMs?: number;
@@ -43,9 +46,17 @@ export function openEventPipeline(
   now: () => number,
   logger: Logger,
   onFatal: (error: VexilError) => void,
+  /** Carries whole-body requests when the options give no fetch (when it answers one). */
+  transport?: () => Transport | undefined,
 ): EventPipeline {
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const http = new HttpClient(baseUrl, key, fetchImpl, options.requestTimeoutMs ?? 10_000);
+  const http = new HttpClient(
+    baseUrl,
+    key,
+    fetchImpl,
+    options.requestTimeoutMs ?? 10_000,
+    options.fetch === undefined ? transport?.() : undefined,
+  );
   const backoff: BackoffOptions = {
     baseMs: options.backoff?.baseMs ?? 1000,
     maxMs: options.backoff?.maxMs ?? 30_000,

@@ -70,7 +70,7 @@ interface Batch {
   /** In wire order: the index of an event is the one a 400 names. */
   events: EventRows;
   /** Built at the first attempt, sent again on retries. */
-  body?: string;
+  body?: string[];
 }
 
 type SendResult =

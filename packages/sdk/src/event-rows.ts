@@ -109,8 +109,11 @@ export class EventRows {
     return out;
   }
 
-  /** The JSON body (format 2) of these rows (compact, from take()), sent by a client whose visit ids start with `visitIdPrefix`. */
-  body(visitIdPrefix: string): string {
+  /**
+   * The JSON body (format 2) of these rows (compact, from take()), sent by a client whose visit ids start
+   * with `visitIdPrefix`, as parts to send one after the other.
+   */
+  body(visitIdPrefix: string): string[] {
     const n = this.length;
     const time = n > 0 ? this.times[0]! : 0;
     const headIndex = new Map<ExposureHead, number>();
@@ -144,20 +147,38 @@ export class EventRows {
       set[i] = s;
       offsets[i] = this.times[i]! - time;
     }
-    // Typed arrays' join writes integers as JSON numbers; strings go through JSON.stringify.
-    const columns = (from: number, to: number): string =>
-      `"visit":[${this.visits.subarray(from, to).join(",")}],"visitor":${JSON.stringify(this.visitors.slice(from, to))},` +
-      `"time":[${offsets.subarray(from, to).join(",")}],"attributes":[${set.subarray(from, to).join(",")}]`;
-    let body = `{"format":2,"visitIdPrefix":${JSON.stringify(visitIdPrefix)},"time":${time},"attributes":[${[...setIndex.keys()].join(",")}]`;
+    // Typed arrays' join writes integers as JSON numbers; strings go through JSON.stringify. The body stays
+    // in parts, each a flat string: concatenated, it would be a rope of ~40 bytes per event that encoding
+    // must flatten first, which cost ~1 ms per 5,000 events, several times building the parts.
+    const parts = [
+      `{"format":2,"visitIdPrefix":${JSON.stringify(visitIdPrefix)},"time":${time},"attributes":[`,
+      [...setIndex.keys()].join(","),
+      "]",
+    ];
+    const columns = (from: number, to: number): void => {
+      parts.push(',"visit":[', this.visits.subarray(from, to).join(","), '],"visitor":');
+      parts.push(
+        JSON.stringify(this.visitors.slice(from, to)),
+        ',"time":[',
+        offsets.subarray(from, to).join(","),
+      );
+      parts.push('],"attributes":[', set.subarray(from, to).join(","), "]}");
+    };
     if (exposures > 0) {
-      body += `,"exposures":{"heads":${JSON.stringify(heads)},"head":[${head.subarray(0, exposures).join(",")}],${columns(0, exposures)}}`;
+      parts.push(
+        `,"exposures":{"heads":${JSON.stringify(heads)},"head":[`,
+        head.subarray(0, exposures).join(","),
+        "]",
+      );
+      columns(0, exposures);
     }
     if (exposures < n) {
-      body +=
-        `,"conversions":{"goal":${JSON.stringify(this.goals.slice(exposures, n))},` +
-        `"value":${JSON.stringify(this.values.slice(exposures, n))},${columns(exposures, n)}}`;
+      parts.push(`,"conversions":{"goal":${JSON.stringify(this.goals.slice(exposures, n))}`);
+      parts.push(`,"value":${JSON.stringify(this.values.slice(exposures, n))}`);
+      columns(exposures, n);
     }
-    return `${body}}`;
+    parts.push("}");
+    return parts;
   }
 
   // Position of the k-th oldest event in the ring.

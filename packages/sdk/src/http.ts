@@ -1,5 +1,6 @@
 // The HTTP side shared by config polling, the stream, events and evaluation reports: URL building, the
-// Authorization header, per-request timeouts. Any `fetch` works (Node 20, browsers, or an injected one).
+// Authorization header, per-request timeouts. Any `fetch` works (Node 20, browsers, or an injected one); the
+// server client sends whole-body requests through node:http instead (node-http.ts) unless given a fetch.
 
 import { VexilError } from "./errors.js";
 
@@ -17,11 +18,19 @@ export interface HttpResponse {
 export interface RequestOptions {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
-  body?: string;
+  /** A string, or parts sent one after the other. */
+  body?: string | readonly string[];
   /** Aborts the request (and the body read) after this many ms; 0 = never. */
   timeoutMs?: number;
   /** Aborts the request when this signal aborts (client closed). */
   signal?: AbortSignal;
+}
+
+/** Sends a whole request and reads the whole answer (rejects on network errors, never on a status). */
+export interface Transport {
+  send(url: string, options: RequestOptions): Promise<HttpResponse>;
+  /** Ends its connections. */
+  close(): void;
 }
 
 /** Sends authenticated requests to one Vexil server. */
@@ -33,6 +42,8 @@ export class HttpClient {
     private readonly sdkKey: string,
     private readonly fetchImpl: FetchLike,
     private readonly defaultTimeoutMs: number,
+    /** Carries request() instead of fetchImpl when given. */
+    private readonly transport?: Transport,
   ) {
     this.base = baseUrl.replace(/\/+$/, "");
   }
@@ -51,7 +62,8 @@ export class HttpClient {
   async open(path: string, options: RequestOptions = {}): Promise<Response> {
     try {
       const init: RequestInit = { method: options.method ?? "GET", headers: this.headers(options.headers) };
-      if (options.body !== undefined) init.body = options.body;
+      const body = options.body;
+      if (body !== undefined) init.body = typeof body === "string" ? body : body.join("");
       if (options.signal !== undefined) init.signal = options.signal;
       return await this.fetchImpl(this.url(path), init);
     } catch (error) {
@@ -76,6 +88,8 @@ export class HttpClient {
     if (outer?.aborted) controller.abort();
     else outer?.addEventListener("abort", onAbort, { once: true });
     try {
+      if (this.transport !== undefined)
+        return await this.send(this.transport, path, options, controller.signal);
       const response = await this.open(path, { ...options, signal: controller.signal });
       let text: string;
       try {
@@ -89,6 +103,32 @@ export class HttpClient {
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       outer?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Ends the transport's connections. */
+  close(): void {
+    this.transport?.close();
+  }
+
+  private async send(
+    transport: Transport,
+    path: string,
+    options: RequestOptions,
+    signal: AbortSignal,
+  ): Promise<HttpResponse> {
+    try {
+      return await transport.send(this.url(path), {
+        method: options.method ?? "GET",
+        headers: this.headers(options.headers),
+        ...(options.body !== undefined ? { body: options.body } : {}),
+        signal,
+      });
+    } catch (error) {
+      const method = options.method ?? "GET";
+      throw new VexilError("NETWORK", `${method} ${path} failed: ${describe(error)}`, undefined, {
+        cause: error,
+      });
     }
   }
 }
