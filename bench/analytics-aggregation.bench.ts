@@ -28,7 +28,8 @@
 // four in flight) into a fresh database (dropped at the end), then ANALYZE, then the same two queries.
 // `--pg-database=URL` uses that database instead and keeps it: it is loaded only when its exposure table is
 // empty, so a 10 M run pays the load once (drop its tables when the data shape should change).
-// `--no-duckdb` skips the DuckDB part.
+// `--no-duckdb` skips the DuckDB part. CPU on PostgreSQL is the server backends' (read from /proc when the
+// server runs on this host, else "-"); the bare query runs with jit off, as the store's statements do.
 
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -47,6 +48,7 @@ import { openDuckDbAnalyticsStore } from "../packages/server/src/analytics/duckd
 import { openPostgresAnalyticsStore } from "../packages/server/src/analytics/postgres-store.js";
 import { resolveConfig } from "../packages/server/src/config.js";
 import { createDatabase } from "./support/postgres.js";
+import { withServerCpu } from "./support/postgres-cpu.js";
 import { median, printTable } from "./support/table.js";
 
 function arg(name: string, fallback: number): number {
@@ -406,19 +408,16 @@ async function onPostgres<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-/** cpuMs is this process's CPU (nearly nothing): the work happens in the PostgreSQL server. */
-async function timeBarePostgres(url: string): Promise<Measured & { rows: BareRow[] }> {
-  return onPostgres(url, async (client) => {
-    await client.query("SET jit = off");
-    const { value: result, ...measured } = await measure(() => client.query(BARE_SQL_POSTGRES));
-    const rows = result.rows.map((row) => ({
-      variation_key: String(row.variation_key),
-      units: Number(row.units),
-      conversions: Number(row.conversions),
-      value: Number(row.value),
-    }));
-    return { ...measured, rows };
-  });
+/** `client` has jit off, as the store sets it for its own statements. */
+async function timeBarePostgres(client: pg.Client): Promise<Measured & { rows: BareRow[] }> {
+  const { value: result, ...measured } = await measure(() => client.query(BARE_SQL_POSTGRES));
+  const rows = result.rows.map((row) => ({
+    variation_key: String(row.variation_key),
+    units: Number(row.units),
+    conversions: Number(row.conversions),
+    value: Number(row.value),
+  }));
+  return { ...measured, rows };
 }
 
 interface PostgresReport extends Timing {
@@ -426,6 +425,8 @@ interface PostgresReport extends Timing {
   events: number;
   /** --pg-database already held the data: nothing was loaded. */
   reused: boolean;
+  /** cpuMs is the server backends' CPU (the server runs on this host). */
+  serverCpu: boolean;
   version: string;
 }
 
@@ -457,16 +458,25 @@ async function benchPostgres(): Promise<PostgresReport> {
     });
     const timing: Timing = { aggregate: [], bare: [], agree: true };
     const reader = await open();
-    for (let round = 0; round <= RUNS; round++) {
-      const bare = await timeBarePostgres(database.url);
-      const ours = await timeAggregate(reader);
-      timing.agree &&= agree(bare.rows, ours.rows);
-      if (round === 0) continue;
-      timing.bare.push(bare);
-      timing.aggregate.push(ours);
+    const monitor = new pg.Client({ connectionString: database.url });
+    const bareClient = new pg.Client({ connectionString: database.url });
+    await monitor.connect();
+    await bareClient.connect();
+    try {
+      await bareClient.query("SET jit = off");
+      for (let round = 0; round <= RUNS; round++) {
+        const bare = await withServerCpu(monitor, () => timeBarePostgres(bareClient));
+        const ours = await withServerCpu(monitor, () => timeAggregate(reader));
+        timing.agree &&= agree(bare.rows, ours.rows);
+        if (round === 0) continue;
+        timing.bare.push(bare);
+        timing.aggregate.push(ours);
+      }
+    } finally {
+      await Promise.all([monitor.end(), bareClient.end(), reader.close()]);
     }
-    await reader.close();
-    return { ...timing, loadMs: load.ms, events: load.events, reused: "reused" in load, version };
+    const serverCpu = timing.bare.every((run) => !Number.isNaN(run.cpuMs));
+    return { ...timing, loadMs: load.ms, events: load.events, reused: "reused" in load, version, serverCpu };
   } finally {
     await database.drop();
   }
@@ -559,7 +569,7 @@ async function main(): Promise<void> {
   printTable(
     [
       ...(duck ? timingRows("DuckDB", duck, true) : []),
-      ...(postgres ? timingRows("PostgreSQL", postgres, false) : []),
+      ...(postgres ? timingRows("PostgreSQL", postgres, postgres.serverCpu) : []),
     ],
     { markdown: true },
   );
