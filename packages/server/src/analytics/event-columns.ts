@@ -130,12 +130,21 @@ export function keyHash(key: string): number {
   return 4294967296 * (0x1fffff & low) + (high >>> 0);
 }
 
+// The events of a format-2 batch share their attribute sets (compact-batch.ts): each set's text form is made
+// once, and being one object, the stores' writers can reuse what they derive from it (postgres-copy.ts).
+const customTexts = new WeakMap<object, CustomAttributesText>();
+
+/** The text form of custom attributes; one object per attribute set, which must not change once appended. */
 export function customAttributesText(
   custom: Record<string, string | number | boolean> | undefined,
 ): CustomAttributesText | null {
   if (custom === undefined) return null;
-  const text: CustomAttributesText = {};
-  for (const [key, value] of Object.entries(custom)) text[key] = String(value);
+  let text = customTexts.get(custom);
+  if (text === undefined) {
+    text = {};
+    for (const [key, value] of Object.entries(custom)) text[key] = String(value);
+    customTexts.set(custom, text);
+  }
   return text;
 }
 

@@ -22,6 +22,18 @@ function escaped(text: string): string {
   return NEEDS_ESCAPE.test(text) ? text.replace(SPECIAL, (c) => ESCAPES[c] as string) : text;
 }
 
+// JSON of a custom attributes' text form, which events sharing an attribute set share (event-columns.ts).
+const customJson = new WeakMap<object, string>();
+
+function customField(custom: object): string {
+  let json = customJson.get(custom);
+  if (json === undefined) {
+    json = escaped(JSON.stringify(custom));
+    customJson.set(custom, json);
+  }
+  return json;
+}
+
 function field(kind: ColumnKind, value: ColumnValue): string {
   if (value === null) return "\\N";
   switch (kind) {
@@ -31,7 +43,7 @@ function field(kind: ColumnKind, value: ColumnValue): string {
     case "double":
       return String(value);
     case "custom":
-      return escaped(JSON.stringify(value));
+      return customField(value as object);
     case "text":
       return escaped(value as string);
   }
