@@ -26,7 +26,13 @@ export function checkCaps(caps: readonly GoalCapping[], goalIds: readonly number
  * a percentile cap that comes out at 0 or below is not applied: NULL) and `unit_outcomes`, the same rows
  * with post_sum capped and the raw value kept as raw_post_sum.
  */
-export function cappingCtes(params: SqlParameters, caps: readonly GoalCapping[], cuped: boolean): string[] {
+export function cappingCtes(
+  params: SqlParameters,
+  caps: readonly GoalCapping[],
+  cuped: boolean,
+  /** The group columns of raw_unit_outcomes `r` (aggregation-sql.ts groupColumns). */
+  groupColumns: string[],
+): string[] {
   const each = caps.map((cap, index) => {
     const goal = params.bigint(cap.goalId, `caps[${index}].goalId`);
     const value = params.double(cap.value, `caps[${index}].value`);
@@ -40,7 +46,7 @@ export function cappingCtes(params: SqlParameters, caps: readonly GoalCapping[],
   return [
     `goal_caps AS (\n  ${each.join("\n  UNION ALL\n  ")}\n)`,
     `unit_outcomes AS (
-  SELECT r.variation_key, r.breakdown_value, r.unit_key, r.goal_id, r.post_count,
+  SELECT ${groupColumns.join(", ")}, r.unit_key, r.goal_id, r.post_count,
     least(r.post_sum, k.cap) AS post_sum, r.post_sum AS raw_post_sum, k.cap AS cap${preColumns}
   FROM raw_unit_outcomes r LEFT JOIN goal_caps k ON k.goal_id = r.goal_id
 )`,

@@ -8,6 +8,7 @@
 import type { AggregationDialect } from "./aggregation-dialects.js";
 import {
   asDouble,
+  groupColumns,
   numericAttributeColumn,
   planQuery,
   unitOutcomeCtes,
@@ -101,16 +102,16 @@ export function buildRegressionSql(
   const ctes = [
     ...unitOutcomeCtes(plan),
     `regression_units AS (
-  SELECT u.variation_key, u.breakdown_value, ${perUnit.join(",\n    ")}
+  SELECT ${groupColumns(plan, "u").join(", ")}, ${perUnit.join(",\n    ")}
   FROM units u LEFT JOIN unit_outcomes o ON o.unit_key = u.unit_key
-  GROUP BY ${["u.variation_key", "u.breakdown_value", "u.unit_key", ...attributes.map((_, a) => `u.${numericAttributeColumn(a)}`)].join(", ")}
+  GROUP BY ${[...groupColumns(plan, "u"), "u.unit_key", ...attributes.map((_, a) => `u.${numericAttributeColumn(a)}`)].join(", ")}
 )`,
   ];
   const sql = `WITH ${ctes.join(",\n")}
-SELECT variation_key, breakdown_value,
+SELECT variation_key, ${plan.brokenDown ? "breakdown_value" : "CAST(NULL AS TEXT) AS breakdown_value"},
   ${moments.map(([expression, column]) => `${asDouble(expression)} AS ${column}`).join(",\n  ")}
 FROM regression_units
-GROUP BY variation_key, breakdown_value`;
+GROUP BY ${groupColumns(plan).join(", ")}`;
   return {
     sql,
     params: plan.params.values,
