@@ -36,13 +36,14 @@ export async function installRateLimits(
     });
   }
   if (limits.perToken <= 0) return;
+  const digests = new TokenDigests();
   await app.register(rateLimit, {
     global: true,
     max: limits.perToken,
     timeWindow: 60_000,
     keyGenerator: (request) => {
       const token = presentedToken(request);
-      return token ? createHash("sha256").update(token).digest("base64") : request.ip;
+      return token ? digests.of(token) : request.ip;
     },
     errorResponseBuilder: (_request, limit) =>
       new ApiError(429, `Rate limit of ${limit.max} requests per ${limit.after} exceeded`),
@@ -70,5 +71,32 @@ export class PerMinuteCounter {
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
     return count <= this.max ? 0 : Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
+  }
+}
+
+/** Tokens longer than this are hashed every time, so a client sending huge random tokens cannot fill memory. */
+const MAX_REMEMBERED_TOKEN_LENGTH = 256;
+const MAX_REMEMBERED_TOKENS = 10_000;
+
+/**
+ * The limiter's key for a token: its sha256 (base64). Every management request needs it, and hashing cost a
+ * few microseconds per request where a lookup costs a fraction of one, so recent tokens' digests are kept.
+ * The tokens themselves are kept only in this process's memory (as the verified-token cache keeps them),
+ * never in the limiter's store; the map starts over when full.
+ */
+export class TokenDigests {
+  private readonly digests = new Map<string, string>();
+
+  /** The sha256 of `token`, base64. */
+  of(token: string): string {
+    let digest = this.digests.get(token);
+    if (digest === undefined) {
+      digest = createHash("sha256").update(token).digest("base64");
+      if (token.length <= MAX_REMEMBERED_TOKEN_LENGTH) {
+        if (this.digests.size >= MAX_REMEMBERED_TOKENS) this.digests.clear();
+        this.digests.set(token, digest);
+      }
+    }
+    return digest;
   }
 }
