@@ -1,10 +1,7 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateToken } from "../src/auth/tokens.store.js";
 import { type ServeProcess, startServeProcess } from "./fixtures/serve-process.js";
-import { createPostgresDatabase, startTestServer, testDatabaseKind } from "./harness.js";
+import { startTestServer, storageOutlivingServers, testDatabaseKind } from "./harness.js";
 
 // Issue 13's durability and concurrency guarantees (docs/security.md, "Durability and concurrency"):
 // a real `vexil serve` process killed with SIGKILL while clients write loses no write it acknowledged, on
@@ -16,17 +13,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
-
-/** Where one test's data lives, kept across the kill so the restarted process opens the same data. */
-async function storage() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-durability-"));
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const postgres = process.env.VEXIL_TEST_POSTGRES_URL
-    ? await createPostgresDatabase(process.env.VEXIL_TEST_POSTGRES_URL, "vexil_durability")
-    : undefined;
-  if (postgres) cleanups.push(() => postgres.drop());
-  return { dataDir, databaseUrl: postgres?.url };
-}
 
 async function start(where: { dataDir: string; databaseUrl: string | undefined }): Promise<ServeProcess> {
   const server = await startServeProcess({ ...where, adminToken });
@@ -81,7 +67,7 @@ async function writeUntil(writers: number, write: (n: number) => Promise<boolean
 
 describe(`kill -9 during writes (${testDatabaseKind})`, () => {
   it("loses no acknowledged flag write: every created flag and every acknowledged change is there after restart", async () => {
-    const where = await storage();
+    const where = await storageOutlivingServers("vexil-durability", cleanups);
     const first = await start(where);
     expect((await call(first, "POST", "/projects", { key: "durable", name: "Durable" })).status).toBe(201);
     // Each write creates a flag, then changes its description: two acknowledged writes to check.
@@ -129,7 +115,7 @@ describe(`kill -9 during writes (${testDatabaseKind})`, () => {
   }, 300_000);
 
   it("loses no acknowledged event batch, and a resent batch (same payload id) is stored once", async () => {
-    const where = await storage();
+    const where = await storageOutlivingServers("vexil-durability", cleanups);
     const first = await start(where);
     expect((await call(first, "POST", "/projects", { key: "events", name: "Events" })).status).toBe(201);
     await call(first, "POST", "/goals", { siteCode: "events", name: "Purchase", key: "purchase" });

@@ -21,6 +21,25 @@ export function createPostgresDatabase(adminUrl: string, prefix = "vexil_test") 
   );
 }
 
+/**
+ * Storage that outlives one server, for restart tests: a fresh data directory, and a fresh PostgreSQL database
+ * when the suite runs on PostgreSQL. What removes both is pushed onto `cleanups`.
+ */
+export async function storageOutlivingServers(
+  prefix: string,
+  cleanups: (() => unknown)[],
+): Promise<{ dataDir: string; databaseUrl: string | undefined }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const postgres = process.env.VEXIL_TEST_POSTGRES_URL
+    ? await createPostgresDatabase(process.env.VEXIL_TEST_POSTGRES_URL)
+    : undefined;
+  cleanups.push(async () => {
+    await postgres?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { dataDir, databaseUrl: postgres?.url };
+}
+
 export interface TestServer extends OpenedServer {
   adminToken: string;
   /** Base URL when started with `listen: true`. */

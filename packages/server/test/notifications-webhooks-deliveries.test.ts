@@ -1,7 +1,4 @@
 import { createHmac } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateToken } from "../src/auth/tokens.store.js";
 import { resolveConfig } from "../src/config.js";
@@ -18,7 +15,7 @@ import {
   useWebhooksServer,
   waitUntil,
 } from "./fixtures/webhooks.js";
-import { createPostgresDatabase, startTestServer, testDatabaseKind } from "./harness.js";
+import { startTestServer, storageOutlivingServers, testDatabaseKind } from "./harness.js";
 
 // LaunchDarkly's webhooks over Vexil's notifications, continued from notifications-webhooks.test.ts: what is
 // delivered (signed bodies, retries, the deliveries list) and that deliveries survive a restart.
@@ -324,19 +321,6 @@ describe(`webhook durability (${testDatabaseKind})`, () => {
     while (cleanups.length > 0) await cleanups.pop()!();
   });
 
-  /** Storage that outlives one server: a data directory (SQLite) or a PostgreSQL database. */
-  async function persistentStorage() {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-webhooks-restart-"));
-    const postgres = process.env.VEXIL_TEST_POSTGRES_URL
-      ? await createPostgresDatabase(process.env.VEXIL_TEST_POSTGRES_URL)
-      : undefined;
-    cleanups.push(async () => {
-      await postgres?.drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    });
-    return { dataDir, databaseUrl: postgres?.url };
-  }
-
   async function open(
     storage: { dataDir: string; databaseUrl: string | undefined },
     env: Record<string, string>,
@@ -369,7 +353,7 @@ describe(`webhook durability (${testDatabaseKind})`, () => {
   }
 
   it("keeps queued deliveries across a restart and delivers them once a worker runs", async () => {
-    const storage = await persistentStorage();
+    const storage = await storageOutlivingServers("vexil-webhooks-restart", cleanups);
     // No worker in the first process: nothing can be delivered before it stops.
     const first = await open(storage, { VEXIL_JOBS_CONCURRENCY: "0", VEXIL_CALLBACK_ALLOW_PRIVATE: "true" });
     await ensureDemoProject(first.server.context);

@@ -1,6 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateToken } from "../src/auth/tokens.store.js";
 import { resolveConfig, type ServerConfig } from "../src/config.js";
@@ -14,7 +11,7 @@ import {
   waitForReport,
 } from "../src/results/results-simulation.test-support.js";
 import { type OpenedServer, openServer } from "../src/server.js";
-import { createPostgresDatabase, testDatabaseKind } from "./harness.js";
+import { storageOutlivingServers, testDatabaseKind } from "./harness.js";
 
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -27,16 +24,9 @@ afterEach(async () => {
 /** Storage that outlives one server: a data directory (SQLite + DuckDB) or a PostgreSQL database. */
 async function persistentStorage(): Promise<{ config: ServerConfig; adminToken: string }> {
   const adminToken = generateToken();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vexil-results-restart-"));
-  const postgres = process.env.VEXIL_TEST_POSTGRES_URL
-    ? await createPostgresDatabase(process.env.VEXIL_TEST_POSTGRES_URL)
-    : undefined;
-  cleanups.push(async () => {
-    await postgres?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const storage = await storageOutlivingServers("vexil-results-restart", cleanups);
   const config = resolveConfig(
-    { dataDir, databaseUrl: postgres?.url, port: 0 },
+    { ...storage, port: 0 },
     {
       VEXIL_ADMIN_TOKEN: adminToken,
       VEXIL_TOKEN_CACHE_MS: "0",
